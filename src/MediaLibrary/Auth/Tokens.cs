@@ -1,0 +1,99 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using MediaLibrary.Data;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace MediaLibrary.Auth;
+
+/// <summary>The HMAC key that signs and validates access tokens.</summary>
+public sealed class JwtSigningKey
+{
+    public const string FileName = "jwt-signing.key";
+
+    public JwtSigningKey(IOptions<AuthOptions> options, DataDirectory data)
+    {
+        if (!string.IsNullOrEmpty(options.Value.JwtSigningKey))
+        {
+            var bytes = Encoding.UTF8.GetBytes(options.Value.JwtSigningKey);
+            if (bytes.Length < 32)
+                throw new OptionsValidationException("MEDIALIB_JWT_SIGNING_KEY", typeof(AuthOptions), ["MEDIALIB_JWT_SIGNING_KEY must be at least 32 bytes long."]);
+            Key = new SymmetricSecurityKey(bytes);
+            Source = "MEDIALIB_JWT_SIGNING_KEY";
+            return;
+        }
+        var path = Path.Combine(data.Path, FileName);
+        Key = new SymmetricSecurityKey(LoadOrCreate(path));
+        Source = path;
+    }
+
+    public SymmetricSecurityKey Key { get; }
+
+    /// <summary>Where the key came from (never the key itself).</summary>
+    public string Source { get; }
+
+    private static byte[] LoadOrCreate(string path)
+    {
+        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        var key = RandomNumberGenerator.GetBytes(64);
+        try
+        {
+            var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using var file = new FileStream(path, fileOptions);
+            file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key)));
+            return key;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return Convert.FromBase64String(File.ReadAllText(path).Trim()); // another process created it first
+        }
+    }
+}
+
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
+
+public sealed class TokenService(JwtSigningKey key, IOptions<AuthOptions> options, TimeProvider time)
+{
+    public const string Issuer = "medialibrary";
+    public const string Audience = "medialibrary";
+
+    public TokenResponse Issue(User user)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var lifetime = TimeSpan.FromMinutes(options.Value.TokenLifetimeMinutes);
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + lifetime,
+            Subject = new ClaimsIdentity([
+                new Claim(JwtRegisteredClaimNames.Sub, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Claim("name", user.UserName),
+                new Claim("role", user.Role),
+                new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("n")),
+            ]),
+            SigningCredentials = new SigningCredentials(key.Key, SecurityAlgorithms.HmacSha256),
+        });
+        return new TokenResponse(token, "Bearer", (int)lifetime.TotalSeconds);
+    }
+
+    public static TokenValidationParameters ValidationParameters(JwtSigningKey key) => new()
+    {
+        ValidIssuer = Issuer,
+        ValidAudience = Audience,
+        IssuerSigningKey = key.Key,
+        // Pinning the algorithm rejects "alg: none" and any algorithm substitution.
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ValidateLifetime = true,
+        ClockSkew = TimeSpan.FromSeconds(30),
+        NameClaimType = "name",
+        RoleClaimType = "role",
+    };
+}

@@ -1,0 +1,74 @@
+using MediaLibrary.Auth;
+using MediaLibrary.Cleanup;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace MediaLibrary.Data;
+
+/// <summary>The unit of work. One subclass per provider so that each keeps its own migrations.</summary>
+public abstract class MediaDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Media.Media> Media => Set<Media.Media>();
+    public DbSet<PendingDeletion> PendingDeletions => Set<PendingDeletion>();
+    public DbSet<User> Users => Set<User>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // Every timestamp is UTC; SQLite hands DateTime back as Unspecified.
+        builder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<Media.Media>(e =>
+        {
+            e.ToTable("media");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.StorageId).HasMaxLength(40);
+            e.HasIndex(x => x.StorageId).IsUnique();
+            e.Property(x => x.Title).HasMaxLength(MediaLibrary.Media.MediaRules.MaxTitleLength);
+            e.Property(x => x.AltText).HasMaxLength(MediaLibrary.Media.MediaRules.MaxAltTextLength);
+            e.Property(x => x.FileName).HasMaxLength(MediaLibrary.Media.FileNames.MaxLength);
+            e.Property(x => x.ContentType).HasMaxLength(127);
+            e.Property(x => x.Sha256).HasMaxLength(64);
+            e.Property(x => x.StorageKey).HasMaxLength(1024);
+            e.Property(x => x.StorageProvider).HasMaxLength(32);
+            e.Property(x => x.Revision).IsConcurrencyToken();
+            e.Ignore(x => x.ETag);
+            e.HasIndex(x => x.CreatedAt);
+            e.HasIndex(x => x.Title);
+            e.HasIndex(x => x.Size);
+            e.HasIndex(x => x.ContentType);
+        });
+
+        b.Entity<PendingDeletion>(e =>
+        {
+            e.ToTable("pending_deletions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.StorageKey).HasMaxLength(1024);
+            e.Property(x => x.Provider).HasMaxLength(32);
+            e.Property(x => x.Reason).HasMaxLength(32);
+            e.Property(x => x.LastError).HasMaxLength(2000);
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt });
+            e.HasIndex(x => x.StorageKey);
+        });
+
+        b.Entity<User>(e =>
+        {
+            e.ToTable("users");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.UserName).HasMaxLength(100);
+            e.HasIndex(x => x.UserName).IsUnique();
+            e.Property(x => x.PasswordHash).HasMaxLength(500);
+            e.Property(x => x.Role).HasMaxLength(20);
+        });
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
+
+public sealed class SqliteMediaDbContext(DbContextOptions<SqliteMediaDbContext> options) : MediaDbContext(options);
+
+public sealed class PostgresMediaDbContext(DbContextOptions<PostgresMediaDbContext> options) : MediaDbContext(options);

@@ -1,0 +1,51 @@
+using MediaLibrary.Auth;
+using MediaLibrary.Storage;
+using Microsoft.Net.Http.Headers;
+
+namespace MediaLibrary.Media;
+
+/// <summary>Serves stored files at versioned URLs that may be cached forever.</summary>
+public static class FileDelivery
+{
+    public const string ImmutableCacheControl = "public, max-age=31536000, immutable";
+
+    public static RouteHandlerBuilder MapFiles(this IEndpointRouteBuilder app, bool requireAuthForReads)
+    {
+        var route = app.MapMethods("/files/{id:long}/v{version:int}/{**name}", [HttpMethods.Get, HttpMethods.Head], Serve)
+            .WithName("GetFile")
+            .WithTags("Files")
+            .WithSummary("The file's bytes at one version; ranges, ETag and immutable caching.");
+        if (requireAuthForReads) route.RequireAuthorization(Policies.Read);
+        return route;
+    }
+
+    public static async Task<IResult> Serve(long id, int version, HttpContext http, MediaService media, IBlobStore store, CancellationToken ct)
+    {
+        var m = await media.FindAsync(id, ct);
+        // A replaced version is gone for good: 404, not a redirect, so no cache keeps serving it as current.
+        if (m is null || m.Version != version)
+            return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
+
+        Stream content;
+        try
+        {
+            content = await store.OpenReadAsync(m.StorageKey, ct);
+        }
+        catch (BlobNotFoundException)
+        {
+            return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"The stored file of media {id} is missing.");
+        }
+
+        var headers = http.Response.Headers;
+        headers.CacheControl = ImmutableCacheControl;
+        var isSvg = m.ContentType == "image/svg+xml";
+        var disposition = new ContentDispositionHeaderValue(isSvg ? "attachment" : "inline");
+        disposition.SetHttpFileName(m.FileName);
+        headers.ContentDisposition = disposition.ToString();
+        if (isSvg) headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+        return TypedResults.Stream(content, m.ContentType,
+            entityTag: new EntityTagHeaderValue($"\"{m.Sha256}\""),
+            enableRangeProcessing: content.CanSeek);
+    }
+}

@@ -1,0 +1,34 @@
+namespace MediaLibrary.Media;
+
+/// <summary>A media item: one row, one current stored file. Never bound from a request body.</summary>
+public sealed class Media
+{
+    public long Id { get; set; }
+
+    /// <summary>Server-generated identity used as the first storage-key segment; unique, never reused.</summary>
+    public required string StorageId { get; set; }
+
+    public required string Title { get; set; }
+    public required string AltText { get; set; }
+    public required string FileName { get; set; }
+    public required string ContentType { get; set; }
+    public long Size { get; set; }
+    public int? Width { get; set; }
+    public int? Height { get; set; }
+    public required string Sha256 { get; set; }
+
+    /// <summary>File version: starts at 1, +1 on every replace. Part of the delivery URL.</summary>
+    public int Version { get; set; }
+
+    /// <summary>The key as the storage returned it (never recomputed).</summary>
+    public required string StorageKey { get; set; }
+
+    public required string StorageProvider { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Bumped on every change; the optimistic concurrency token and the ETag.</summary>
+    public int Revision { get; set; }
+
+    public string ETag => $"\"{Id}-{Revision}\"";
+}

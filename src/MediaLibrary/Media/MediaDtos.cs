@@ -1,0 +1,35 @@
+namespace MediaLibrary.Media;
+
+/// <summary>The media object as the API shows it (snake_case on the wire).</summary>
+public sealed record MediaResponse(
+    long Id,
+    string Title,
+    string AltText,
+    string FileName,
+    string ContentType,
+    long Size,
+    int? Width,
+    int? Height,
+    string Sha256,
+    int Version,
+    string Url,
+    DateTime CreatedAt,
+    DateTime UpdatedAt)
+{
+    public static MediaResponse From(Media m, string baseUrl) => new(
+        m.Id, m.Title, m.AltText, m.FileName, m.ContentType, m.Size, m.Width, m.Height, m.Sha256, m.Version,
+        FileUrl(baseUrl, m), m.CreatedAt, m.UpdatedAt);
+
+    /// <summary>The version is in the path, so a replaced file never shares a URL with its predecessor.</summary>
+    public static string FileUrl(string baseUrl, Media m) =>
+        $"{baseUrl}/files/{m.Id}/v{m.Version}/{Uri.EscapeDataString(m.FileName)}";
+}
+
+public sealed record MediaListResponse(int Count, string? Next, string? Previous, IReadOnlyList<MediaResponse> Results);
+
+/// <summary>PATCH body: a missing or null field is left as it is.</summary>
+public sealed record UpdateMediaRequest(string? Title, string? AltText);
+
+public enum MediaOrdering { CreatedAt, CreatedAtDesc, Title, TitleDesc, Size, SizeDesc }
+
+public sealed record MediaQuery(int Page, int PageSize, string? Search, string? ContentType, MediaOrdering Ordering);

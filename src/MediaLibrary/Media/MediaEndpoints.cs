@@ -1,0 +1,170 @@
+using MediaLibrary.Auth;
+using MediaLibrary.Web;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace MediaLibrary.Media;
+
+public static class MediaEndpoints
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    // Multipart framing and the text fields around the file.
+    private const long MultipartOverheadBytes = 1024 * 1024;
+
+    private static readonly Dictionary<string, MediaOrdering> Orderings = new(StringComparer.Ordinal)
+    {
+        ["created_at"] = MediaOrdering.CreatedAt, ["-created_at"] = MediaOrdering.CreatedAtDesc,
+        ["title"] = MediaOrdering.Title, ["-title"] = MediaOrdering.TitleDesc,
+        ["size"] = MediaOrdering.Size, ["-size"] = MediaOrdering.SizeDesc,
+    };
+
+    public static RouteGroupBuilder MapMedia(this IEndpointRouteBuilder app, bool requireAuthForReads)
+    {
+        var api = app.MapGroup("/api/media").WithTags("Media");
+
+        var reads = api.MapGroup("");
+        if (requireAuthForReads) reads.RequireAuthorization(Policies.Read);
+        reads.MapGet("", List).WithName("ListMedia")
+            .WithSummary("List media, newest first by default; filter by search text and content type.");
+        reads.MapGet("{id:long}", Get).WithName("GetMedia")
+            .WithSummary("One media item, with an ETag; If-None-Match answers 304.");
+
+        var writes = api.MapGroup("").RequireAuthorization(Policies.Edit);
+        writes.MapPost("", Upload).WithName("UploadMedia")
+            .WithSummary("Upload a file (multipart: file, title, alt_text). The type is detected from the bytes.")
+            .Accepts<UploadForm>("multipart/form-data");
+        writes.MapPatch("{id:long}", Update).WithName("UpdateMedia")
+            .WithSummary("Change title and/or alt text. If-Match with the ETag guards against lost updates.");
+        writes.MapPut("{id:long}/file", Replace).WithName("ReplaceMediaFile")
+            .WithSummary("Replace the file: version + 1, a new URL; the old file is deleted from storage.")
+            .Accepts<ReplaceForm>("multipart/form-data");
+        writes.MapDelete("{id:long}", Delete).WithName("DeleteMedia")
+            .WithSummary("Delete the media: the row and every stored byte of its file.");
+        return api;
+    }
+
+    public static async Task<Results<Ok<MediaListResponse>, ValidationProblem>> List(
+        HttpRequest request, MediaService media, IOptions<MediaOptions> options, CancellationToken ct,
+        [FromQuery] string? page = null, [FromQuery(Name = "page_size")] string? pageSize = null,
+        [FromQuery] string? search = null, [FromQuery(Name = "content_type")] string? contentType = null,
+        [FromQuery] string? ordering = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var pageNumber = 1;
+        if (page is not null && (!int.TryParse(page, out pageNumber) || pageNumber < 1))
+            errors["page"] = ["page is a whole number from 1."];
+        var size = DefaultPageSize;
+        if (pageSize is not null && (!int.TryParse(pageSize, out size) || size < 1 || size > MaxPageSize))
+            errors["page_size"] = [$"page_size is a whole number from 1 to {MaxPageSize}."];
+        if (contentType is not null && !IsContentTypeFilter(contentType))
+            errors["content_type"] = ["content_type is a media type such as image/png, or a family such as image/*."];
+        var order = MediaOrdering.CreatedAtDesc;
+        if (ordering is not null && !Orderings.TryGetValue(ordering, out order))
+            errors["ordering"] = [$"ordering is one of {string.Join(", ", Orderings.Keys)}."];
+        if (search is { Length: > 200 }) errors["search"] = ["search is at most 200 characters."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The request is invalid.");
+
+        var (count, items) = await media.ListAsync(new MediaQuery(pageNumber, size, search, contentType, order), ct);
+        var baseUrl = BaseUrl(request, options.Value);
+        string? PageLink(int n) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}" +
+            Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("", request.Query
+                .Where(q => q.Key != "page").SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
+                .Append(new("page", n.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        var next = (long)pageNumber * size < count ? PageLink(pageNumber + 1) : null;
+        var previous = pageNumber > 1 ? PageLink(Math.Min(pageNumber - 1, Math.Max(1, (count + size - 1) / size))) : null;
+        return TypedResults.Ok(new MediaListResponse(count, next, previous, items.Select(m => MediaResponse.From(m, baseUrl)).ToList()));
+    }
+
+    public static async Task<Results<Ok<MediaResponse>, StatusCodeHttpResult, ProblemHttpResult>> Get(
+        long id, HttpContext http, MediaService media, IOptions<MediaOptions> options, CancellationToken ct)
+    {
+        var m = await media.FindAsync(id, ct);
+        if (m is null) return NotFound(id);
+        http.Response.Headers.ETag = m.ETag;
+        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => WeakEquals(t.Trim(), m.ETag))))
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return TypedResults.Ok(MediaResponse.From(m, BaseUrl(http.Request, options.Value)));
+    }
+
+    public static async Task<Results<Created<MediaResponse>, ProblemHttpResult>> Upload(
+        HttpContext http, MediaService media, IOptions<MediaOptions> options, CancellationToken ct)
+    {
+        if (TooLargeForLimit(http, media.MaxUploadBytes) is { } tooLarge) return tooLarge;
+        var m = await media.CreateAsync(http.Request, ct);
+        http.Response.Headers.ETag = m.ETag;
+        return TypedResults.Created($"/api/media/{m.Id}", MediaResponse.From(m, BaseUrl(http.Request, options.Value)));
+    }
+
+    public static async Task<Results<Ok<MediaResponse>, ProblemHttpResult>> Update(
+        long id, UpdateMediaRequest body, HttpContext http, MediaService media, IOptions<MediaOptions> options, CancellationToken ct)
+    {
+        var m = await media.UpdateAsync(id, http.Request.Headers.IfMatch.ToString().NullIfEmpty(), body, ct);
+        if (m is null) return NotFound(id);
+        http.Response.Headers.ETag = m.ETag;
+        return TypedResults.Ok(MediaResponse.From(m, BaseUrl(http.Request, options.Value)));
+    }
+
+    public static async Task<Results<Ok<MediaResponse>, ProblemHttpResult>> Replace(
+        long id, HttpContext http, MediaService media, IOptions<MediaOptions> options, CancellationToken ct)
+    {
+        if (TooLargeForLimit(http, media.MaxUploadBytes) is { } tooLarge) return tooLarge;
+        var m = await media.ReplaceFileAsync(id, http.Request.Headers.IfMatch.ToString().NullIfEmpty(), http.Request, ct);
+        if (m is null) return NotFound(id);
+        http.Response.Headers.ETag = m.ETag;
+        return TypedResults.Ok(MediaResponse.From(m, BaseUrl(http.Request, options.Value)));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        long id, HttpContext http, MediaService media, CancellationToken ct)
+    {
+        return await media.DeleteAsync(id, http.Request.Headers.IfMatch.ToString().NullIfEmpty(), ct)
+            ? TypedResults.NoContent()
+            : NotFound(id);
+    }
+
+    /// <summary>Absolute base for file URLs: MEDIALIB_PUBLIC_BASE_URL, else this request's own origin.</summary>
+    public static string BaseUrl(HttpRequest request, MediaOptions options) =>
+        string.IsNullOrWhiteSpace(options.PublicBaseUrl)
+            ? $"{request.Scheme}://{request.Host}{request.PathBase}"
+            : options.PublicBaseUrl.TrimEnd('/');
+
+    private static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Media not found.", detail: $"There is no media with id {id}.");
+
+    /// <summary>Raises the body limit to the upload limit for this request, and refuses a declared length over it at once.</summary>
+    private static ProblemHttpResult? TooLargeForLimit(HttpContext http, long maxUploadBytes)
+    {
+        var limit = maxUploadBytes + MultipartOverheadBytes;
+        if (http.Request.ContentLength > limit)
+        {
+            var problem = UploadLimits.TooLarge(maxUploadBytes);
+            return TypedResults.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Message, extensions: problem.Extensions);
+        }
+        var feature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (feature is { IsReadOnly: false }) feature.MaxRequestBodySize = limit;
+        return null;
+    }
+
+    private static bool IsContentTypeFilter(string value)
+    {
+        var parts = value.Split('/');
+        return parts.Length == 2 && parts[0].Length is > 0 and <= 40 && parts[1].Length is > 0 and <= 100
+            && parts[0].All(IsTokenChar) && (parts[1] == "*" || parts[1].All(IsTokenChar));
+        static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '+' or '.' or '_';
+    }
+
+    private static bool WeakEquals(string candidate, string etag) =>
+        candidate == "*" || candidate == etag || candidate == "W/" + etag;
+
+    private static string? NullIfEmpty(this string value) => value.Length == 0 ? null : value;
+
+    /// <summary>OpenAPI description of the upload form (the handler reads the body as a stream).</summary>
+    public sealed record UploadForm(IFormFile File, string? Title, string? AltText);
+
+    /// <summary>OpenAPI description of the replace form.</summary>
+    public sealed record ReplaceForm(IFormFile File);
+}

@@ -1,0 +1,32 @@
+namespace MediaLibrary.Media;
+
+/// <summary>Every step of the media lifecycle, with the fields an operator filters on.</summary>
+internal static partial class MediaLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storing upload for media {MediaId} at {StorageKey} on {Provider} ({ContentType}, file name {FileName})")]
+    public static partial void Storing(ILogger logger, long? mediaId, string storageKey, string provider, string contentType, string fileName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored {StorageKey} for media {MediaId} on {Provider}: result=ok, {Size} bytes, sha256 {Sha256}")]
+    public static partial void Stored(ILogger logger, long? mediaId, string storageKey, string provider, long size, string sha256);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {StorageKey} for media {MediaId} on {Provider} stopped: result=failed")]
+    public static partial void StoreFailed(ILogger logger, Exception exception, long? mediaId, string storageKey, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} created: {StorageKey} on {Provider}, version {Version}")]
+    public static partial void Created(ILogger logger, long mediaId, string storageKey, string provider, int version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Committing media {MediaId} with {StorageKey} on {Provider} failed: result=rolled back, object removed")]
+    public static partial void CommitFailed(ILogger logger, Exception exception, long? mediaId, string storageKey, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} metadata updated (revision {Revision})")]
+    public static partial void Updated(ILogger logger, long mediaId, int revision);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} replaced: {StorageKey} on {Provider} is version {Version}; old {OldStorageKey} queued for deletion")]
+    public static partial void Replaced(ILogger logger, long mediaId, string storageKey, string provider, int version, string oldStorageKey);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} deleted: row removed, {StorageKey} on {Provider} queued for deletion")]
+    public static partial void Deleted(ILogger logger, long mediaId, string storageKey, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upload rejected: detected type {ContentType} is not allowed (file name {FileName})")]
+    public static partial void TypeRejected(ILogger logger, string contentType, string fileName);
+}

@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MediaLibrary.Media;
+
+public sealed class MediaOptions
+{
+    public const long DefaultMaxUploadBytes = 1L << 30;
+
+    public static readonly string[] DefaultAllowedTypes =
+    [
+        "image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "image/heic", "image/heif", "image/bmp",
+        "image/tiff", "image/svg+xml", "image/x-icon",
+        "video/mp4", "video/webm", "video/quicktime", "video/x-matroska", "video/ogg", "video/mpeg", "video/x-msvideo", "video/3gpp",
+        "audio/mpeg", "audio/wav", "audio/ogg", "audio/flac", "audio/aac", "audio/mp4",
+        "application/pdf", "application/rtf", "text/plain", "text/csv",
+        "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.oasis.opendocument.presentation",
+    ];
+
+    [ConfigurationKeyName("MEDIALIB_MAX_UPLOAD_BYTES")]
+    [Range(1, long.MaxValue, ErrorMessage = "MEDIALIB_MAX_UPLOAD_BYTES must be a positive number of bytes.")]
+    public long MaxUploadBytes { get; set; } = DefaultMaxUploadBytes;
+
+    /// <summary>Comma-separated types; "image/*" allows a whole family. Empty: <see cref="DefaultAllowedTypes"/>.</summary>
+    [ConfigurationKeyName("MEDIALIB_ALLOWED_TYPES")]
+    public string? AllowedTypes { get; set; }
+
+    [ConfigurationKeyName("MEDIALIB_REQUIRE_AUTH_FOR_READS")]
+    public bool RequireAuthForReads { get; set; }
+
+    /// <summary>Base for absolute file URLs (a CDN or the public host name); empty: the request's own host.</summary>
+    [ConfigurationKeyName("MEDIALIB_PUBLIC_BASE_URL")]
+    public string? PublicBaseUrl { get; set; }
+
+    public bool IsAllowed(string contentType)
+    {
+        var list = string.IsNullOrWhiteSpace(AllowedTypes)
+            ? DefaultAllowedTypes
+            : AllowedTypes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var allowed in list)
+        {
+            if (allowed == "*/*" || string.Equals(allowed, contentType, StringComparison.OrdinalIgnoreCase)) return true;
+            if (allowed.EndsWith("/*", StringComparison.Ordinal) && contentType.StartsWith(allowed[..^1], StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+}
+
+public static class MediaRules
+{
+    public const int MaxTitleLength = 500;
+    public const int MaxAltTextLength = 2000;
+}

@@ -1,0 +1,262 @@
+using MediaLibrary.Cleanup;
+using MediaLibrary.Data;
+using MediaLibrary.Storage;
+using MediaLibrary.Web;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace MediaLibrary.Media;
+
+/// <summary>
+/// The media lifecycle. Upload: object first, then the row. Replace and delete: one transaction changes the row
+/// and queues the old objects' deletion; the deletion is then tried inline (<see cref="StorageCleanup"/>).
+/// </summary>
+public sealed class MediaService(
+    MediaDbContext db, IBlobStore store, StorageCleanup cleanup, IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaService> logger)
+{
+    private const int ConcurrencyRetries = 5;
+    private readonly MediaOptions _options = options.Value;
+
+    public long MaxUploadBytes => _options.MaxUploadBytes;
+
+    public Task<Media?> FindAsync(long id, CancellationToken ct) =>
+        db.Media.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct);
+
+    public async Task<(int Count, List<Media> Items)> ListAsync(MediaQuery query, CancellationToken ct)
+    {
+        IQueryable<Media> q = db.Media.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var pattern = "%" + EscapeLike(query.Search.Trim()) + "%";
+            q = db.Database.IsNpgsql()
+                ? q.Where(m => EF.Functions.ILike(m.Title, pattern, "\\") || EF.Functions.ILike(m.AltText, pattern, "\\") || EF.Functions.ILike(m.FileName, pattern, "\\"))
+                : q.Where(m => EF.Functions.Like(m.Title, pattern, "\\") || EF.Functions.Like(m.AltText, pattern, "\\") || EF.Functions.Like(m.FileName, pattern, "\\"));
+        }
+        if (!string.IsNullOrEmpty(query.ContentType))
+        {
+            var type = query.ContentType.ToLowerInvariant();
+            q = type.EndsWith("/*", StringComparison.Ordinal)
+                ? q.Where(m => m.ContentType.StartsWith(type.Substring(0, type.Length - 1)))
+                : q.Where(m => m.ContentType == type);
+        }
+        var count = await q.CountAsync(ct);
+        q = query.Ordering switch
+        {
+            MediaOrdering.CreatedAt => q.OrderBy(m => m.CreatedAt).ThenBy(m => m.Id),
+            MediaOrdering.Title => q.OrderBy(m => m.Title).ThenBy(m => m.Id),
+            MediaOrdering.TitleDesc => q.OrderByDescending(m => m.Title).ThenByDescending(m => m.Id),
+            MediaOrdering.Size => q.OrderBy(m => m.Size).ThenBy(m => m.Id),
+            MediaOrdering.SizeDesc => q.OrderByDescending(m => m.Size).ThenByDescending(m => m.Id),
+            _ => q.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id),
+        };
+        var items = await q.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(ct);
+        return (count, items);
+    }
+
+    public async Task<Media> CreateAsync(HttpRequest request, CancellationToken ct)
+    {
+        var storageId = StorageKeys.NewId();
+        StoredFile? stored = null;
+        try
+        {
+            var fields = await MultipartUpload.ReadAsync(request, _options.MaxUploadBytes,
+                async (file, ct2) => stored = await StoreAsync(null, storageId, file, ct2), ct);
+            var title = fields.GetValueOrDefault("title");
+            var altText = fields.GetValueOrDefault("alt_text") ?? "";
+            ValidateMetadata(title, altText);
+
+            var now = Now();
+            var media = new Media
+            {
+                StorageId = storageId,
+                Title = string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(stored!.FileName) : title.Trim(),
+                AltText = altText.Trim(),
+                FileName = stored!.FileName,
+                ContentType = stored.Sniff.ContentType,
+                Size = stored.Size,
+                Width = stored.Sniff.Width,
+                Height = stored.Sniff.Height,
+                Sha256 = stored.Sha256,
+                Version = 1,
+                Revision = 1,
+                StorageKey = stored.Key,
+                StorageProvider = store.Provider,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            db.Media.Add(media);
+            await db.SaveChangesAsync(ct);
+            MediaLog.Created(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version);
+            return media;
+        }
+        catch (Exception ex) when (stored is not null)
+        {
+            MediaLog.CommitFailed(logger, ex, null, stored.Key, store.Provider);
+            await cleanup.DeleteUncommittedAsync(null, stored.Key, "upload-not-committed", CancellationToken.None);
+            throw;
+        }
+    }
+
+    public async Task<Media?> UpdateAsync(long id, string? ifMatch, UpdateMediaRequest body, CancellationToken ct)
+    {
+        ValidateMetadata(body.Title, body.AltText);
+        for (var attempt = 1; ; attempt++)
+        {
+            var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
+            if (media is null) return null;
+            CheckIfMatch(media, ifMatch);
+            if (body.Title is null && body.AltText is null) return media;
+            if (body.Title is not null) media.Title = body.Title.Trim();
+            if (body.AltText is not null) media.AltText = body.AltText.Trim();
+            media.UpdatedAt = Now();
+            media.Revision++;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                MediaLog.Updated(logger, media.Id, media.Revision);
+                return media;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < ConcurrencyRetries)
+            {
+                db.ChangeTracker.Clear(); // reload and re-check If-Match against what won
+            }
+        }
+    }
+
+    public async Task<Media?> ReplaceFileAsync(long id, string? ifMatch, HttpRequest request, CancellationToken ct)
+    {
+        var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
+        if (media is null) return null;
+        CheckIfMatch(media, ifMatch); // before the upload flows: a stale editor should not send 1 GiB for nothing
+
+        StoredFile? stored = null;
+        PendingDeletion pending;
+        var oldKey = media.StorageKey;
+        try
+        {
+            await MultipartUpload.ReadAsync(request, _options.MaxUploadBytes,
+                async (file, ct2) => stored = await StoreAsync(media.Id, media.StorageId, file, ct2), ct);
+            pending = cleanup.Enqueue(media.Id, media.StorageKey, media.StorageProvider, "replaced");
+            media.StorageKey = stored!.Key;
+            media.StorageProvider = store.Provider;
+            media.FileName = stored.FileName;
+            media.ContentType = stored.Sniff.ContentType;
+            media.Size = stored.Size;
+            media.Width = stored.Sniff.Width;
+            media.Height = stored.Sniff.Height;
+            media.Sha256 = stored.Sha256;
+            media.Version++;
+            media.Revision++;
+            media.UpdatedAt = Now();
+            await db.SaveChangesAsync(ct);
+        }
+        catch (Exception ex) when (stored is not null)
+        {
+            MediaLog.CommitFailed(logger, ex, media.Id, stored.Key, store.Provider);
+            await cleanup.DeleteUncommittedAsync(media.Id, stored.Key, "replace-not-committed", CancellationToken.None);
+            if (ex is DbUpdateConcurrencyException) throw Stale(ifMatch, "The media was changed while the new file was uploaded.");
+            throw;
+        }
+        MediaLog.Replaced(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version, oldKey);
+        await cleanup.RunInlineAsync([pending], ct);
+        return media;
+    }
+
+    public async Task<bool> DeleteAsync(long id, string? ifMatch, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
+            if (media is null) return false;
+            CheckIfMatch(media, ifMatch);
+            db.Media.Remove(media);
+            var pending = cleanup.Enqueue(media.Id, media.StorageKey, media.StorageProvider, "deleted");
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < ConcurrencyRetries)
+            {
+                // Deleted or changed meanwhile: look again (gone → 404; changed → re-check If-Match).
+                db.ChangeTracker.Clear();
+                continue;
+            }
+            MediaLog.Deleted(logger, media.Id, media.StorageKey, media.StorageProvider);
+            await cleanup.RunInlineAsync([pending], ct);
+            return true;
+        }
+    }
+
+    private async Task<StoredFile> StoreAsync(long? mediaId, string storageId, IncomingFile file, CancellationToken ct)
+    {
+        var contentType = file.Sniff.ContentType;
+        if (!_options.IsAllowed(contentType))
+        {
+            MediaLog.TypeRejected(logger, contentType, file.FileName);
+            throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "This type of file is not accepted.",
+                $"The file's content is {contentType}, which is not on the allow-list (MEDIALIB_ALLOWED_TYPES).",
+                new Dictionary<string, object?> { ["detected_type"] = contentType });
+        }
+
+        var key = StorageKeys.Original(storageId, StorageKeys.NewId());
+        MediaLog.Storing(logger, mediaId, key, store.Provider, contentType, file.FileName);
+        StoredBlob blob;
+        try
+        {
+            blob = await store.UploadAsync(key, file.Content, contentType, ct);
+        }
+        catch (Exception ex)
+        {
+            MediaLog.StoreFailed(logger, ex, mediaId, key, store.Provider);
+            throw;
+        }
+        var stored = new StoredFile(blob.Key, file.FileName, file.Sniff, file.Content.Sha256, file.Content.BytesRead);
+        if (blob.Size != stored.Size)
+            throw new StorageException(store.Provider, blob.Key, $"The storage kept {blob.Size} bytes of {stored.Size}.");
+        MediaLog.Stored(logger, mediaId, blob.Key, store.Provider, stored.Size, stored.Sha256);
+        return stored;
+    }
+
+    private static void ValidateMetadata(string? title, string? altText)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (title is not null && title.Length > MediaRules.MaxTitleLength)
+            errors["title"] = [$"The title is longer than {MediaRules.MaxTitleLength} characters."];
+        else if (title is not null && title.Length > 0 && string.IsNullOrWhiteSpace(title))
+            errors["title"] = ["The title cannot be only white space."];
+        else if (title is not null && title.Any(c => char.IsControl(c)))
+            errors["title"] = ["The title cannot contain control characters."];
+        if (altText is not null && altText.Length > MediaRules.MaxAltTextLength)
+            errors["alt_text"] = [$"The alt text is longer than {MediaRules.MaxAltTextLength} characters."];
+        else if (altText is not null && altText.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
+            errors["alt_text"] = ["The alt text cannot contain control characters."];
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+    }
+
+    /// <summary>If-Match uses strong comparison (RFC 9110 13.1.1); "*" matches any existing media.</summary>
+    private static void CheckIfMatch(Media media, string? ifMatch)
+    {
+        if (string.IsNullOrWhiteSpace(ifMatch) || ifMatch.Trim() == "*") return;
+        foreach (var tag in ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            if (tag == media.ETag) return;
+        throw new ApiProblemException(StatusCodes.Status412PreconditionFailed, "The media has changed.",
+            $"If-Match {ifMatch} does not match the current ETag {media.ETag}; reload the media and try again.",
+            new Dictionary<string, object?> { ["current_etag"] = media.ETag });
+    }
+
+    private static ApiProblemException Stale(string? ifMatch, string detail) => ifMatch is null
+        ? new ApiProblemException(StatusCodes.Status409Conflict, "The media was changed by another request.", detail)
+        : new ApiProblemException(StatusCodes.Status412PreconditionFailed, "The media has changed.", detail);
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    // Millisecond precision: what both databases store, so a value reads back exactly as it was returned.
+    private DateTime Now()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+    }
+
+    private sealed record StoredFile(string Key, string FileName, SniffResult Sniff, string Sha256, long Size);
+}

@@ -1,0 +1,47 @@
+using MediaLibrary.Auth;
+using MediaLibrary.Data;
+using MediaLibrary.Media;
+using MediaLibrary.Storage;
+using Microsoft.Extensions.Options;
+
+namespace MediaLibrary;
+
+/// <summary>First-start work and the one configuration summary the service logs.</summary>
+internal static partial class Startup
+{
+    public static async Task PrepareAsync(WebApplication app, CancellationToken ct)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MediaLibrary.Startup");
+        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (!string.IsNullOrEmpty(auth.AdminPassword)) UserAccounts.ValidatePassword(auth.AdminPassword);
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var generated = await scope.ServiceProvider.GetRequiredService<UserAccounts>().EnsureAdminAsync(auth, ct);
+            if (generated is not null)
+            {
+                // Printed once, to the console only: never through the logging pipeline.
+                Console.WriteLine($"""
+
+                    Created the first user '{auth.AdminUser}' (role admin) with the password: {generated}
+                    It is shown only this once. Change it with: users set-password {auth.AdminUser}
+
+                    """);
+            }
+        }
+
+        var media = app.Services.GetRequiredService<IOptions<MediaOptions>>().Value;
+        var key = app.Services.GetRequiredService<JwtSigningKey>();
+        LogConfiguration(logger,
+            app.Services.GetRequiredService<DatabaseSettings>().Describe(),
+            app.Services.GetRequiredService<IBlobStore>().Describe(),
+            key.Source == "MEDIALIB_JWT_SIGNING_KEY" ? "from MEDIALIB_JWT_SIGNING_KEY" : $"from file {key.Source}",
+            media.RequireAuthForReads ? "token required" : "anonymous",
+            UploadLimits.FormatBytes(media.MaxUploadBytes),
+            string.IsNullOrWhiteSpace(media.AllowedTypes) ? "default" : media.AllowedTypes);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Configuration: database={Database}; storage={Storage}; auth=JWT HS256, signing key {SigningKey}; reads={Reads}; max upload={MaxUpload}; allowed types={AllowedTypes}")]
+    private static partial void LogConfiguration(ILogger logger, string database, string storage, string signingKey, string reads, string maxUpload, string allowedTypes);
+}

@@ -1,0 +1,162 @@
+using System.ComponentModel.DataAnnotations;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+
+namespace MediaLibrary.Storage.Local;
+
+public sealed class LocalStorageOptions
+{
+    /// <summary>Folder that holds every stored object. Defaults to "files" in the data folder.</summary>
+    [Required]
+    public string Root { get; set; } = "";
+}
+
+/// <summary>Objects as files below one root folder; writes go to a temp file first and are renamed into place.</summary>
+public sealed class LocalBlobStore : IBlobStore
+{
+    private const string TempFolder = ".tmp";
+    private readonly string _root;
+
+    public LocalBlobStore(IOptions<LocalStorageOptions> options)
+    {
+        _root = Path.GetFullPath(options.Value.Root);
+        Directory.CreateDirectory(Path.Combine(_root, TempFolder));
+    }
+
+    public string Provider => "local";
+
+    public string Describe() => $"local ({_root})";
+
+    public async Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct)
+    {
+        var path = PathFor(key);
+        if (File.Exists(path)) throw new BlobAlreadyExistsException(Provider, key);
+        var temp = Path.Combine(_root, TempFolder, Guid.NewGuid().ToString("n"));
+        try
+        {
+            long size;
+            await using (var file = new FileStream(temp, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous, BufferSize = 0,
+            }))
+            {
+                await content.CopyToAsync(file, 128 * 1024, ct);
+                await file.FlushAsync(ct);
+                size = file.Length;
+            }
+            for (var attempt = 1; ; attempt++)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                try
+                {
+                    File.Move(temp, path, overwrite: false);
+                    return new StoredBlob(key, size);
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    throw new BlobAlreadyExistsException(Provider, key);
+                }
+                catch (DirectoryNotFoundException) when (attempt < 3)
+                {
+                    // A concurrent delete pruned the folder between creating it and moving into it.
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException(Provider, key, $"Writing '{key}' failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    public Task<Stream> OpenReadAsync(string key, CancellationToken ct)
+    {
+        var path = PathFor(key);
+        try
+        {
+            Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return Task.FromResult(stream);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BlobNotFoundException(Provider, key);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException(Provider, key, $"Reading '{key}' failed: {ex.Message}", ex);
+        }
+    }
+
+    public Task DeleteAsync(string key, CancellationToken ct)
+    {
+        var path = PathFor(key);
+        try
+        {
+            // File.Delete is already a no-op for a missing file; a missing folder must be one too.
+            if (Directory.Exists(Path.GetDirectoryName(path))) File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException(Provider, key, $"Deleting '{key}' failed: {ex.Message}", ex, permanent: ex is UnauthorizedAccessException);
+        }
+        PruneEmptyFolders(Path.GetDirectoryName(path)!);
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<BlobItem> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await Task.Yield();
+        if (!Directory.Exists(_root)) yield break;
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = FileAttributes.None };
+        foreach (var file in Directory.EnumerateFiles(_root, "*", options))
+        {
+            ct.ThrowIfCancellationRequested();
+            var key = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
+            if (key.StartsWith(TempFolder + "/", StringComparison.Ordinal) || !key.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var info = new FileInfo(file);
+            yield return new BlobItem(key, info.Length, info.LastWriteTimeUtc);
+        }
+    }
+
+    public async Task CheckAsync(CancellationToken ct)
+    {
+        var probe = $"_check/{StorageKeys.NewId()}";
+        using var content = new MemoryStream("probe"u8.ToArray());
+        await UploadAsync(probe, content, "text/plain", ct);
+        await using (var read = await OpenReadAsync(probe, ct))
+        {
+            if (read.Length != 5) throw new StorageException(Provider, probe, "The probe object read back with the wrong size.");
+        }
+        await DeleteAsync(probe, ct);
+    }
+
+    private string PathFor(string key)
+    {
+        StorageKeys.EnsureValid(key);
+        var path = Path.GetFullPath(Path.Combine(_root, key.Replace('/', Path.DirectorySeparatorChar)));
+        // Keys are validated above; this guard makes escaping the root impossible even if that rule changes.
+        if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"'{key}' resolves outside the storage root.", nameof(key));
+        return path;
+    }
+
+    private void PruneEmptyFolders(string dir)
+    {
+        while (dir.Length > _root.Length && dir.StartsWith(_root, StringComparison.Ordinal))
+        {
+            try
+            {
+                if (Directory.EnumerateFileSystemEntries(dir).Any()) return;
+                Directory.Delete(dir);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return; // a concurrent upload into the same folder; the folder is still in use
+            }
+            dir = Path.GetDirectoryName(dir)!;
+        }
+    }
+}

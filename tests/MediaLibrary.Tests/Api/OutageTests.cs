@@ -1,0 +1,194 @@
+using System.Net;
+using MediaLibrary.Cleanup;
+using MediaLibrary.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MediaLibrary.Tests.Api;
+
+/// <summary>A storage outage during delete and replace: the request succeeds, the deletion waits and drains.</summary>
+public abstract class OutageTests(OutageTests.App app)
+{
+    public class App : MediaLibraryApp
+    {
+        public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+        public App()
+        {
+            Set("MEDIALIB_CLEANUP_MAX_ATTEMPTS", "4");
+            Set("MEDIALIB_CLEANUP_BASE_DELAY_SECONDS", "10");
+        }
+
+        protected override void ConfigureTestServices(IServiceCollection services)
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            // The tests run the passes themselves, so the background loop must not race them.
+            foreach (var worker in services.Where(d => d.ImplementationType == typeof(CleanupWorker)).ToList()) services.Remove(worker);
+        }
+
+        /// <summary>One worker pass, as the background loop would run it, at the fake clock's time.</summary>
+        public async Task<int> RunCleanupPassAsync()
+        {
+            await using var scope = Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<StorageCleanup>().ProcessDueAsync(100, CancellationToken.None);
+        }
+    }
+
+    public sealed class PostgresApp : App
+    {
+        public override bool UsePostgres => true;
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Delete_WhenStorageFails_KeepsPendingDeletionAndRetriesUntilStorageIsBack()
+    {
+        var client = await app.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Png(4, 4));
+        var key = (await app.WithDbAsync(db => db.Media.FindAsync(media.Id).AsTask()))!.StorageKey;
+
+        app.Storage.FailDeletes = true;
+        try
+        {
+            using var response = await client.DeleteAsync($"/api/media/{media.Id}", Ct);
+            await response.ShouldBe(HttpStatusCode.NoContent);
+            Assert.Null(await app.WithDbAsync(db => db.Media.FindAsync(media.Id).AsTask()));
+            Assert.Contains(key, app.StoredKeys());
+
+            var pending = await Pending(key);
+            Assert.Equal(PendingDeletionStatus.Pending, pending.Status);
+            Assert.Equal(1, pending.Attempts);
+            Assert.Contains("storage unreachable", pending.LastError);
+            Assert.Null(pending.LeaseUntil);
+            Assert.True(pending.NextAttemptAt > app.Time.GetUtcNow().UtcDateTime);
+            Assert.Contains(app.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Exception is not null && r.Message.Contains(key) && r.Message.Contains("result=retry"));
+
+            // Not yet due: nothing is attempted.
+            Assert.Equal(0, await app.RunCleanupPassAsync());
+            app.Time.Advance(TimeSpan.FromSeconds(13));
+            Assert.Equal(1, await app.RunCleanupPassAsync());
+            Assert.Equal(2, (await Pending(key)).Attempts);
+        }
+        finally
+        {
+            app.Storage.FailDeletes = false;
+        }
+
+        app.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(1, await app.RunCleanupPassAsync());
+        Assert.DoesNotContain(key, app.StoredKeys());
+        Assert.Equal(0, await app.WithDbAsync(db => db.PendingDeletions.CountAsync(p => p.StorageKey == key)));
+    }
+
+    [Fact]
+    public async Task Delete_AfterTooManyFailures_MarksTheEntryDeadAndKeepsIt()
+    {
+        var client = await app.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Png(4, 4));
+        var key = (await app.WithDbAsync(db => db.Media.FindAsync(media.Id).AsTask()))!.StorageKey;
+        app.Storage.FailDeletes = true;
+        try
+        {
+            using var response = await client.DeleteAsync($"/api/media/{media.Id}", Ct);
+            await response.ShouldBe(HttpStatusCode.NoContent);
+            for (var i = 0; i < 3; i++)
+            {
+                app.Time.Advance(TimeSpan.FromHours(2));
+                await app.RunCleanupPassAsync();
+            }
+            var dead = await Pending(key);
+            Assert.Equal(PendingDeletionStatus.Dead, dead.Status);
+            Assert.Equal(4, dead.Attempts);
+
+            app.Time.Advance(TimeSpan.FromHours(2));
+            Assert.Equal(0, await app.RunCleanupPassAsync()); // dead entries wait for an operator
+            Assert.Contains(app.Logs.GetSnapshot(), r => r.Level == LogLevel.Error && r.Message.Contains(key) && r.Message.Contains("result=dead"));
+        }
+        finally
+        {
+            app.Storage.FailDeletes = false;
+        }
+        Assert.Contains(key, app.StoredKeys());
+    }
+
+    [Fact]
+    public async Task Delete_WithPermanentStorageError_IsDeadAtOnce_NeverTreatedAsDone()
+    {
+        var client = await app.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Png(4, 4));
+        var key = (await app.WithDbAsync(db => db.Media.FindAsync(media.Id).AsTask()))!.StorageKey;
+        app.Storage.FailDeletesPermanently = true;
+        try
+        {
+            using var response = await client.DeleteAsync($"/api/media/{media.Id}", Ct);
+            await response.ShouldBe(HttpStatusCode.NoContent);
+        }
+        finally
+        {
+            app.Storage.FailDeletesPermanently = false;
+        }
+        var entry = await Pending(key);
+        Assert.Equal(PendingDeletionStatus.Dead, entry.Status);
+        Assert.Contains("access denied", entry.LastError);
+        Assert.Contains(key, app.StoredKeys());
+    }
+
+    [Fact]
+    public async Task Replace_WhenOldObjectCannotBeDeleted_SucceedsAndTheOldObjectDrainsLater()
+    {
+        var client = await app.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Png(4, 4));
+        var oldKey = (await app.WithDbAsync(db => db.Media.FindAsync(media.Id).AsTask()))!.StorageKey;
+        app.Storage.FailDeletes = true;
+        try
+        {
+            using var response = await client.PutAsync($"/api/media/{media.Id}/file", TestFiles.Form(TestFiles.Png(5, 5)), Ct);
+            await response.ShouldBe(HttpStatusCode.OK);
+            Assert.Contains(oldKey, app.StoredKeys());
+            Assert.Equal("replaced", (await Pending(oldKey)).Reason);
+        }
+        finally
+        {
+            app.Storage.FailDeletes = false;
+        }
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        await app.RunCleanupPassAsync();
+        Assert.DoesNotContain(oldKey, app.StoredKeys());
+        Assert.Equal(await app.ReferencedKeysAsync(), app.StoredKeys().Where(k => !IsDeadLeftover(k)).ToList());
+    }
+
+    [Fact]
+    public async Task PendingEntries_AreClaimedByOneWorkerAtATime()
+    {
+        var client = await app.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Png(4, 4));
+        var key = (await app.WithDbAsync(db => db.Media.FindAsync(media.Id).AsTask()))!.StorageKey;
+        app.Storage.FailDeletes = true;
+        try
+        {
+            using var response = await client.DeleteAsync($"/api/media/{media.Id}", Ct);
+            await response.ShouldBe(HttpStatusCode.NoContent);
+        }
+        finally
+        {
+            app.Storage.FailDeletes = false;
+        }
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        var passes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => app.RunCleanupPassAsync()));
+        Assert.Equal(1, passes.Sum());
+        Assert.DoesNotContain(key, app.StoredKeys());
+    }
+
+    private bool IsDeadLeftover(string key) =>
+        app.WithDbAsync(db => db.PendingDeletions.AnyAsync(p => p.StorageKey == key)).GetAwaiter().GetResult();
+
+    private Task<PendingDeletion> Pending(string key) =>
+        app.WithDbAsync(db => db.PendingDeletions.AsNoTracking().SingleAsync(p => p.StorageKey == key));
+}
+
+public sealed class SqliteOutageTests(OutageTests.App app) : OutageTests(app), IClassFixture<OutageTests.App>;
+
+public sealed class PostgresOutageTests(OutageTests.PostgresApp app) : OutageTests(app), IClassFixture<OutageTests.PostgresApp>;

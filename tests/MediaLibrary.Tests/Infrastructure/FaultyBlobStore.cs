@@ -1,0 +1,29 @@
+using MediaLibrary.Storage;
+
+namespace MediaLibrary.Tests.Infrastructure;
+
+/// <summary>The real local store with switches that make its calls fail, for outage tests.</summary>
+public sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
+{
+    public volatile bool FailDeletes;
+    public volatile bool FailDeletesPermanently;
+    public volatile bool FailUploads;
+
+    public string Provider => inner.Provider;
+    public string Describe() => inner.Describe();
+
+    public Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct) =>
+        FailUploads ? throw new StorageException(Provider, key, "Injected upload failure.") : inner.UploadAsync(key, content, contentType, ct);
+
+    public Task<Stream> OpenReadAsync(string key, CancellationToken ct) => inner.OpenReadAsync(key, ct);
+
+    public Task DeleteAsync(string key, CancellationToken ct)
+    {
+        if (FailDeletesPermanently) throw new StorageException(Provider, key, "Injected: access denied.", permanent: true);
+        if (FailDeletes) throw new StorageException(Provider, key, "Injected: storage unreachable.");
+        return inner.DeleteAsync(key, ct);
+    }
+
+    public IAsyncEnumerable<BlobItem> ListAsync(string prefix, CancellationToken ct) => inner.ListAsync(prefix, ct);
+    public Task CheckAsync(CancellationToken ct) => inner.CheckAsync(ct);
+}

@@ -1,0 +1,126 @@
+using System.Net.Http.Headers;
+using MediaLibrary.Auth;
+using MediaLibrary.Data;
+using MediaLibrary.Storage;
+using MediaLibrary.Storage.Local;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+
+namespace MediaLibrary.Tests.Infrastructure;
+
+/// <summary>
+/// A fresh service per test class: its own data folder (SQLite file, local storage, signing key) or its own
+/// PostgreSQL database. Settings go in through the same keys an operator uses.
+/// </summary>
+public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminPassword = "admin-password-1";
+    private readonly Dictionary<string, string?> _settings = new();
+    private readonly Dictionary<string, string> _tokens = new();
+    private readonly SemaphoreSlim _tokenLock = new(1, 1);
+
+    public MediaLibraryApp()
+    {
+        DataDir = Path.Combine(Path.GetTempPath(), "medialib-test-" + Guid.NewGuid().ToString("n")[..12]);
+        Directory.CreateDirectory(DataDir);
+        _settings["MEDIALIB_DATA_DIR"] = DataDir;
+        _settings["MEDIALIB_ADMIN_PASSWORD"] = AdminPassword;
+        _settings["MEDIALIB_TOKEN_RATE_LIMIT"] = "100000";
+        _settings["MEDIALIB_MAX_UPLOAD_BYTES"] = (2 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public string DataDir { get; }
+    public string StorageRoot => Path.Combine(DataDir, "files");
+    public virtual bool UsePostgres => false;
+
+    /// <summary>Wraps the real local store so a test can make storage calls fail.</summary>
+    public FaultyBlobStore Storage => (FaultyBlobStore)Services.GetRequiredService<IBlobStore>();
+
+    public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
+
+    protected void Set(string key, string? value) => _settings[key] = value;
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        if (UsePostgres)
+            _settings["MEDIALIB_DATABASE"] = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        _ = Server; // start now: migrations and the first admin happen here, not inside the first test
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddFakeLogging();
+            services.RemoveAll<IBlobStore>();
+            services.AddSingleton<IBlobStore>(sp => new FaultyBlobStore(new LocalBlobStore(sp.GetRequiredService<IOptions<LocalStorageOptions>>())));
+            ConfigureTestServices(services);
+        });
+    }
+
+    protected virtual void ConfigureTestServices(IServiceCollection services) { }
+
+    /// <summary>A client carrying a real token for a user of that role (created on first use).</summary>
+    public async Task<HttpClient> ClientAsync(string? role = Roles.Editor)
+    {
+        var client = CreateClient();
+        if (role is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(role));
+        return client;
+    }
+
+    public async Task<string> TokenAsync(string role)
+    {
+        await _tokenLock.WaitAsync();
+        try
+        {
+            if (_tokens.TryGetValue(role, out var cached)) return cached;
+            await using var scope = Services.CreateAsyncScope();
+            var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
+            var user = await accounts.AddAsync($"{role}-user", role, "password-" + role, CancellationToken.None);
+            return _tokens[role] = scope.ServiceProvider.GetRequiredService<TokenService>().Issue(user).AccessToken;
+        }
+        finally
+        {
+            _tokenLock.Release();
+        }
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<MediaDbContext, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<MediaDbContext>());
+    }
+
+    /// <summary>Every stored object's key, read from the disk itself (temp files excluded).</summary>
+    public List<string> StoredKeys() => !Directory.Exists(StorageRoot)
+        ? []
+        : Directory.EnumerateFiles(StorageRoot, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(StorageRoot, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(k => !k.StartsWith(".tmp/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+
+    public List<string> TempFiles() => Directory.Exists(Path.Combine(StorageRoot, ".tmp"))
+        ? Directory.EnumerateFiles(Path.Combine(StorageRoot, ".tmp")).ToList()
+        : [];
+
+    public async Task<List<string>> ReferencedKeysAsync() =>
+        await WithDbAsync(db => db.Media.Select(m => m.StorageKey).OrderBy(k => k).ToListAsync());
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+        GC.SuppressFinalize(this);
+    }
+}
+
+public class PostgresMediaLibraryApp : MediaLibraryApp
+{
+    public override bool UsePostgres => true;
+}
