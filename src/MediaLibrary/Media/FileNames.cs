@@ -22,13 +22,14 @@ public static class FileNames
         var sb = new StringBuilder(name.Length);
         foreach (var rune in name.EnumerateRunes())
         {
+            if (Rune.IsWhiteSpace(rune)) { sb.Append(' '); continue; }
             var category = Rune.GetUnicodeCategory(rune);
             if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
                 or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator
                 or UnicodeCategory.ParagraphSeparator)
                 continue;
             if (rune.Value is '"' or '<' or '>' or ':' or '|' or '?' or '*') { sb.Append('_'); continue; }
-            sb.Append(Rune.IsWhiteSpace(rune) ? " " : rune.ToString());
+            sb.Append(rune.ToString());
         }
 
         var cleaned = string.Join(' ', sb.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries)).Trim('.', ' ');

@@ -179,7 +179,7 @@ public abstract partial class ApiTests
     [InlineData("/absolute/path.png", "path.png")]
     [InlineData("a\u0001b\u001fc\u007f.png", "abc.png")]
     [InlineData("..", "file")]
-    [InlineData("line\r\nbreak.png", "linebreak.png")]
+    [InlineData("line\r\nbreak.png", "line break.png")]
     [InlineData("ünïcødé 写真.png", "ünïcødé 写真.png")]
     public async Task Upload_HostileFileName_IsCleanedAndNeverBecomesAPath(string sent, string expected)
     {

@@ -1,0 +1,148 @@
+using MediaLibrary.Storage;
+using MediaLibrary.Storage.Local;
+using MediaLibrary.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace MediaLibrary.Tests.Unit;
+
+/// <summary>What every storage adapter must do; each adapter subclasses this once.</summary>
+public abstract class BlobStoreContract
+{
+    protected abstract IBlobStore Store { get; }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Key(string last = "original") => $"{StorageKeys.NewId()}/{StorageKeys.NewId()}/{last}";
+
+    [Fact]
+    public async Task Upload_ThenOpen_ReturnsTheSameBytes()
+    {
+        var key = Key();
+        var bytes = TestFiles.Random(200_000, seed: 7);
+        var stored = await Store.UploadAsync(key, new MemoryStream(bytes), "application/pdf", Ct);
+        Assert.Equal(new StoredBlob(key, bytes.Length), stored);
+        await using var read = await Store.OpenReadAsync(key, Ct);
+        using var copy = new MemoryStream();
+        await read.CopyToAsync(copy, Ct);
+        Assert.Equal(bytes, copy.ToArray());
+    }
+
+    [Fact]
+    public async Task Open_MissingKey_ThrowsNotFound()
+    {
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.OpenReadAsync(Key(), Ct));
+    }
+
+    [Fact]
+    public async Task Delete_PresentAndMissingObjects_BothSucceed()
+    {
+        var key = Key();
+        await Store.UploadAsync(key, new MemoryStream([1, 2, 3]), "application/octet-stream", Ct);
+        await Store.DeleteAsync(key, Ct);
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.OpenReadAsync(key, Ct));
+        await Store.DeleteAsync(key, Ct);
+        await Store.DeleteAsync(Key(), Ct);
+    }
+
+    [Fact]
+    public async Task Upload_ToAnExistingKey_IsRefused_AndKeepsTheFirstObject()
+    {
+        var key = Key();
+        await Store.UploadAsync(key, new MemoryStream([1]), "application/octet-stream", Ct);
+        await Assert.ThrowsAsync<BlobAlreadyExistsException>(() => Store.UploadAsync(key, new MemoryStream([2]), "application/octet-stream", Ct));
+        await using var read = await Store.OpenReadAsync(key, Ct);
+        Assert.Equal(1, read.ReadByte());
+    }
+
+    [Fact]
+    public async Task Upload_WhenTheSourceFails_LeavesNothingBehind()
+    {
+        var key = Key();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.UploadAsync(key, new FailingStream(), "application/octet-stream", Ct));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.OpenReadAsync(key, Ct));
+        Assert.Empty(await ListAsync(key));
+    }
+
+    [Fact]
+    public async Task List_ReturnsExactlyTheObjectsUnderThePrefix()
+    {
+        var prefix = StorageKeys.NewId();
+        var keys = new[] { $"{prefix}/a/original", $"{prefix}/b/original", $"{prefix}/b/w_320" };
+        foreach (var k in keys) await Store.UploadAsync(k, new MemoryStream([9, 9]), "application/octet-stream", Ct);
+        await Store.UploadAsync(Key(), new MemoryStream([1]), "application/octet-stream", Ct);
+
+        var listed = await ListAsync(prefix + "/");
+        Assert.Equal(keys, listed.Select(i => i.Key).Order(StringComparer.Ordinal));
+        Assert.All(listed, i => Assert.Equal(2, i.Size));
+    }
+
+    [Fact]
+    public async Task InvalidKeys_AreRejectedBeforeAnyIo()
+    {
+        foreach (var bad in new[] { "../escape", "a/../../b", "/abs", "UPPER/x" })
+        {
+            await Assert.ThrowsAsync<ArgumentException>(() => Store.UploadAsync(bad, new MemoryStream([1]), "text/plain", Ct));
+            await Assert.ThrowsAsync<ArgumentException>(() => Store.DeleteAsync(bad, Ct));
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentWritersToDistinctKeys_AllLand()
+    {
+        var prefix = StorageKeys.NewId();
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            Store.UploadAsync($"{prefix}/{i:x4}/original", new MemoryStream(TestFiles.Random(10_000, i)), "application/octet-stream", Ct)));
+        Assert.Equal(16, (await ListAsync(prefix + "/")).Count);
+    }
+
+    [Fact]
+    public async Task Check_Succeeds_AndLeavesNoProbe()
+    {
+        await Store.CheckAsync(Ct);
+        Assert.Empty(await ListAsync("_check/"));
+    }
+
+    private async Task<List<BlobItem>> ListAsync(string prefix)
+    {
+        var items = new List<BlobItem>();
+        await foreach (var item in Store.ListAsync(prefix, Ct)) items.Add(item);
+        return items;
+    }
+
+    private sealed class FailingStream : Stream
+    {
+        private int _reads;
+        public override int Read(byte[] buffer, int offset, int count) =>
+            _reads++ < 3 ? count : throw new InvalidOperationException("source failed mid-way");
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long o, SeekOrigin s) => throw new NotSupportedException();
+        public override void SetLength(long v) => throw new NotSupportedException();
+        public override void Write(byte[] b, int o, int c) => throw new NotSupportedException();
+    }
+}
+
+public sealed class LocalBlobStoreTests : BlobStoreContract, IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "medialib-store-" + Guid.NewGuid().ToString("n")[..8]);
+
+    public LocalBlobStoreTests() => Store = new LocalBlobStore(Options.Create(new LocalStorageOptions { Root = _root }));
+
+    protected override IBlobStore Store { get; }
+
+    [Fact]
+    public async Task Delete_PrunesEmptyFolders_ButKeepsTheRoot()
+    {
+        var key = $"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original";
+        await Store.UploadAsync(key, new MemoryStream([1]), "text/plain", TestContext.Current.CancellationToken);
+        await Store.DeleteAsync(key, TestContext.Current.CancellationToken);
+        Assert.False(Directory.Exists(Path.Combine(_root, key.Split('/')[0])));
+        Assert.True(Directory.Exists(_root));
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
