@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using MediaLibrary.Auth;
+using MediaLibrary.Tests.Infrastructure;
+
+namespace MediaLibrary.Tests.Process;
+
+/// <summary>The executable as a newcomer meets it: zero-configuration start, first admin, CLI verbs.</summary>
+public sealed partial class ProcessTests : IDisposable
+{
+    private readonly string _workDir = Directory.CreateTempSubdirectory("medialib-proc-").FullName;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task FirstStart_WithZeroConfiguration_ListensOn5080_KeepsDataInTheWorkingFolder_AndPrintsTheAdminPasswordOnce()
+    {
+        string password;
+        await using (var service = ServiceProcess.Start(_workDir, new Dictionary<string, string?>()))
+        {
+            await service.WaitForLineAsync("Now listening on: http://localhost:5080");
+            password = GeneratedPassword().Match(await service.WaitForLineAsync("with the password:")).Groups[1].Value;
+            Assert.Matches("^[A-Za-z0-9_-]{24}$", password);
+            Assert.Contains("Configuration: database=SQLite (" + Path.Combine(_workDir, "data", "medialibrary.db"), service.Output);
+
+            using var http = new HttpClient { BaseAddress = new Uri("http://localhost:5080") };
+            var token = await TokenAsync(http, "admin", password);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var media = await http.UploadAsync(TestFiles.Png(3, 3), "first.png");
+            Assert.Equal(TestFiles.Png(3, 3), await http.GetByteArrayAsync(media.Url, Ct));
+            Assert.Equal(1, service.Output.Split('\n').Count(l => l.Contains(password, StringComparison.Ordinal)));
+        }
+
+        Assert.True(File.Exists(Path.Combine(_workDir, "data", "medialibrary.db")));
+        Assert.True(File.Exists(Path.Combine(_workDir, "data", "jwt-signing.key")));
+        Assert.Single(Directory.EnumerateFiles(Path.Combine(_workDir, "data", "files"), "original", SearchOption.AllDirectories));
+
+        // Second start: same data, no new password, the same credentials work.
+        var port = FreePort();
+        await using var again = ServiceProcess.Start(_workDir, new Dictionary<string, string?>(), "--urls", $"http://127.0.0.1:{port}");
+        await again.WaitForLineAsync($"Now listening on: http://127.0.0.1:{port}");
+        Assert.DoesNotContain("with the password", again.Output);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await TokenAsync(client, "admin", password);
+    }
+
+    [Fact]
+    public async Task Start_WithTooShortAdminPassword_RefusesWithAClearMessage()
+    {
+        var env = new Dictionary<string, string?> { ["MEDIALIB_ADMIN_PASSWORD"] = "short", ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "d") };
+        var (exit, output) = await ServiceProcess.RunAsync(_workDir, env, null, "--urls", $"http://127.0.0.1:{FreePort()}");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("at least 8 characters", output);
+    }
+
+    [Fact]
+    public async Task UsersCli_AddsListsAndChangesPasswords_AndTheServiceHonoursThem()
+    {
+        var env = new Dictionary<string, string?> { ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "data"), ["MEDIALIB_ADMIN_PASSWORD"] = "admin-password" };
+
+        var add = await ServiceProcess.RunAsync(_workDir, env, "first-password\n", "users", "add", "bob", "--role", "editor");
+        Assert.True(add.ExitCode == 0, add.Output);
+        Assert.Contains("Added user 'bob' with role editor.", add.Output);
+        Assert.DoesNotContain("first-password", add.Output);
+
+        var duplicate = await ServiceProcess.RunAsync(_workDir, env, "another-password\n", "users", "add", "bob", "--role", "viewer");
+        Assert.Equal(1, duplicate.ExitCode);
+        Assert.Contains("already exists", duplicate.Output);
+
+        var badRole = await ServiceProcess.RunAsync(_workDir, env, "another-password\n", "users", "add", "eve", "--role", "superuser");
+        Assert.Equal(1, badRole.ExitCode);
+        Assert.Contains("Unknown role", badRole.Output);
+
+        var shortPassword = await ServiceProcess.RunAsync(_workDir, env, "short\n", "users", "add", "eve", "--role", "viewer");
+        Assert.Equal(1, shortPassword.ExitCode);
+
+        var usage = await ServiceProcess.RunAsync(_workDir, env, null, "users", "frobnicate");
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Contains("users add NAME --role", usage.Output);
+
+        var withEnv = new Dictionary<string, string?>(env) { [UsersCli.PasswordVariable] = "second-password" };
+        var change = await ServiceProcess.RunAsync(_workDir, withEnv, null, "users", "set-password", "bob");
+        Assert.True(change.ExitCode == 0, change.Output);
+
+        var list = await ServiceProcess.RunAsync(_workDir, env, null, "users", "list");
+        Assert.Equal(0, list.ExitCode);
+        Assert.Matches(@"bob\teditor\t\d{4}-\d\d-\d\dT", list.Output);
+        Assert.DoesNotContain("eve", list.Output);
+
+        var port = FreePort();
+        await using var service = ServiceProcess.Start(_workDir, env, "--urls", $"http://127.0.0.1:{port}");
+        await service.WaitForLineAsync("Now listening on:");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        using var old = await http.PostAsJsonAsync("/api/auth/token", new { username = "bob", password = "first-password" }, Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(http, "bob", "second-password"));
+        await http.UploadAsync(TestFiles.Png(2, 2));
+    }
+
+    private static async Task<string> TokenAsync(HttpClient http, string user, string password)
+    {
+        using var response = await http.PostAsJsonAsync("/api/auth/token", new { username = user, password }, Ct);
+        await response.ShouldBe(HttpStatusCode.OK);
+        return (await response.ReadAsync<TokenResponse>()).AccessToken;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex("with the password: (\\S+)")]
+    private static partial Regex GeneratedPassword();
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_workDir, recursive: true); } catch (IOException) { }
+    }
+}
