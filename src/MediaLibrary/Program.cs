@@ -15,91 +15,101 @@ using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 var cli = args.Length > 0 && args[0] == "users";
-// Content (appsettings.json, later the page's assets) ships beside the executable; data goes where the user is.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-if (cli) builder.Logging.SetMinimumLevel(LogLevel.Warning);
-if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
-    builder.WebHost.UseUrls("http://localhost:5080");
-
-var config = builder.Configuration;
-var services = builder.Services;
-var dataDir = new DataDirectory(config);
-services.AddSingleton(dataDir);
-services.AddSingleton(TimeProvider.System);
-services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir.Path, "keys")));
-
-services.AddOptions<MediaOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
-services.AddOptions<AuthOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
-services.AddOptions<CleanupOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
-services.AddOptions<LocalStorageOptions>()
-    .Configure(o => o.Root = string.IsNullOrWhiteSpace(config["MEDIALIB_STORAGE_ROOT"]) ? Path.Combine(dataDir.Path, "files") : config["MEDIALIB_STORAGE_ROOT"]!)
-    .ValidateDataAnnotations().ValidateOnStart();
-
-services.AddMediaDatabase(DatabaseSettings.From(config, dataDir.Path));
-services.AddSingleton<IBlobStore, LocalBlobStore>();
-services.AddScoped<MediaService>();
-services.AddScoped<StorageCleanup>();
-services.AddScoped<UserAccounts>();
-services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
-services.AddSingleton<JwtSigningKey>();
-services.AddSingleton<TokenService>();
-if (!cli) services.AddHostedService<CleanupWorker>();
-
-services.ConfigureHttpJsonOptions(o =>
+try
 {
-    o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-    o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
-});
-services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptionHandler.Customize);
-services.AddExceptionHandler<ApiExceptionHandler>();
-services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+    // Content (appsettings.json, later the page's assets) ships beside the executable; data goes where the user is.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    if (cli) builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        builder.WebHost.UseUrls("http://localhost:5080");
 
-services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<JwtSigningKey>((o, key) =>
+    var config = builder.Configuration;
+    var services = builder.Services;
+    var dataDir = new DataDirectory(config);
+    services.AddSingleton(dataDir);
+    services.AddSingleton(TimeProvider.System);
+    services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir.Path, "keys")));
+
+    services.AddOptions<MediaOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
+    services.AddOptions<AuthOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
+    services.AddOptions<CleanupOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
+    services.AddOptions<LocalStorageOptions>()
+        .Configure(o => o.Root = string.IsNullOrWhiteSpace(config["MEDIALIB_STORAGE_ROOT"]) ? Path.Combine(dataDir.Path, "files") : config["MEDIALIB_STORAGE_ROOT"]!)
+        .ValidateDataAnnotations().ValidateOnStart();
+
+    services.AddMediaDatabase(DatabaseSettings.From(config, dataDir.Path));
+    services.AddSingleton<IBlobStore, LocalBlobStore>();
+    services.AddScoped<MediaService>();
+    services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+    services.AddScoped<StorageCleanup>();
+    services.AddScoped<UserAccounts>();
+    services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+    services.AddSingleton<JwtSigningKey>();
+    services.AddSingleton<TokenService>();
+    if (!cli) services.AddHostedService<CleanupWorker>();
+
+    services.ConfigureHttpJsonOptions(o =>
+    {
+        o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+    });
+    services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptionHandler.Customize);
+    services.AddExceptionHandler<ApiExceptionHandler>();
+    services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+
+    services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+    services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<JwtSigningKey>((o, key) =>
+    {
+        o.MapInboundClaims = false;
+        o.TokenValidationParameters = TokenService.ValidationParameters(key);
+    });
+    services.AddAuthorizationBuilder()
+        .AddPolicy(Policies.Read, p => p.RequireAuthenticatedUser())
+        .AddPolicy(Policies.Edit, p => p.RequireRole(Roles.Editor, Roles.Admin))
+        .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+    services.AddRateLimiter(o =>
+    {
+        o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        o.AddPolicy(AuthEndpoints.TokenRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+            http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.TokenRequestsPerMinute,
+                Window = TimeSpan.FromMinutes(1),
+            }));
+    });
+
+    var app = builder.Build();
+
+    await DatabaseSetup.MigrateAsync(app.Services, CancellationToken.None);
+    if (cli) return await UsersCli.RunAsync(app.Services, args[1..], Console.In, Console.Out, Console.Error, CancellationToken.None);
+
+    await Startup.PrepareAsync(app, CancellationToken.None);
+
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseMediaLibraryHeaders();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseRateLimiter();
+
+    var requireAuthForReads = app.Services.GetRequiredService<IOptions<MediaOptions>>().Value.RequireAuthForReads;
+    app.MapOpenApi();
+    app.MapScalarApiReference("/api/reference");
+    app.MapGet("/", () => Results.Redirect("/api/reference")).ExcludeFromDescription();
+    app.MapHealth();
+    app.MapAuth();
+    app.MapMedia(requireAuthForReads);
+    app.MapFiles(requireAuthForReads);
+
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is OptionsValidationException or ArgumentException or InvalidOperationException or FormatException)
 {
-    o.MapInboundClaims = false;
-    o.TokenValidationParameters = TokenService.ValidationParameters(key);
-});
-services.AddAuthorizationBuilder()
-    .AddPolicy(Policies.Read, p => p.RequireAuthenticatedUser())
-    .AddPolicy(Policies.Edit, p => p.RequireRole(Roles.Editor, Roles.Admin))
-    .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
-services.AddRateLimiter(o =>
-{
-    o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-    o.AddPolicy(AuthEndpoints.TokenRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-        http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-        _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.TokenRequestsPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-        }));
-});
-
-var app = builder.Build();
-
-await DatabaseSetup.MigrateAsync(app.Services, CancellationToken.None);
-if (cli) return await UsersCli.RunAsync(app.Services, args[1..], Console.In, Console.Out, Console.Error, CancellationToken.None);
-
-await Startup.PrepareAsync(app, CancellationToken.None);
-
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseMediaLibraryHeaders();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseRateLimiter();
-
-var requireAuthForReads = app.Services.GetRequiredService<IOptions<MediaOptions>>().Value.RequireAuthForReads;
-app.MapOpenApi();
-app.MapScalarApiReference("/api/reference");
-app.MapGet("/", () => Results.Redirect("/api/reference")).ExcludeFromDescription();
-app.MapGet("/health", () => Results.Ok(new { status = "Healthy" })).WithTags("Health").WithName("Health");
-app.MapAuth();
-app.MapMedia(requireAuthForReads);
-app.MapFiles(requireAuthForReads);
-
-await app.RunAsync();
-return 0;
+    // A misconfiguration: one clear line naming what is wrong, no stack trace.
+    Console.Error.WriteLine($"MediaLibrary cannot start: {ex.Message}");
+    return 1;
+}
 
 public partial class Program;

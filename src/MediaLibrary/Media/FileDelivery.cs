@@ -19,7 +19,7 @@ public static class FileDelivery
         return route;
     }
 
-    public static async Task<IResult> Serve(long id, int version, HttpContext http, MediaService media, IBlobStore store, CancellationToken ct)
+    public static async Task<IResult> Serve(long id, int version, HttpContext http, MediaService media, IBlobStore store, ILogger<MediaService> logger, CancellationToken ct)
     {
         var m = await media.FindAsync(id, ct);
         // A replaced version is gone for good: 404, not a redirect, so no cache keeps serving it as current.
@@ -33,6 +33,7 @@ public static class FileDelivery
         }
         catch (BlobNotFoundException)
         {
+            MediaLog.StoredFileMissing(logger, m.Id, m.StorageKey, m.StorageProvider);
             return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"The stored file of media {id} is missing.");
         }
 

@@ -27,6 +27,9 @@ internal static partial class MediaLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} deleted: row removed, {StorageKey} on {Provider} queued for deletion")]
     public static partial void Deleted(ILogger logger, long mediaId, string storageKey, string provider);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Media {MediaId} points at {StorageKey} on {Provider}, which is missing: result=404 (a dangling row)")]
+    public static partial void StoredFileMissing(ILogger logger, long mediaId, string storageKey, string provider);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload rejected: detected type {ContentType} is not allowed (file name {FileName})")]
     public static partial void TypeRejected(ILogger logger, string contentType, string fileName);
 }

@@ -63,7 +63,7 @@ public sealed class MediaService(
                 async (file, ct2) => stored = await StoreAsync(null, storageId, file, ct2), ct);
             var title = fields.GetValueOrDefault("title");
             var altText = fields.GetValueOrDefault("alt_text") ?? "";
-            ValidateMetadata(title, altText);
+            ValidateMetadata(title, altText, allowEmptyTitle: true);
 
             var now = Now();
             var media = new Media
@@ -99,7 +99,7 @@ public sealed class MediaService(
 
     public async Task<Media?> UpdateAsync(long id, string? ifMatch, UpdateMediaRequest body, CancellationToken ct)
     {
-        ValidateMetadata(body.Title, body.AltText);
+        ValidateMetadata(body.Title, body.AltText, allowEmptyTitle: false);
         for (var attempt = 1; ; attempt++)
         {
             var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
@@ -217,13 +217,14 @@ public sealed class MediaService(
         return stored;
     }
 
-    private static void ValidateMetadata(string? title, string? altText)
+    /// <summary>An upload may leave the title empty (it defaults to the file name); an edit may not clear it.</summary>
+    private static void ValidateMetadata(string? title, string? altText, bool allowEmptyTitle)
     {
         var errors = new Dictionary<string, string[]>();
         if (title is not null && title.Length > MediaRules.MaxTitleLength)
             errors["title"] = [$"The title is longer than {MediaRules.MaxTitleLength} characters."];
-        else if (title is not null && title.Length > 0 && string.IsNullOrWhiteSpace(title))
-            errors["title"] = ["The title cannot be only white space."];
+        else if (title is not null && string.IsNullOrWhiteSpace(title) && !(allowEmptyTitle && title.Length == 0))
+            errors["title"] = ["The title cannot be empty or only white space."];
         else if (title is not null && title.Any(c => char.IsControl(c)))
             errors["title"] = ["The title cannot contain control characters."];
         if (altText is not null && altText.Length > MediaRules.MaxAltTextLength)

@@ -58,6 +58,8 @@ public abstract partial class ApiTests
     [InlineData("{\"titel\": \"typo\"}")]
     [InlineData("not json")]
     [InlineData("{\"title\": \"   \"}")]
+    [InlineData("{\"title\": \"\"}")]
+    [InlineData("{\"title\": \"bell\u0007\"}")]
     public async Task Patch_InvalidBody_Returns400AndChangesNothing(string body)
     {
         var client = await App.ClientAsync();

@@ -49,9 +49,12 @@ public abstract partial class ApiTests
     }
 
     [Fact]
-    public async Task Health_AnswersHealthy()
+    public async Task Health_ReportsTheDatabaseCheck()
     {
         using var response = await App.CreateClient().GetAsync("/health", Ct);
         await response.ShouldBe(HttpStatusCode.OK);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
     }
 }

@@ -52,8 +52,23 @@ public sealed partial class ProcessTests : IDisposable
     {
         var env = new Dictionary<string, string?> { ["MEDIALIB_ADMIN_PASSWORD"] = "short", ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "d") };
         var (exit, output) = await ServiceProcess.RunAsync(_workDir, env, null, "--urls", $"http://127.0.0.1:{FreePort()}");
-        Assert.NotEqual(0, exit);
-        Assert.Contains("at least 8 characters", output);
+        Assert.Equal(1, exit);
+        Assert.Contains("MediaLibrary cannot start: The password must be at least 8 characters long.", output);
+        Assert.DoesNotContain("   at ", output); // a message, not a stack trace
+    }
+
+    [Theory]
+    [InlineData("MEDIALIB_MAX_UPLOAD_BYTES", "-5", "MEDIALIB_MAX_UPLOAD_BYTES must be a positive number of bytes.")]
+    [InlineData("MEDIALIB_DATABASE", "nonsense value", "MEDIALIB_DATABASE is neither")]
+    [InlineData("MEDIALIB_JWT_SIGNING_KEY", "too-short", "MEDIALIB_JWT_SIGNING_KEY must be at least 32 bytes long.")]
+    public async Task Start_WithAMisconfiguration_ExitsWithOneLineNamingTheSetting(string key, string value, string message)
+    {
+        var env = new Dictionary<string, string?> { [key] = value, ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "d") };
+        var (exit, output) = await ServiceProcess.RunAsync(_workDir, env, null, "--urls", $"http://127.0.0.1:{FreePort()}");
+        Assert.Equal(1, exit);
+        Assert.Contains("MediaLibrary cannot start: ", output);
+        Assert.Contains(message, output);
+        Assert.DoesNotContain("   at ", output);
     }
 
     [Fact]
