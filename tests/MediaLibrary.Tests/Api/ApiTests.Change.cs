@@ -93,7 +93,7 @@ public abstract partial class ApiTests
         var client = await App.ClientAsync();
         var oldBytes = TestFiles.Png(8, 8, 255, 0, 0);
         var media = await client.UploadAsync(oldBytes, "logo.png", "Logo", "Our logo");
-        var oldKey = (await App.WithDbAsync(db => db.Media.FindAsync(media.Id).AsTask()))!.StorageKey;
+        var oldKey = await App.StorageKeyAsync(media.Id);
 
         var newBytes = TestFiles.JpegHeader(640, 480);
         using var response = await client.PutAsync($"/api/media/{media.Id}/file", TestFiles.Form(newBytes, "logo-2026.jpg"), Ct);
@@ -114,7 +114,7 @@ public abstract partial class ApiTests
         using var old = await client.GetAsync(HttpExtensions.PathOf(media.Url), Ct);
         await old.ProblemAsync(HttpStatusCode.NotFound);
 
-        var newKey = (await App.WithDbAsync(db => db.Media.FindAsync(media.Id).AsTask()))!.StorageKey;
+        var newKey = await App.StorageKeyAsync(media.Id);
         Assert.NotEqual(oldKey, newKey);
         Assert.DoesNotContain(oldKey, App.StoredKeys());
         Assert.Contains(newKey, App.StoredKeys());
@@ -163,7 +163,7 @@ public abstract partial class ApiTests
     {
         var client = await App.ClientAsync();
         var media = await client.UploadAsync(TestFiles.Png(6, 6), "gone.png");
-        var key = (await App.WithDbAsync(db => db.Media.FindAsync(media.Id).AsTask()))!.StorageKey;
+        var key = await App.StorageKeyAsync(media.Id);
         Assert.Contains(key, App.StoredKeys());
 
         using var response = await client.DeleteAsync($"/api/media/{media.Id}", Ct);
@@ -184,7 +184,7 @@ public abstract partial class ApiTests
     {
         var client = await App.ClientAsync();
         var media = await client.UploadAsync(TestFiles.Png(6, 6));
-        var key = (await App.WithDbAsync(db => db.Media.FindAsync(media.Id).AsTask()))!.StorageKey;
+        var key = await App.StorageKeyAsync(media.Id);
         using var response = await client.DeleteAsync($"/api/media/{media.Id}", Ct);
         await response.ShouldBe(HttpStatusCode.NoContent);
 

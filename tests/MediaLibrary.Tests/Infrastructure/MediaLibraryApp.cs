@@ -98,6 +98,9 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
         return await action(scope.ServiceProvider.GetRequiredService<MediaDbContext>());
     }
 
+    public Task<string> StorageKeyAsync(long mediaId) =>
+        WithDbAsync(db => db.Media.Where(m => m.Id == mediaId).Select(m => m.StorageKey).SingleAsync());
+
     /// <summary>Every stored object's key, read from the disk itself (temp files excluded).</summary>
     public List<string> StoredKeys() => !Directory.Exists(StorageRoot)
         ? []
