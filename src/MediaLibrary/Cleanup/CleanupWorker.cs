@@ -1,3 +1,4 @@
+using MediaLibrary.Media;
 using Microsoft.Extensions.Options;
 
 namespace MediaLibrary.Cleanup;
@@ -21,6 +22,9 @@ public sealed partial class CleanupWorker(IServiceScopeFactory scopes, TimeProvi
                     await using var scope = scopes.CreateAsyncScope();
                     attempted = await scope.ServiceProvider.GetRequiredService<StorageCleanup>().ProcessDueAsync(BatchSize, stoppingToken);
                 } while (attempted == BatchSize && !stoppingToken.IsCancellationRequested);
+
+                await using (var scope = scopes.CreateAsyncScope())
+                    await scope.ServiceProvider.GetRequiredService<MediaService>().PurgeExpiredIdempotencyKeysAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -11,6 +11,8 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Media.Media> Media => Set<Media.Media>();
     public DbSet<PendingDeletion> PendingDeletions => Set<PendingDeletion>();
     public DbSet<User> Users => Set<User>();
+    public DbSet<Media.IdempotencyRecord> IdempotencyRecords => Set<Media.IdempotencyRecord>();
+    public DbSet<ReconcileCursor> ReconcileCursors => Set<ReconcileCursor>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -51,6 +53,26 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.Property(x => x.LastError).HasMaxLength(2000);
             e.HasIndex(x => new { x.Status, x.NextAttemptAt });
             e.HasIndex(x => x.StorageKey);
+        });
+
+        b.Entity<Media.IdempotencyRecord>(e =>
+        {
+            e.ToTable("idempotency_keys");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.UserId).HasMaxLength(100);
+            e.Property(x => x.Key).HasMaxLength(MediaLibrary.Media.MediaRules.MaxIdempotencyKeyLength);
+            e.HasIndex(x => new { x.UserId, x.Key }).IsUnique();
+            e.HasIndex(x => x.CreatedAt);
+            e.HasOne(x => x.Media).WithMany().HasForeignKey(x => x.MediaId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        b.Entity<ReconcileCursor>(e =>
+        {
+            e.ToTable("reconcile_cursors");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(20);
+            e.Property(x => x.Phase).HasMaxLength(20);
+            e.Property(x => x.LastKey).HasMaxLength(1024);
         });
 
         b.Entity<User>(e =>

@@ -27,6 +27,9 @@ public sealed class Media
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>Set by the reconciler when the stored object is missing (a dangling row); cleared when it is back.</summary>
+    public DateTime? MissingSince { get; set; }
+
     /// <summary>Bumped on every change; the optimistic concurrency token and the ETag.</summary>
     public int Revision { get; set; }
 

@@ -11,6 +11,7 @@ public static class MediaEndpoints
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     // Multipart framing and the text fields around the file.
     private const long MultipartOverheadBytes = 1024 * 1024;
@@ -35,7 +36,8 @@ public static class MediaEndpoints
 
         var writes = api.MapGroup("").RequireAuthorization(Policies.Edit);
         writes.MapPost("", Upload).WithName("UploadMedia")
-            .WithSummary("Upload a file (multipart: file, title, alt_text). The type is detected from the bytes.")
+            .WithSummary("Upload a file (multipart: file, title, alt_text). The type is detected from the bytes. " +
+                "With an Idempotency-Key header a retried upload returns the first result.")
             .Accepts<UploadForm>("multipart/form-data");
         writes.MapPatch("{id:long}", Update).WithName("UpdateMedia")
             .WithSummary("Change title and/or alt text. If-Match with the ETag guards against lost updates.");
@@ -90,12 +92,24 @@ public static class MediaEndpoints
         return TypedResults.Ok(MediaResponse.From(m, BaseUrl(http.Request, options.Value)));
     }
 
-    public static async Task<Results<Created<MediaResponse>, ProblemHttpResult>> Upload(
+    public static async Task<Results<Created<MediaResponse>, ProblemHttpResult, ValidationProblem>> Upload(
         HttpContext http, MediaService media, IOptions<MediaOptions> options, CancellationToken ct)
     {
+        MediaService.IdempotencyKey? idempotency = null;
+        if (http.Request.Headers.TryGetValue(IdempotencyKeyHeader, out var keys))
+        {
+            var key = keys.ToString();
+            if (key.Length is 0 or > MediaRules.MaxIdempotencyKeyLength || key.Any(c => c is < (char)0x21 or > (char)0x7E))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [IdempotencyKeyHeader] =
+                    [$"{IdempotencyKeyHeader} is 1 to {MediaRules.MaxIdempotencyKeyLength} visible ASCII characters, such as a UUID."] },
+                    title: "The request is invalid.");
+            idempotency = new(http.User.FindFirst("sub")?.Value ?? "", key);
+        }
         if (TooLargeForLimit(http, media.MaxUploadBytes) is { } tooLarge) return tooLarge;
-        var m = await media.CreateAsync(http.Request, ct);
+
+        var (m, replayed) = await media.CreateAsync(http.Request, idempotency, ct);
         http.Response.Headers.ETag = m.ETag;
+        if (replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return TypedResults.Created($"/api/media/{m.Id}", MediaResponse.From(m, BaseUrl(http.Request, options.Value)));
     }
 

@@ -30,6 +30,9 @@ internal static partial class MediaLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Media {MediaId} points at {StorageKey} on {Provider}, which is missing: result=404 (a dangling row)")]
     public static partial void StoredFileMissing(ILogger logger, long mediaId, string storageKey, string provider);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upload with Idempotency-Key {IdempotencyKey} replayed: media {MediaId} already exists; nothing stored")]
+    public static partial void IdempotentReplay(ILogger logger, long mediaId, string idempotencyKey);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload rejected: detected type {ContentType} is not allowed (file name {FileName})")]
     public static partial void TypeRejected(ILogger logger, string contentType, string fileName);
 }

@@ -36,6 +36,11 @@ public sealed class MediaOptions
     [ConfigurationKeyName("MEDIALIB_PUBLIC_BASE_URL")]
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>How long an upload's Idempotency-Key is remembered.</summary>
+    [ConfigurationKeyName("MEDIALIB_IDEMPOTENCY_HOURS")]
+    [Range(1, 24 * 365)]
+    public int IdempotencyHours { get; set; } = 24;
+
     public bool IsAllowed(string contentType)
     {
         var list = string.IsNullOrWhiteSpace(AllowedTypes)
@@ -54,4 +59,5 @@ public static class MediaRules
 {
     public const int MaxTitleLength = 500;
     public const int MaxAltTextLength = 2000;
+    public const int MaxIdempotencyKeyLength = 200;
 }

@@ -53,8 +53,10 @@ public sealed class MediaService(
         return (count, items);
     }
 
-    public async Task<Media> CreateAsync(HttpRequest request, CancellationToken ct)
+    public async Task<UploadResult> CreateAsync(HttpRequest request, IdempotencyKey? idempotency, CancellationToken ct)
     {
+        if (idempotency is not null && await FindIdempotentAsync(idempotency, ct) is { } earlier) return earlier;
+
         var storageId = StorageKeys.NewId();
         StoredFile? stored = null;
         try
@@ -85,16 +87,47 @@ public sealed class MediaService(
                 UpdatedAt = now,
             };
             db.Media.Add(media);
+            if (idempotency is not null)
+                db.IdempotencyRecords.Add(new IdempotencyRecord { UserId = idempotency.UserId, Key = idempotency.Key, Media = media, CreatedAt = now });
             await db.SaveChangesAsync(ct);
             MediaLog.Created(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version);
-            return media;
+            return new UploadResult(media, Replayed: false);
         }
         catch (Exception ex) when (stored is not null)
         {
             MediaLog.CommitFailed(logger, ex, null, stored.Key, store.Provider);
             await cleanup.DeleteUncommittedAsync(null, stored.Key, "upload-not-committed", CancellationToken.None);
+            // The same key committed by a concurrent retry: that one is the result.
+            if (idempotency is not null && ex is DbUpdateException && await FindIdempotentAsync(idempotency, CancellationToken.None) is { } winner)
+                return winner;
             throw;
         }
+    }
+
+    /// <summary>Forgets Idempotency-Keys older than their lifetime; run by the cleanup worker.</summary>
+    public Task<int> PurgeExpiredIdempotencyKeysAsync(CancellationToken ct)
+    {
+        var cutoff = Now().AddHours(-_options.IdempotencyHours);
+        return db.IdempotencyRecords.Where(r => r.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
+    }
+
+    private async Task<UploadResult?> FindIdempotentAsync(IdempotencyKey idempotency, CancellationToken ct)
+    {
+        var cutoff = Now().AddHours(-_options.IdempotencyHours);
+        var record = await db.IdempotencyRecords.AsNoTracking().Include(r => r.Media)
+            .FirstOrDefaultAsync(r => r.UserId == idempotency.UserId && r.Key == idempotency.Key, ct);
+        if (record is null) return null;
+        if (record.CreatedAt < cutoff)
+        {
+            // Expired: the key may be used afresh (the worker also purges these).
+            await db.IdempotencyRecords.Where(r => r.Id == record.Id).ExecuteDeleteAsync(ct);
+            return null;
+        }
+        if (record.Media is null)
+            throw new ApiProblemException(StatusCodes.Status410Gone, "The media has been deleted.",
+                $"The upload with Idempotency-Key '{idempotency.Key}' created media {record.MediaId?.ToString() ?? "that"} which was deleted since.");
+        MediaLog.IdempotentReplay(logger, record.Media.Id, idempotency.Key);
+        return new UploadResult(record.Media, Replayed: true);
     }
 
     public async Task<Media?> UpdateAsync(long id, string? ifMatch, UpdateMediaRequest body, CancellationToken ct)
@@ -258,6 +291,10 @@ public sealed class MediaService(
         var now = time.GetUtcNow().UtcDateTime;
         return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
     }
+
+    public sealed record IdempotencyKey(string UserId, string Key);
+
+    public sealed record UploadResult(Media Media, bool Replayed);
 
     private sealed record StoredFile(string Key, string FileName, SniffResult Sniff, string Sha256, long Size);
 }
