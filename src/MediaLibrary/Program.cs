@@ -40,7 +40,8 @@ try
     services.AddMediaDatabase(DatabaseSettings.From(config, dataDir.Path));
     services.AddSingleton<IBlobStore, LocalBlobStore>();
     services.AddScoped<MediaService>();
-    services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+    services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<DeletionBacklogHealthCheck>("deletions");
+    services.AddSingleton<CleanupMetrics>();
     services.AddScoped<StorageCleanup>();
     services.AddScoped<UserAccounts>();
     services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
@@ -58,10 +59,10 @@ try
     services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
 
     services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-    services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<JwtSigningKey>((o, key) =>
+    services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<JwtSigningKey, TimeProvider>((o, key, time) =>
     {
         o.MapInboundClaims = false;
-        o.TokenValidationParameters = TokenService.ValidationParameters(key);
+        o.TokenValidationParameters = TokenService.ValidationParameters(key, time);
     });
     services.AddAuthorizationBuilder()
         .AddPolicy(Policies.Read, p => p.RequireAuthenticatedUser())
@@ -99,6 +100,7 @@ try
     app.MapGet("/", () => Results.Redirect("/api/reference")).ExcludeFromDescription();
     app.MapHealth();
     app.MapAuth();
+    app.MapAdmin();
     app.MapMedia(requireAuthForReads);
     app.MapFiles(requireAuthForReads);
 

@@ -82,7 +82,9 @@ public sealed class TokenService(JwtSigningKey key, IOptions<AuthOptions> option
         return new TokenResponse(token, "Bearer", (int)lifetime.TotalSeconds);
     }
 
-    public static TokenValidationParameters ValidationParameters(JwtSigningKey key) => new()
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    public static TokenValidationParameters ValidationParameters(JwtSigningKey key, TimeProvider time) => new()
     {
         ValidIssuer = Issuer,
         ValidAudience = Audience,
@@ -92,7 +94,13 @@ public sealed class TokenService(JwtSigningKey key, IOptions<AuthOptions> option
         RequireSignedTokens = true,
         RequireExpirationTime = true,
         ValidateLifetime = true,
-        ClockSkew = TimeSpan.FromSeconds(30),
+        // The clock that issues tokens also judges them (the library's own check reads the system clock).
+        LifetimeValidator = (notBefore, expires, _, _) =>
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            return expires is not null && expires.Value.ToUniversalTime() > now - ClockSkew
+                && (notBefore is null || notBefore.Value.ToUniversalTime() <= now + ClockSkew);
+        },
         NameClaimType = "name",
         RoleClaimType = "role",
     };

@@ -23,17 +23,24 @@ public sealed class CleanupOptions
     public double BaseDelaySeconds { get; set; } = 5;
 
     /// <summary>How long one worker owns an entry it claimed before another may take it over.</summary>
+    /// <summary>/health turns Degraded while a pending deletion is older than this, or any is dead.</summary>
+    [ConfigurationKeyName("MEDIALIB_CLEANUP_BACKLOG_THRESHOLD_MINUTES")]
+    [Range(1, 100_000)]
+    public int BacklogThresholdMinutes { get; set; } = 15;
+
     [ConfigurationKeyName("MEDIALIB_CLEANUP_LEASE_SECONDS")]
     [Range(5, 86400)]
     public int LeaseSeconds { get; set; } = 300;
 }
+
+public sealed record DeletionBacklog(int PendingCount, int DeadCount, TimeSpan? OldestPendingAge, IReadOnlyList<PendingDeletion> Entries);
 
 /// <summary>
 /// The only code path that deletes stored objects. Callers enqueue pending deletions in the same transaction that
 /// drops the reference, then ask for an inline attempt; whatever fails stays for <see cref="CleanupWorker"/>.
 /// </summary>
 public sealed partial class StorageCleanup(
-    MediaDbContext db, IBlobStore store, TimeProvider time, IOptions<CleanupOptions> options, ILogger<StorageCleanup> logger)
+    MediaDbContext db, IBlobStore store, TimeProvider time, IOptions<CleanupOptions> options, CleanupMetrics metrics, ILogger<StorageCleanup> logger)
 {
     private readonly CleanupOptions _options = options.Value;
 
@@ -136,6 +143,7 @@ public sealed partial class StorageCleanup(
     {
         var attempt = entry.Attempts + 1;
         LogAttempting(entry.MediaId, entry.StorageKey, entry.Provider, attempt, entry.Reason);
+        metrics.Attempted(entry.Provider);
         try
         {
             if (!string.Equals(entry.Provider, store.Provider, StringComparison.Ordinal))
@@ -156,11 +164,13 @@ public sealed partial class StorageCleanup(
 
         // The object is gone; only now may the entry go. CancellationToken.None: the outcome must be recorded.
         await db.PendingDeletions.Where(p => p.Id == entry.Id).ExecuteDeleteAsync(CancellationToken.None);
+        metrics.Succeeded(entry.Provider);
         LogDeleted(entry.MediaId, entry.StorageKey, entry.Provider, attempt);
     }
 
     private async Task RecordFailureAsync(PendingDeletion entry, int attempt, Exception ex)
     {
+        metrics.Failed(entry.Provider);
         var permanent = ex is StorageException { Permanent: true };
         var dead = permanent || attempt >= _options.MaxAttempts;
         var next = Now() + Backoff(attempt);
@@ -188,6 +198,40 @@ public sealed partial class StorageCleanup(
         else LogFailed(ex, entry.MediaId, entry.StorageKey, entry.Provider, attempt, next);
     }
 
+    /// <summary>What is still to be deleted, oldest first, for operators.</summary>
+    public async Task<DeletionBacklog> GetBacklogAsync(PendingDeletionStatus? status, int limit, CancellationToken ct)
+    {
+        var counts = await db.PendingDeletions.GroupBy(p => p.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var oldest = await db.PendingDeletions.Where(p => p.Status == PendingDeletionStatus.Pending)
+            .OrderBy(p => p.CreatedAt).Select(p => (DateTime?)p.CreatedAt).FirstOrDefaultAsync(ct);
+        var query = db.PendingDeletions.AsNoTracking();
+        if (status is not null) query = query.Where(p => p.Status == status);
+        var entries = limit > 0 ? await query.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id).Take(limit).ToListAsync(ct) : [];
+        return new DeletionBacklog(
+            counts.FirstOrDefault(c => c.Status == PendingDeletionStatus.Pending)?.Count ?? 0,
+            counts.FirstOrDefault(c => c.Status == PendingDeletionStatus.Dead)?.Count ?? 0,
+            oldest is null ? null : Now() - oldest.Value,
+            entries);
+    }
+
+    public Task<PendingDeletion?> FindAsync(long id, CancellationToken ct) =>
+        db.PendingDeletions.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+
+    /// <summary>Puts an entry (dead or waiting) back in line for an attempt now, with a fresh attempt count.</summary>
+    public async Task<PendingDeletion?> RetryAsync(long id, CancellationToken ct)
+    {
+        var now = Now();
+        var changed = await db.PendingDeletions.Where(p => p.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.Status, PendingDeletionStatus.Pending)
+            .SetProperty(p => p.Attempts, 0)
+            .SetProperty(p => p.NextAttemptAt, now)
+            .SetProperty(p => p.LeaseUntil, (DateTime?)null), ct);
+        if (changed == 0) return null;
+        var entry = await db.PendingDeletions.AsNoTracking().SingleAsync(p => p.Id == id, ct);
+        LogRetryRequested(entry.MediaId, entry.StorageKey, entry.Provider);
+        return entry;
+    }
+
     private TimeSpan Backoff(int attempt)
     {
         var seconds = Math.Min(_options.BaseDelaySeconds * Math.Pow(2, Math.Min(attempt - 1, 20)), 3600);
@@ -195,6 +239,9 @@ public sealed partial class StorageCleanup(
     }
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deletion of {StorageKey} (media {MediaId}, {Provider}) put back in line by an operator")]
+    private partial void LogRetryRequested(long? mediaId, string storageKey, string provider);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage deletion queued for media {MediaId}: {StorageKey} on {Provider} ({Reason})")]
     private partial void LogEnqueued(long? mediaId, string storageKey, string provider, string reason);

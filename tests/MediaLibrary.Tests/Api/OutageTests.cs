@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MediaLibrary.Auth;
 using MediaLibrary.Cleanup;
 using MediaLibrary.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -133,6 +136,53 @@ public abstract class OutageTests(OutageTests.App app)
         await app.RunCleanupPassAsync();
         Assert.DoesNotContain(oldKey, app.StoredKeys());
         Assert.Contains(await app.StorageKeyAsync(media.Id), app.StoredKeys());
+    }
+
+    [Fact]
+    public async Task Admin_SeesAStorageOutageAsPendingAndDeadDeletions_AndRetryDrainsThem()
+    {
+        var admin = await app.ClientAsync(Roles.Admin);
+        var deadKey = await DeleteDuringOutageAsync(Outage.Permanent, _ => Task.CompletedTask);
+        var waitingKey = await DeleteDuringOutageAsync(Outage.Transient, _ => Task.CompletedTask);
+
+        var backlog = await admin.GetFromJsonAsync<JsonElement>("/api/admin/deletions", Ct);
+        Assert.True(backlog.GetProperty("dead_count").GetInt32() >= 1);
+        Assert.True(backlog.GetProperty("pending_count").GetInt32() >= 1);
+        Assert.True(backlog.GetProperty("counters").GetProperty("failures").GetInt64() >= 2);
+        var dead = backlog.GetProperty("entries").EnumerateArray().Single(e => e.GetProperty("storage_key").GetString() == deadKey);
+        Assert.Equal("dead", dead.GetProperty("status").GetString());
+        Assert.Contains("access denied", dead.GetProperty("last_error").GetString());
+        var deadOnly = await admin.GetFromJsonAsync<JsonElement>("/api/admin/deletions?status=dead", Ct);
+        Assert.All(deadOnly.GetProperty("entries").EnumerateArray(), e => Assert.Equal("dead", e.GetProperty("status").GetString()));
+
+        app.Time.Advance(TimeSpan.FromMinutes(30));
+        var health = await app.CreateClient().GetFromJsonAsync<JsonElement>("/health", Ct);
+        Assert.Equal("Degraded", health.GetProperty("status").GetString());
+        Assert.Equal("Degraded", health.GetProperty("checks").GetProperty("deletions").GetProperty("status").GetString());
+
+        // Storage is back: the waiting one drains by itself, the dead one on an operator's word.
+        await app.RunCleanupPassAsync();
+        Assert.DoesNotContain(waitingKey, app.StoredKeys());
+        Assert.Contains(deadKey, app.StoredKeys());
+        using var retry = await admin.PostAsync($"/api/admin/deletions/{dead.GetProperty("id").GetInt64()}/retry", null, Ct);
+        await retry.ShouldBe(HttpStatusCode.OK);
+        Assert.Equal("done", (await retry.ReadAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.DoesNotContain(deadKey, app.StoredKeys());
+        Assert.Equal(0, await app.WithDbAsync(db => db.PendingDeletions.CountAsync(p => p.StorageKey == deadKey || p.StorageKey == waitingKey)));
+
+        using var missing = await admin.PostAsync("/api/admin/deletions/99999999/retry", null, Ct);
+        await missing.ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Admin_Endpoints_NeedTheAdminRole()
+    {
+        using var anonymous = await app.CreateClient().GetAsync("/api/admin/deletions", Ct);
+        await anonymous.ProblemAsync(HttpStatusCode.Unauthorized);
+        using var editor = await (await app.ClientAsync(Roles.Editor)).GetAsync("/api/admin/deletions", Ct);
+        await editor.ProblemAsync(HttpStatusCode.Forbidden);
+        using var bad = await (await app.ClientAsync(Roles.Admin)).GetAsync("/api/admin/deletions?status=gone", Ct);
+        await bad.ProblemAsync(HttpStatusCode.BadRequest);
     }
 
     /// <summary>

@@ -22,8 +22,8 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminPassword = "admin-password-1";
     private readonly Dictionary<string, string?> _settings = new();
-    private readonly Dictionary<string, string> _tokens = new();
-    private readonly SemaphoreSlim _tokenLock = new(1, 1);
+    private readonly Dictionary<string, User> _users = new();
+    private readonly SemaphoreSlim _userLock = new(1, 1);
 
     public MediaLibraryApp()
     {
@@ -75,21 +75,22 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
+    /// <summary>A fresh token (issued at the app's own clock, which may be a fake one) for that role's test user.</summary>
     public async Task<string> TokenAsync(string role)
     {
-        await _tokenLock.WaitAsync();
+        await using var scope = Services.CreateAsyncScope();
+        await _userLock.WaitAsync();
+        User user;
         try
         {
-            if (_tokens.TryGetValue(role, out var cached)) return cached;
-            await using var scope = Services.CreateAsyncScope();
-            var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
-            var user = await accounts.AddAsync($"{role}-user", role, "password-" + role, CancellationToken.None);
-            return _tokens[role] = scope.ServiceProvider.GetRequiredService<TokenService>().Issue(user).AccessToken;
+            if (!_users.TryGetValue(role, out user!))
+                _users[role] = user = await scope.ServiceProvider.GetRequiredService<UserAccounts>().AddAsync($"{role}-user", role, "password-" + role, CancellationToken.None);
         }
         finally
         {
-            _tokenLock.Release();
+            _userLock.Release();
         }
+        return scope.ServiceProvider.GetRequiredService<TokenService>().Issue(user).AccessToken;
     }
 
     public async Task<T> WithDbAsync<T>(Func<MediaDbContext, Task<T>> action)
