@@ -14,7 +14,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
-var cli = args.Length > 0 && args[0] == "users";
+var cli = args.Length > 0 && args[0] is "users" or "reconcile";
 try
 {
     // Content (appsettings.json, later the page's assets) ships beside the executable; data goes where the user is.
@@ -33,6 +33,7 @@ try
     services.AddOptions<MediaOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
     services.AddOptions<AuthOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
     services.AddOptions<CleanupOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
+    services.AddOptions<ReconcileOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
     services.AddOptions<LocalStorageOptions>()
         .Configure(o => o.Root = string.IsNullOrWhiteSpace(config["MEDIALIB_STORAGE_ROOT"]) ? Path.Combine(dataDir.Path, "files") : config["MEDIALIB_STORAGE_ROOT"]!)
         .ValidateDataAnnotations().ValidateOnStart();
@@ -47,7 +48,12 @@ try
     services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
     services.AddSingleton<JwtSigningKey>();
     services.AddSingleton<TokenService>();
-    if (!cli) services.AddHostedService<CleanupWorker>();
+    services.AddScoped<Reconciler>();
+    if (!cli)
+    {
+        services.AddHostedService<CleanupWorker>();
+        services.AddHostedService<ReconcileWorker>();
+    }
 
     services.ConfigureHttpJsonOptions(o =>
     {
@@ -83,7 +89,12 @@ try
     var app = builder.Build();
 
     await DatabaseSetup.MigrateAsync(app.Services, CancellationToken.None);
-    if (cli) return await UsersCli.RunAsync(app.Services, args[1..], Console.In, Console.Out, Console.Error, CancellationToken.None);
+    if (cli)
+    {
+        return args[0] == "users"
+            ? await UsersCli.RunAsync(app.Services, args[1..], Console.In, Console.Out, Console.Error, CancellationToken.None)
+            : await ReconcileCli.RunAsync(app.Services, args[1..], Console.Out, Console.Error, CancellationToken.None);
+    }
 
     await Startup.PrepareAsync(app, CancellationToken.None);
 

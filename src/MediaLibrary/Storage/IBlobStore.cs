@@ -12,7 +12,9 @@ namespace MediaLibrary.Storage;
 /// <item>open: throw <see cref="BlobNotFoundException"/> when the key does not exist.</item>
 /// <item>delete: succeed when the object is already missing (idempotent); throw <see cref="StorageException"/>
 /// for every other failure. An authorisation failure is an error, never "not found".</item>
-/// <item>list: every object whose key starts with the prefix, for the reconciler.</item>
+/// <item>list: every object whose key starts with the prefix and sorts (ordinal) after <c>startAfter</c>, in
+/// ordinal key order, so that a long walk can stop and resume where it left off.</item>
+/// <item>exists: true when an object is stored under the key; errors other than "not found" throw.</item>
 /// </list>
 /// Every method honours its cancellation token.
 /// </remarks>
@@ -31,7 +33,9 @@ public interface IBlobStore
 
     Task DeleteAsync(string key, CancellationToken ct);
 
-    IAsyncEnumerable<BlobItem> ListAsync(string prefix, CancellationToken ct);
+    IAsyncEnumerable<BlobItem> ListAsync(string prefix, string? startAfter, CancellationToken ct);
+
+    Task<bool> ExistsAsync(string key, CancellationToken ct);
 
     /// <summary>Verifies that the storage is reachable and writable; throws <see cref="StorageException"/> otherwise.</summary>
     Task CheckAsync(CancellationToken ct);

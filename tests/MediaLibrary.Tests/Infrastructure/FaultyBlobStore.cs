@@ -24,6 +24,18 @@ public sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
         return inner.DeleteAsync(key, ct);
     }
 
-    public IAsyncEnumerable<BlobItem> ListAsync(string prefix, CancellationToken ct) => inner.ListAsync(prefix, ct);
+    /// <summary>When set, a listing fails after yielding this many objects (an interrupted walk).</summary>
+    public int? FailListAfter;
+
+    public async IAsyncEnumerable<BlobItem> ListAsync(string prefix, string? startAfter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var count = 0;
+        await foreach (var item in inner.ListAsync(prefix, startAfter, ct))
+        {
+            if (count++ == FailListAfter) throw new StorageException(Provider, item.Key, "Injected: listing interrupted.");
+            yield return item;
+        }
+    }
+    public Task<bool> ExistsAsync(string key, CancellationToken ct) => inner.ExistsAsync(key, ct);
     public Task CheckAsync(CancellationToken ct) => inner.CheckAsync(ct);
 }

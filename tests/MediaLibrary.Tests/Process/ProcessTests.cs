@@ -115,6 +115,33 @@ public sealed partial class ProcessTests : IDisposable
         await http.UploadAsync(TestFiles.Png(2, 2));
     }
 
+    [Fact]
+    public async Task ReconcileCli_DryRunListsAnOrphan_ApplyDeletesIt()
+    {
+        var data = Path.Combine(_workDir, "data");
+        var env = new Dictionary<string, string?> { ["MEDIALIB_DATA_DIR"] = data };
+        var key = "0123456789abcdef01234567/89abcdef0123456789abcdef/original";
+        var path = Path.Combine(data, "files", key.Replace('/', Path.DirectorySeparatorChar));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllBytesAsync(path, TestFiles.Png(2, 2), Ct);
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddHours(-2));
+
+        var dryRun = await ServiceProcess.RunAsync(_workDir, env, null, "reconcile");
+        Assert.True(dryRun.ExitCode == 0, dryRun.Output);
+        Assert.Contains($"orphan\t{key}", dryRun.Output);
+        Assert.Contains("Dry run: nothing changed", dryRun.Output);
+        Assert.True(File.Exists(path));
+
+        var apply = await ServiceProcess.RunAsync(_workDir, env, null, "reconcile", "--apply", "--grace", "30m");
+        Assert.True(apply.ExitCode == 0, apply.Output);
+        Assert.Contains("1 orphans queued for deletion", apply.Output);
+        Assert.False(File.Exists(path));
+
+        var usage = await ServiceProcess.RunAsync(_workDir, env, null, "reconcile", "--grace", "soon");
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Contains("reconcile [--apply] [--grace DURATION]", usage.Output);
+    }
+
     private static async Task<string> TokenAsync(HttpClient http, string user, string password)
     {
         using var response = await http.PostAsJsonAsync("/api/auth/token", new { username = user, password }, Ct);

@@ -77,6 +77,35 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task List_IsInOrdinalKeyOrder_AndResumesAfterAKey()
+    {
+        var p = StorageKeys.NewId();
+        // '-' sorts before '/', so "ab-c/…" comes before "ab/…": a naive folder walk gets this wrong.
+        var keys = new[] { $"{p}/ab/original", $"{p}/ab-c/original", $"{p}/ab/w_320", $"{p}/b/original", $"{p}/a_b/original" };
+        foreach (var k in keys) await Store.UploadAsync(k, new MemoryStream([1]), "application/octet-stream", Ct);
+        var sorted = keys.Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(sorted, (await ListAsync(p + "/")).Select(i => i.Key));
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            var rest = new List<string>();
+            await foreach (var item in Store.ListAsync(p + "/", sorted[i], Ct)) rest.Add(item.Key);
+            Assert.Equal(sorted.Skip(i + 1), rest);
+        }
+    }
+
+    [Fact]
+    public async Task Exists_TellsPresentFromMissing()
+    {
+        var key = Key();
+        Assert.False(await Store.ExistsAsync(key, Ct));
+        await Store.UploadAsync(key, new MemoryStream([1]), "application/octet-stream", Ct);
+        Assert.True(await Store.ExistsAsync(key, Ct));
+        await Store.DeleteAsync(key, Ct);
+        Assert.False(await Store.ExistsAsync(key, Ct));
+    }
+
+    [Fact]
     public async Task InvalidKeys_AreRejectedBeforeAnyIo()
     {
         foreach (var bad in new[] { "../escape", "a/../../b", "/abs", "UPPER/x" })
@@ -105,7 +134,7 @@ public abstract class BlobStoreContract
     private async Task<List<BlobItem>> ListAsync(string prefix)
     {
         var items = new List<BlobItem>();
-        await foreach (var item in Store.ListAsync(prefix, Ct)) items.Add(item);
+        await foreach (var item in Store.ListAsync(prefix, null, Ct)) items.Add(item);
         return items;
     }
 

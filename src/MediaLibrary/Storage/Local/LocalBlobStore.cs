@@ -106,20 +106,51 @@ public sealed class LocalBlobStore : IBlobStore
         return Task.CompletedTask;
     }
 
-    public async IAsyncEnumerable<BlobItem> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<BlobItem> ListAsync(string prefix, string? startAfter, [EnumeratorCancellation] CancellationToken ct)
     {
         await Task.Yield();
-        if (!Directory.Exists(_root)) yield break;
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = FileAttributes.None };
-        foreach (var file in Directory.EnumerateFiles(_root, "*", options))
+        foreach (var item in Walk(_root, "", prefix, startAfter))
         {
             ct.ThrowIfCancellationRequested();
-            var key = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
-            if (key.StartsWith(TempFolder + "/", StringComparison.Ordinal) || !key.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            var info = new FileInfo(file);
-            yield return new BlobItem(key, info.Length, info.LastWriteTimeUtc);
+            yield return item;
         }
     }
+
+    /// <summary>
+    /// Depth-first in ordinal key order: a folder sorts as its name plus '/', which is exactly where its keys fall
+    /// among its siblings'. Subtrees wholly outside the prefix or before <paramref name="startAfter"/> are skipped.
+    /// </summary>
+    private IEnumerable<BlobItem> Walk(string dir, string keyPrefix, string prefix, string? startAfter)
+    {
+        IEnumerable<FileSystemInfo> entries;
+        try
+        {
+            entries = new DirectoryInfo(dir).EnumerateFileSystemInfos().ToList();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            yield break; // pruned by a concurrent delete
+        }
+        foreach (var (entry, key) in entries
+                     .Where(e => keyPrefix.Length > 0 || e.Name != TempFolder)
+                     .Select(e => (Entry: e, Key: keyPrefix + e.Name + (e is DirectoryInfo ? "/" : "")))
+                     .OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (entry is DirectoryInfo)
+            {
+                if (!key.StartsWith(prefix, StringComparison.Ordinal) && !prefix.StartsWith(key, StringComparison.Ordinal)) continue;
+                if (startAfter is not null && string.CompareOrdinal(key, startAfter) < 0 && !startAfter.StartsWith(key, StringComparison.Ordinal)) continue;
+                foreach (var item in Walk(entry.FullName, key, prefix, startAfter)) yield return item;
+            }
+            else if (entry is FileInfo file && key.StartsWith(prefix, StringComparison.Ordinal)
+                     && (startAfter is null || string.CompareOrdinal(key, startAfter) > 0) && StorageKeys.IsValid(key))
+            {
+                yield return new BlobItem(key, file.Length, file.LastWriteTimeUtc);
+            }
+        }
+    }
+
+    public Task<bool> ExistsAsync(string key, CancellationToken ct) => Task.FromResult(File.Exists(PathFor(key)));
 
     public async Task CheckAsync(CancellationToken ct)
     {

@@ -1,0 +1,199 @@
+using System.ComponentModel.DataAnnotations;
+using MediaLibrary.Data;
+using MediaLibrary.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace MediaLibrary.Cleanup;
+
+public sealed class ReconcileOptions
+{
+    /// <summary>0 (the default) leaves periodic reconciling off; the `reconcile` verb works either way.</summary>
+    [ConfigurationKeyName("MEDIALIB_RECONCILE_INTERVAL_MINUTES")]
+    [Range(0, 100_000)]
+    public int IntervalMinutes { get; set; }
+
+    /// <summary>Objects younger than this are never orphans: their upload may still be on its way to a commit.</summary>
+    [ConfigurationKeyName("MEDIALIB_RECONCILE_GRACE_MINUTES")]
+    [Range(1, 100_000)]
+    public int GraceMinutes { get; set; } = 60;
+}
+
+public sealed record ReconcileRequest(bool Apply, TimeSpan Grace, int BatchSize = 500);
+
+public sealed record OrphanObject(string Key, long Size, DateTimeOffset LastModified);
+
+public sealed record DanglingRow(long MediaId, string StorageKey);
+
+public sealed class ReconcileReport
+{
+    public bool Applied { get; init; }
+    public bool Resumed { get; set; }
+    public int ObjectsScanned { get; set; }
+    public int RowsScanned { get; set; }
+    public List<OrphanObject> Orphans { get; } = [];
+    public List<DanglingRow> Dangling { get; } = [];
+
+    /// <summary>Rows flagged missing earlier whose object is there again.</summary>
+    public int Restored { get; set; }
+}
+
+/// <summary>
+/// Compares storage with the database. Orphans: stored objects that no row references and no pending deletion
+/// covers, older than the grace period. Dangling rows: rows whose object is missing. Applying queues the orphans'
+/// deletion through <see cref="StorageCleanup"/> (the one deletion path) and flags dangling rows. Progress is kept
+/// in a cursor row after every batch, so an interrupted run on a large store resumes where it stopped.
+/// </summary>
+public sealed partial class Reconciler(MediaDbContext db, IBlobStore store, StorageCleanup cleanup, TimeProvider time, ILogger<Reconciler> logger)
+{
+    private const string ObjectsPhase = "objects";
+    private const string RowsPhase = "rows";
+
+    public async Task<ReconcileReport> RunAsync(ReconcileRequest request, CancellationToken ct)
+    {
+        var report = new ReconcileReport { Applied = request.Apply };
+        var name = request.Apply ? "apply" : "dry-run";
+        var cursor = await db.ReconcileCursors.FirstOrDefaultAsync(c => c.Name == name, ct);
+        if (cursor is null)
+        {
+            cursor = new ReconcileCursor { Name = name, Phase = ObjectsPhase, StartedAt = Now(), UpdatedAt = Now() };
+            db.ReconcileCursors.Add(cursor);
+            await db.SaveChangesAsync(ct);
+        }
+        else
+        {
+            report.Resumed = true;
+            LogResuming(name, cursor.Phase, cursor.LastKey, cursor.LastMediaId);
+        }
+
+        if (cursor.Phase == ObjectsPhase)
+        {
+            var cutoff = time.GetUtcNow() - request.Grace;
+            var batch = new List<BlobItem>(request.BatchSize);
+            await foreach (var item in store.ListAsync("", cursor.LastKey, ct))
+            {
+                batch.Add(item);
+                if (batch.Count < request.BatchSize) continue;
+                await ObjectsBatchAsync(batch, cutoff, request.Apply, report, ct);
+                await SaveCursorAsync(cursor, c => c.LastKey = batch[^1].Key, ct);
+                batch.Clear();
+            }
+            await ObjectsBatchAsync(batch, cutoff, request.Apply, report, ct);
+            await SaveCursorAsync(cursor, c => { c.Phase = RowsPhase; c.LastMediaId = 0; }, ct);
+        }
+
+        while (true)
+        {
+            var lastId = cursor.LastMediaId;
+            var rows = await db.Media.AsNoTracking().Where(m => m.Id > lastId).OrderBy(m => m.Id).Take(request.BatchSize)
+                .Select(m => new { m.Id, m.StorageKey, m.StorageProvider, m.MissingSince }).ToListAsync(ct);
+            if (rows.Count == 0) break;
+            foreach (var row in rows)
+            {
+                report.RowsScanned++;
+                if (row.StorageProvider != store.Provider) continue; // another storage: checked by a node configured for it
+                var exists = await store.ExistsAsync(row.StorageKey, ct);
+                if (!exists)
+                {
+                    // Replaced or deleted meanwhile: the old key is rightly gone.
+                    if (!await db.Media.AnyAsync(m => m.Id == row.Id && m.StorageKey == row.StorageKey, ct)) continue;
+                    report.Dangling.Add(new DanglingRow(row.Id, row.StorageKey));
+                    LogDangling(row.Id, row.StorageKey, store.Provider, request.Apply ? "flagged" : "dry run");
+                    if (request.Apply && row.MissingSince is null)
+                    {
+                        var now = Now();
+                        await db.Media.Where(m => m.Id == row.Id && m.StorageKey == row.StorageKey)
+                            .ExecuteUpdateAsync(s => s.SetProperty(m => m.MissingSince, now), ct);
+                    }
+                }
+                else if (row.MissingSince is not null)
+                {
+                    report.Restored++;
+                    if (request.Apply)
+                        await db.Media.Where(m => m.Id == row.Id && m.StorageKey == row.StorageKey)
+                            .ExecuteUpdateAsync(s => s.SetProperty(m => m.MissingSince, (DateTime?)null), ct);
+                }
+            }
+            await SaveCursorAsync(cursor, c => c.LastMediaId = rows[^1].Id, ct);
+        }
+
+        db.ReconcileCursors.Remove(cursor);
+        await db.SaveChangesAsync(ct);
+        LogFinished(name, report.ObjectsScanned, report.RowsScanned, report.Orphans.Count, report.Dangling.Count);
+        return report;
+    }
+
+    private async Task ObjectsBatchAsync(List<BlobItem> batch, DateTimeOffset cutoff, bool apply, ReconcileReport report, CancellationToken ct)
+    {
+        if (batch.Count == 0) return;
+        report.ObjectsScanned += batch.Count;
+        var keys = batch.Select(b => b.Key).ToList();
+        var referenced = (await db.Media.Where(m => keys.Contains(m.StorageKey)).Select(m => m.StorageKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var queued = (await db.PendingDeletions.Where(p => keys.Contains(p.StorageKey)).Select(p => p.StorageKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+
+        var entries = new List<PendingDeletion>();
+        foreach (var item in batch.Where(i => !referenced.Contains(i.Key) && !queued.Contains(i.Key) && i.LastModified < cutoff))
+        {
+            report.Orphans.Add(new OrphanObject(item.Key, item.Size, item.LastModified));
+            LogOrphan(item.Key, store.Provider, item.Size, item.LastModified, apply ? "deleting" : "dry run");
+            if (apply) entries.Add(cleanup.Enqueue(null, item.Key, store.Provider, "orphan"));
+        }
+        if (entries.Count == 0) return;
+        await db.SaveChangesAsync(ct);
+        await cleanup.RunInlineAsync(entries, ct);
+    }
+
+    private async Task SaveCursorAsync(ReconcileCursor cursor, Action<ReconcileCursor> change, CancellationToken ct)
+    {
+        change(cursor);
+        cursor.UpdatedAt = Now();
+        await db.SaveChangesAsync(ct);
+    }
+
+    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconcile ({Run}) resumes in phase {Phase} after key {LastKey} / media {LastMediaId}")]
+    private partial void LogResuming(string run, string phase, string? lastKey, long lastMediaId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Orphan object {StorageKey} on {Provider} ({Size} bytes, last modified {LastModified:o}): no row references it; result={Result}")]
+    private partial void LogOrphan(string storageKey, string provider, long size, DateTimeOffset lastModified, string result);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dangling row: media {MediaId} points at {StorageKey} on {Provider}, which is missing; result={Result}")]
+    private partial void LogDangling(long mediaId, string storageKey, string provider, string result);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconcile ({Run}) finished: {Objects} objects and {Rows} rows scanned, {Orphans} orphans, {Dangling} dangling rows")]
+    private partial void LogFinished(string run, int objects, int rows, int orphans, int dangling);
+}
+
+/// <summary>Runs the reconciler with --apply semantics on a timer when MEDIALIB_RECONCILE_INTERVAL_MINUTES is set.</summary>
+public sealed partial class ReconcileWorker(IServiceScopeFactory scopes, TimeProvider time, IOptions<ReconcileOptions> options, ILogger<ReconcileWorker> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.IntervalMinutes <= 0) return;
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.IntervalMinutes), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<Reconciler>()
+                        .RunAsync(new ReconcileRequest(Apply: true, TimeSpan.FromMinutes(options.Value.GraceMinutes)), stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogRunFailed(ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A periodic reconcile run failed; the next run resumes from its cursor")]
+    private partial void LogRunFailed(Exception exception);
+}
