@@ -25,9 +25,14 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly Dictionary<string, User> _users = new();
     private readonly SemaphoreSlim _userLock = new(1, 1);
 
-    public MediaLibraryApp()
+    public MediaLibraryApp() : this(null)
     {
-        DataDir = Path.Combine(Path.GetTempPath(), "medialib-test-" + Guid.NewGuid().ToString("n")[..12]);
+    }
+
+    /// <summary>With <paramref name="dataDir"/>: a restart over the data (and database) of an earlier instance.</summary>
+    protected MediaLibraryApp(string? dataDir)
+    {
+        DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "medialib-test-" + Guid.NewGuid().ToString("n")[..12]);
         Directory.CreateDirectory(DataDir);
         _settings["MEDIALIB_DATA_DIR"] = DataDir;
         _settings["MEDIALIB_ADMIN_PASSWORD"] = AdminPassword;
@@ -39,6 +44,11 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
     public string StorageRoot => Path.Combine(DataDir, "files");
     public virtual bool UsePostgres => false;
 
+    /// <summary>Keep the data folder when disposed, for a restart over it.</summary>
+    public bool KeepData { get; set; }
+
+    public string? Database => _settings.GetValueOrDefault("MEDIALIB_DATABASE");
+
     /// <summary>Wraps the real local store so a test can make storage calls fail.</summary>
     public FaultyBlobStore Storage => (FaultyBlobStore)Services.GetRequiredService<IBlobStore>();
 
@@ -48,7 +58,7 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual async ValueTask InitializeAsync()
     {
-        if (UsePostgres)
+        if (UsePostgres && Database is null)
             _settings["MEDIALIB_DATABASE"] = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         _ = Server; // start now: migrations and the first admin happen here, not inside the first test
     }
@@ -60,12 +70,14 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
         {
             services.AddFakeLogging();
             services.RemoveAll<IBlobStore>();
-            services.AddSingleton<IBlobStore>(sp => new FaultyBlobStore(new LocalBlobStore(sp.GetRequiredService<IOptions<LocalStorageOptions>>())));
+            services.AddSingleton<IBlobStore>(sp => new FaultyBlobStore(WrapStore(new LocalBlobStore(sp.GetRequiredService<IOptions<LocalStorageOptions>>()))));
             ConfigureTestServices(services);
         });
     }
 
     protected virtual void ConfigureTestServices(IServiceCollection services) { }
+
+    protected virtual IBlobStore WrapStore(IBlobStore store) => store;
 
     /// <summary>A client carrying a real token for a user of that role (created on first use).</summary>
     public async Task<HttpClient> ClientAsync(string? role = Roles.Editor)
@@ -84,7 +96,11 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
         try
         {
             if (!_users.TryGetValue(role, out user!))
-                _users[role] = user = await scope.ServiceProvider.GetRequiredService<UserAccounts>().AddAsync($"{role}-user", role, "password-" + role, CancellationToken.None);
+            {
+                var name = $"{role}-user";
+                _users[role] = user = await scope.ServiceProvider.GetRequiredService<MediaDbContext>().Users.FirstOrDefaultAsync(u => u.UserName == name)
+                    ?? await scope.ServiceProvider.GetRequiredService<UserAccounts>().AddAsync(name, role, "password-" + role, CancellationToken.None);
+            }
         }
         finally
         {
@@ -119,7 +135,10 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+        if (!KeepData)
+        {
+            try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+        }
         GC.SuppressFinalize(this);
     }
 }
