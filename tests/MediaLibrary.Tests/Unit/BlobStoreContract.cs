@@ -173,5 +173,18 @@ public sealed class LocalBlobStoreTests : BlobStoreContract, IDisposable
         Assert.True(Directory.Exists(_root));
     }
 
+    [Fact]
+    public void Start_RemovesTempFilesOfUploadsThatDiedWithTheirProcess()
+    {
+        var stale = Path.Combine(_root, ".tmp", "stale");
+        var fresh = Path.Combine(_root, ".tmp", "fresh");
+        File.WriteAllBytes(stale, [1]);
+        File.WriteAllBytes(fresh, [1]);
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - LocalBlobStore.StaleTempAge - TimeSpan.FromMinutes(1));
+        _ = new LocalBlobStore(Options.Create(new LocalStorageOptions { Root = _root }));
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(fresh));
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }

@@ -17,10 +17,18 @@ public sealed class LocalBlobStore : IBlobStore
     private const string TempFolder = ".tmp";
     private readonly string _root;
 
+    /// <summary>Temp files older than this belong to uploads that died with their process.</summary>
+    public static readonly TimeSpan StaleTempAge = TimeSpan.FromDays(1);
+
     public LocalBlobStore(IOptions<LocalStorageOptions> options)
     {
         _root = Path.GetFullPath(options.Value.Root);
-        Directory.CreateDirectory(Path.Combine(_root, TempFolder));
+        var temp = Directory.CreateDirectory(Path.Combine(_root, TempFolder));
+        foreach (var file in temp.EnumerateFiles().Where(f => f.LastWriteTimeUtc < DateTime.UtcNow - StaleTempAge))
+        {
+            try { file.Delete(); }
+            catch (IOException) { } // in use after all: the next start tries again
+        }
     }
 
     public string Provider => "local";
