@@ -34,12 +34,9 @@ try
     services.AddOptions<AuthOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
     services.AddOptions<CleanupOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
     services.AddOptions<ReconcileOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
-    services.AddOptions<LocalStorageOptions>()
-        .Configure(o => o.Root = string.IsNullOrWhiteSpace(config["MEDIALIB_STORAGE_ROOT"]) ? Path.Combine(dataDir.Path, "files") : config["MEDIALIB_STORAGE_ROOT"]!)
-        .ValidateDataAnnotations().ValidateOnStart();
 
     services.AddMediaDatabase(DatabaseSettings.From(config, dataDir.Path));
-    services.AddSingleton<IBlobStore, LocalBlobStore>();
+    services.AddMediaStorage(config, dataDir.Path);
     services.AddScoped<MediaService>();
     services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<DeletionBacklogHealthCheck>("deletions");
     services.AddSingleton<CleanupMetrics>();

@@ -44,9 +44,10 @@ public sealed class ReconcileReport
 /// deletion through <see cref="StorageCleanup"/> (the one deletion path) and flags dangling rows. Progress is kept
 /// in a cursor row after every batch, so an interrupted run on a large store resumes where it stopped.
 /// </summary>
-public sealed partial class Reconciler(MediaDbContext db, IBlobStore store, StorageCleanup cleanup, TimeProvider time, ILogger<Reconciler> logger)
+public sealed partial class Reconciler(MediaDbContext db, StorageRegistry storage, StorageCleanup cleanup, TimeProvider time, ILogger<Reconciler> logger)
 {
-    private const string ObjectsPhase = "objects";
+    // Phases: "objects:{provider}" for each configured storage in name order, then "rows".
+    private const string ObjectsPhase = "objects:";
     private const string RowsPhase = "rows";
 
     public async Task<ReconcileReport> RunAsync(ReconcileRequest request, CancellationToken ct)
@@ -56,7 +57,7 @@ public sealed partial class Reconciler(MediaDbContext db, IBlobStore store, Stor
         var cursor = await db.ReconcileCursors.FirstOrDefaultAsync(c => c.Name == name, ct);
         if (cursor is null)
         {
-            cursor = new ReconcileCursor { Name = name, Phase = ObjectsPhase, StartedAt = Now(), UpdatedAt = Now() };
+            cursor = new ReconcileCursor { Name = name, Phase = ObjectsPhase + Stores()[0].Provider, StartedAt = Now(), UpdatedAt = Now() };
             db.ReconcileCursors.Add(cursor);
             await db.SaveChangesAsync(ct);
         }
@@ -66,20 +67,22 @@ public sealed partial class Reconciler(MediaDbContext db, IBlobStore store, Stor
             LogResuming(name, cursor.Phase, cursor.LastKey, cursor.LastMediaId);
         }
 
-        if (cursor.Phase == ObjectsPhase)
+        var cutoff = time.GetUtcNow() - request.Grace;
+        foreach (var store in Stores())
         {
-            var cutoff = time.GetUtcNow() - request.Grace;
+            if (cursor.Phase != ObjectsPhase + store.Provider) continue;
             var batch = new List<BlobItem>(request.BatchSize);
             await foreach (var item in store.ListAsync("", cursor.LastKey, ct))
             {
                 batch.Add(item);
                 if (batch.Count < request.BatchSize) continue;
-                await ObjectsBatchAsync(batch, cutoff, request.Apply, report, ct);
+                await ObjectsBatchAsync(store, batch, cutoff, request.Apply, report, ct);
                 await SaveCursorAsync(cursor, c => c.LastKey = batch[^1].Key, ct);
                 batch.Clear();
             }
-            await ObjectsBatchAsync(batch, cutoff, request.Apply, report, ct);
-            await SaveCursorAsync(cursor, c => { c.Phase = RowsPhase; c.LastMediaId = 0; }, ct);
+            await ObjectsBatchAsync(store, batch, cutoff, request.Apply, report, ct);
+            var next = Stores().SkipWhile(s => s != store).Skip(1).FirstOrDefault();
+            await SaveCursorAsync(cursor, c => { c.Phase = next is null ? RowsPhase : ObjectsPhase + next.Provider; c.LastKey = null; c.LastMediaId = 0; }, ct);
         }
 
         while (true)
@@ -91,14 +94,14 @@ public sealed partial class Reconciler(MediaDbContext db, IBlobStore store, Stor
             foreach (var row in rows)
             {
                 report.RowsScanned++;
-                if (row.StorageProvider != store.Provider) continue; // another storage: checked by a node configured for it
+                if (storage.Find(row.StorageProvider) is not { } store) continue; // checked by a node that has that storage
                 var exists = await store.ExistsAsync(row.StorageKey, ct);
                 if (!exists)
                 {
                     // Replaced or deleted meanwhile: the old key is rightly gone.
                     if (!await db.Media.AnyAsync(m => m.Id == row.Id && m.StorageKey == row.StorageKey, ct)) continue;
                     report.Dangling.Add(new DanglingRow(row.Id, row.StorageKey));
-                    LogDangling(row.Id, row.StorageKey, store.Provider, request.Apply ? "flagged" : "dry run");
+                    LogDangling(row.Id, row.StorageKey, row.StorageProvider, request.Apply ? "flagged" : "dry run");
                     if (request.Apply && row.MissingSince is null)
                     {
                         var now = Now();
@@ -123,16 +126,19 @@ public sealed partial class Reconciler(MediaDbContext db, IBlobStore store, Stor
         return report;
     }
 
-    private async Task ObjectsBatchAsync(List<BlobItem> batch, DateTimeOffset cutoff, bool apply, ReconcileReport report, CancellationToken ct)
+    private List<IBlobStore> Stores() => storage.All.OrderBy(s => s.Provider, StringComparer.Ordinal).ToList();
+
+    private async Task ObjectsBatchAsync(IBlobStore store, List<BlobItem> batch, DateTimeOffset cutoff, bool apply, ReconcileReport report, CancellationToken ct)
     {
         if (batch.Count == 0) return;
         report.ObjectsScanned += batch.Count;
         var keys = batch.Select(b => b.Key).ToList();
-        var referenced = (await db.Media.Where(m => keys.Contains(m.StorageKey)).Select(m => m.StorageKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        var queued = (await db.PendingDeletions.Where(p => keys.Contains(p.StorageKey)).Select(p => p.StorageKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var provider = store.Provider;
+        var referenced = (await db.Media.Where(m => m.StorageProvider == provider && keys.Contains(m.StorageKey)).Select(m => m.StorageKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var queued = (await db.PendingDeletions.Where(p => p.Provider == provider && keys.Contains(p.StorageKey)).Select(p => p.StorageKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
         var entries = new List<PendingDeletion>();
-        foreach (var item in batch.Where(i => !referenced.Contains(i.Key) && !queued.Contains(i.Key) && i.LastModified < cutoff))
+        foreach (var item in batch.Where(i => StorageKeys.IsOurs(i.Key) && !referenced.Contains(i.Key) && !queued.Contains(i.Key) && i.LastModified < cutoff))
         {
             report.Orphans.Add(new OrphanObject(item.Key, item.Size, item.LastModified));
             LogOrphan(item.Key, store.Provider, item.Size, item.LastModified, apply ? "deleting" : "dry run");

@@ -40,9 +40,10 @@ public sealed record DeletionBacklog(int PendingCount, int DeadCount, TimeSpan? 
 /// drops the reference, then ask for an inline attempt; whatever fails stays for <see cref="CleanupWorker"/>.
 /// </summary>
 public sealed partial class StorageCleanup(
-    MediaDbContext db, IBlobStore store, TimeProvider time, IOptions<CleanupOptions> options, CleanupMetrics metrics, ILogger<StorageCleanup> logger)
+    MediaDbContext db, StorageRegistry storage, TimeProvider time, IOptions<CleanupOptions> options, CleanupMetrics metrics, ILogger<StorageCleanup> logger)
 {
     private readonly CleanupOptions _options = options.Value;
+    private readonly IBlobStore _active = storage.Active;
 
     /// <summary>
     /// Adds a pending deletion to the context; the caller's SaveChanges commits it with the row change. The entry
@@ -79,17 +80,17 @@ public sealed partial class StorageCleanup(
         {
             if (await db.Media.AsNoTracking().AnyAsync(m => m.StorageKey == key, ct))
             {
-                LogUncommittedKept(mediaId, key, store.Provider);
+                LogUncommittedKept(mediaId, key, _active.Provider);
                 return;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogUncommittedUnverified(ex, mediaId, key, store.Provider);
+            LogUncommittedUnverified(ex, mediaId, key, _active.Provider);
             return;
         }
 
-        var entry = Enqueue(mediaId, key, store.Provider, reason);
+        var entry = Enqueue(mediaId, key, _active.Provider, reason);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -98,15 +99,15 @@ public sealed partial class StorageCleanup(
         {
             // Not queued: delete inline once; the reconciler is the safety net for an object no row references.
             db.ChangeTracker.Clear();
-            LogQueueFailed(ex, mediaId, key, store.Provider);
+            LogQueueFailed(ex, mediaId, key, _active.Provider);
             try
             {
-                await store.DeleteAsync(key, ct);
-                LogDeleted(mediaId, key, store.Provider, 1);
+                await _active.DeleteAsync(key, ct);
+                LogDeleted(mediaId, key, _active.Provider, 1);
             }
             catch (Exception deleteError) when (deleteError is not OperationCanceledException)
             {
-                LogOrphanLeft(deleteError, mediaId, key, store.Provider);
+                LogOrphanLeft(deleteError, mediaId, key, _active.Provider);
             }
             return;
         }
@@ -146,8 +147,8 @@ public sealed partial class StorageCleanup(
         metrics.Attempted(entry.Provider);
         try
         {
-            if (!string.Equals(entry.Provider, store.Provider, StringComparison.Ordinal))
-                throw new StorageException(entry.Provider, entry.StorageKey, $"No '{entry.Provider}' storage is configured on this node (the configured one is '{store.Provider}').");
+            var store = storage.Find(entry.Provider)
+                ?? throw new StorageException(entry.Provider, entry.StorageKey, $"No '{entry.Provider}' storage is configured on this node.");
             await store.DeleteAsync(entry.StorageKey, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

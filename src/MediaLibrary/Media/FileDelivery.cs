@@ -19,13 +19,15 @@ public static class FileDelivery
         return route;
     }
 
-    public static async Task<IResult> Serve(long id, int version, HttpContext http, MediaService media, IBlobStore store, ILogger<MediaService> logger, CancellationToken ct)
+    public static async Task<IResult> Serve(long id, int version, HttpContext http, MediaService media, StorageRegistry storage, ILogger<MediaService> logger, CancellationToken ct)
     {
         var m = await media.FindAsync(id, ct);
         // A replaced version is gone for good: 404, not a redirect, so no cache keeps serving it as current.
         if (m is null || m.Version != version)
             return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
 
+        var store = storage.Find(m.StorageProvider)
+            ?? throw new StorageException(m.StorageProvider, m.StorageKey, $"Media {id} is in '{m.StorageProvider}' storage, which this node has not configured.");
         Stream content;
         try
         {

@@ -12,9 +12,10 @@ namespace MediaLibrary.Media;
 /// and queues the old objects' deletion; the deletion is then tried inline (<see cref="StorageCleanup"/>).
 /// </summary>
 public sealed class MediaService(
-    MediaDbContext db, IBlobStore store, StorageCleanup cleanup, IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaService> logger)
+    MediaDbContext db, StorageRegistry storage, StorageCleanup cleanup, IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaService> logger)
 {
     private const int ConcurrencyRetries = 5;
+    private readonly IBlobStore _store = storage.Active; // where new files go
     private readonly MediaOptions _options = options.Value;
 
     public long MaxUploadBytes => _options.MaxUploadBytes;
@@ -82,7 +83,7 @@ public sealed class MediaService(
                 Version = 1,
                 Revision = 1,
                 StorageKey = stored.Key,
-                StorageProvider = store.Provider,
+                StorageProvider = _store.Provider,
                 CreatedAt = now,
                 UpdatedAt = now,
             };
@@ -95,7 +96,7 @@ public sealed class MediaService(
         }
         catch (Exception ex) when (stored is not null)
         {
-            MediaLog.CommitFailed(logger, ex, null, stored.Key, store.Provider);
+            MediaLog.CommitFailed(logger, ex, null, stored.Key, _store.Provider);
             await cleanup.DeleteUncommittedAsync(null, stored.Key, "upload-not-committed", CancellationToken.None);
             // The same key committed by a concurrent retry: that one is the result.
             if (idempotency is not null && ex is DbUpdateException && await FindIdempotentAsync(idempotency, CancellationToken.None) is { } winner)
@@ -171,7 +172,7 @@ public sealed class MediaService(
                 async (file, ct2) => stored = await StoreAsync(media.Id, media.StorageId, file, ct2), ct);
             pending = cleanup.Enqueue(media.Id, media.StorageKey, media.StorageProvider, "replaced");
             media.StorageKey = stored!.Key;
-            media.StorageProvider = store.Provider;
+            media.StorageProvider = _store.Provider;
             media.FileName = stored.FileName;
             media.ContentType = stored.Sniff.ContentType;
             media.Size = stored.Size;
@@ -185,7 +186,7 @@ public sealed class MediaService(
         }
         catch (Exception ex) when (stored is not null)
         {
-            MediaLog.CommitFailed(logger, ex, media.Id, stored.Key, store.Provider);
+            MediaLog.CommitFailed(logger, ex, media.Id, stored.Key, _store.Provider);
             await cleanup.DeleteUncommittedAsync(media.Id, stored.Key, "replace-not-committed", CancellationToken.None);
             if (ex is DbUpdateConcurrencyException) throw Stale(ifMatch, "The media was changed while the new file was uploaded.");
             throw;
@@ -232,21 +233,21 @@ public sealed class MediaService(
         }
 
         var key = StorageKeys.Original(storageId, StorageKeys.NewId());
-        MediaLog.Storing(logger, mediaId, key, store.Provider, contentType, file.FileName);
+        MediaLog.Storing(logger, mediaId, key, _store.Provider, contentType, file.FileName);
         StoredBlob blob;
         try
         {
-            blob = await store.UploadAsync(key, file.Content, contentType, ct);
+            blob = await _store.UploadAsync(key, file.Content, contentType, ct);
         }
         catch (Exception ex)
         {
-            MediaLog.StoreFailed(logger, ex, mediaId, key, store.Provider);
+            MediaLog.StoreFailed(logger, ex, mediaId, key, _store.Provider);
             throw;
         }
         var stored = new StoredFile(blob.Key, file.FileName, file.Sniff, file.Content.Sha256, file.Content.BytesRead);
         if (blob.Size != stored.Size)
-            throw new StorageException(store.Provider, blob.Key, $"The storage kept {blob.Size} bytes of {stored.Size}.");
-        MediaLog.Stored(logger, mediaId, blob.Key, store.Provider, stored.Size, stored.Sha256);
+            throw new StorageException(_store.Provider, blob.Key, $"The storage kept {blob.Size} bytes of {stored.Size}.");
+        MediaLog.Stored(logger, mediaId, blob.Key, _store.Provider, stored.Size, stored.Sha256);
         return stored;
     }
 

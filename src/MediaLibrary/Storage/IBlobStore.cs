@@ -67,6 +67,12 @@ public static class StorageKeys
 
     public static string Original(string storageId, string fileId) => $"{storageId}/{fileId}/original";
 
+    private static readonly System.Text.RegularExpressions.Regex OursPattern =
+        new("^(_check/[0-9a-f]{24}|[0-9a-f]{24}/[0-9a-f]{24}/[a-z0-9_,.-]+)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>Shaped like a key this service generates: the reconciler never touches anything else in a shared bucket.</summary>
+    public static bool IsOurs(string key) => OursPattern.IsMatch(key);
+
     public static bool IsValid(string key)
     {
         if (string.IsNullOrEmpty(key) || key.Length > 1024) return false;

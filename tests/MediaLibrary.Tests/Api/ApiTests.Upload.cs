@@ -44,7 +44,7 @@ public abstract partial class ApiTests
         var row = await App.WithDbAsync(db => db.Media.FindAsync(media.Id).AsTask());
         Assert.Matches("^[0-9a-f]{24}/[0-9a-f]{24}/original$", row!.StorageKey);
         Assert.Equal("local", row.StorageProvider);
-        Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(App.StorageRoot, row.StorageKey), Ct));
+        Assert.Equal(bytes, await App.ReadStoredAsync(row.StorageKey));
         Assert.Equal(bytes, await client.GetByteArrayAsync(HttpExtensions.PathOf(media.Url), Ct));
         Assert.Equal("application/pdf", media.ContentType);
         Assert.Null(media.Width);
@@ -196,7 +196,7 @@ public abstract partial class ApiTests
         Assert.Equal(expected, media.FileName);
         var row = await App.WithDbAsync(db => db.Media.FindAsync(media.Id).AsTask());
         Assert.DoesNotContain("..", row!.StorageKey);
-        Assert.True(File.Exists(Path.Combine(App.StorageRoot, row.StorageKey)));
+        Assert.Contains(row.StorageKey, App.StoredKeys());
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(App.DataDir), p =>
             Path.GetFileName(p) is not ("files" or "keys" or "jwt-signing.key") && !Path.GetFileName(p).StartsWith("medialibrary.db", StringComparison.Ordinal));
         Assert.Equal(TestFiles.Png(2, 2), await client.GetByteArrayAsync(HttpExtensions.PathOf(media.Url), Ct));

@@ -132,7 +132,7 @@ public abstract class ReconcileTests(ReconcileTests.App app)
             app.Storage.FailListAfter = null;
         }
         var cursor = await app.WithDbAsync(db => db.ReconcileCursors.SingleAsync(c => c.Name == "apply"));
-        Assert.Equal("objects", cursor.Phase);
+        Assert.Equal("objects:local", cursor.Phase);
         Assert.NotNull(cursor.LastKey);
         var deletedBeforeStop = orphans.Count(o => !app.StoredKeys().Contains(o));
         Assert.InRange(deletedBeforeStop, 1, 24);

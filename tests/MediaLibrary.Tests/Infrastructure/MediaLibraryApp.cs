@@ -50,7 +50,7 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
     public string? Database => _settings.GetValueOrDefault("MEDIALIB_DATABASE");
 
     /// <summary>Wraps the real local store so a test can make storage calls fail.</summary>
-    public FaultyBlobStore Storage => (FaultyBlobStore)Services.GetRequiredService<IBlobStore>();
+    public FaultyBlobStore Storage => (FaultyBlobStore)Services.GetRequiredService<StorageRegistry>().Active;
 
     public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
 
@@ -70,7 +70,7 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
         {
             services.AddFakeLogging();
             services.RemoveAll<IBlobStore>();
-            services.AddSingleton<IBlobStore>(sp => new FaultyBlobStore(WrapStore(new LocalBlobStore(sp.GetRequiredService<IOptions<LocalStorageOptions>>()))));
+            services.AddSingleton<IBlobStore>(sp => new FaultyBlobStore(WrapStore(CreateStore(sp))));
             ConfigureTestServices(services);
         });
     }
@@ -78,6 +78,10 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected virtual void ConfigureTestServices(IServiceCollection services) { }
 
     protected virtual IBlobStore WrapStore(IBlobStore store) => store;
+
+    /// <summary>The real adapter under test: local by default, S3 in the S3 suites.</summary>
+    protected virtual IBlobStore CreateStore(IServiceProvider services) =>
+        new LocalBlobStore(services.GetRequiredService<IOptions<LocalStorageOptions>>());
 
     /// <summary>A client carrying a real token for a user of that role (created on first use).</summary>
     public async Task<HttpClient> ClientAsync(string? role = Roles.Editor)
@@ -118,12 +122,17 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
     public Task<string> StorageKeyAsync(long mediaId) =>
         WithDbAsync(db => db.Media.Where(m => m.Id == mediaId).Select(m => m.StorageKey).SingleAsync());
 
-    /// <summary>Every stored object's key, read from the disk itself (temp files excluded).</summary>
-    public List<string> StoredKeys() => !Directory.Exists(StorageRoot)
-        ? []
-        : Directory.EnumerateFiles(StorageRoot, "*", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(StorageRoot, f).Replace(Path.DirectorySeparatorChar, '/'))
-            .Where(k => !k.StartsWith(".tmp/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+    /// <summary>Every stored object's key, as the storage itself lists it.</summary>
+    public List<string> StoredKeys() =>
+        Storage.ListAsync("", null, CancellationToken.None).ToBlockingEnumerable().Select(i => i.Key).Order(StringComparer.Ordinal).ToList();
+
+    public async Task<byte[]> ReadStoredAsync(string key)
+    {
+        await using var stream = await Storage.OpenReadAsync(key, CancellationToken.None);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
 
     public List<string> TempFiles() => Directory.Exists(Path.Combine(StorageRoot, ".tmp"))
         ? Directory.EnumerateFiles(Path.Combine(StorageRoot, ".tmp")).ToList()

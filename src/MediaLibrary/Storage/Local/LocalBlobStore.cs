@@ -31,7 +31,9 @@ public sealed class LocalBlobStore : IBlobStore
         }
     }
 
-    public string Provider => "local";
+    public const string ProviderName = "local";
+
+    public string Provider => ProviderName;
 
     public string Describe() => $"local ({_root})";
 

@@ -1,0 +1,308 @@
+using System.Buffers;
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using System.Runtime.CompilerServices;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Options;
+
+namespace MediaLibrary.Storage.S3;
+
+public sealed class S3Options
+{
+    /// <summary>For S3-compatible services (MinIO, R2, …); empty: AWS itself.</summary>
+    [ConfigurationKeyName("MEDIALIB_S3_ENDPOINT")]
+    public string? Endpoint { get; set; }
+
+    [ConfigurationKeyName("MEDIALIB_S3_REGION")]
+    public string Region { get; set; } = "us-east-1";
+
+    [ConfigurationKeyName("MEDIALIB_S3_BUCKET")]
+    [Required(ErrorMessage = "MEDIALIB_S3_BUCKET is required for S3 storage.")]
+    public string Bucket { get; set; } = "";
+
+    [ConfigurationKeyName("MEDIALIB_S3_ACCESS_KEY")]
+    public string? AccessKey { get; set; }
+
+    [ConfigurationKeyName("MEDIALIB_S3_SECRET_KEY")]
+    public string? SecretKey { get; set; }
+
+    [ConfigurationKeyName("MEDIALIB_S3_FORCE_PATH_STYLE")]
+    public bool ForcePathStyle { get; set; }
+
+    /// <summary>Multipart part size; one part is the most an upload holds in memory.</summary>
+    [ConfigurationKeyName("MEDIALIB_S3_PART_SIZE_MB")]
+    [Range(5, 512, ErrorMessage = "MEDIALIB_S3_PART_SIZE_MB is from 5 to 512 (S3's smallest part is 5 MiB).")]
+    public int PartSizeMb { get; set; } = 8;
+}
+
+/// <summary>
+/// Objects in one S3 bucket under their keys. Uploads stream in parts of a fixed size (small files in one PUT);
+/// a failed multipart upload is aborted. Reads are range-capable. Authorisation errors are errors, never "missing".
+/// </summary>
+public sealed class S3BlobStore : IBlobStore, IDisposable
+{
+    public const string ProviderName = "s3";
+    private readonly AmazonS3Client _client;
+    private readonly S3Options _options;
+
+    public S3BlobStore(IOptions<S3Options> options)
+    {
+        _options = options.Value;
+        var config = new AmazonS3Config
+        {
+            ForcePathStyle = _options.ForcePathStyle,
+            // Checksums only where S3 demands them: many S3-compatible servers reject the trailing kind.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (!string.IsNullOrWhiteSpace(_options.Endpoint))
+        {
+            config.ServiceURL = _options.Endpoint;
+            config.AuthenticationRegion = _options.Region;
+        }
+        else
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(_options.Region);
+        }
+        _client = string.IsNullOrEmpty(_options.AccessKey)
+            ? new AmazonS3Client(config)
+            : new AmazonS3Client(new BasicAWSCredentials(_options.AccessKey, _options.SecretKey), config);
+    }
+
+    public string Provider => ProviderName;
+
+    public string Describe() =>
+        $"s3 (bucket {_options.Bucket} at {(string.IsNullOrWhiteSpace(_options.Endpoint) ? "AWS " + _options.Region : _options.Endpoint)}, " +
+        $"access key {(string.IsNullOrEmpty(_options.AccessKey) ? "from the environment" : Redact(_options.AccessKey))})";
+
+    public async Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        if (await ExistsAsync(key, ct)) throw new BlobAlreadyExistsException(Provider, key);
+        var partSize = _options.PartSizeMb * 1024 * 1024;
+        var buffer = ArrayPool<byte>.Shared.Rent(partSize);
+        try
+        {
+            var filled = await FillAsync(content, buffer, partSize, ct);
+            if (filled < partSize)
+            {
+                await Call(key, () => _client.PutObjectAsync(new PutObjectRequest
+                {
+                    BucketName = _options.Bucket, Key = key, ContentType = contentType,
+                    InputStream = new MemoryStream(buffer, 0, filled, writable: false), AutoCloseStream = false,
+                }, ct));
+                return new StoredBlob(key, filled);
+            }
+            return await MultipartAsync(key, content, contentType, buffer, filled, partSize, ct);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<StoredBlob> MultipartAsync(string key, Stream content, string contentType, byte[] buffer, int filled, int partSize, CancellationToken ct)
+    {
+        var init = await Call(key, () => _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = _options.Bucket, Key = key, ContentType = contentType,
+        }, ct));
+        var parts = new List<PartETag>();
+        long total = 0;
+        try
+        {
+            while (filled > 0)
+            {
+                var number = parts.Count + 1;
+                var part = await Call(key, () => _client.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = _options.Bucket, Key = key, UploadId = init.UploadId, PartNumber = number,
+                    InputStream = new MemoryStream(buffer, 0, filled, writable: false), PartSize = filled,
+                }, ct));
+                parts.Add(new PartETag(number, part.ETag));
+                total += filled;
+                filled = await FillAsync(content, buffer, partSize, ct);
+            }
+            await Call(key, () => _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = _options.Bucket, Key = key, UploadId = init.UploadId, PartETags = parts,
+            }, ct));
+            return new StoredBlob(key, total);
+        }
+        catch
+        {
+            // Otherwise the parts stay in the bucket, invisible and billed.
+            try
+            {
+                await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _options.Bucket, Key = key, UploadId = init.UploadId }, CancellationToken.None);
+            }
+            catch (Exception abortError) when (abortError is AmazonServiceException or HttpRequestException)
+            {
+                // The original failure is the one to report; a bucket lifecycle rule is the backstop for this.
+            }
+            throw;
+        }
+    }
+
+    public async Task<Stream> OpenReadAsync(string key, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        GetObjectMetadataResponse head;
+        try
+        {
+            head = await Call(key, () => _client.GetObjectMetadataAsync(_options.Bucket, key, ct));
+        }
+        catch (StorageException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
+        {
+            throw new BlobNotFoundException(Provider, key);
+        }
+        return new S3RangeStream(this, key, head.ContentLength);
+    }
+
+    public async Task DeleteAsync(string key, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        // S3 answers 204 for a key that is not there: "already gone" is success by the protocol itself.
+        await Call(key, () => _client.DeleteObjectAsync(_options.Bucket, key, ct));
+    }
+
+    public async IAsyncEnumerable<BlobItem> ListAsync(string prefix, string? startAfter, [EnumeratorCancellation] CancellationToken ct)
+    {
+        string? continuation = null;
+        do
+        {
+            var page = await Call(prefix, () => _client.ListObjectsV2Async(new ListObjectsV2Request
+            {
+                BucketName = _options.Bucket, Prefix = prefix, StartAfter = startAfter, ContinuationToken = continuation,
+            }, ct));
+            foreach (var o in page.S3Objects ?? [])
+                if (StorageKeys.IsValid(o.Key))
+                    yield return new BlobItem(o.Key, o.Size ?? 0, o.LastModified ?? DateTime.UtcNow);
+            continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
+        } while (continuation is not null);
+    }
+
+    public async Task<bool> ExistsAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            await Call(key, () => _client.GetObjectMetadataAsync(_options.Bucket, key, ct));
+            return true;
+        }
+        catch (StorageException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
+        {
+            return false;
+        }
+    }
+
+    public async Task CheckAsync(CancellationToken ct)
+    {
+        await Call("", () => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, MaxKeys = 1 }, ct));
+        var probe = $"_check/{StorageKeys.NewId()}";
+        await UploadAsync(probe, new MemoryStream("probe"u8.ToArray()), "text/plain", ct);
+        await using (var read = await OpenReadAsync(probe, ct))
+        {
+            if (read.Length != 5) throw new StorageException(Provider, probe, "The probe object read back with the wrong size.");
+        }
+        await DeleteAsync(probe, ct);
+    }
+
+    internal async Task<Stream> GetRangeAsync(string key, long from, long to, CancellationToken ct)
+    {
+        var response = await Call(key, () => _client.GetObjectAsync(new GetObjectRequest
+        {
+            BucketName = _options.Bucket, Key = key, ByteRange = new ByteRange(from, to),
+        }, ct));
+        return response.ResponseStream;
+    }
+
+    /// <summary>Runs one S3 call and turns its failures into the port's exceptions.</summary>
+    private async Task<T> Call<T>(string key, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (AmazonS3Exception ex)
+        {
+            var permanent = ex.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized
+                || ex.ErrorCode is "AccessDenied" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "NoSuchBucket" or "AllAccessDisabled";
+            throw new StorageException(Provider, key, $"S3 {ex.ErrorCode ?? ((int)ex.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)} on '{key}' in bucket {_options.Bucket}: {ex.Message}", ex, permanent);
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException or IOException
+                                       or TaskCanceledException { InnerException: TimeoutException })
+        {
+            throw new StorageException(Provider, key, $"S3 call for '{key}' in bucket {_options.Bucket} failed: {ex.Message}", ex);
+        }
+    }
+
+    private static async Task<int> FillAsync(Stream content, byte[] buffer, int size, CancellationToken ct)
+    {
+        var filled = 0;
+        int read;
+        while (filled < size && (read = await content.ReadAsync(buffer.AsMemory(filled, size - filled), ct)) > 0) filled += read;
+        return filled;
+    }
+
+    private static string Redact(string value) => value.Length <= 4 ? "***" : value[..4] + "***";
+
+    public void Dispose() => _client.Dispose();
+}
+
+/// <summary>
+/// A seekable read of one S3 object: each read after a seek asks S3 for just the bytes from there on, so range
+/// requests and conditional GETs never download what they do not send.
+/// </summary>
+internal sealed class S3RangeStream(S3BlobStore store, string key, long length) : Stream
+{
+    private Stream? _body;
+    private long _position;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => true;
+    public override bool CanWrite => false;
+    public override long Length => length;
+
+    public override long Position
+    {
+        get => _position;
+        set => Seek(value, SeekOrigin.Begin);
+    }
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        var target = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => _position + offset, _ => length + offset };
+        if (target != _position)
+        {
+            _body?.Dispose();
+            _body = null;
+            _position = target;
+        }
+        return _position;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    {
+        if (_position >= length || buffer.Length == 0) return 0;
+        _body ??= await store.GetRangeAsync(key, _position, length - 1, ct);
+        var n = await _body.ReadAsync(buffer, ct);
+        _position += n;
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+    public override void Flush() { }
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _body?.Dispose();
+        base.Dispose(disposing);
+    }
+}
