@@ -190,7 +190,7 @@ public abstract partial class ApiTests
         var records = App.Logs.GetSnapshot().Where(r => r.StructuredState?.Any(s => s.Key == "StorageKey" && s.Value == key) == true).ToList();
         string Field(Microsoft.Extensions.Logging.Testing.FakeLogRecord r, string name) => r.StructuredState!.First(s => s.Key == name).Value!;
         Assert.Contains(records, r => r.Message.Contains("queued for deletion") && Field(r, "MediaId") == media.Id.ToString());
-        Assert.Contains(records, r => r.Message.Contains("Deleting") && Field(r, "Provider") == "local" && Field(r, "Attempt") == "1");
+        Assert.Contains(records, r => r.Message.Contains("Deleting") && Field(r, "Provider") == App.Storage.Provider && Field(r, "Attempt") == "1");
         Assert.Contains(records, r => r.Message.Contains("result=ok") && Field(r, "MediaId") == media.Id.ToString());
     }
 

@@ -33,7 +33,8 @@ public abstract partial class ApiTests
     {
         var summary = App.Logs.GetSnapshot().Single(r => r.Message.StartsWith("Configuration:", StringComparison.Ordinal));
         Assert.Contains(App.UsePostgres ? "database=PostgreSQL" : "database=SQLite", summary.Message);
-        Assert.Contains("storage=local", summary.Message);
+        Assert.Contains($"storage={App.Storage.Provider} (", summary.Message);
+        Assert.DoesNotContain(S3Server.SecretKey + ")", summary.Message);
         var everything = string.Join("\n", App.Logs.GetSnapshot().Select(r => r.Message));
         Assert.DoesNotContain(MediaLibraryApp.AdminPassword, everything);
         var key = await File.ReadAllTextAsync(Path.Combine(App.DataDir, "jwt-signing.key"), Ct);

@@ -43,7 +43,7 @@ public abstract partial class ApiTests
 
         var row = await App.WithDbAsync(db => db.Media.FindAsync(media.Id).AsTask());
         Assert.Matches("^[0-9a-f]{24}/[0-9a-f]{24}/original$", row!.StorageKey);
-        Assert.Equal("local", row.StorageProvider);
+        Assert.Equal(App.Storage.Provider, row.StorageProvider);
         Assert.Equal(bytes, await App.ReadStoredAsync(row.StorageKey));
         Assert.Equal(bytes, await client.GetByteArrayAsync(HttpExtensions.PathOf(media.Url), Ct));
         Assert.Equal("application/pdf", media.ContentType);

@@ -18,3 +18,5 @@ public abstract partial class ApiTests(MediaLibraryApp app)
 public sealed class SqliteApiTests(MediaLibraryApp app) : ApiTests(app), IClassFixture<MediaLibraryApp>;
 
 public sealed class PostgresApiTests(PostgresMediaLibraryApp app) : ApiTests(app), IClassFixture<PostgresMediaLibraryApp>;
+
+public sealed class S3ApiTests(S3MediaLibraryApp app) : ApiTests(app), IClassFixture<S3MediaLibraryApp>;

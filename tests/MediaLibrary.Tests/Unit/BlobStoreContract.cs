@@ -1,5 +1,6 @@
 using MediaLibrary.Storage;
 using MediaLibrary.Storage.Local;
+using MediaLibrary.Storage.S3;
 using MediaLibrary.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -187,4 +188,69 @@ public sealed class LocalBlobStoreTests : BlobStoreContract, IDisposable
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
+}
+
+public sealed class S3BlobStoreTests : BlobStoreContract, IAsyncLifetime
+{
+    private S3BlobStore? _store;
+    private S3Server? _server;
+    private string _bucket = "";
+
+    protected override IBlobStore Store => _store!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await S3Server.GetAsync();
+        _bucket = await _server.CreateBucketAsync();
+        _store = new S3BlobStore(Options.Create(_server.Options(_bucket)));
+    }
+
+    [Fact]
+    public async Task LargeObject_IsStreamedInParts_AndReadBackWhole()
+    {
+        var bytes = TestFiles.Random(12 * 1024 * 1024 + 123, seed: 3); // three 5 MiB parts, the last one short
+        var key = $"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original";
+        var stored = await Store.UploadAsync(key, new NonSeekable(bytes), "application/octet-stream", TestContext.Current.CancellationToken);
+        Assert.Equal(bytes.Length, stored.Size);
+        await using var read = await Store.OpenReadAsync(key, TestContext.Current.CancellationToken);
+        Assert.Equal(bytes.Length, read.Length);
+        read.Seek(5 * 1024 * 1024 - 10, SeekOrigin.Begin); // a range across a part boundary
+        var slice = new byte[20];
+        await read.ReadExactlyAsync(slice, TestContext.Current.CancellationToken);
+        Assert.Equal(bytes.AsSpan(5 * 1024 * 1024 - 10, 20).ToArray(), slice);
+    }
+
+    [Fact]
+    public async Task WrongCredentials_AreAPermanentError_NeverNotFound()
+    {
+        // The test server checks access keys (not SigV4 signatures): an unknown key is refused as AWS refuses it.
+        var wrong = new S3BlobStore(Options.Create(_server!.Options(_bucket, accessKey: "NOT-A-KEY")));
+        var key = $"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original";
+        await Store.UploadAsync(key, new MemoryStream([1, 2, 3]), "application/octet-stream", TestContext.Current.CancellationToken);
+        var delete = await Assert.ThrowsAsync<StorageException>(() => wrong.DeleteAsync(key, TestContext.Current.CancellationToken));
+        Assert.True(delete.Permanent, delete.Message);
+        Assert.IsNotType<BlobNotFoundException>(await Assert.ThrowsAnyAsync<StorageException>(() => wrong.OpenReadAsync(key, TestContext.Current.CancellationToken)));
+        await Assert.ThrowsAsync<StorageException>(() => wrong.ExistsAsync(key, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<StorageException>(() => wrong.CheckAsync(TestContext.Current.CancellationToken));
+        Assert.True(await Store.ExistsAsync(key, TestContext.Current.CancellationToken)); // a refused delete deleted nothing
+    }
+
+    [Fact]
+    public async Task MissingBucket_FailsTheCheckWithItsName()
+    {
+        var missing = new S3BlobStore(Options.Create(_server!.Options("no-such-bucket-here")));
+        var ex = await Assert.ThrowsAsync<StorageException>(() => missing.CheckAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("no-such-bucket-here", ex.Message);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _store?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private sealed class NonSeekable(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
 }

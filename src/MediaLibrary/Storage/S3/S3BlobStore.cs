@@ -92,6 +92,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                 {
                     BucketName = _options.Bucket, Key = key, ContentType = contentType,
                     InputStream = new MemoryStream(buffer, 0, filled, writable: false), AutoCloseStream = false,
+                    UseChunkEncoding = false, // the part is in memory already; plain signed bodies work on every S3-compatible server
                 }, ct));
                 return new StoredBlob(key, filled);
             }
@@ -120,6 +121,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                 {
                     BucketName = _options.Bucket, Key = key, UploadId = init.UploadId, PartNumber = number,
                     InputStream = new MemoryStream(buffer, 0, filled, writable: false), PartSize = filled,
+                    UseChunkEncoding = false,
                 }, ct));
                 parts.Add(new PartETag(number, part.ETag));
                 total += filled;
@@ -177,7 +179,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             {
                 BucketName = _options.Bucket, Prefix = prefix, StartAfter = startAfter, ContinuationToken = continuation,
             }, ct));
-            foreach (var o in page.S3Objects ?? [])
+            // S3 returns keys in binary order; sorting the page keeps that promise on compatible servers that do not.
+            foreach (var o in (page.S3Objects ?? []).OrderBy(o => o.Key, StringComparer.Ordinal))
                 if (StorageKeys.IsValid(o.Key))
                     yield return new BlobItem(o.Key, o.Size ?? 0, o.LastModified ?? DateTime.UtcNow);
             continuation = page.IsTruncated == true ? page.NextContinuationToken : null;

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Amazon.S3;
+using MediaLibrary.Storage.S3;
+
+namespace MediaLibrary.Tests.Infrastructure;
+
+/// <summary>
+/// A real S3-compatible server (s3rver, from tests/tools; `npm ci --prefix tests/tools` installs it) started once
+/// per test run on a free port. Each test app gets a bucket of its own.
+/// </summary>
+public sealed class S3Server
+{
+    public const string AccessKey = "S3RVER";
+    public const string SecretKey = "S3RVER";
+    private static readonly Lazy<Task<S3Server>> Shared = new(StartAsync);
+
+    private S3Server(string endpoint) => Endpoint = endpoint;
+
+    public string Endpoint { get; }
+
+    public static Task<S3Server> GetAsync() => Shared.Value;
+
+    public S3Options Options(string bucket, string? accessKey = null) => new()
+    {
+        Endpoint = Endpoint, Bucket = bucket, AccessKey = accessKey ?? AccessKey, SecretKey = SecretKey, ForcePathStyle = true, PartSizeMb = 5,
+    };
+
+    public async Task<string> CreateBucketAsync()
+    {
+        var bucket = "medialib-" + Guid.NewGuid().ToString("n")[..16];
+        using var client = new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config { ServiceURL = Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        await client.PutBucketAsync(bucket);
+        return bucket;
+    }
+
+    private static async Task<S3Server> StartAsync()
+    {
+        var external = Environment.GetEnvironmentVariable("MEDIALIB_TEST_S3_ENDPOINT");
+        if (!string.IsNullOrWhiteSpace(external)) return new S3Server(external);
+
+        var script = Path.Combine(RepoRoot(), "tests", "tools", "node_modules", "s3rver", "bin", "s3rver.js");
+        if (!File.Exists(script))
+            throw new InvalidOperationException($"The S3-compatible test server is not installed ({script}). Run: npm ci --prefix tests/tools");
+        var data = Directory.CreateTempSubdirectory("medialib-s3-").FullName;
+        var port = FreePort();
+        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { script, "-d", data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-a", "127.0.0.1", "--silent" })
+            psi.ArgumentList.Add(a);
+        var process = System.Diagnostics.Process.Start(psi)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { process.Kill(entireProcessTree: true); Directory.Delete(data, recursive: true); }
+            catch (Exception) { } // best effort at exit
+        };
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return new S3Server($"http://127.0.0.1:{port}");
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "MediaLibrary.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("The repository root (MediaLibrary.slnx) was not found above " + AppContext.BaseDirectory);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>The whole in-process API suite with S3 as the storage.</summary>
+public class S3MediaLibraryApp : MediaLibraryApp
+{
+    private S3Options? _s3;
+
+    public override async ValueTask InitializeAsync()
+    {
+        var server = await S3Server.GetAsync();
+        _s3 = server.Options(await server.CreateBucketAsync());
+        Set("MEDIALIB_STORAGE", "s3");
+        Set("MEDIALIB_S3_ENDPOINT", _s3.Endpoint);
+        Set("MEDIALIB_S3_BUCKET", _s3.Bucket);
+        Set("MEDIALIB_S3_ACCESS_KEY", _s3.AccessKey);
+        Set("MEDIALIB_S3_SECRET_KEY", _s3.SecretKey);
+        Set("MEDIALIB_S3_FORCE_PATH_STYLE", "true");
+        Set("MEDIALIB_S3_PART_SIZE_MB", "5");
+        await base.InitializeAsync();
+    }
+
+    protected override MediaLibrary.Storage.IBlobStore CreateStore(IServiceProvider services) =>
+        new S3BlobStore(Microsoft.Extensions.Options.Options.Create(_s3!));
+}
