@@ -26,6 +26,11 @@ public interface IBlobStore
     /// <summary>Where the objects live, for the start-up summary (no secrets).</summary>
     string Describe();
 
+    /// <summary>
+    /// Stores the content under <c>key</c>. Returns the key to find it by from now on: the given key, or (where the
+    /// provider assigns identifiers of its own, as Cloudinary does) a locator built from the provider's response,
+    /// which callers store as returned and never recompute.
+    /// </summary>
     Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct);
 
     /// <summary>Opens the object for reading. Adapters return a seekable stream when they can (range requests).</summary>
@@ -68,7 +73,7 @@ public static class StorageKeys
     public static string Original(string storageId, string fileId) => $"{storageId}/{fileId}/original";
 
     private static readonly System.Text.RegularExpressions.Regex OursPattern =
-        new("^(_check/[0-9a-f]{24}|[0-9a-f]{24}/[0-9a-f]{24}/[a-z0-9_,.-]+)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new("^((image|video|raw)/[a-z_]+/v[0-9]+/)?(_check/[0-9a-f]{24}|[0-9a-f]{24}/[0-9a-f]{24}/[a-z0-9_,.-]+)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>Shaped like a key this service generates: the reconciler never touches anything else in a shared bucket.</summary>
     public static bool IsOurs(string key) => OursPattern.IsMatch(key);

@@ -1,3 +1,4 @@
+using MediaLibrary.Storage.Cloudinary;
 using MediaLibrary.Storage.Local;
 using MediaLibrary.Storage.S3;
 using Microsoft.Extensions.Options;
@@ -57,6 +58,12 @@ public static class StorageSetup
         {
             services.AddOptions<S3Options>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
             services.AddSingleton<IBlobStore, S3BlobStore>();
+        }
+        if (active == CloudinaryBlobStore.ProviderName || !string.IsNullOrWhiteSpace(config["CLOUDINARY_URL"]) || !string.IsNullOrWhiteSpace(config["CLOUDINARY_CLOUD_NAME"]))
+        {
+            services.AddOptions<CloudinaryOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
+            services.AddHttpClient<CloudinaryBlobStore>(c => c.Timeout = TimeSpan.FromMinutes(5));
+            services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<CloudinaryBlobStore>());
         }
         services.AddSingleton<StorageRegistry>();
         return services;

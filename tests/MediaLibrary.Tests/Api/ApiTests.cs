@@ -20,3 +20,5 @@ public sealed class SqliteApiTests(MediaLibraryApp app) : ApiTests(app), IClassF
 public sealed class PostgresApiTests(PostgresMediaLibraryApp app) : ApiTests(app), IClassFixture<PostgresMediaLibraryApp>;
 
 public sealed class S3ApiTests(S3MediaLibraryApp app) : ApiTests(app), IClassFixture<S3MediaLibraryApp>;
+
+public sealed class CloudinaryApiTests(CloudinaryMediaLibraryApp app) : ApiTests(app), IClassFixture<CloudinaryMediaLibraryApp>;

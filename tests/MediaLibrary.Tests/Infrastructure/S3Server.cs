@@ -113,3 +113,25 @@ public class S3MediaLibraryApp : MediaLibraryApp
     protected override MediaLibrary.Storage.IBlobStore CreateStore(IServiceProvider services) =>
         new S3BlobStore(Microsoft.Extensions.Options.Options.Create(_s3!));
 }
+
+/// <summary>The whole in-process API suite with Cloudinary (the local stub) as the storage.</summary>
+public class CloudinaryMediaLibraryApp : MediaLibraryApp
+{
+    public CloudinaryStub Stub { get; private set; } = null!;
+
+    public override async ValueTask InitializeAsync()
+    {
+        Stub = await CloudinaryStub.StartAsync();
+        foreach (var (key, value) in Stub.Settings()) Set(key, value);
+        await base.InitializeAsync();
+    }
+
+    protected override MediaLibrary.Storage.IBlobStore CreateStore(IServiceProvider services) =>
+        new MediaLibrary.Storage.Cloudinary.CloudinaryBlobStore(new HttpClient(), Microsoft.Extensions.Options.Options.Create(Stub.Options()), TimeProvider.System);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Stub.DisposeAsync();
+    }
+}

@@ -1,4 +1,5 @@
 using MediaLibrary.Storage;
+using MediaLibrary.Storage.Cloudinary;
 using MediaLibrary.Storage.Local;
 using MediaLibrary.Storage.S3;
 using MediaLibrary.Tests.Infrastructure;
@@ -21,38 +22,49 @@ public abstract class BlobStoreContract
         var key = Key();
         var bytes = TestFiles.Random(200_000, seed: 7);
         var stored = await Store.UploadAsync(key, new MemoryStream(bytes), "application/pdf", Ct);
-        Assert.Equal(new StoredBlob(key, bytes.Length), stored);
-        await using var read = await Store.OpenReadAsync(key, Ct);
-        using var copy = new MemoryStream();
-        await read.CopyToAsync(copy, Ct);
-        Assert.Equal(bytes, copy.ToArray());
+        Assert.EndsWith(key, stored.Key); // the key itself, or the provider's locator around it
+        Assert.Equal(bytes.Length, stored.Size);
+        Assert.Equal(bytes, await ReadAsync(stored.Key));
+    }
+
+    [Fact]
+    public async Task Open_IsSeekable_ForRangeRequests()
+    {
+        var bytes = TestFiles.Random(50_000, seed: 9);
+        var stored = await Store.UploadAsync(Key(), new MemoryStream(bytes), "application/octet-stream", Ct);
+        await using var read = await Store.OpenReadAsync(stored.Key, Ct);
+        Assert.True(read.CanSeek);
+        Assert.Equal(bytes.Length, read.Length);
+        read.Seek(40_000, SeekOrigin.Begin);
+        var slice = new byte[100];
+        await read.ReadExactlyAsync(slice, Ct);
+        Assert.Equal(bytes.AsSpan(40_000, 100).ToArray(), slice);
     }
 
     [Fact]
     public async Task Open_MissingKey_ThrowsNotFound()
     {
-        await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.OpenReadAsync(Key(), Ct));
+        var stored = await Store.UploadAsync(Key(), new MemoryStream([1]), "application/octet-stream", Ct);
+        await Store.DeleteAsync(stored.Key, Ct);
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.OpenReadAsync(stored.Key, Ct));
     }
 
     [Fact]
     public async Task Delete_PresentAndMissingObjects_BothSucceed()
     {
-        var key = Key();
-        await Store.UploadAsync(key, new MemoryStream([1, 2, 3]), "application/octet-stream", Ct);
-        await Store.DeleteAsync(key, Ct);
-        await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.OpenReadAsync(key, Ct));
-        await Store.DeleteAsync(key, Ct);
-        await Store.DeleteAsync(Key(), Ct);
+        var stored = await Store.UploadAsync(Key(), new MemoryStream([1, 2, 3]), "application/octet-stream", Ct);
+        await Store.DeleteAsync(stored.Key, Ct);
+        Assert.False(await Store.ExistsAsync(stored.Key, Ct));
+        await Store.DeleteAsync(stored.Key, Ct);
     }
 
     [Fact]
     public async Task Upload_ToAnExistingKey_IsRefused_AndKeepsTheFirstObject()
     {
         var key = Key();
-        await Store.UploadAsync(key, new MemoryStream([1]), "application/octet-stream", Ct);
+        var first = await Store.UploadAsync(key, new MemoryStream([1]), "application/octet-stream", Ct);
         await Assert.ThrowsAsync<BlobAlreadyExistsException>(() => Store.UploadAsync(key, new MemoryStream([2]), "application/octet-stream", Ct));
-        await using var read = await Store.OpenReadAsync(key, Ct);
-        Assert.Equal(1, read.ReadByte());
+        Assert.Equal([1], await ReadAsync(first.Key));
     }
 
     [Fact]
@@ -60,20 +72,19 @@ public abstract class BlobStoreContract
     {
         var key = Key();
         await Assert.ThrowsAsync<InvalidOperationException>(() => Store.UploadAsync(key, new FailingStream(), "application/octet-stream", Ct));
-        await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.OpenReadAsync(key, Ct));
-        Assert.Empty(await ListAsync(key));
+        Assert.DoesNotContain(await ListAsync(""), i => i.Key.EndsWith(key, StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task List_ReturnsExactlyTheObjectsUnderThePrefix()
+    public async Task List_ReturnsEveryObject_WithItsSize()
     {
-        var prefix = StorageKeys.NewId();
-        var keys = new[] { $"{prefix}/a/original", $"{prefix}/b/original", $"{prefix}/b/w_320" };
-        foreach (var k in keys) await Store.UploadAsync(k, new MemoryStream([9, 9]), "application/octet-stream", Ct);
-        await Store.UploadAsync(Key(), new MemoryStream([1]), "application/octet-stream", Ct);
+        var p = StorageKeys.NewId();
+        var keys = new[] { $"{p}/a/original", $"{p}/b/original", $"{p}/b/w_320" };
+        var stored = new List<string>();
+        foreach (var k in keys) stored.Add((await Store.UploadAsync(k, new MemoryStream([9, 9]), "application/octet-stream", Ct)).Key);
 
-        var listed = await ListAsync(prefix + "/");
-        Assert.Equal(keys, listed.Select(i => i.Key).Order(StringComparer.Ordinal));
+        var listed = (await ListAsync("")).Where(i => i.Key.Contains(p, StringComparison.Ordinal)).ToList();
+        Assert.Equal(stored.Order(StringComparer.Ordinal), listed.Select(i => i.Key));
         Assert.All(listed, i => Assert.Equal(2, i.Size));
     }
 
@@ -82,34 +93,45 @@ public abstract class BlobStoreContract
     {
         var p = StorageKeys.NewId();
         // '-' sorts before '/', so "ab-c/…" comes before "ab/…": a naive folder walk gets this wrong.
-        var keys = new[] { $"{p}/ab/original", $"{p}/ab-c/original", $"{p}/ab/w_320", $"{p}/b/original", $"{p}/a_b/original" };
-        foreach (var k in keys) await Store.UploadAsync(k, new MemoryStream([1]), "application/octet-stream", Ct);
-        var sorted = keys.Order(StringComparer.Ordinal).ToList();
+        var stored = new List<string>();
+        foreach (var k in new[] { $"{p}/ab/original", $"{p}/ab-c/original", $"{p}/ab/w_320", $"{p}/b/original", $"{p}/a_b/original" })
+            stored.Add((await Store.UploadAsync(k, new MemoryStream([1]), "application/octet-stream", Ct)).Key);
+        var sorted = stored.Order(StringComparer.Ordinal).ToList();
 
-        Assert.Equal(sorted, (await ListAsync(p + "/")).Select(i => i.Key));
+        var all = (await ListAsync("")).Select(i => i.Key).ToList();
+        Assert.Equal(all.Order(StringComparer.Ordinal), all);
+        Assert.Equal(sorted, all.Where(stored.Contains));
         for (var i = 0; i < sorted.Count; i++)
         {
             var rest = new List<string>();
-            await foreach (var item in Store.ListAsync(p + "/", sorted[i], Ct)) rest.Add(item.Key);
-            Assert.Equal(sorted.Skip(i + 1), rest);
+            await foreach (var item in Store.ListAsync("", sorted[i], Ct)) rest.Add(item.Key);
+            Assert.Equal(sorted.Skip(i + 1), rest.Where(stored.Contains));
+            Assert.All(rest, k => Assert.True(string.CompareOrdinal(k, sorted[i]) > 0));
         }
     }
 
     [Fact]
     public async Task Exists_TellsPresentFromMissing()
     {
-        var key = Key();
-        Assert.False(await Store.ExistsAsync(key, Ct));
-        await Store.UploadAsync(key, new MemoryStream([1]), "application/octet-stream", Ct);
-        Assert.True(await Store.ExistsAsync(key, Ct));
-        await Store.DeleteAsync(key, Ct);
-        Assert.False(await Store.ExistsAsync(key, Ct));
+        var stored = await Store.UploadAsync(Key(), new MemoryStream([1]), "application/octet-stream", Ct);
+        Assert.True(await Store.ExistsAsync(stored.Key, Ct));
+        await Store.DeleteAsync(stored.Key, Ct);
+        Assert.False(await Store.ExistsAsync(stored.Key, Ct));
+    }
+
+    [Fact]
+    public async Task KeysWithEveryAllowedCharacter_RoundTrip()
+    {
+        var key = $"{StorageKeys.NewId()}/{StorageKeys.NewId()}/w_320,h_200,f_webp.q-80";
+        var stored = await Store.UploadAsync(key, new MemoryStream([7, 7]), "image/webp", Ct);
+        Assert.Equal([7, 7], await ReadAsync(stored.Key));
+        Assert.Contains(await ListAsync(""), i => i.Key == stored.Key);
     }
 
     [Fact]
     public async Task InvalidKeys_AreRejectedBeforeAnyIo()
     {
-        foreach (var bad in new[] { "../escape", "a/../../b", "/abs", "UPPER/x" })
+        foreach (var bad in new[] { "../escape", "a/../../b", "/abs", "UPPER/x", "sp ace/x", "ünï/x" })
         {
             await Assert.ThrowsAsync<ArgumentException>(() => Store.UploadAsync(bad, new MemoryStream([1]), "text/plain", Ct));
             await Assert.ThrowsAsync<ArgumentException>(() => Store.DeleteAsync(bad, Ct));
@@ -120,19 +142,29 @@ public abstract class BlobStoreContract
     public async Task ConcurrentWritersToDistinctKeys_AllLand()
     {
         var prefix = StorageKeys.NewId();
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+        var stored = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
             Store.UploadAsync($"{prefix}/{i:x4}/original", new MemoryStream(TestFiles.Random(10_000, i)), "application/octet-stream", Ct)));
-        Assert.Equal(16, (await ListAsync(prefix + "/")).Count);
+        var listed = (await ListAsync("")).Select(i => i.Key).ToHashSet();
+        Assert.All(stored, s => Assert.Contains(s.Key, listed));
+        for (var i = 0; i < 16; i++) Assert.Equal(TestFiles.Random(10_000, i), await ReadAsync(stored[i].Key));
     }
 
     [Fact]
     public async Task Check_Succeeds_AndLeavesNoProbe()
     {
         await Store.CheckAsync(Ct);
-        Assert.Empty(await ListAsync("_check/"));
+        Assert.DoesNotContain(await ListAsync(""), i => i.Key.Contains("_check/", StringComparison.Ordinal));
     }
 
-    private async Task<List<BlobItem>> ListAsync(string prefix)
+    private async Task<byte[]> ReadAsync(string key)
+    {
+        await using var read = await Store.OpenReadAsync(key, Ct);
+        using var copy = new MemoryStream();
+        await read.CopyToAsync(copy, Ct);
+        return copy.ToArray();
+    }
+
+    protected async Task<List<BlobItem>> ListAsync(string prefix)
     {
         var items = new List<BlobItem>();
         await foreach (var item in Store.ListAsync(prefix, null, Ct)) items.Add(item);
@@ -252,5 +284,78 @@ public sealed class S3BlobStoreTests : BlobStoreContract, IAsyncLifetime
     private sealed class NonSeekable(byte[] bytes) : MemoryStream(bytes)
     {
         public override bool CanSeek => false;
+    }
+}
+
+public sealed class CloudinaryBlobStoreTests : BlobStoreContract, IAsyncLifetime
+{
+    private CloudinaryStub? _stub;
+    private CloudinaryBlobStore? _store;
+
+    protected override IBlobStore Store => _store!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _stub = await CloudinaryStub.StartAsync();
+        _store = Create(_stub.Options());
+    }
+
+    private static CloudinaryBlobStore Create(CloudinaryOptions options) => new(new HttpClient(), Options.Create(options), TimeProvider.System);
+
+    [Fact]
+    public async Task LargeFile_GoesUpInChunks_WithOneUploadId()
+    {
+        var bytes = TestFiles.Random(12 * 1024 * 1024 + 7, seed: 5);
+        var key = $"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original";
+        var stored = await Store.UploadAsync(key, new MemoryStream(bytes), "video/mp4", TestContext.Current.CancellationToken);
+        Assert.Equal(1, _stub!.ChunkedUploads);
+        Assert.StartsWith("video/upload/v", stored.Key);
+        Assert.Equal(bytes, _stub.Resources.Single(r => r.PublicId == key).Bytes);
+        Assert.Equal(0, _stub.RejectedSignatures);
+    }
+
+    [Theory]
+    [InlineData("image/png", "image")]
+    [InlineData("image/svg+xml", "image")]
+    [InlineData("video/mp4", "video")]
+    [InlineData("audio/mpeg", "video")]
+    [InlineData("application/pdf", "raw")]
+    public async Task ResourceType_FollowsTheContentType_AndIsStoredAsReturned(string contentType, string resourceType)
+    {
+        var stored = await Store.UploadAsync($"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original", new MemoryStream([1, 2]), contentType, TestContext.Current.CancellationToken);
+        var resource = _stub!.Resources.Single(r => stored.Key.EndsWith(r.PublicId, StringComparison.Ordinal));
+        Assert.Equal($"{resourceType}/upload/v{resource.Version}/{resource.PublicId}", stored.Key);
+    }
+
+    [Fact]
+    public async Task WrongSecret_IsAPermanentError_NeverNotFound()
+    {
+        var stored = await Store.UploadAsync($"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original", new MemoryStream([1]), "image/png", TestContext.Current.CancellationToken);
+        var wrong = Create(_stub!.Options(secret: "not-the-secret"));
+        var delete = await Assert.ThrowsAsync<StorageException>(() => wrong.DeleteAsync(stored.Key, TestContext.Current.CancellationToken));
+        Assert.True(delete.Permanent, delete.Message);
+        Assert.Contains("Invalid Signature", delete.Message);
+        await Assert.ThrowsAsync<StorageException>(() => wrong.ExistsAsync(stored.Key, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<StorageException>(() => wrong.CheckAsync(TestContext.Current.CancellationToken));
+        Assert.True(await Store.ExistsAsync(stored.Key, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Sha256Signatures_WorkWhenTheEnvironmentUsesThem()
+    {
+        await using var sha256Stub = await CloudinaryStub.StartAsync("sha256");
+        var store = Create(sha256Stub.Options());
+        var stored = await store.UploadAsync($"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original", new MemoryStream([4, 2]), "image/png", TestContext.Current.CancellationToken);
+        await store.DeleteAsync(stored.Key, TestContext.Current.CancellationToken);
+        Assert.Equal(0, sha256Stub.RejectedSignatures);
+
+        var sha1Store = Create(sha256Stub.Options() is var o ? new CloudinaryOptions { CloudName = o.CloudName, ApiKey = o.ApiKey, ApiSecret = o.ApiSecret, UploadPrefix = o.UploadPrefix, DeliveryPrefix = o.DeliveryPrefix } : null!);
+        await Assert.ThrowsAsync<StorageException>(() => sha1Store.UploadAsync($"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original", new MemoryStream([1]), "image/png", TestContext.Current.CancellationToken));
+        Assert.Equal(1, sha256Stub.RejectedSignatures);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stub is not null) await _stub.DisposeAsync();
     }
 }

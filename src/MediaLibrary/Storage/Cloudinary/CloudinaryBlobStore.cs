@@ -1,0 +1,325 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace MediaLibrary.Storage.Cloudinary;
+
+/// <summary>Configured the way the system we replace configured it (and the official SDKs read it).</summary>
+public sealed class CloudinaryOptions : IValidatableObject
+{
+    /// <summary>cloudinary://API_KEY:API_SECRET@CLOUD_NAME; the separate settings below win where both are set.</summary>
+    [ConfigurationKeyName("CLOUDINARY_URL")]
+    public string? Url { get; set; }
+
+    [ConfigurationKeyName("CLOUDINARY_CLOUD_NAME")]
+    public string? CloudName { get; set; }
+
+    [ConfigurationKeyName("CLOUDINARY_API_KEY")]
+    public string? ApiKey { get; set; }
+
+    [ConfigurationKeyName("CLOUDINARY_API_SECRET")]
+    public string? ApiSecret { get; set; }
+
+    [ConfigurationKeyName("CLOUDINARY_UPLOAD_PREFIX")]
+    public string UploadPrefix { get; set; } = "https://api.cloudinary.com";
+
+    /// <summary>Base of delivery URLs (a private CDN or CNAME); default Cloudinary's own.</summary>
+    [ConfigurationKeyName("CLOUDINARY_DELIVERY_PREFIX")]
+    public string DeliveryPrefix { get; set; } = "https://res.cloudinary.com";
+
+    /// <summary>sha1 (Cloudinary's default) or sha256, as set for the product environment.</summary>
+    [ConfigurationKeyName("CLOUDINARY_SIGNATURE_ALGORITHM")]
+    [RegularExpression("^(sha1|sha256)$", ErrorMessage = "CLOUDINARY_SIGNATURE_ALGORITHM is sha1 or sha256.")]
+    public string SignatureAlgorithm { get; set; } = "sha1";
+
+    /// <summary>Files larger than this go up in chunks of this size.</summary>
+    [ConfigurationKeyName("CLOUDINARY_CHUNK_SIZE_MB")]
+    [Range(5, 100, ErrorMessage = "CLOUDINARY_CHUNK_SIZE_MB is from 5 to 100.")]
+    public int ChunkSizeMb { get; set; } = 20;
+
+    public string Cloud => CloudName ?? FromUrl().Cloud ?? "";
+    public string Key => ApiKey ?? FromUrl().Key ?? "";
+    public string Secret => ApiSecret ?? FromUrl().Secret ?? "";
+
+    private (string? Key, string? Secret, string? Cloud) FromUrl()
+    {
+        if (string.IsNullOrWhiteSpace(Url) || !Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme != "cloudinary") return default;
+        var user = uri.UserInfo.Split(':', 2);
+        return (Uri.UnescapeDataString(user[0]), user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null, uri.Host);
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(Url) && FromUrl().Cloud is null)
+            yield return new ValidationResult("CLOUDINARY_URL is not of the form cloudinary://API_KEY:API_SECRET@CLOUD_NAME.");
+        if (Cloud.Length == 0) yield return new ValidationResult("Cloudinary needs a cloud name: set CLOUDINARY_CLOUD_NAME or CLOUDINARY_URL.");
+        if (Key.Length == 0) yield return new ValidationResult("Cloudinary needs an API key: set CLOUDINARY_API_KEY or CLOUDINARY_URL.");
+        if (Secret.Length == 0) yield return new ValidationResult("Cloudinary needs an API secret: set CLOUDINARY_API_SECRET or CLOUDINARY_URL.");
+    }
+}
+
+/// <summary>
+/// Cloudinary over its REST API. The key this adapter returns is Cloudinary's own locator as the upload response
+/// gave it: <c>{resource_type}/{type}/v{version}/{public_id}</c>, where public_id is the server-generated storage key.
+/// Deletions destroy with invalidate=true, so CDN copies go too; "not found" is success.
+/// </summary>
+public sealed partial class CloudinaryBlobStore(HttpClient http, IOptions<CloudinaryOptions> options, TimeProvider time) : IBlobStore
+{
+    public const string ProviderName = "cloudinary";
+    private readonly CloudinaryOptions _options = options.Value;
+
+    public string Provider => ProviderName;
+
+    public string Describe() => $"cloudinary (cloud {_options.Cloud} via {_options.UploadPrefix}, api key {_options.Key}, secret ***)";
+
+    public static string ResourceTypeFor(string contentType) =>
+        contentType.StartsWith("image/", StringComparison.Ordinal) ? "image"
+        : contentType.StartsWith("video/", StringComparison.Ordinal) || contentType.StartsWith("audio/", StringComparison.Ordinal) ? "video"
+        : "raw";
+
+    public async Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        var resourceType = ResourceTypeFor(contentType);
+        if (await ExistsAsync(Locator(resourceType, "upload", null, key), ct)) throw new BlobAlreadyExistsException(Provider, key);
+
+        var chunkSize = _options.ChunkSizeMb * 1024 * 1024;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(chunkSize);
+        var uploadId = Guid.NewGuid().ToString("n");
+        try
+        {
+            long offset = 0;
+            var filled = await FillAsync(content, buffer, chunkSize, ct);
+            while (true)
+            {
+                // Read one chunk ahead: only then is it known whether this chunk is the last.
+                var nextBuffer = filled == chunkSize ? System.Buffers.ArrayPool<byte>.Shared.Rent(chunkSize) : null;
+                var nextFilled = nextBuffer is null ? 0 : await FillAsync(content, nextBuffer, chunkSize, ct);
+                var last = nextFilled == 0;
+                try
+                {
+                    var chunked = offset > 0 || !last;
+                    var range = chunked ? $"bytes {offset}-{offset + filled - 1}/{(last ? (offset + filled).ToString(CultureInfo.InvariantCulture) : "-1")}" : null;
+                    using var response = await SendUploadAsync(resourceType, key, buffer, filled, range, chunked ? uploadId : null, ct);
+                    if (last)
+                    {
+                        var body = await ReadJsonAsync(response, key, ct);
+                        var locator = Locator(body.GetProperty("resource_type").GetString()!, body.GetProperty("type").GetString()!,
+                            body.GetProperty("version").GetRawText(), body.GetProperty("public_id").GetString()!);
+                        return new StoredBlob(locator, body.TryGetProperty("bytes", out var bytes) ? bytes.GetInt64() : offset + filled);
+                    }
+                    await EnsureSuccessAsync(response, key, ct);
+                }
+                finally
+                {
+                    if (last && nextBuffer is not null) System.Buffers.ArrayPool<byte>.Shared.Return(nextBuffer);
+                }
+                offset += filled;
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                buffer = nextBuffer!;
+                filled = nextFilled;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendUploadAsync(string resourceType, string publicId, byte[] buffer, int length, string? range, string? uploadId, CancellationToken ct)
+    {
+        var parameters = Signed(new Dictionary<string, string> { ["public_id"] = publicId, ["overwrite"] = "false" });
+        var form = new MultipartFormDataContent();
+        foreach (var (name, value) in parameters) form.Add(new StringContent(value), name);
+        form.Add(new ByteArrayContent(buffer, 0, length), "file", "file");
+        using var request = new HttpRequestMessage(HttpMethod.Post, ApiUrl($"{resourceType}/upload")) { Content = form };
+        if (range is not null)
+        {
+            form.Headers.TryAddWithoutValidation("Content-Range", range); // a content header, on the body
+            request.Headers.Add("X-Unique-Upload-Id", uploadId);
+        }
+        return await SendAsync(request, publicId, ct);
+    }
+
+    public async Task<Stream> OpenReadAsync(string key, CancellationToken ct)
+    {
+        var (resourceType, type, version, publicId) = Parse(key);
+        var url = $"{_options.DeliveryPrefix.TrimEnd('/')}/{_options.Cloud}/{resourceType}/{type}/v{version}/{publicId}";
+        long length;
+        using (var head = await SendAsync(new HttpRequestMessage(HttpMethod.Head, url), key, ct))
+        {
+            if (head.StatusCode == HttpStatusCode.NotFound) throw new BlobNotFoundException(Provider, key);
+            await EnsureSuccessAsync(head, key, ct);
+            length = head.Content.Headers.ContentLength ?? throw new StorageException(Provider, key, "Cloudinary's delivery answered without a length.");
+        }
+        return new RangeReadStream(async (from, to, ct2) =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Range = new RangeHeaderValue(from, to);
+            var response = await SendAsync(request, key, ct2, HttpCompletionOption.ResponseHeadersRead);
+            await EnsureSuccessAsync(response, key, ct2);
+            return new ResponseStream(response, await response.Content.ReadAsStreamAsync(ct2));
+        }, length);
+    }
+
+    public async Task DeleteAsync(string key, CancellationToken ct)
+    {
+        var (resourceType, type, _, publicId) = Parse(key);
+        var parameters = Signed(new Dictionary<string, string> { ["public_id"] = publicId, ["type"] = type, ["invalidate"] = "true" });
+        using var request = new HttpRequestMessage(HttpMethod.Post, ApiUrl($"{resourceType}/destroy")) { Content = new FormUrlEncodedContent(parameters) };
+        using var response = await SendAsync(request, key, ct);
+        var result = (await ReadJsonAsync(response, key, ct)).GetProperty("result").GetString();
+        // "not found" is what a repeated or late delete sees: the object is gone either way.
+        if (result is not ("ok" or "not found"))
+            throw new StorageException(Provider, key, $"Cloudinary destroy of '{publicId}' answered result={result}.");
+    }
+
+    public async IAsyncEnumerable<BlobItem> ListAsync(string prefix, string? startAfter, [EnumeratorCancellation] CancellationToken ct)
+    {
+        // The Admin API lists by creation time, not by name: collect, then keep the port's ordinal order.
+        var items = new List<BlobItem>();
+        foreach (var resourceType in new[] { "image", "raw", "video" })
+        {
+            string? cursor = null;
+            do
+            {
+                var url = ApiUrl($"resources/{resourceType}/upload?max_results=500" + (cursor is null ? "" : "&next_cursor=" + Uri.EscapeDataString(cursor)));
+                using var response = await SendAsync(AdminRequest(HttpMethod.Get, url), prefix, ct);
+                var body = await ReadJsonAsync(response, prefix, ct);
+                foreach (var r in body.GetProperty("resources").EnumerateArray())
+                {
+                    var key = Locator(r.GetProperty("resource_type").GetString()!, r.GetProperty("type").GetString()!, r.GetProperty("version").GetRawText(), r.GetProperty("public_id").GetString()!);
+                    if (!StorageKeys.IsValid(key) || !key.StartsWith(prefix, StringComparison.Ordinal)) continue;
+                    if (startAfter is not null && string.CompareOrdinal(key, startAfter) <= 0) continue;
+                    items.Add(new BlobItem(key, r.TryGetProperty("bytes", out var b) ? b.GetInt64() : 0,
+                        r.TryGetProperty("created_at", out var c) ? c.GetDateTimeOffset() : time.GetUtcNow()));
+                }
+                cursor = body.TryGetProperty("next_cursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+            } while (cursor is not null);
+        }
+        foreach (var item in items.OrderBy(i => i.Key, StringComparer.Ordinal)) yield return item;
+    }
+
+    public async Task<bool> ExistsAsync(string key, CancellationToken ct)
+    {
+        var (resourceType, type, _, publicId) = Parse(key);
+        using var response = await SendAsync(AdminRequest(HttpMethod.Get, ApiUrl($"resources/{resourceType}/{type}/{publicId}")), key, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        await EnsureSuccessAsync(response, key, ct);
+        return true;
+    }
+
+    public async Task CheckAsync(CancellationToken ct)
+    {
+        using (var ping = await SendAsync(AdminRequest(HttpMethod.Get, ApiUrl("ping")), "", ct))
+        {
+            var status = (await ReadJsonAsync(ping, "", ct)).GetProperty("status").GetString();
+            if (status != "ok") throw new StorageException(Provider, "", $"Cloudinary ping answered status={status}.");
+        }
+        var stored = await UploadAsync($"_check/{StorageKeys.NewId()}", new MemoryStream("probe"u8.ToArray()), "text/plain", ct);
+        await using (var read = await OpenReadAsync(stored.Key, ct))
+        {
+            using var copy = new MemoryStream();
+            await read.CopyToAsync(copy, ct);
+            if (copy.Length != 5) throw new StorageException(Provider, stored.Key, "The probe object read back with the wrong size.");
+        }
+        await DeleteAsync(stored.Key, ct);
+    }
+
+    private Dictionary<string, string> Signed(Dictionary<string, string> parameters)
+    {
+        parameters["timestamp"] = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        parameters["signature"] = CloudinarySignature.Sign(parameters, _options.Secret, _options.SignatureAlgorithm);
+        parameters["api_key"] = _options.Key;
+        return parameters;
+    }
+
+    private HttpRequestMessage AdminRequest(HttpMethod method, string url)
+    {
+        var request = new HttpRequestMessage(method, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.Key}:{_options.Secret}")));
+        return request;
+    }
+
+    private string ApiUrl(string path) => $"{_options.UploadPrefix.TrimEnd('/')}/v1_1/{_options.Cloud}/{path}";
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string key, CancellationToken ct, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        try
+        {
+            return await http.SendAsync(request, completion, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException { InnerException: TimeoutException })
+        {
+            throw new StorageException(Provider, key, $"Cloudinary is unreachable ({request.RequestUri?.GetLeftPart(UriPartial.Path)}): {ex.Message}", ex);
+        }
+    }
+
+    private async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, string key, CancellationToken ct)
+    {
+        await EnsureSuccessAsync(response, key, ct);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.Clone();
+    }
+
+    /// <summary>401/403 (bad key, secret or signature) and 400 are permanent; 404 of an API path, 420/429 and 5xx are not.</summary>
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, string key, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode) return;
+        var text = await response.Content.ReadAsStringAsync(ct);
+        string message;
+        try { message = JsonDocument.Parse(text).RootElement.GetProperty("error").GetProperty("message").GetString() ?? text; }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException) { message = text.Length > 300 ? text[..300] : text; }
+        var status = (int)response.StatusCode;
+        throw new StorageException(Provider, key, $"Cloudinary answered {status} for '{key}': {message}", permanent: status is 400 or 401 or 403);
+    }
+
+    public static string Locator(string resourceType, string type, string? version, string publicId) =>
+        version is null ? $"{resourceType}/{type}/{publicId}" : $"{resourceType}/{type}/v{version}/{publicId}";
+
+    private static (string ResourceType, string Type, string Version, string PublicId) Parse(string key)
+    {
+        var m = LocatorPattern().Match(key);
+        if (!m.Success) throw new ArgumentException($"'{key}' is not a Cloudinary locator (resource_type/type/v{{version}}/public_id).", nameof(key));
+        return (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value, m.Groups[4].Value);
+    }
+
+    [GeneratedRegex("^(image|video|raw)/([a-z_]+)/(?:v([0-9]+)/)?(.+)$")]
+    private static partial Regex LocatorPattern();
+
+    private static async Task<int> FillAsync(Stream content, byte[] buffer, int size, CancellationToken ct)
+    {
+        var filled = 0;
+        int read;
+        while (filled < size && (read = await content.ReadAsync(buffer.AsMemory(filled, size - filled), ct)) > 0) filled += read;
+        return filled;
+    }
+
+    /// <summary>The body of a delivery response; disposing it releases the response.</summary>
+    private sealed class ResponseStream(HttpResponseMessage response, Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => response.Content.Headers.ContentLength ?? throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => inner.ReadAsync(buffer, ct);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => inner.ReadAsync(buffer, offset, count, ct);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) { inner.Dispose(); response.Dispose(); }
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using MediaLibrary.Storage.Cloudinary;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MediaLibrary.Tests.Infrastructure;
+
+/// <summary>
+/// A local stand-in for Cloudinary's upload, destroy, ping, Admin (resources) and delivery endpoints. It keeps
+/// state and checks every signature the way Cloudinary documents it (sorted parameters, secret appended, SHA-1 or
+/// SHA-256; one hour of validity), Basic auth on the Admin API, and chunked uploads by X-Unique-Upload-Id and
+/// Content-Range. What it cannot be is Cloudinary's servers; everything the adapter sends is checked.
+/// </summary>
+public sealed class CloudinaryStub : IAsyncDisposable
+{
+    public const string Cloud = "demo-cloud";
+    public const string ApiKey = "123456789012345";
+    public const string ApiSecret = "stub-api-secret-abcdef";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, Resource> _resources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MemoryStream> _chunks = new(StringComparer.Ordinal);
+    private long _version = 1_700_000_000;
+
+    public sealed record Resource(string ResourceType, string Type, string PublicId, long Version, byte[] Bytes, DateTimeOffset CreatedAt);
+
+    private CloudinaryStub(WebApplication app, string algorithm)
+    {
+        _app = app;
+        Algorithm = algorithm;
+    }
+
+    public string Algorithm { get; }
+    public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    public int RejectedSignatures;
+    public int ChunkedUploads;
+    public IReadOnlyCollection<Resource> Resources => _resources.Values.ToList();
+
+    public static async Task<CloudinaryStub> StartAsync(string algorithm = "sha1")
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
+        var app = builder.Build();
+        var stub = new CloudinaryStub(app, algorithm);
+        stub.Map(app);
+        await app.StartAsync();
+        return stub;
+    }
+
+    public Dictionary<string, string?> Settings(string? secret = null) => new()
+    {
+        ["MEDIALIB_STORAGE"] = "cloudinary",
+        ["CLOUDINARY_URL"] = $"cloudinary://{ApiKey}:{secret ?? ApiSecret}@{Cloud}",
+        ["CLOUDINARY_UPLOAD_PREFIX"] = BaseUrl,
+        ["CLOUDINARY_DELIVERY_PREFIX"] = BaseUrl,
+        ["CLOUDINARY_SIGNATURE_ALGORITHM"] = Algorithm,
+        ["CLOUDINARY_CHUNK_SIZE_MB"] = "5",
+    };
+
+    public CloudinaryOptions Options(string? secret = null) => new()
+    {
+        CloudName = Cloud, ApiKey = ApiKey, ApiSecret = secret ?? ApiSecret, UploadPrefix = BaseUrl, DeliveryPrefix = BaseUrl,
+        SignatureAlgorithm = Algorithm, ChunkSizeMb = 5,
+    };
+
+    private void Map(WebApplication app)
+    {
+        app.MapPost("/v1_1/{cloud}/{resourceType}/upload", Upload);
+        app.MapPost("/v1_1/{cloud}/{resourceType}/destroy", Destroy);
+        app.MapGet("/v1_1/{cloud}/ping", (HttpContext http, string cloud) =>
+            !Authorized(http, cloud) ? Error(401, "Invalid credentials") : Results.Json(new { status = "ok" }));
+        app.MapGet("/v1_1/{cloud}/resources/{resourceType}/upload", List);
+        app.MapGet("/v1_1/{cloud}/resources/{resourceType}/{type}/{**publicId}", (HttpContext http, string cloud, string resourceType, string type, string publicId) =>
+            !Authorized(http, cloud) ? Error(401, "Invalid credentials")
+            : _resources.TryGetValue(Id(resourceType, type, publicId), out var r) ? Results.Json(Describe(r))
+            : Error(404, $"Resource not found - {publicId}"));
+        app.MapMethods("/{cloud}/{resourceType}/{type}/v{version:long}/{**publicId}", ["GET", "HEAD"], (string cloud, string resourceType, string type, long version, string publicId) =>
+            cloud == Cloud && _resources.TryGetValue(Id(resourceType, type, publicId), out var r)
+                ? Results.Bytes(r.Bytes, "application/octet-stream", enableRangeProcessing: true)
+                : Results.NotFound());
+    }
+
+    private async Task<IResult> Upload(HttpContext http, string cloud, string resourceType)
+    {
+        var form = await http.Request.ReadFormAsync();
+        if (cloud != Cloud) return Error(404, "Invalid cloud_name " + cloud);
+        if (SignatureProblem(form.ToDictionary(f => f.Key, f => f.Value.ToString())) is { } problem) return problem;
+        var file = form.Files.GetFile("file");
+        if (file is null) return Error(400, "Missing required parameter - file");
+        var publicId = form["public_id"].ToString();
+        var id = Id(resourceType, "upload", publicId);
+
+        byte[] bytes;
+        var range = http.Request.Headers["Content-Range"].ToString();
+        if (range.Length > 0)
+        {
+            var uploadId = http.Request.Headers["X-Unique-Upload-Id"].ToString();
+            if (uploadId.Length == 0) return Error(400, "X-Unique-Upload-Id is required with Content-Range");
+            var m = System.Text.RegularExpressions.Regex.Match(range, @"^bytes (\d+)-(\d+)/(-1|\d+)$");
+            if (!m.Success) return Error(400, "Bad Content-Range " + range);
+            var buffer = _chunks.GetOrAdd(uploadId, _ => new MemoryStream());
+            if (long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) != buffer.Length) return Error(400, "Chunk out of order");
+            await file.CopyToAsync(buffer);
+            if (buffer.Length != long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) + 1) return Error(400, "Chunk length does not match Content-Range");
+            if (m.Groups[3].Value == "-1" || buffer.Length < long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture))
+                return Results.Json(new { done = false, bytes = buffer.Length });
+            _chunks.TryRemove(uploadId, out _);
+            Interlocked.Increment(ref ChunkedUploads);
+            bytes = buffer.ToArray();
+        }
+        else
+        {
+            using var ms = new MemoryStream();
+            await file.CopyToAsync(ms);
+            bytes = ms.ToArray();
+        }
+
+        // overwrite=false keeps an existing resource, as Cloudinary does.
+        var resource = form["overwrite"] == "false" && _resources.TryGetValue(id, out var existing)
+            ? existing
+            : _resources[id] = new Resource(resourceType, "upload", publicId, Interlocked.Increment(ref _version), bytes, DateTimeOffset.UtcNow);
+        return Results.Json(Describe(resource));
+    }
+
+    private async Task<IResult> Destroy(HttpContext http, string cloud, string resourceType)
+    {
+        var form = await http.Request.ReadFormAsync();
+        if (cloud != Cloud) return Error(404, "Invalid cloud_name " + cloud);
+        if (SignatureProblem(form.ToDictionary(f => f.Key, f => f.Value.ToString())) is { } problem) return problem;
+        var type = form.TryGetValue("type", out var t) ? t.ToString() : "upload";
+        return Results.Json(new { result = _resources.TryRemove(Id(resourceType, type, form["public_id"].ToString()), out _) ? "ok" : "not found" });
+    }
+
+    private IResult List(HttpContext http, string cloud, string resourceType)
+    {
+        if (!Authorized(http, cloud)) return Error(401, "Invalid credentials");
+        var max = int.TryParse(http.Request.Query["max_results"], out var n) ? Math.Min(n, 500) : 10;
+        var start = int.TryParse(http.Request.Query["next_cursor"], out var c) ? c : 0;
+        var all = _resources.Values.Where(r => r.ResourceType == resourceType).OrderByDescending(r => r.CreatedAt).ThenBy(r => r.PublicId, StringComparer.Ordinal).ToList();
+        var page = all.Skip(start).Take(max).Select(Describe).ToList();
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["resources"] = page,
+            ["next_cursor"] = start + max < all.Count ? (start + max).ToString(CultureInfo.InvariantCulture) : null,
+        });
+    }
+
+    private IResult? SignatureProblem(Dictionary<string, string> parameters)
+    {
+        if (parameters.GetValueOrDefault("api_key") != ApiKey) { Interlocked.Increment(ref RejectedSignatures); return Error(401, "Invalid api_key"); }
+        if (!long.TryParse(parameters.GetValueOrDefault("timestamp"), out var timestamp)
+            || Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - timestamp) > 3600)
+        {
+            Interlocked.Increment(ref RejectedSignatures);
+            return Error(401, "Stale request - reported time is more than 1 hour from now");
+        }
+        var expected = CloudinarySignature.Digest(CloudinarySignature.StringToSign(parameters) + ApiSecret, Algorithm);
+        if (parameters.GetValueOrDefault("signature") == expected) return null;
+        Interlocked.Increment(ref RejectedSignatures);
+        return Error(401, $"Invalid Signature {parameters.GetValueOrDefault("signature")}. String to sign - '{CloudinarySignature.StringToSign(parameters)}'.");
+    }
+
+    private static bool Authorized(HttpContext http, string cloud) =>
+        cloud == Cloud && http.Request.Headers.Authorization.ToString() == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ApiKey}:{ApiSecret}"));
+
+    private object Describe(Resource r) => new
+    {
+        public_id = r.PublicId, version = r.Version, resource_type = r.ResourceType, type = r.Type, bytes = r.Bytes.LongLength,
+        created_at = r.CreatedAt, signature = "x", format = "", width = 0, height = 0, etag = "e",
+        url = $"{BaseUrl}/{Cloud}/{r.ResourceType}/{r.Type}/v{r.Version}/{r.PublicId}".Replace("https", "http"),
+        secure_url = $"{BaseUrl}/{Cloud}/{r.ResourceType}/{r.Type}/v{r.Version}/{r.PublicId}",
+    };
+
+    private static string Id(string resourceType, string type, string publicId) => $"{resourceType}/{type}/{publicId}";
+
+    private static IResult Error(int status, string message) => Results.Json(new { error = new { message } }, statusCode: status);
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
