@@ -14,7 +14,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
-var cli = args.Length > 0 && args[0] is "users" or "reconcile";
+var cli = args.Length > 0 && args[0] is "users" or "reconcile" or "check" or "storage";
+DotEnv.Load(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
 try
 {
     // Content (appsettings.json, later the page's assets) ships beside the executable; data goes where the user is.
@@ -46,6 +47,7 @@ try
     services.AddSingleton<JwtSigningKey>();
     services.AddSingleton<TokenService>();
     services.AddScoped<Reconciler>();
+    services.AddScoped<StorageMigration>();
     if (!cli)
     {
         services.AddHostedService<CleanupWorker>();
@@ -88,9 +90,13 @@ try
     await DatabaseSetup.MigrateAsync(app.Services, CancellationToken.None);
     if (cli)
     {
-        return args[0] == "users"
-            ? await UsersCli.RunAsync(app.Services, args[1..], Console.In, Console.Out, Console.Error, CancellationToken.None)
-            : await ReconcileCli.RunAsync(app.Services, args[1..], Console.Out, Console.Error, CancellationToken.None);
+        return args[0] switch
+        {
+            "users" => await UsersCli.RunAsync(app.Services, args[1..], Console.In, Console.Out, Console.Error, CancellationToken.None),
+            "reconcile" => await ReconcileCli.RunAsync(app.Services, args[1..], Console.Out, Console.Error, CancellationToken.None),
+            "check" => await CheckCli.RunAsync(app.Services, Console.Out, CancellationToken.None),
+            _ => await MigrateCli.RunAsync(app.Services, args[1..], Console.Out, Console.Error, CancellationToken.None),
+        };
     }
 
     await Startup.PrepareAsync(app, CancellationToken.None);
@@ -119,6 +125,11 @@ catch (Exception ex) when (ex is OptionsValidationException or ArgumentException
 {
     // A misconfiguration: one clear line naming what is wrong, no stack trace.
     Console.Error.WriteLine($"MediaLibrary cannot start: {ex.Message}");
+    return 1;
+}
+catch (StorageException ex)
+{
+    Console.Error.WriteLine($"MediaLibrary cannot start: the {ex.Provider} storage failed its check: {ex.Message.ReplaceLineEndings(" ")}");
     return 1;
 }
 

@@ -30,6 +30,11 @@ internal static partial class Startup
             }
         }
 
+        // A misconfigured storage (wrong secret, missing bucket or cloud) stops the start with a message naming it.
+        var storage = app.Services.GetRequiredService<StorageRegistry>();
+        await storage.Active.CheckAsync(ct);
+        LogStorageChecked(logger, storage.Active.Provider);
+
         var media = app.Services.GetRequiredService<IOptions<MediaOptions>>().Value;
         var key = app.Services.GetRequiredService<JwtSigningKey>();
         LogConfiguration(logger,
@@ -41,6 +46,9 @@ internal static partial class Startup
             UploadLimits.FormatBytes(media.MaxUploadBytes),
             string.IsNullOrWhiteSpace(media.AllowedTypes) ? "default" : media.AllowedTypes);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage {Provider} checked: write, read and delete of a probe object: result=ok")]
+    private static partial void LogStorageChecked(ILogger logger, string provider);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Configuration: database={Database}; storage={Storage}; auth=JWT HS256, signing key {SigningKey}; reads={Reads}; max upload={MaxUpload}; allowed types={AllowedTypes}")]

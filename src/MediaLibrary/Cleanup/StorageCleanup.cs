@@ -73,24 +73,25 @@ public sealed partial class StorageCleanup(
     /// commit that reported failure yet landed). If that cannot be checked or the delete fails, the object is
     /// queued; if even that fails, the reconciler finds it.
     /// </summary>
-    public async Task DeleteUncommittedAsync(long? mediaId, string key, string reason, CancellationToken ct)
+    public async Task DeleteUncommittedAsync(long? mediaId, string key, string reason, CancellationToken ct, IBlobStore? store = null)
     {
+        store ??= _active;
         db.ChangeTracker.Clear();
         try
         {
             if (await db.Media.AsNoTracking().AnyAsync(m => m.StorageKey == key, ct))
             {
-                LogUncommittedKept(mediaId, key, _active.Provider);
+                LogUncommittedKept(mediaId, key, store.Provider);
                 return;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogUncommittedUnverified(ex, mediaId, key, _active.Provider);
+            LogUncommittedUnverified(ex, mediaId, key, store.Provider);
             return;
         }
 
-        var entry = Enqueue(mediaId, key, _active.Provider, reason);
+        var entry = Enqueue(mediaId, key, store.Provider, reason);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -99,15 +100,15 @@ public sealed partial class StorageCleanup(
         {
             // Not queued: delete inline once; the reconciler is the safety net for an object no row references.
             db.ChangeTracker.Clear();
-            LogQueueFailed(ex, mediaId, key, _active.Provider);
+            LogQueueFailed(ex, mediaId, key, store.Provider);
             try
             {
-                await _active.DeleteAsync(key, ct);
-                LogDeleted(mediaId, key, _active.Provider, 1);
+                await store.DeleteAsync(key, ct);
+                LogDeleted(mediaId, key, store.Provider, 1);
             }
             catch (Exception deleteError) when (deleteError is not OperationCanceledException)
             {
-                LogOrphanLeft(deleteError, mediaId, key, _active.Provider);
+                LogOrphanLeft(deleteError, mediaId, key, store.Provider);
             }
             return;
         }

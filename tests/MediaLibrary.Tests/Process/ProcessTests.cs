@@ -142,6 +142,55 @@ public sealed partial class ProcessTests : IDisposable
         Assert.Contains("reconcile [--apply] [--grace DURATION]", usage.Output);
     }
 
+    [Fact]
+    public async Task Check_WithCloudinaryFromDotEnv_ReportsEachCheckInOneLine_AndAWrongSecretFails()
+    {
+        await using var stub = await CloudinaryStub.StartAsync();
+        var data = Path.Combine(_workDir, "data");
+        // Configured the way the system we replace was: USE_CLOUDINARY and the three settings, in a .env file.
+        await File.WriteAllLinesAsync(Path.Combine(_workDir, ".env"), [
+            "# Cloudinary, as the old system had it",
+            "USE_CLOUDINARY=True",
+            $"CLOUDINARY_CLOUD_NAME={CloudinaryStub.Cloud}",
+            $"CLOUDINARY_API_KEY={CloudinaryStub.ApiKey}",
+            $"CLOUDINARY_API_SECRET=\"{CloudinaryStub.ApiSecret}\"",
+            $"CLOUDINARY_UPLOAD_PREFIX={stub.BaseUrl}",
+            $"export CLOUDINARY_DELIVERY_PREFIX={stub.BaseUrl}",
+        ], Ct);
+        var env = new Dictionary<string, string?> { ["MEDIALIB_DATA_DIR"] = data };
+
+        var good = await ServiceProcess.RunAsync(_workDir, env, null, "check");
+        Assert.True(good.ExitCode == 0, good.Output);
+        Assert.Contains("ok    database  SQLite", good.Output);
+        Assert.Contains($"ok    storage  cloudinary (cloud {CloudinaryStub.Cloud}", good.Output);
+        Assert.Contains("ok    storage (not active)  local", good.Output);
+        Assert.DoesNotContain(CloudinaryStub.ApiSecret, good.Output);
+
+        var wrong = new Dictionary<string, string?>(env) { ["CLOUDINARY_API_SECRET"] = "wrong-secret" }; // the environment beats .env
+        var bad = await ServiceProcess.RunAsync(_workDir, wrong, null, "check");
+        Assert.Equal(1, bad.ExitCode);
+        var failure = Assert.Single(bad.Output.Split('\n'), l => l.StartsWith("FAIL", StringComparison.Ordinal));
+        Assert.Contains("cloudinary", failure);
+        Assert.Contains("answered 401", failure);
+        Assert.DoesNotContain("wrong-secret", bad.Output);
+
+        var start = await ServiceProcess.RunAsync(_workDir, wrong, null, "--urls", $"http://127.0.0.1:{FreePort()}");
+        Assert.Equal(1, start.ExitCode);
+        Assert.Contains("MediaLibrary cannot start: the cloudinary storage failed its check", start.Output);
+    }
+
+    [Fact]
+    public async Task StorageMigrate_WithoutTheTargetConfigured_SaysWhatIsConfigured()
+    {
+        var env = new Dictionary<string, string?> { ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "data") };
+        var result = await ServiceProcess.RunAsync(_workDir, env, null, "storage", "migrate", "--to", "s3");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("The 's3' storage is not configured; configured: local.", result.Output);
+        var usage = await ServiceProcess.RunAsync(_workDir, env, null, "storage", "move");
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Contains("storage migrate --to", usage.Output);
+    }
+
     private static async Task<string> TokenAsync(HttpClient http, string user, string password)
     {
         using var response = await http.PostAsJsonAsync("/api/auth/token", new { username = user, password }, Ct);
