@@ -39,6 +39,7 @@ try
     services.AddMediaDatabase(DatabaseSettings.From(config, dataDir.Path));
     services.AddMediaStorage(config, dataDir.Path);
     services.AddScoped<MediaService>();
+    services.AddSingleton<MediaLibrary.Media.MediaUrls>();
     services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<DeletionBacklogHealthCheck>("deletions");
     services.AddSingleton<CleanupMetrics>();
     services.AddScoped<StorageCleanup>();

@@ -1,5 +1,6 @@
 using MediaLibrary.Auth;
 using MediaLibrary.Storage;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace MediaLibrary.Media;
@@ -19,7 +20,7 @@ public static class FileDelivery
         return route;
     }
 
-    public static async Task<IResult> Serve(long id, int version, HttpContext http, MediaService media, StorageRegistry storage, ILogger<MediaService> logger, CancellationToken ct)
+    public static async Task<IResult> Serve(long id, int version, HttpContext http, MediaService media, StorageRegistry storage, IOptions<MediaOptions> options, ILogger<MediaService> logger, CancellationToken ct)
     {
         var m = await media.FindAsync(id, ct);
         // A replaced version is gone for good: 404, not a redirect, so no cache keeps serving it as current.
@@ -28,6 +29,17 @@ public static class FileDelivery
 
         var store = storage.Find(m.StorageProvider)
             ?? throw new StorageException(m.StorageProvider, m.StorageKey, $"Media {id} is in '{m.StorageProvider}' storage, which this node has not configured.");
+        if (options.Value.Delivery == "presigned")
+        {
+            var lifetime = TimeSpan.FromMinutes(options.Value.PresignMinutes);
+            if (await store.PresignedUrlAsync(m.StorageKey, lifetime, ct) is { } signed)
+            {
+                // The redirect may be cached only while the signature it points at is still valid.
+                http.Response.Headers.CacheControl = $"private, max-age={(int)Math.Max(0, (lifetime - TimeSpan.FromMinutes(1)).TotalSeconds)}";
+                return TypedResults.Redirect(signed);
+            }
+        }
+
         Stream content;
         try
         {

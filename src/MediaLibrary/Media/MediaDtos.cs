@@ -16,13 +16,9 @@ public sealed record MediaResponse(
     DateTime CreatedAt,
     DateTime UpdatedAt)
 {
-    public static MediaResponse From(Media m, string baseUrl) => new(
+    public static MediaResponse From(Media m, string url) => new(
         m.Id, m.Title, m.AltText, m.FileName, m.ContentType, m.Size, m.Width, m.Height, m.Sha256, m.Version,
-        FileUrl(baseUrl, m), m.CreatedAt, m.UpdatedAt);
-
-    /// <summary>The version is in the path, so a replaced file never shares a URL with its predecessor.</summary>
-    public static string FileUrl(string baseUrl, Media m) =>
-        $"{baseUrl}/files/{m.Id}/v{m.Version}/{Uri.EscapeDataString(m.FileName)}";
+        url, m.CreatedAt, m.UpdatedAt);
 }
 
 public sealed record MediaListResponse(int Count, string? Next, string? Previous, IReadOnlyList<MediaResponse> Results);

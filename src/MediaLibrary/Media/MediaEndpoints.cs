@@ -50,7 +50,7 @@ public static class MediaEndpoints
     }
 
     public static async Task<Results<Ok<MediaListResponse>, ValidationProblem>> List(
-        HttpRequest request, MediaService media, IOptions<MediaOptions> options, CancellationToken ct,
+        HttpRequest request, MediaService media, MediaUrls urls, CancellationToken ct,
         [FromQuery] string? page = null, [FromQuery(Name = "page_size")] string? pageSize = null,
         [FromQuery] string? search = null, [FromQuery(Name = "content_type")] string? contentType = null,
         [FromQuery] string? ordering = null)
@@ -71,29 +71,28 @@ public static class MediaEndpoints
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The request is invalid.");
 
         var (count, items) = await media.ListAsync(new MediaQuery(pageNumber, size, search, contentType, order), ct);
-        var baseUrl = BaseUrl(request, options.Value);
         string? PageLink(int n) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}" +
             Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("", request.Query
                 .Where(q => q.Key != "page").SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
                 .Append(new("page", n.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         var next = (long)pageNumber * size < count ? PageLink(pageNumber + 1) : null;
         var previous = pageNumber > 1 ? PageLink(Math.Min(pageNumber - 1, Math.Max(1, (count + size - 1) / size))) : null;
-        return TypedResults.Ok(new MediaListResponse(count, next, previous, items.Select(m => MediaResponse.From(m, baseUrl)).ToList()));
+        return TypedResults.Ok(new MediaListResponse(count, next, previous, items.Select(m => urls.Response(request, m)).ToList()));
     }
 
     public static async Task<Results<Ok<MediaResponse>, StatusCodeHttpResult, ProblemHttpResult>> Get(
-        long id, HttpContext http, MediaService media, IOptions<MediaOptions> options, CancellationToken ct)
+        long id, HttpContext http, MediaService media, MediaUrls urls, CancellationToken ct)
     {
         var m = await media.FindAsync(id, ct);
         if (m is null) return NotFound(id);
         http.Response.Headers.ETag = m.ETag;
         if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => WeakEquals(t.Trim(), m.ETag))))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        return TypedResults.Ok(MediaResponse.From(m, BaseUrl(http.Request, options.Value)));
+        return TypedResults.Ok(urls.Response(http.Request, m));
     }
 
     public static async Task<Results<Created<MediaResponse>, ProblemHttpResult, ValidationProblem>> Upload(
-        HttpContext http, MediaService media, IOptions<MediaOptions> options, CancellationToken ct)
+        HttpContext http, MediaService media, MediaUrls urls, CancellationToken ct)
     {
         MediaService.IdempotencyKey? idempotency = null;
         if (http.Request.Headers.TryGetValue(IdempotencyKeyHeader, out var keys))
@@ -110,26 +109,26 @@ public static class MediaEndpoints
         var (m, replayed) = await media.CreateAsync(http.Request, idempotency, ct);
         http.Response.Headers.ETag = m.ETag;
         if (replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
-        return TypedResults.Created($"/api/media/{m.Id}", MediaResponse.From(m, BaseUrl(http.Request, options.Value)));
+        return TypedResults.Created($"/api/media/{m.Id}", urls.Response(http.Request, m));
     }
 
     public static async Task<Results<Ok<MediaResponse>, ProblemHttpResult>> Update(
-        long id, UpdateMediaRequest body, HttpContext http, MediaService media, IOptions<MediaOptions> options, CancellationToken ct)
+        long id, UpdateMediaRequest body, HttpContext http, MediaService media, MediaUrls urls, CancellationToken ct)
     {
         var m = await media.UpdateAsync(id, http.Request.Headers.IfMatch.ToString().NullIfEmpty(), body, ct);
         if (m is null) return NotFound(id);
         http.Response.Headers.ETag = m.ETag;
-        return TypedResults.Ok(MediaResponse.From(m, BaseUrl(http.Request, options.Value)));
+        return TypedResults.Ok(urls.Response(http.Request, m));
     }
 
     public static async Task<Results<Ok<MediaResponse>, ProblemHttpResult>> Replace(
-        long id, HttpContext http, MediaService media, IOptions<MediaOptions> options, CancellationToken ct)
+        long id, HttpContext http, MediaService media, MediaUrls urls, CancellationToken ct)
     {
         if (TooLargeForLimit(http, media.MaxUploadBytes) is { } tooLarge) return tooLarge;
         var m = await media.ReplaceFileAsync(id, http.Request.Headers.IfMatch.ToString().NullIfEmpty(), http.Request, ct);
         if (m is null) return NotFound(id);
         http.Response.Headers.ETag = m.ETag;
-        return TypedResults.Ok(MediaResponse.From(m, BaseUrl(http.Request, options.Value)));
+        return TypedResults.Ok(urls.Response(http.Request, m));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
@@ -139,12 +138,6 @@ public static class MediaEndpoints
             ? TypedResults.NoContent()
             : NotFound(id);
     }
-
-    /// <summary>Absolute base for file URLs: MEDIALIB_PUBLIC_BASE_URL, else this request's own origin.</summary>
-    public static string BaseUrl(HttpRequest request, MediaOptions options) =>
-        string.IsNullOrWhiteSpace(options.PublicBaseUrl)
-            ? $"{request.Scheme}://{request.Host}{request.PathBase}"
-            : options.PublicBaseUrl.TrimEnd('/');
 
     private static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Media not found.", detail: $"There is no media with id {id}.");

@@ -32,9 +32,23 @@ public sealed class MediaOptions
     [ConfigurationKeyName("MEDIALIB_REQUIRE_AUTH_FOR_READS")]
     public bool RequireAuthForReads { get; set; }
 
-    /// <summary>Base for absolute file URLs (a CDN or the public host name); empty: the request's own host.</summary>
-    [ConfigurationKeyName("MEDIALIB_PUBLIC_BASE_URL")]
-    public string? PublicBaseUrl { get; set; }
+    /// <summary>The service's public origin for the URLs it hands out (behind a proxy); empty: the request's own.</summary>
+    [ConfigurationKeyName("MEDIALIB_BASE_URL")]
+    public string? BaseUrl { get; set; }
+
+    /// <summary>
+    /// proxy: files are served by the service at /files/…; direct: media URLs point at the provider or CDN
+    /// (Cloudinary's delivery URL, MEDIALIB_PUBLIC_BASE_URL for S3); presigned: /files/… redirects to a short-lived
+    /// signed URL (private S3 buckets). Where a provider offers no such URL, files are served through the service.
+    /// </summary>
+    [ConfigurationKeyName("MEDIALIB_DELIVERY")]
+    [RegularExpression("^(proxy|direct|presigned)$", ErrorMessage = "MEDIALIB_DELIVERY is proxy, direct or presigned.")]
+    public string Delivery { get; set; } = "proxy";
+
+    /// <summary>How long a presigned URL stays valid.</summary>
+    [ConfigurationKeyName("MEDIALIB_PRESIGN_MINUTES")]
+    [Range(1, 7 * 24 * 60)]
+    public int PresignMinutes { get; set; } = 15;
 
     /// <summary>How long an upload's Idempotency-Key is remembered.</summary>
     [ConfigurationKeyName("MEDIALIB_IDEMPOTENCY_HOURS")]

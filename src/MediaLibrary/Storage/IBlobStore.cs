@@ -42,6 +42,12 @@ public interface IBlobStore
 
     Task<bool> ExistsAsync(string key, CancellationToken ct);
 
+    /// <summary>A URL that serves the object straight from the provider or its CDN, or null where there is none.</summary>
+    string? DirectUrl(string key);
+
+    /// <summary>A time-limited URL for a private object, or null where the provider has no such thing.</summary>
+    Task<string?> PresignedUrlAsync(string key, TimeSpan lifetime, CancellationToken ct);
+
     /// <summary>Verifies that the storage is reachable and writable; throws <see cref="StorageException"/> otherwise.</summary>
     Task CheckAsync(CancellationToken ct);
 }

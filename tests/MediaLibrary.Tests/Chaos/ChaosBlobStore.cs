@@ -44,6 +44,8 @@ public sealed class ChaosBlobStore(IBlobStore inner, int seed) : IBlobStore
     }
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct) => inner.OpenReadAsync(key, ct);
+    public string? DirectUrl(string key) => inner.DirectUrl(key);
+    public Task<string?> PresignedUrlAsync(string key, TimeSpan lifetime, CancellationToken ct) => inner.PresignedUrlAsync(key, lifetime, ct);
     public Task<bool> ExistsAsync(string key, CancellationToken ct) => inner.ExistsAsync(key, ct);
     public Task CheckAsync(CancellationToken ct) => inner.CheckAsync(ct);
 

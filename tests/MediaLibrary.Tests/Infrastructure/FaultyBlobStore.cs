@@ -16,6 +16,8 @@ public sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
         FailUploads ? throw new StorageException(Provider, key, "Injected upload failure.") : inner.UploadAsync(key, content, contentType, ct);
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct) => inner.OpenReadAsync(key, ct);
+    public string? DirectUrl(string key) => inner.DirectUrl(key);
+    public Task<string?> PresignedUrlAsync(string key, TimeSpan lifetime, CancellationToken ct) => inner.PresignedUrlAsync(key, lifetime, ct);
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {

@@ -96,10 +96,19 @@ public class S3MediaLibraryApp : MediaLibraryApp
 {
     private S3Options? _s3;
 
+    /// <summary>MEDIALIB_DELIVERY for this app; direct serves from the bucket's public URL.</summary>
+    protected virtual string Delivery => "proxy";
+
     public override async ValueTask InitializeAsync()
     {
         var server = await S3Server.GetAsync();
         _s3 = server.Options(await server.CreateBucketAsync());
+        Set("MEDIALIB_DELIVERY", Delivery);
+        if (Delivery == "direct")
+        {
+            _s3.PublicBaseUrl = $"{_s3.Endpoint}/{_s3.Bucket}";
+            Set("MEDIALIB_PUBLIC_BASE_URL", _s3.PublicBaseUrl);
+        }
         Set("MEDIALIB_STORAGE", "s3");
         Set("MEDIALIB_S3_ENDPOINT", _s3.Endpoint);
         Set("MEDIALIB_S3_BUCKET", _s3.Bucket);

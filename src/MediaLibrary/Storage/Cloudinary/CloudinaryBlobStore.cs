@@ -147,10 +147,18 @@ public sealed partial class CloudinaryBlobStore(HttpClient http, IOptions<Cloudi
         return await SendAsync(request, publicId, ct);
     }
 
-    public async Task<Stream> OpenReadAsync(string key, CancellationToken ct)
+    /// <summary>The delivery URL, with the /v{version}/ segment from the upload response.</summary>
+    public string? DirectUrl(string key)
     {
         var (resourceType, type, version, publicId) = Parse(key);
-        var url = $"{_options.DeliveryPrefix.TrimEnd('/')}/{_options.Cloud}/{resourceType}/{type}/v{version}/{publicId}";
+        return $"{_options.DeliveryPrefix.TrimEnd('/')}/{_options.Cloud}/{resourceType}/{type}/v{version}/{publicId}";
+    }
+
+    public Task<string?> PresignedUrlAsync(string key, TimeSpan lifetime, CancellationToken ct) => Task.FromResult<string?>(null);
+
+    public async Task<Stream> OpenReadAsync(string key, CancellationToken ct)
+    {
+        var url = DirectUrl(key)!;
         long length;
         using (var head = await SendAsync(new HttpRequestMessage(HttpMethod.Head, url), key, ct))
         {

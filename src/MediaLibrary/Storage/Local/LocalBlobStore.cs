@@ -162,6 +162,10 @@ public sealed class LocalBlobStore : IBlobStore
 
     public Task<bool> ExistsAsync(string key, CancellationToken ct) => Task.FromResult(File.Exists(PathFor(key)));
 
+    public string? DirectUrl(string key) => null; // served by the service itself
+
+    public Task<string?> PresignedUrlAsync(string key, TimeSpan lifetime, CancellationToken ct) => Task.FromResult<string?>(null);
+
     public async Task CheckAsync(CancellationToken ct)
     {
         var probe = $"_check/{StorageKeys.NewId()}";

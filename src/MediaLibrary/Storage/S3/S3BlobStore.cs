@@ -31,6 +31,10 @@ public sealed class S3Options
     [ConfigurationKeyName("MEDIALIB_S3_FORCE_PATH_STYLE")]
     public bool ForcePathStyle { get; set; }
 
+    /// <summary>Public (or CDN) base the bucket's objects are served from, for MEDIALIB_DELIVERY=direct.</summary>
+    [ConfigurationKeyName("MEDIALIB_PUBLIC_BASE_URL")]
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary>Multipart part size; one part is the most an upload holds in memory.</summary>
     [ConfigurationKeyName("MEDIALIB_S3_PART_SIZE_MB")]
     [Range(5, 512, ErrorMessage = "MEDIALIB_S3_PART_SIZE_MB is from 5 to 512 (S3's smallest part is 5 MiB).")]
@@ -198,6 +202,22 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             return false;
         }
+    }
+
+    public string? DirectUrl(string key) =>
+        string.IsNullOrWhiteSpace(_options.PublicBaseUrl) ? null : $"{_options.PublicBaseUrl.TrimEnd('/')}/{key}";
+
+    public async Task<string?> PresignedUrlAsync(string key, TimeSpan lifetime, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        var url = await _client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = _options.Bucket, Key = key, Verb = HttpVerb.GET, Expires = DateTime.UtcNow + lifetime,
+        });
+        // The SDK signs https unless the endpoint says http (S3-compatible servers on a private network).
+        return _options.Endpoint?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true && url.StartsWith("https://", StringComparison.Ordinal)
+            ? "http://" + url["https://".Length..]
+            : url;
     }
 
     public async Task CheckAsync(CancellationToken ct)

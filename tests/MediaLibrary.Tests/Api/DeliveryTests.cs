@@ -1,0 +1,77 @@
+using System.Net;
+using MediaLibrary.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace MediaLibrary.Tests.Api;
+
+/// <summary>MEDIALIB_DELIVERY=direct: media URLs point at the bucket's public base; still one URL per version.</summary>
+public sealed class S3DirectDeliveryTests(S3DirectDeliveryTests.App app) : IClassFixture<S3DirectDeliveryTests.App>
+{
+    public sealed class App : S3MediaLibraryApp
+    {
+        protected override string Delivery => "direct";
+    }
+
+    [Fact]
+    public async Task Urls_ServeFromTheBucket_AndAReplaceGetsANewOne()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var client = await app.ClientAsync();
+        var first = await client.UploadAsync(TestFiles.Png(3, 3));
+        var key = await app.StorageKeyAsync(first.Id);
+        Assert.EndsWith("/" + key, first.Url);
+        using var outside = new HttpClient();
+        Assert.Equal(TestFiles.Png(3, 3), await outside.GetByteArrayAsync(first.Url, ct));
+
+        using var replace = await client.PutAsync($"/api/media/{first.Id}/file", TestFiles.Form(TestFiles.Png(4, 4)), ct);
+        var replaced = await replace.ReadAsync<MediaLibrary.Media.MediaResponse>();
+        Assert.NotEqual(first.Url, replaced.Url);
+        Assert.Equal(TestFiles.Png(4, 4), await outside.GetByteArrayAsync(replaced.Url, ct));
+        using var old = await outside.GetAsync(first.Url, ct);
+        Assert.Equal(HttpStatusCode.NotFound, old.StatusCode);
+    }
+}
+
+/// <summary>MEDIALIB_DELIVERY=presigned: /files/… redirects to a short-lived signed URL (private buckets).</summary>
+public sealed class S3PresignedDeliveryTests(S3PresignedDeliveryTests.App app) : IClassFixture<S3PresignedDeliveryTests.App>
+{
+    public sealed class App : S3MediaLibraryApp
+    {
+        protected override string Delivery => "presigned";
+    }
+
+    [Fact]
+    public async Task Files_RedirectToASignedUrl_ThatServesTheBytes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var media = await (await app.ClientAsync()).UploadAsync(TestFiles.Png(5, 5));
+        Assert.StartsWith("http://localhost/files/", media.Url);
+        using var noRedirects = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var response = await noRedirects.GetAsync(HttpExtensions.PathOf(media.Url), ct);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("X-Amz-Signature=", response.Headers.Location!.ToString());
+        Assert.True(response.Headers.CacheControl!.Private);
+        Assert.Equal(TimeSpan.FromMinutes(14), response.Headers.CacheControl.MaxAge);
+        using var outside = new HttpClient();
+        Assert.Equal(TestFiles.Png(5, 5), await outside.GetByteArrayAsync(response.Headers.Location, ct));
+    }
+}
+
+/// <summary>Cloudinary with MEDIALIB_DELIVERY=direct: the delivery URL with the /v{version}/ of the upload response.</summary>
+public sealed class CloudinaryDirectDeliveryTests(CloudinaryDirectDeliveryTests.App app) : IClassFixture<CloudinaryDirectDeliveryTests.App>
+{
+    public sealed class App : CloudinaryMediaLibraryApp
+    {
+        public App() => Set("MEDIALIB_DELIVERY", "direct");
+    }
+
+    [Fact]
+    public async Task Urls_AreCloudinaryDeliveryUrls_WithTheVersionFromTheUploadResponse()
+    {
+        var media = await (await app.ClientAsync()).UploadAsync(TestFiles.Png(6, 6));
+        var resource = app.Stub.Resources.Single(r => media.Url.EndsWith("/" + r.PublicId, StringComparison.Ordinal));
+        Assert.Equal($"{app.Stub.BaseUrl}/{CloudinaryStub.Cloud}/image/upload/v{resource.Version}/{resource.PublicId}", media.Url);
+        using var outside = new HttpClient();
+        Assert.Equal(TestFiles.Png(6, 6), await outside.GetByteArrayAsync(media.Url, TestContext.Current.CancellationToken));
+    }
+}
