@@ -45,7 +45,7 @@ public sealed class S3Server
         if (!File.Exists(script))
             throw new InvalidOperationException($"The S3-compatible test server is not installed ({script}). Run: npm ci --prefix tests/tools");
         var data = Directory.CreateTempSubdirectory("medialib-s3-").FullName;
-        var port = FreePort();
+        var port = Ports.Free();
         var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { script, "-d", data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-a", "127.0.0.1", "--silent" })
             psi.ArgumentList.Add(a);
@@ -83,12 +83,6 @@ public sealed class S3Server
         throw new InvalidOperationException("The repository root (MediaLibrary.slnx) was not found above " + AppContext.BaseDirectory);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>The whole in-process API suite with S3 as the storage.</summary>

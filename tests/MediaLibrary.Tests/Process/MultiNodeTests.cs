@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using MediaLibrary.Storage;
 using MediaLibrary.Tests.Infrastructure;
@@ -28,9 +26,9 @@ public sealed partial class MultiNodeTests : IDisposable
             ["MEDIALIB_CLEANUP_INTERVAL_SECONDS"] = "1",
         };
 
-        await using var nodeA = ServiceProcess.Start(_workDir, Env("a"), "--urls", $"http://127.0.0.1:{FreePort()}");
+        await using var nodeA = ServiceProcess.Start(_workDir, Env("a"), "--urls", $"http://127.0.0.1:{Ports.Free()}");
         await nodeA.WaitForLineAsync("Now listening on:");
-        await using var nodeB = ServiceProcess.Start(_workDir, Env("b"), "--urls", $"http://127.0.0.1:{FreePort()}");
+        await using var nodeB = ServiceProcess.Start(_workDir, Env("b"), "--urls", $"http://127.0.0.1:{Ports.Free()}");
         await nodeB.WaitForLineAsync("Now listening on:");
 
         // A backlog as a crashed third node would leave it: committed deletions, objects still stored, no lease.
@@ -77,12 +75,6 @@ public sealed partial class MultiNodeTests : IDisposable
         return (long)(await count.ExecuteScalarAsync())!;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex(@"Deleting (\S+) of media .* attempt 1 ")]
     private static partial Regex AttemptLine();

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using MediaLibrary.Auth;
 using MediaLibrary.Tests.Infrastructure;
@@ -39,7 +38,7 @@ public sealed partial class ProcessTests : IDisposable
         Assert.Single(Directory.EnumerateFiles(Path.Combine(_workDir, "data", "files"), "original", SearchOption.AllDirectories));
 
         // Second start: same data, no new password, the same credentials work.
-        var port = FreePort();
+        var port = Ports.Free();
         await using var again = ServiceProcess.Start(_workDir, new Dictionary<string, string?>(), "--urls", $"http://127.0.0.1:{port}");
         await again.WaitForLineAsync($"Now listening on: http://127.0.0.1:{port}");
         Assert.DoesNotContain("with the password", again.Output);
@@ -51,7 +50,7 @@ public sealed partial class ProcessTests : IDisposable
     public async Task Start_WithTooShortAdminPassword_RefusesWithAClearMessage()
     {
         var env = new Dictionary<string, string?> { ["MEDIALIB_ADMIN_PASSWORD"] = "short", ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "d") };
-        var (exit, output) = await ServiceProcess.RunAsync(_workDir, env, null, "--urls", $"http://127.0.0.1:{FreePort()}");
+        var (exit, output) = await ServiceProcess.RunAsync(_workDir, env, null, "--urls", $"http://127.0.0.1:{Ports.Free()}");
         Assert.Equal(1, exit);
         Assert.Contains("MediaLibrary cannot start: The password must be at least 8 characters long.", output);
         Assert.DoesNotContain("   at ", output); // a message, not a stack trace
@@ -64,7 +63,7 @@ public sealed partial class ProcessTests : IDisposable
     public async Task Start_WithAMisconfiguration_ExitsWithOneLineNamingTheSetting(string key, string value, string message)
     {
         var env = new Dictionary<string, string?> { [key] = value, ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "d") };
-        var (exit, output) = await ServiceProcess.RunAsync(_workDir, env, null, "--urls", $"http://127.0.0.1:{FreePort()}");
+        var (exit, output) = await ServiceProcess.RunAsync(_workDir, env, null, "--urls", $"http://127.0.0.1:{Ports.Free()}");
         Assert.Equal(1, exit);
         Assert.Contains("MediaLibrary cannot start: ", output);
         Assert.Contains(message, output);
@@ -105,7 +104,7 @@ public sealed partial class ProcessTests : IDisposable
         Assert.Matches(@"bob\teditor\t\d{4}-\d\d-\d\dT", list.Output);
         Assert.DoesNotContain("eve", list.Output);
 
-        var port = FreePort();
+        var port = Ports.Free();
         await using var service = ServiceProcess.Start(_workDir, env, "--urls", $"http://127.0.0.1:{port}");
         await service.WaitForLineAsync("Now listening on:");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -174,7 +173,7 @@ public sealed partial class ProcessTests : IDisposable
         Assert.Contains("answered 401", failure);
         Assert.DoesNotContain("wrong-secret", bad.Output);
 
-        var start = await ServiceProcess.RunAsync(_workDir, wrong, null, "--urls", $"http://127.0.0.1:{FreePort()}");
+        var start = await ServiceProcess.RunAsync(_workDir, wrong, null, "--urls", $"http://127.0.0.1:{Ports.Free()}");
         Assert.Equal(1, start.ExitCode);
         Assert.Contains("MediaLibrary cannot start: the cloudinary storage failed its check", start.Output);
     }
@@ -198,12 +197,6 @@ public sealed partial class ProcessTests : IDisposable
         return (await response.ReadAsync<TokenResponse>()).AccessToken;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex("with the password: (\\S+)")]
     private static partial Regex GeneratedPassword();

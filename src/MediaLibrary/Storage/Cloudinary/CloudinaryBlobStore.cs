@@ -95,12 +95,12 @@ public sealed partial class CloudinaryBlobStore(HttpClient http, IOptions<Cloudi
         try
         {
             long offset = 0;
-            var filled = await FillAsync(content, buffer, chunkSize, ct);
+            var filled = await content.FillAsync( buffer, chunkSize, ct);
             while (true)
             {
                 // Read one chunk ahead: only then is it known whether this chunk is the last.
                 var nextBuffer = filled == chunkSize ? System.Buffers.ArrayPool<byte>.Shared.Rent(chunkSize) : null;
-                var nextFilled = nextBuffer is null ? 0 : await FillAsync(content, nextBuffer, chunkSize, ct);
+                var nextFilled = nextBuffer is null ? 0 : await content.FillAsync( nextBuffer, chunkSize, ct);
                 var last = nextFilled == 0;
                 try
                 {
@@ -299,14 +299,6 @@ public sealed partial class CloudinaryBlobStore(HttpClient http, IOptions<Cloudi
 
     [GeneratedRegex("^(image|video|raw)/([a-z_]+)/(?:v([0-9]+)/)?(.+)$")]
     private static partial Regex LocatorPattern();
-
-    private static async Task<int> FillAsync(Stream content, byte[] buffer, int size, CancellationToken ct)
-    {
-        var filled = 0;
-        int read;
-        while (filled < size && (read = await content.ReadAsync(buffer.AsMemory(filled, size - filled), ct)) > 0) filled += read;
-        return filled;
-    }
 
     /// <summary>The body of a delivery response; disposing it releases the response.</summary>
     private sealed class ResponseStream(HttpResponseMessage response, Stream inner) : Stream

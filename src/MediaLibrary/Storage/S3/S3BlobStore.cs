@@ -89,7 +89,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         var buffer = ArrayPool<byte>.Shared.Rent(partSize);
         try
         {
-            var filled = await FillAsync(content, buffer, partSize, ct);
+            var filled = await content.FillAsync( buffer, partSize, ct);
             if (filled < partSize)
             {
                 await Call(key, () => _client.PutObjectAsync(new PutObjectRequest
@@ -129,7 +129,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                 }, ct));
                 parts.Add(new PartETag(number, part.ETag));
                 total += filled;
-                filled = await FillAsync(content, buffer, partSize, ct);
+                filled = await content.FillAsync( buffer, partSize, ct);
             }
             await Call(key, () => _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
@@ -259,14 +259,6 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             throw new StorageException(Provider, key, $"S3 call for '{key}' in bucket {_options.Bucket} failed: {ex.Message}", ex);
         }
-    }
-
-    private static async Task<int> FillAsync(Stream content, byte[] buffer, int size, CancellationToken ct)
-    {
-        var filled = 0;
-        int read;
-        while (filled < size && (read = await content.ReadAsync(buffer.AsMemory(filled, size - filled), ct)) > 0) filled += read;
-        return filled;
     }
 
     private static string Redact(string value) => value.Length <= 4 ? "***" : value[..4] + "***";
