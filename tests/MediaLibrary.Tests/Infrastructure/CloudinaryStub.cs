@@ -125,9 +125,9 @@ public sealed class CloudinaryStub : IAsyncDisposable
         }
 
         // overwrite=false keeps an existing resource, as Cloudinary does.
-        var resource = form["overwrite"] == "false" && _resources.TryGetValue(id, out var existing)
-            ? existing
-            : _resources[id] = new Resource(resourceType, "upload", publicId, Interlocked.Increment(ref _version), bytes, DateTimeOffset.UtcNow);
+        if (form["overwrite"] == "false" && _resources.TryGetValue(id, out var existing))
+            return Results.Json(new Dictionary<string, object?>(Describe(existing)) { ["existing"] = true });
+        var resource = _resources[id] = new Resource(resourceType, "upload", publicId, Interlocked.Increment(ref _version), bytes, DateTimeOffset.UtcNow);
         return Results.Json(Describe(resource));
     }
 
@@ -172,12 +172,12 @@ public sealed class CloudinaryStub : IAsyncDisposable
     private static bool Authorized(HttpContext http, string cloud) =>
         cloud == Cloud && http.Request.Headers.Authorization.ToString() == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ApiKey}:{ApiSecret}"));
 
-    private object Describe(Resource r) => new
+    private Dictionary<string, object?> Describe(Resource r) => new()
     {
-        public_id = r.PublicId, version = r.Version, resource_type = r.ResourceType, type = r.Type, bytes = r.Bytes.LongLength,
-        created_at = r.CreatedAt, signature = "x", format = "", width = 0, height = 0, etag = "e",
-        url = $"{BaseUrl}/{Cloud}/{r.ResourceType}/{r.Type}/v{r.Version}/{r.PublicId}".Replace("https", "http"),
-        secure_url = $"{BaseUrl}/{Cloud}/{r.ResourceType}/{r.Type}/v{r.Version}/{r.PublicId}",
+        ["public_id"] = r.PublicId, ["version"] = r.Version, ["resource_type"] = r.ResourceType, ["type"] = r.Type,
+        ["bytes"] = r.Bytes.LongLength, ["created_at"] = r.CreatedAt, ["signature"] = "x", ["format"] = "", ["width"] = 0, ["height"] = 0,
+        ["etag"] = "e", ["url"] = $"{BaseUrl}/{Cloud}/{r.ResourceType}/{r.Type}/v{r.Version}/{r.PublicId}",
+        ["secure_url"] = $"{BaseUrl}/{Cloud}/{r.ResourceType}/{r.Type}/v{r.Version}/{r.PublicId}",
     };
 
     private static string Id(string resourceType, string type, string publicId) => $"{resourceType}/{type}/{publicId}";

@@ -87,7 +87,6 @@ public sealed partial class CloudinaryBlobStore(HttpClient http, IOptions<Cloudi
     {
         StorageKeys.EnsureValid(key);
         var resourceType = ResourceTypeFor(contentType);
-        if (await ExistsAsync(Locator(resourceType, "upload", null, key), ct)) throw new BlobAlreadyExistsException(Provider, key);
 
         var chunkSize = _options.ChunkSizeMb * 1024 * 1024;
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(chunkSize);
@@ -110,6 +109,9 @@ public sealed partial class CloudinaryBlobStore(HttpClient http, IOptions<Cloudi
                     if (last)
                     {
                         var body = await ReadJsonAsync(response, key, ct);
+                        // overwrite=false: Cloudinary keeps what is there and says so; keys are never reused, so refuse.
+                        if (body.TryGetProperty("existing", out var existing) && existing.ValueKind == JsonValueKind.True)
+                            throw new BlobAlreadyExistsException(Provider, key);
                         var locator = Locator(body.GetProperty("resource_type").GetString()!, body.GetProperty("type").GetString()!,
                             body.GetProperty("version").GetRawText(), body.GetProperty("public_id").GetString()!);
                         return new StoredBlob(locator, body.TryGetProperty("bytes", out var bytes) ? bytes.GetInt64() : offset + filled);
