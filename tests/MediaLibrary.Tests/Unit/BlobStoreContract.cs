@@ -367,7 +367,9 @@ public sealed class CloudinaryBlobStoreTests : BlobStoreContract, IAsyncLifetime
         await store.DeleteAsync(stored.Key, TestContext.Current.CancellationToken);
         Assert.Equal(0, sha256Stub.RejectedSignatures);
 
-        var sha1Store = Create(sha256Stub.Options() is var o ? new CloudinaryOptions { CloudName = o.CloudName, ApiKey = o.ApiKey, ApiSecret = o.ApiSecret, UploadPrefix = o.UploadPrefix, DeliveryPrefix = o.DeliveryPrefix } : null!);
+        var sha1Options = sha256Stub.Options();
+        sha1Options.SignatureAlgorithm = "sha1"; // a node configured for the wrong algorithm is refused
+        var sha1Store = Create(sha1Options);
         await Assert.ThrowsAsync<StorageException>(() => sha1Store.UploadAsync($"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original", new MemoryStream([1]), "image/png", TestContext.Current.CancellationToken));
         Assert.Equal(1, sha256Stub.RejectedSignatures);
     }
