@@ -50,6 +50,14 @@ public sealed class MediaOptions
     [Range(1, 7 * 24 * 60)]
     public int PresignMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// Largest image accepted, in pixels (width × height, read from the header before anything is decoded or
+    /// stored): a "pixel flood" of a few kilobytes can otherwise claim gigabytes once decoded.
+    /// </summary>
+    [ConfigurationKeyName("MEDIALIB_MAX_PIXELS")]
+    [Range(1, long.MaxValue, ErrorMessage = "MEDIALIB_MAX_PIXELS must be a positive number of pixels.")]
+    public long MaxPixels { get; set; } = 100_000_000;
+
     /// <summary>How long an upload's Idempotency-Key is remembered.</summary>
     [ConfigurationKeyName("MEDIALIB_IDEMPOTENCY_HOURS")]
     [Range(1, 24 * 365)]

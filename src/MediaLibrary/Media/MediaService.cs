@@ -232,6 +232,14 @@ public sealed class MediaService(
                 new Dictionary<string, object?> { ["detected_type"] = contentType });
         }
 
+        if (file.Sniff is { Width: { } width, Height: { } height } && (long)width * height > _options.MaxPixels)
+        {
+            MediaLog.PixelFloodRejected(logger, contentType, width, height, file.FileName);
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "The image has too many pixels.",
+                $"{width}×{height} is {(long)width * height} pixels; the limit is {_options.MaxPixels} (MEDIALIB_MAX_PIXELS).",
+                new Dictionary<string, object?> { ["width"] = width, ["height"] = height, ["max_pixels"] = _options.MaxPixels });
+        }
+
         var key = StorageKeys.Original(storageId, StorageKeys.NewId());
         MediaLog.Storing(logger, mediaId, key, _store.Provider, contentType, file.FileName);
         StoredBlob blob;

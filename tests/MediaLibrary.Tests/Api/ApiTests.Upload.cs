@@ -82,6 +82,43 @@ public abstract partial class ApiTests
         Assert.Empty(App.TempFiles());
     }
 
+    [Theory]
+    [InlineData("png", 64000, 64000)]
+    [InlineData("jpeg", 65535, 65535)]
+    [InlineData("gif", 20000, 6000)]
+    public async Task Upload_PixelFlood_Returns422BeforeAnythingIsStored(string format, int width, int height)
+    {
+        // A few hundred bytes whose header promises billions of pixels.
+        var bytes = format switch
+        {
+            "png" => PngClaiming(TestFiles.Png(1, 1), width, height),
+            "jpeg" => TestFiles.JpegHeader(width, height),
+            _ => [.. "GIF89a"u8.ToArray(), (byte)width, (byte)(width >> 8), (byte)height, (byte)(height >> 8), .. new byte[20]],
+        };
+        var client = await App.ClientAsync();
+        var before = App.StoredKeys();
+        using var response = await client.PostAsync("/api/media", TestFiles.Form(bytes, "flood." + format), Ct);
+        var problem = await response.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("MEDIALIB_MAX_PIXELS", problem.GetProperty("detail").GetString());
+        Assert.Equal(width, problem.GetProperty("width").GetInt32());
+        Assert.Equal(before, App.StoredKeys());
+    }
+
+    [Fact]
+    public async Task Upload_ImageAtThePixelLimit_IsAccepted()
+    {
+        var media = await (await App.ClientAsync()).UploadAsync(TestFiles.JpegHeader(10_000, 10_000), "big.jpg");
+        Assert.Equal((10_000, 10_000), (media.Width!.Value, media.Height!.Value));
+    }
+
+    private static byte[] PngClaiming(byte[] png, int width, int height)
+    {
+        var copy = png.ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(copy.AsSpan(16), width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(copy.AsSpan(20), height);
+        return copy;
+    }
+
     [Fact]
     public async Task Upload_UnknownBinary_Returns415()
     {
