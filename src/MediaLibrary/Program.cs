@@ -6,7 +6,6 @@ using MediaLibrary.Cleanup;
 using MediaLibrary.Data;
 using MediaLibrary.Media;
 using MediaLibrary.Storage;
-using MediaLibrary.Storage.Local;
 using MediaLibrary.Web;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
@@ -38,17 +37,20 @@ try
 
     services.AddMediaDatabase(DatabaseSettings.From(config, dataDir.Path));
     services.AddMediaStorage(config, dataDir.Path);
-    services.AddScoped<MediaService>();
-    services.AddSingleton<MediaLibrary.Media.MediaUrls>();
     services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<DeletionBacklogHealthCheck>("deletions");
-    services.AddSingleton<CleanupMetrics>();
+
+    services.AddScoped<MediaService>();
+    services.AddSingleton<MediaUrls>();
+
     services.AddScoped<StorageCleanup>();
+    services.AddSingleton<CleanupMetrics>();
+    services.AddScoped<Reconciler>();
+    services.AddScoped<StorageMigration>();
+
     services.AddScoped<UserAccounts>();
     services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
     services.AddSingleton<JwtSigningKey>();
     services.AddSingleton<TokenService>();
-    services.AddScoped<Reconciler>();
-    services.AddScoped<StorageMigration>();
     if (!cli)
     {
         services.AddHostedService<CleanupWorker>();
