@@ -1,24 +1,39 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line: "N passed, N failed".
-# The suites start what they need themselves: a throwaway PostgreSQL cluster from the machine's binaries and an
-# S3-compatible server (s3rver, from npm).
+# The .NET suites start what they need themselves: a throwaway PostgreSQL cluster from the machine's binaries and
+# an S3-compatible server (s3rver, from npm). The client suite runs on Node's test runner against the real service.
 set -uo pipefail
 cd "$(dirname "$0")"
+
+passed=0; failed=0; status=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 
 # The S3-compatible server the storage suites run against (an npm package, installed once).
 if [ ! -d tests/tools/node_modules/s3rver ]; then
   npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error || { echo "0 passed, 1 failed"; exit 1; }
 fi
 
-log=$(mktemp)
 dotnet test MediaLibrary.slnx --configuration Release 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-
-passed=0; failed=0
+dotnet_status=${PIPESTATUS[0]}
 while read -r f p; do passed=$((passed + p)); failed=$((failed + f)); done < <(
   sed -nE 's/.*Failed:[[:space:]]*([0-9]+), Passed:[[:space:]]*([0-9]+),.*/\1 \2/p' "$log")
-rm -f "$log"
+if [ "$dotnet_status" -ne 0 ]; then status=1; [ "$failed" -gt 0 ] || failed=$((failed + 1)); fi  # a build failure is never green
 
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # build or runner failure: never report green
+# The TypeScript client: compile, check the copy the service serves is current, then test it against the service.
+(
+  cd clients/typescript
+  { [ -d node_modules/typescript ] || npm ci --no-audit --no-fund --loglevel=error; } && npx tsc -p . &&
+    if ! cmp -s dist/media.js ../../src/MediaLibrary/wwwroot/client/media.js || ! cmp -s dist/media.d.ts ../../src/MediaLibrary/wwwroot/client/media.d.ts; then
+      echo "not ok - src/MediaLibrary/wwwroot/client is stale: copy clients/typescript/dist/media.{js,d.ts} there"; echo "# fail 1"; exit 1
+    fi &&
+    node --test --test-reporter=tap test/
+) 2>&1 | tee "$log"
+node_status=${PIPESTATUS[0]}
+node_passed=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log" | tail -1)
+node_failed=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log" | tail -1)
+passed=$((passed + ${node_passed:-0})); failed=$((failed + ${node_failed:-0}))
+if [ "$node_status" -ne 0 ]; then status=1; [ -n "$node_failed" ] && [ "$node_failed" -gt 0 ] || failed=$((failed + 1)); fi
+
 echo "$passed passed, $failed failed"
 exit "$status"

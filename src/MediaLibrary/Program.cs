@@ -66,6 +66,16 @@ try
     services.AddExceptionHandler<ApiExceptionHandler>();
     services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
 
+    services.AddCors(o => o.AddDefaultPolicy(policy =>
+    {
+        // Website frontends on other origins call the API with bearer tokens (no cookies), so listing origins is enough.
+        var origins = (config["MEDIALIB_CORS_ORIGINS"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (origins.Contains("*")) policy.AllowAnyOrigin();
+        else policy.WithOrigins(origins);
+        policy.WithMethods("GET", "HEAD", "POST", "PATCH", "PUT", "DELETE")
+            .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "Range")
+            .WithExposedHeaders("ETag", "Location", "Idempotent-Replayed", "Content-Range");
+    }));
     services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
     services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<JwtSigningKey, TimeProvider>((o, key, time) =>
     {
@@ -107,6 +117,8 @@ try
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseMediaLibraryHeaders();
+    app.UseClientModule();
+    app.UseCors();
     app.UseAuthentication();
     app.UseAuthorization();
     app.UseRateLimiter();

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.StaticFiles;
+
 namespace MediaLibrary.Web;
 
 public static class ResponseHeaders
@@ -15,4 +17,24 @@ public static class ResponseHeaders
         });
         return next(context);
     });
+
+    /// <summary>
+    /// The TypeScript client for website frontends, compiled into wwwroot/client: /client/media.js (an ES module) and
+    /// /client/media.d.ts. Not versioned by URL, so browsers revalidate it (ETag) instead of caching it blindly.
+    /// </summary>
+    public static IApplicationBuilder UseClientModule(this IApplicationBuilder app)
+    {
+        var types = new FileExtensionContentTypeProvider();
+        types.Mappings[".js"] = "text/javascript; charset=utf-8";
+        types.Mappings[".ts"] = "application/typescript; charset=utf-8";
+        return app.UseStaticFiles(new StaticFileOptions
+        {
+            ContentTypeProvider = types,
+            OnPrepareResponse = context =>
+            {
+                context.Context.Response.Headers.CacheControl = "no-cache";
+                context.Context.Response.Headers.AccessControlAllowOrigin = "*"; // websites on other origins import it
+            },
+        });
+    }
 }

@@ -1,0 +1,201 @@
+/**
+ * MediaLibrary client for website frontends (browsers and Node 20+). One implementation: the service serves this
+ * module at /client/media.js with its types at /client/media.d.ts.
+ *
+ *   import { createClient } from "https://media.example.com/client/media.js";
+ *   const media = createClient({ baseUrl: "https://media.example.com" });
+ *   const { access_token } = await media.login("editor", "…");
+ *   const item = await media.uploadMedia(file, { title: "Team", alt_text: "Five people" }, access_token);
+ */
+
+/** A media item as the API returns it. */
+export interface Media {
+  id: number;
+  title: string;
+  alt_text: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  sha256: string;
+  version: number;
+  /** Where the bytes are delivered; changes whenever the file is replaced, so it can be cached forever. */
+  url: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MediaPage {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: Media[];
+}
+
+export interface Token {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+}
+
+export type Ordering = "created_at" | "-created_at" | "title" | "-title" | "size" | "-size";
+
+export interface MediaQuery {
+  page?: number;
+  page_size?: number;
+  search?: string;
+  /** A type ("image/png") or a family ("image/*"). */
+  content_type?: string;
+  ordering?: Ordering;
+}
+
+export interface MediaMetadata {
+  title?: string;
+  alt_text?: string;
+}
+
+export interface TransferOptions {
+  /** Upload progress; in browsers per chunk sent, elsewhere once when the upload is done. */
+  onProgress?: (progress: { loaded: number; total: number }) => void;
+  signal?: AbortSignal;
+  /** A retried upload with the same key returns the first result instead of creating a second media. */
+  idempotencyKey?: string;
+}
+
+/** RFC 9457 problem details, as every API error carries them. */
+export interface ProblemDetails {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  errors?: Record<string, string[]>;
+  trace_id?: string;
+  [extension: string]: unknown;
+}
+
+/** Thrown for every non-2xx answer: the status and, where the service sent them, the problem details. */
+export class MediaLibraryError extends Error {
+  readonly status: number;
+  readonly problem: ProblemDetails | null;
+
+  constructor(status: number, problem: ProblemDetails | null) {
+    super(problem?.detail ?? problem?.title ?? `Request failed with status ${status}`);
+    this.name = "MediaLibraryError";
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export interface ClientOptions {
+  /** The service's origin, e.g. "https://media.example.com"; default: the page's own origin. */
+  baseUrl?: string;
+  /** A fetch implementation (default: the global one). */
+  fetch?: typeof fetch;
+}
+
+export interface MediaClient {
+  login(username: string, password: string): Promise<Token>;
+  getMedia(id: number, token?: string): Promise<Media>;
+  listMedia(query?: MediaQuery, token?: string): Promise<MediaPage>;
+  uploadMedia(file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions): Promise<Media>;
+  updateMedia(id: number, changes: MediaMetadata, token: string, options?: { ifMatch?: string; signal?: AbortSignal }): Promise<Media>;
+  replaceMediaFile(id: number, file: Blob, token: string, options?: TransferOptions): Promise<Media>;
+  deleteMedia(id: number, token: string, options?: { signal?: AbortSignal }): Promise<void>;
+}
+
+export function createClient(options: ClientOptions = {}): MediaClient {
+  const base = (options.baseUrl ?? "").replace(/\/+$/, "");
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+
+  async function call<T>(method: string, path: string, init: { token?: string; body?: BodyInit; json?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json", ...init.headers };
+    if (init.token) headers.Authorization = `Bearer ${init.token}`;
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(init.json);
+    }
+    // Never a cached answer: an editor must see the change they just made.
+    const response = await doFetch(base + path, { method, headers, body, signal: init.signal, cache: "no-store" });
+    return (await parse(response.status, response.headers.get("Content-Type"), () => response.text())) as T;
+  }
+
+  function form(file: Blob, metadata: MediaMetadata = {}): FormData {
+    const data = new FormData();
+    if (metadata.title !== undefined) data.append("title", metadata.title);
+    if (metadata.alt_text !== undefined) data.append("alt_text", metadata.alt_text);
+    data.append("file", file, (file as File).name ?? "file");
+    return data;
+  }
+
+  async function send(method: string, path: string, data: FormData, token: string, transfer: TransferOptions = {}): Promise<Media> {
+    const headers: Record<string, string> = {};
+    if (transfer.idempotencyKey) headers["Idempotency-Key"] = transfer.idempotencyKey;
+    if (transfer.onProgress && typeof XMLHttpRequest !== "undefined" && !options.fetch) {
+      return viaXhr(method, base + path, data, token, headers, transfer);
+    }
+    const media = await call<Media>(method, path, { token, body: data, headers, signal: transfer.signal });
+    const size = (data.get("file") as Blob).size;
+    transfer.onProgress?.({ loaded: size, total: size });
+    return media;
+  }
+
+  return {
+    login: (username, password) => call<Token>("POST", "/api/auth/token", { json: { username, password } }),
+    getMedia: (id, token) => call<Media>("GET", `/api/media/${encodeURIComponent(id)}`, { token }),
+    listMedia: (query = {}, token) => {
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null) params.set(key, String(value));
+      const qs = params.toString();
+      return call<MediaPage>("GET", `/api/media${qs ? `?${qs}` : ""}`, { token });
+    },
+    uploadMedia: (file, metadata, token, transfer) => send("POST", "/api/media", form(file, metadata), token, transfer),
+    updateMedia: (id, changes, token, opts = {}) =>
+      call<Media>("PATCH", `/api/media/${encodeURIComponent(id)}`, {
+        token, json: changes, signal: opts.signal, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {},
+      }),
+    replaceMediaFile: (id, file, token, transfer) => send("PUT", `/api/media/${encodeURIComponent(id)}/file`, form(file), token, transfer),
+    deleteMedia: (id, token, opts = {}) => call<void>("DELETE", `/api/media/${encodeURIComponent(id)}`, { token, signal: opts.signal }),
+  };
+}
+
+async function parse(status: number, contentType: string | null, text: () => Promise<string>): Promise<unknown> {
+  const raw = status === 204 ? "" : await text();
+  const isJson = /json/i.test(contentType ?? "");
+  if (status >= 200 && status < 300) return raw && isJson ? JSON.parse(raw) : undefined;
+  let problem: ProblemDetails | null = null;
+  if (raw && isJson) {
+    try {
+      problem = JSON.parse(raw) as ProblemDetails;
+    } catch {
+      problem = null;
+    }
+  }
+  throw new MediaLibraryError(status, problem);
+}
+
+/** Browsers only: XMLHttpRequest is the one API that reports upload progress. */
+function viaXhr(method: string, url: string, data: FormData, token: string, headers: Record<string, string>, transfer: TransferOptions): Promise<Media> {
+  return new Promise<Media>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("Cache-Control", "no-store");
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (e) => transfer.onProgress?.({ loaded: e.loaded, total: e.lengthComputable ? e.total : (data.get("file") as Blob).size });
+    xhr.onload = () => parse(xhr.status, xhr.getResponseHeader("Content-Type"), async () => xhr.responseText).then((m) => resolve(m as Media), reject);
+    xhr.onerror = () => reject(new MediaLibraryError(0, { title: "The connection failed." }));
+    xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+    if (transfer.signal) {
+      if (transfer.signal.aborted) return xhr.abort();
+      transfer.signal.addEventListener("abort", () => xhr.abort(), { once: true });
+    }
+    xhr.send(data);
+  });
+}
+
+/** The same functions bound to the page's own origin, for the built-in page and simple sites. */
+const defaultClient = createClient();
+export const { login, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia } = defaultClient;

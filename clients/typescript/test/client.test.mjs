@@ -1,0 +1,137 @@
+// The client against a real running service (the Release build of src/MediaLibrary), on Node's test runner.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createClient, MediaLibraryError } from "../dist/media.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dll = process.env.MEDIALIB_DLL ?? join(here, "../../../src/MediaLibrary/bin/Release/net10.0/MediaLibrary.dll");
+const password = "client-test-password";
+let service, baseUrl, dataDir, output = "";
+const requests = [];
+
+const freePort = () => new Promise((resolve) => {
+  const server = createServer().listen(0, "127.0.0.1", () => { const { port } = server.address(); server.close(() => resolve(port)); });
+});
+
+// A tiny valid PNG (1×1), then the same with another colour, built by hand: no image library needed.
+const png1 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC", "base64");
+const png2 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAEElEQVR4nGNgYPj/n4EBAAL+AQD/cTQBAAAAAElFTkSuQmCC", "base64");
+
+let client;
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "medialib-client-"));
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  service = spawn("dotnet", [dll, "--urls", baseUrl], {
+    env: { ...process.env, MEDIALIB_DATA_DIR: dataDir, MEDIALIB_ADMIN_PASSWORD: password, MEDIALIB_TOKEN_RATE_LIMIT: "1000" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  service.stdout.on("data", (d) => { output += d; });
+  service.stderr.on("data", (d) => { output += d; });
+  for (let i = 0; i < 300; i++) {
+    try { if ((await fetch(`${baseUrl}/health`)).ok) break; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  client = createClient({ baseUrl, fetch: (input, init) => { requests.push({ input: String(input), init }); return fetch(input, init); } });
+});
+
+after(() => {
+  service?.kill();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const token = async () => (await client.login("admin", password)).access_token;
+
+test("login returns a bearer token; a wrong password throws a typed 401 with problem details", async () => {
+  const t = await client.login("admin", password);
+  assert.equal(t.token_type, "Bearer");
+  assert.ok(t.expires_in > 0);
+  await assert.rejects(client.login("admin", "wrong-password"), (e) => {
+    assert.ok(e instanceof MediaLibraryError);
+    assert.equal(e.status, 401);
+    assert.equal(e.problem.status, 401);
+    assert.ok(e.problem.trace_id);
+    return true;
+  });
+});
+
+test("upload, get, list, update, replace and delete: the whole lifecycle", async () => {
+  const t = await token();
+  const progress = [];
+  const created = await client.uploadMedia(new Blob([png1], { type: "image/png" }), { title: "Logo", alt_text: "Our logo" }, t,
+    { onProgress: (p) => progress.push(p) });
+  assert.equal(created.title, "Logo");
+  assert.equal(created.content_type, "image/png");
+  assert.equal(created.width, 1);
+  assert.equal(created.version, 1);
+  assert.deepEqual(progress.at(-1), { loaded: png1.length, total: png1.length });
+  assert.deepEqual(Buffer.from(await (await fetch(created.url)).arrayBuffer()), png1);
+
+  assert.deepEqual(await client.getMedia(created.id), created);
+  const page = await client.listMedia({ search: "Logo", content_type: "image/*", ordering: "-created_at", page_size: 10 });
+  assert.equal(page.count, 1);
+  assert.equal(page.results[0].id, created.id);
+
+  const updated = await client.updateMedia(created.id, { alt_text: "The new logo" }, t);
+  assert.equal(updated.alt_text, "The new logo");
+  assert.equal(updated.url, created.url);
+
+  const replaced = await client.replaceMediaFile(created.id, new Blob([png2], { type: "image/png" }), t);
+  assert.equal(replaced.version, 2);
+  assert.notEqual(replaced.url, created.url);
+  assert.equal(replaced.width, 2);
+  assert.equal((await fetch(created.url)).status, 404);
+
+  await client.deleteMedia(created.id, t);
+  await assert.rejects(client.getMedia(created.id), (e) => e instanceof MediaLibraryError && e.status === 404);
+  await assert.rejects(client.deleteMedia(created.id, t), (e) => e.status === 404);
+});
+
+test("every request is sent with cache: no-store", () => {
+  assert.ok(requests.length > 5);
+  for (const r of requests) assert.equal(r.init.cache, "no-store", r.input);
+});
+
+test("errors carry the problem: no token 401, stale If-Match 412, bad type 415, field errors 400", async () => {
+  await assert.rejects(client.uploadMedia(new Blob([png1]), {}, ""), (e) => e.status === 401);
+  const t = await token();
+  const m = await client.uploadMedia(new Blob([png1]), { title: "x" }, t);
+  await assert.rejects(client.updateMedia(m.id, { title: "y" }, t, { ifMatch: `"${m.id}-99"` }), (e) => e.status === 412 && e.problem.current_etag === `"${m.id}-1"`);
+  await assert.rejects(client.uploadMedia(new Blob(["<html><script>x</script></html>"]), {}, t), (e) => e.status === 415 && e.problem.detected_type === "text/html");
+  await assert.rejects(client.updateMedia(m.id, { title: "" }, t), (e) => e.status === 400 && Array.isArray(e.problem.errors.title));
+});
+
+test("an aborted upload rejects and creates nothing", async () => {
+  const t = await token();
+  const before = (await client.listMedia({ search: "aborted" })).count;
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(client.uploadMedia(new Blob([png1]), { title: "aborted" }, t, { signal: controller.signal }), (e) => e.name === "AbortError");
+  assert.equal((await client.listMedia({ search: "aborted" })).count, before);
+});
+
+test("an Idempotency-Key makes a retried upload return the first media", async () => {
+  const t = await token();
+  const key = `retry-${Date.now()}`;
+  const first = await client.uploadMedia(new Blob([png1]), { title: key }, t, { idempotencyKey: key });
+  const retry = await client.uploadMedia(new Blob([png1]), { title: key }, t, { idempotencyKey: key });
+  assert.equal(retry.id, first.id);
+  assert.equal((await client.listMedia({ search: key })).count, 1);
+});
+
+test("the service serves this module and its types at /client/", async () => {
+  const js = await fetch(`${baseUrl}/client/media.js`);
+  assert.equal(js.status, 200);
+  assert.match(js.headers.get("content-type"), /javascript/);
+  assert.equal(js.headers.get("x-content-type-options"), "nosniff");
+  assert.equal(await js.text(), readFileSync(join(here, "../dist/media.js"), "utf8"));
+  const types = await fetch(`${baseUrl}/client/media.d.ts`);
+  assert.equal(types.status, 200);
+  assert.match(await types.text(), /export declare function createClient/);
+});

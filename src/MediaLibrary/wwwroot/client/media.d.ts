@@ -1,0 +1,103 @@
+/**
+ * MediaLibrary client for website frontends (browsers and Node 20+). One implementation: the service serves this
+ * module at /client/media.js with its types at /client/media.d.ts.
+ *
+ *   import { createClient } from "https://media.example.com/client/media.js";
+ *   const media = createClient({ baseUrl: "https://media.example.com" });
+ *   const { access_token } = await media.login("editor", "…");
+ *   const item = await media.uploadMedia(file, { title: "Team", alt_text: "Five people" }, access_token);
+ */
+/** A media item as the API returns it. */
+export interface Media {
+    id: number;
+    title: string;
+    alt_text: string;
+    file_name: string;
+    content_type: string;
+    size: number;
+    width: number | null;
+    height: number | null;
+    sha256: string;
+    version: number;
+    /** Where the bytes are delivered; changes whenever the file is replaced, so it can be cached forever. */
+    url: string;
+    created_at: string;
+    updated_at: string;
+}
+export interface MediaPage {
+    count: number;
+    next: string | null;
+    previous: string | null;
+    results: Media[];
+}
+export interface Token {
+    access_token: string;
+    token_type: "Bearer";
+    expires_in: number;
+}
+export type Ordering = "created_at" | "-created_at" | "title" | "-title" | "size" | "-size";
+export interface MediaQuery {
+    page?: number;
+    page_size?: number;
+    search?: string;
+    /** A type ("image/png") or a family ("image/*"). */
+    content_type?: string;
+    ordering?: Ordering;
+}
+export interface MediaMetadata {
+    title?: string;
+    alt_text?: string;
+}
+export interface TransferOptions {
+    /** Upload progress; in browsers per chunk sent, elsewhere once when the upload is done. */
+    onProgress?: (progress: {
+        loaded: number;
+        total: number;
+    }) => void;
+    signal?: AbortSignal;
+    /** A retried upload with the same key returns the first result instead of creating a second media. */
+    idempotencyKey?: string;
+}
+/** RFC 9457 problem details, as every API error carries them. */
+export interface ProblemDetails {
+    type?: string;
+    title?: string;
+    status?: number;
+    detail?: string;
+    errors?: Record<string, string[]>;
+    trace_id?: string;
+    [extension: string]: unknown;
+}
+/** Thrown for every non-2xx answer: the status and, where the service sent them, the problem details. */
+export declare class MediaLibraryError extends Error {
+    readonly status: number;
+    readonly problem: ProblemDetails | null;
+    constructor(status: number, problem: ProblemDetails | null);
+}
+export interface ClientOptions {
+    /** The service's origin, e.g. "https://media.example.com"; default: the page's own origin. */
+    baseUrl?: string;
+    /** A fetch implementation (default: the global one). */
+    fetch?: typeof fetch;
+}
+export interface MediaClient {
+    login(username: string, password: string): Promise<Token>;
+    getMedia(id: number, token?: string): Promise<Media>;
+    listMedia(query?: MediaQuery, token?: string): Promise<MediaPage>;
+    uploadMedia(file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions): Promise<Media>;
+    updateMedia(id: number, changes: MediaMetadata, token: string, options?: {
+        ifMatch?: string;
+        signal?: AbortSignal;
+    }): Promise<Media>;
+    replaceMediaFile(id: number, file: Blob, token: string, options?: TransferOptions): Promise<Media>;
+    deleteMedia(id: number, token: string, options?: {
+        signal?: AbortSignal;
+    }): Promise<void>;
+}
+export declare function createClient(options?: ClientOptions): MediaClient;
+export declare const login: (username: string, password: string) => Promise<Token>, getMedia: (id: number, token?: string) => Promise<Media>, listMedia: (query?: MediaQuery, token?: string) => Promise<MediaPage>, uploadMedia: (file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions) => Promise<Media>, updateMedia: (id: number, changes: MediaMetadata, token: string, options?: {
+    ifMatch?: string;
+    signal?: AbortSignal;
+}) => Promise<Media>, replaceMediaFile: (id: number, file: Blob, token: string, options?: TransferOptions) => Promise<Media>, deleteMedia: (id: number, token: string, options?: {
+    signal?: AbortSignal;
+}) => Promise<void>;

@@ -1,0 +1,117 @@
+/**
+ * MediaLibrary client for website frontends (browsers and Node 20+). One implementation: the service serves this
+ * module at /client/media.js with its types at /client/media.d.ts.
+ *
+ *   import { createClient } from "https://media.example.com/client/media.js";
+ *   const media = createClient({ baseUrl: "https://media.example.com" });
+ *   const { access_token } = await media.login("editor", "…");
+ *   const item = await media.uploadMedia(file, { title: "Team", alt_text: "Five people" }, access_token);
+ */
+/** Thrown for every non-2xx answer: the status and, where the service sent them, the problem details. */
+export class MediaLibraryError extends Error {
+    status;
+    problem;
+    constructor(status, problem) {
+        super(problem?.detail ?? problem?.title ?? `Request failed with status ${status}`);
+        this.name = "MediaLibraryError";
+        this.status = status;
+        this.problem = problem;
+    }
+}
+export function createClient(options = {}) {
+    const base = (options.baseUrl ?? "").replace(/\/+$/, "");
+    const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+    async function call(method, path, init = {}) {
+        const headers = { Accept: "application/json", ...init.headers };
+        if (init.token)
+            headers.Authorization = `Bearer ${init.token}`;
+        let body = init.body;
+        if (init.json !== undefined) {
+            headers["Content-Type"] = "application/json";
+            body = JSON.stringify(init.json);
+        }
+        // Never a cached answer: an editor must see the change they just made.
+        const response = await doFetch(base + path, { method, headers, body, signal: init.signal, cache: "no-store" });
+        return (await parse(response.status, response.headers.get("Content-Type"), () => response.text()));
+    }
+    function form(file, metadata = {}) {
+        const data = new FormData();
+        if (metadata.title !== undefined)
+            data.append("title", metadata.title);
+        if (metadata.alt_text !== undefined)
+            data.append("alt_text", metadata.alt_text);
+        data.append("file", file, file.name ?? "file");
+        return data;
+    }
+    async function send(method, path, data, token, transfer = {}) {
+        const headers = {};
+        if (transfer.idempotencyKey)
+            headers["Idempotency-Key"] = transfer.idempotencyKey;
+        if (transfer.onProgress && typeof XMLHttpRequest !== "undefined" && !options.fetch) {
+            return viaXhr(method, base + path, data, token, headers, transfer);
+        }
+        const media = await call(method, path, { token, body: data, headers, signal: transfer.signal });
+        const size = data.get("file").size;
+        transfer.onProgress?.({ loaded: size, total: size });
+        return media;
+    }
+    return {
+        login: (username, password) => call("POST", "/api/auth/token", { json: { username, password } }),
+        getMedia: (id, token) => call("GET", `/api/media/${encodeURIComponent(id)}`, { token }),
+        listMedia: (query = {}, token) => {
+            const params = new URLSearchParams();
+            for (const [key, value] of Object.entries(query))
+                if (value !== undefined && value !== null)
+                    params.set(key, String(value));
+            const qs = params.toString();
+            return call("GET", `/api/media${qs ? `?${qs}` : ""}`, { token });
+        },
+        uploadMedia: (file, metadata, token, transfer) => send("POST", "/api/media", form(file, metadata), token, transfer),
+        updateMedia: (id, changes, token, opts = {}) => call("PATCH", `/api/media/${encodeURIComponent(id)}`, {
+            token, json: changes, signal: opts.signal, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {},
+        }),
+        replaceMediaFile: (id, file, token, transfer) => send("PUT", `/api/media/${encodeURIComponent(id)}/file`, form(file), token, transfer),
+        deleteMedia: (id, token, opts = {}) => call("DELETE", `/api/media/${encodeURIComponent(id)}`, { token, signal: opts.signal }),
+    };
+}
+async function parse(status, contentType, text) {
+    const raw = status === 204 ? "" : await text();
+    const isJson = /json/i.test(contentType ?? "");
+    if (status >= 200 && status < 300)
+        return raw && isJson ? JSON.parse(raw) : undefined;
+    let problem = null;
+    if (raw && isJson) {
+        try {
+            problem = JSON.parse(raw);
+        }
+        catch {
+            problem = null;
+        }
+    }
+    throw new MediaLibraryError(status, problem);
+}
+/** Browsers only: XMLHttpRequest is the one API that reports upload progress. */
+function viaXhr(method, url, data, token, headers, transfer) {
+    return new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open(method, url);
+        xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.setRequestHeader("Cache-Control", "no-store");
+        for (const [name, value] of Object.entries(headers))
+            xhr.setRequestHeader(name, value);
+        xhr.upload.onprogress = (e) => transfer.onProgress?.({ loaded: e.loaded, total: e.lengthComputable ? e.total : data.get("file").size });
+        xhr.onload = () => parse(xhr.status, xhr.getResponseHeader("Content-Type"), async () => xhr.responseText).then((m) => resolve(m), reject);
+        xhr.onerror = () => reject(new MediaLibraryError(0, { title: "The connection failed." }));
+        xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+        if (transfer.signal) {
+            if (transfer.signal.aborted)
+                return xhr.abort();
+            transfer.signal.addEventListener("abort", () => xhr.abort(), { once: true });
+        }
+        xhr.send(data);
+    });
+}
+/** The same functions bound to the page's own origin, for the built-in page and simple sites. */
+const defaultClient = createClient();
+export const { login, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia } = defaultClient;
