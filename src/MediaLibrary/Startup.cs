@@ -39,8 +39,7 @@ internal static partial class Startup
         var key = app.Services.GetRequiredService<JwtSigningKey>();
         LogConfiguration(logger,
             app.Services.GetRequiredService<DatabaseSettings>().Describe(),
-            string.Join(" + ", app.Services.GetRequiredService<StorageRegistry>().All
-                .OrderByDescending(s => s == app.Services.GetRequiredService<StorageRegistry>().Active).Select(s => s.Describe())),
+            string.Join(" + ", storage.All.OrderByDescending(s => s == storage.Active).Select(s => s.Describe())),
             key.Source == "MEDIALIB_JWT_SIGNING_KEY" ? "from MEDIALIB_JWT_SIGNING_KEY" : $"from file {key.Source}",
             media.RequireAuthForReads ? "token required" : "anonymous",
             UploadLimits.FormatBytes(media.MaxUploadBytes),

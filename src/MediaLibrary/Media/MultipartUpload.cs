@@ -80,7 +80,8 @@ public static class MultipartUpload
             }
             var fileName = FileNames.Clean(rawFileName);
             var sniff = ContentSniffer.Sniff(head.AsSpan(0, length), fileName);
-            await using var content = new HashingStream(head.AsMemory(0, length), body, maxBytes);
+            // Reading the client's body maps its failures to UploadReadException: never mistaken for a storage fault.
+            await using var content = new HashingStream(head.AsMemory(0, length), (buffer, ct2) => ReadClientAsync(body, buffer, ct2), maxBytes);
             await onFile(new IncomingFile(fileName, sniff, content), ct);
             return true;
         }
@@ -141,11 +142,16 @@ public static class MultipartUpload
 }
 
 /// <summary>
-/// Read-only stream over an already-read head plus the rest of the body: computes SHA-256 and the byte count as
+/// Read-only stream over an already-read head plus the rest of a source: computes SHA-256 and the byte count as
 /// the bytes flow, and stops with 413 the moment the count passes the limit.
 /// </summary>
-public sealed class HashingStream(ReadOnlyMemory<byte> head, Stream rest, long maxBytes) : Stream
+public sealed class HashingStream(ReadOnlyMemory<byte> head, Func<Memory<byte>, CancellationToken, ValueTask<int>> readRest, long maxBytes) : Stream
 {
+    /// <summary>Over a plain source (a stored object): its read errors stay its own.</summary>
+    public HashingStream(Stream source, long maxBytes) : this(ReadOnlyMemory<byte>.Empty, source.ReadAsync, maxBytes)
+    {
+    }
+
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private ReadOnlyMemory<byte> _head = head;
     private string? _sha256;
@@ -166,7 +172,7 @@ public sealed class HashingStream(ReadOnlyMemory<byte> head, Stream rest, long m
         }
         else
         {
-            n = await MultipartUpload.ReadClientAsync(rest, buffer, ct);
+            n = await readRest(buffer, ct);
         }
         if (n == 0)
         {

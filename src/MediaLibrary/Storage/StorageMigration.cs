@@ -61,7 +61,7 @@ public sealed partial class StorageMigration(MediaDbContext db, StorageRegistry 
         StoredBlob copy;
         string sha256;
         await using (var source = await from.OpenReadAsync(row.StorageKey, ct))
-        await using (var hashing = new HashingStream(ReadOnlyMemory<byte>.Empty, source, long.MaxValue))
+        await using (var hashing = new HashingStream(source, long.MaxValue))
         {
             copy = await to.UploadAsync(key, hashing, row.ContentType, ct);
             sha256 = hashing.Sha256;

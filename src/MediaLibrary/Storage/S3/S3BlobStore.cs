@@ -210,14 +210,12 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     public async Task<string?> PresignedUrlAsync(string key, TimeSpan lifetime, CancellationToken ct)
     {
         StorageKeys.EnsureValid(key);
-        var url = await _client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        return await _client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
             BucketName = _options.Bucket, Key = key, Verb = HttpVerb.GET, Expires = DateTime.UtcNow + lifetime,
+            // The request's protocol defaults to https; an S3-compatible server on a private network may speak http.
+            Protocol = _options.Endpoint?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
         });
-        // The SDK signs https unless the endpoint says http (S3-compatible servers on a private network).
-        return _options.Endpoint?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true && url.StartsWith("https://", StringComparison.Ordinal)
-            ? "http://" + url["https://".Length..]
-            : url;
     }
 
     public async Task CheckAsync(CancellationToken ct)
