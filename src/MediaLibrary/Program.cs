@@ -4,6 +4,7 @@ using MediaLibrary;
 using MediaLibrary.Auth;
 using MediaLibrary.Cleanup;
 using MediaLibrary.Data;
+using MediaLibrary.Imaging;
 using MediaLibrary.Media;
 using MediaLibrary.Storage;
 using MediaLibrary.Web;
@@ -34,6 +35,7 @@ try
     services.AddOptions<AuthOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
     services.AddOptions<CleanupOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
     services.AddOptions<ReconcileOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
+    services.AddOptions<ImagingOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
 
     services.AddMediaDatabase(DatabaseSettings.From(config, dataDir.Path));
     services.AddMediaStorage(config, dataDir.Path);
@@ -41,6 +43,11 @@ try
 
     services.AddScoped<MediaService>();
     services.AddSingleton<MediaUrls>();
+
+    services.AddSingleton<ImageProcessor>();
+    services.AddScoped<Derivatives>();
+    services.AddSingleton<DerivativeRenderer>();
+    services.AddSingleton(ImageEndpoints.CreateSigner);
 
     services.AddScoped<StorageCleanup>();
     services.AddSingleton<CleanupMetrics>();
@@ -132,6 +139,7 @@ try
     app.MapAdmin();
     app.MapMedia(requireAuthForReads);
     app.MapFiles(requireAuthForReads);
+    app.MapImages(requireAuthForReads);
 
     await app.RunAsync();
     return 0;

@@ -35,6 +35,12 @@ internal static partial class Startup
         await storage.Active.CheckAsync(ct);
         LogStorageChecked(logger, storage.Active.Provider);
 
+        app.Services.GetRequiredService<Imaging.ImageProcessor>(); // loads libvips now, not on the first upload
+        app.Services.GetRequiredService<Imaging.TransformSigner>();
+        var imaging = app.Services.GetRequiredService<IOptions<Imaging.ImagingOptions>>().Value;
+        LogImaging(logger, NetVips.NetVips.Version(0), NetVips.NetVips.Version(1), NetVips.NetVips.Version(2), string.Join(",", imaging.WidthList),
+            imaging.VariantFormat, imaging.Concurrency, string.IsNullOrEmpty(imaging.SigningKey) ? "from the data folder" : "from MEDIALIB_IMAGE_SIGNING_KEY");
+
         var media = app.Services.GetRequiredService<IOptions<MediaOptions>>().Value;
         var key = app.Services.GetRequiredService<JwtSigningKey>();
         LogConfiguration(logger,
@@ -48,6 +54,10 @@ internal static partial class Startup
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage {Provider} checked: write, read and delete of a probe object: result=ok")]
     private static partial void LogStorageChecked(ILogger logger, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Images: libvips {Major}.{Minor}.{Patch}; variant widths {Widths} as {Format}; {Concurrency} at once; transform signing key {SigningKey}")]
+    private static partial void LogImaging(ILogger logger, int major, int minor, int patch, string widths, string format, int concurrency, string signingKey);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Configuration: database={Database}; storage={Storage}; auth=JWT HS256, signing key {SigningKey}; reads={Reads}; max upload={MaxUpload}; allowed types={AllowedTypes}")]

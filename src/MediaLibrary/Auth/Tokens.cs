@@ -24,33 +24,14 @@ public sealed class JwtSigningKey
             Source = "MEDIALIB_JWT_SIGNING_KEY";
             return;
         }
-        var path = Path.Combine(data.Path, FileName);
-        Key = new SymmetricSecurityKey(LoadOrCreate(path));
-        Source = path;
+        Key = new SymmetricSecurityKey(data.LoadOrCreateKey(FileName));
+        Source = Path.Combine(data.Path, FileName);
     }
 
     public SymmetricSecurityKey Key { get; }
 
     /// <summary>Where the key came from (never the key itself).</summary>
     public string Source { get; }
-
-    private static byte[] LoadOrCreate(string path)
-    {
-        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
-        var key = RandomNumberGenerator.GetBytes(64);
-        try
-        {
-            var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using var file = new FileStream(path, fileOptions);
-            file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key)));
-            return key;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return Convert.FromBase64String(File.ReadAllText(path).Trim()); // another process created it first
-        }
-    }
 }
 
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);

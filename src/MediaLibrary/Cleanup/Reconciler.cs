@@ -39,7 +39,7 @@ public sealed class ReconcileReport
 }
 
 /// <summary>
-/// Compares storage with the database. Orphans: stored objects that no row references and no pending deletion
+/// Compares storage with the database. Orphans: stored objects that no media or derivative row references and no pending deletion
 /// covers, older than the grace period. Dangling rows: rows whose object is missing. Applying queues the orphans'
 /// deletion through <see cref="StorageCleanup"/> (the one deletion path) and flags dangling rows. Progress is kept
 /// in a cursor row after every batch, so an interrupted run on a large store resumes where it stopped.
@@ -135,6 +135,7 @@ public sealed partial class Reconciler(MediaDbContext db, StorageRegistry storag
         var keys = batch.Select(b => b.Key).ToList();
         var provider = store.Provider;
         var referenced = (await db.Media.Where(m => m.StorageProvider == provider && keys.Contains(m.StorageKey)).Select(m => m.StorageKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        referenced.UnionWith(await db.Derivatives.Where(d => d.StorageProvider == provider && keys.Contains(d.StorageKey)).Select(d => d.StorageKey).ToListAsync(ct));
         var queued = (await db.PendingDeletions.Where(p => p.Provider == provider && keys.Contains(p.StorageKey)).Select(p => p.StorageKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
         var entries = new List<PendingDeletion>();

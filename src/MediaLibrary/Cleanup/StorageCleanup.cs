@@ -79,7 +79,8 @@ public sealed partial class StorageCleanup(
         db.ChangeTracker.Clear();
         try
         {
-            if (await db.Media.AsNoTracking().AnyAsync(m => m.StorageKey == key, ct))
+            if (await db.Media.AsNoTracking().AnyAsync(m => m.StorageKey == key, ct)
+                || await db.Derivatives.AsNoTracking().AnyAsync(d => d.StorageKey == key, ct))
             {
                 LogUncommittedKept(mediaId, key, store.Provider);
                 return;

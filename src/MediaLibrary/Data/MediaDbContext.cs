@@ -13,6 +13,7 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<User> Users => Set<User>();
     public DbSet<Media.IdempotencyRecord> IdempotencyRecords => Set<Media.IdempotencyRecord>();
     public DbSet<ReconcileCursor> ReconcileCursors => Set<ReconcileCursor>();
+    public DbSet<Imaging.Derivative> Derivatives => Set<Imaging.Derivative>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -41,6 +42,22 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.HasIndex(x => x.Title);
             e.HasIndex(x => x.Size);
             e.HasIndex(x => x.ContentType);
+            e.Property(x => x.Placeholder).HasMaxLength(2000);
+            e.Property(x => x.DominantColor).HasMaxLength(7);
+        });
+
+        b.Entity<Imaging.Derivative>(e =>
+        {
+            e.ToTable("derivatives");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Transform).HasMaxLength(100);
+            e.Property(x => x.StorageKey).HasMaxLength(1024);
+            e.Property(x => x.StorageProvider).HasMaxLength(32);
+            e.Property(x => x.ContentType).HasMaxLength(127);
+            e.HasIndex(x => new { x.MediaId, x.Transform }).IsUnique();
+            e.HasIndex(x => x.StorageKey);
+            // Restrict, not cascade: derivatives leave only through Derivatives.RetireAsync, which queues their objects.
+            e.HasOne<Media.Media>().WithMany().HasForeignKey(x => x.MediaId).OnDelete(DeleteBehavior.Restrict);
         });
 
         b.Entity<PendingDeletion>(e =>

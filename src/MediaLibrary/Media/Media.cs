@@ -17,6 +17,11 @@ public sealed class Media
     public int? Height { get; set; }
     public required string Sha256 { get; set; }
 
+    /// <summary>Decoded raster images only: whether it has an alpha channel, a tiny preview (data URI) and its dominant colour.</summary>
+    public bool? HasAlpha { get; set; }
+    public string? Placeholder { get; set; }
+    public string? DominantColor { get; set; }
+
     /// <summary>File version: starts at 1, +1 on every replace. Part of the delivery URL.</summary>
     public int Version { get; set; }
 

@@ -14,12 +14,19 @@ public sealed record MediaResponse(
     int Version,
     string Url,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    bool? HasAlpha,
+    string? Placeholder,
+    string? DominantColor,
+    IReadOnlyList<ImageVariant> Variants)
 {
-    public static MediaResponse From(Media m, string url) => new(
+    public static MediaResponse From(Media m, string url, IReadOnlyList<ImageVariant> variants) => new(
         m.Id, m.Title, m.AltText, m.FileName, m.ContentType, m.Size, m.Width, m.Height, m.Sha256, m.Version,
-        url, m.CreatedAt, m.UpdatedAt);
+        url, m.CreatedAt, m.UpdatedAt, m.HasAlpha, m.Placeholder, m.DominantColor, variants);
 }
+
+/// <summary>One rendered size of an image, for <c>srcset</c>; empty for files that are not decoded raster images.</summary>
+public sealed record ImageVariant(int Width, int Height, string Format, string Url);
 
 public sealed record MediaListResponse(int Count, string? Next, string? Previous, IReadOnlyList<MediaResponse> Results);
 

@@ -18,6 +18,9 @@ internal static partial class MediaLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Committing media {MediaId} with {StorageKey} on {Provider} failed: result=rolled back, object removed")]
     public static partial void CommitFailed(ILogger logger, Exception exception, long? mediaId, string storageKey, string provider);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upload for media {MediaId} stored at {StorageKey} on {Provider} was refused after storing: result=object removed")]
+    public static partial void RefusedAfterStoring(ILogger logger, Exception exception, long? mediaId, string storageKey, string provider);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} metadata updated (revision {Revision})")]
     public static partial void Updated(ILogger logger, long mediaId, int revision);
 

@@ -1,5 +1,6 @@
 using MediaLibrary.Cleanup;
 using MediaLibrary.Data;
+using MediaLibrary.Imaging;
 using MediaLibrary.Storage;
 using MediaLibrary.Web;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,8 @@ namespace MediaLibrary.Media;
 /// and queues the old objects' deletion; the deletion is then tried inline (<see cref="StorageCleanup"/>).
 /// </summary>
 public sealed class MediaService(
-    MediaDbContext db, StorageRegistry storage, StorageCleanup cleanup, IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaService> logger)
+    MediaDbContext db, StorageRegistry storage, StorageCleanup cleanup, Derivatives derivatives, ImageProcessor images,
+    IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaService> logger)
 {
     private const int ConcurrencyRetries = 5;
     private readonly IBlobStore _store = storage.Active; // where new files go
@@ -77,8 +79,6 @@ public sealed class MediaService(
                 FileName = stored!.FileName,
                 ContentType = stored.Sniff.ContentType,
                 Size = stored.Size,
-                Width = stored.Sniff.Width,
-                Height = stored.Sniff.Height,
                 Sha256 = stored.Sha256,
                 Version = 1,
                 Revision = 1,
@@ -87,6 +87,7 @@ public sealed class MediaService(
                 CreatedAt = now,
                 UpdatedAt = now,
             };
+            stored.ApplyTo(media);
             db.Media.Add(media);
             if (idempotency is not null)
                 db.IdempotencyRecords.Add(new IdempotencyRecord { UserId = idempotency.UserId, Key = idempotency.Key, Media = media, CreatedAt = now });
@@ -164,25 +165,28 @@ public sealed class MediaService(
         CheckIfMatch(media, ifMatch); // before the upload flows: a stale editor should not send 1 GiB for nothing
 
         StoredFile? stored = null;
-        PendingDeletion pending;
+        List<PendingDeletion> pending;
         var oldKey = media.StorageKey;
         try
         {
             await MultipartUpload.ReadAsync(request, _options.MaxUploadBytes,
                 async (file, ct2) => stored = await StoreAsync(media.Id, media.StorageId, file, ct2), ct);
-            pending = cleanup.Enqueue(media.Id, media.StorageKey, media.StorageProvider, "replaced");
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            pending = [cleanup.Enqueue(media.Id, media.StorageKey, media.StorageProvider, "replaced")];
             media.StorageKey = stored!.Key;
             media.StorageProvider = _store.Provider;
             media.FileName = stored.FileName;
             media.ContentType = stored.Sniff.ContentType;
             media.Size = stored.Size;
-            media.Width = stored.Sniff.Width;
-            media.Height = stored.Sniff.Height;
             media.Sha256 = stored.Sha256;
+            stored.ApplyTo(media);
             media.Version++;
             media.Revision++;
             media.UpdatedAt = Now();
+            await db.SaveChangesAsync(ct); // the UPDATE locks the row: no render can claim the old version after this
+            pending.AddRange(await derivatives.RetireAsync(media.Id, "replaced", ct));
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
         catch (Exception ex) when (stored is not null)
         {
@@ -192,7 +196,7 @@ public sealed class MediaService(
             throw;
         }
         MediaLog.Replaced(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version, oldKey);
-        await cleanup.RunInlineAsync([pending], ct);
+        await cleanup.RunInlineAsync(pending, ct);
         return media;
     }
 
@@ -203,20 +207,25 @@ public sealed class MediaService(
             var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
             if (media is null) return false;
             CheckIfMatch(media, ifMatch);
-            db.Media.Remove(media);
-            var pending = cleanup.Enqueue(media.Id, media.StorageKey, media.StorageProvider, "deleted");
-            try
+            List<PendingDeletion> pending;
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
+                // Lock the row (as it was read) before reading its derivatives, so no render can claim one after.
+                if (await db.Media.Where(m => m.Id == id && m.Revision == media.Revision)
+                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.Revision, m => m.Revision), ct) == 0)
+                {
+                    if (attempt >= ConcurrencyRetries) throw new DbUpdateConcurrencyException("The media kept changing while it was deleted.");
+                    db.ChangeTracker.Clear(); // deleted or changed meanwhile: look again (gone → 404; changed → re-check If-Match)
+                    continue;
+                }
+                pending = await derivatives.RetireAsync(media.Id, "deleted", ct);
+                pending.Add(cleanup.Enqueue(media.Id, media.StorageKey, media.StorageProvider, "deleted"));
+                db.Media.Remove(media);
                 await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < ConcurrencyRetries)
-            {
-                // Deleted or changed meanwhile: look again (gone → 404; changed → re-check If-Match).
-                db.ChangeTracker.Clear();
-                continue;
+                await tx.CommitAsync(ct);
             }
             MediaLog.Deleted(logger, media.Id, media.StorageKey, media.StorageProvider);
-            await cleanup.RunInlineAsync([pending], ct);
+            await cleanup.RunInlineAsync(pending, ct);
             return true;
         }
     }
@@ -252,11 +261,23 @@ public sealed class MediaService(
             MediaLog.StoreFailed(logger, ex, mediaId, key, _store.Provider);
             throw;
         }
-        var stored = new StoredFile(blob.Key, file.FileName, file.Sniff, file.Content.Sha256, file.Content.BytesRead);
-        if (blob.Size != stored.Size)
-            throw new StorageException(_store.Provider, blob.Key, $"The storage kept {blob.Size} bytes of {stored.Size}.");
-        MediaLog.Stored(logger, mediaId, blob.Key, _store.Provider, stored.Size, stored.Sha256);
-        return stored;
+        try
+        {
+            if (blob.Size != file.Content.BytesRead)
+                throw new StorageException(_store.Provider, blob.Key, $"The storage kept {blob.Size} bytes of {file.Content.BytesRead}.");
+            // Raster images are decoded once from the stored copy: a truncated or hostile file is refused here,
+            // and the facts the page and websites need (display size, alpha, placeholder, colour) are kept.
+            var facts = await images.AnalyseAsync(contentType, c => _store.OpenReadAsync(blob.Key, c), _options.MaxPixels, ct);
+            var stored = new StoredFile(blob.Key, file.FileName, file.Sniff, file.Content.Sha256, file.Content.BytesRead, facts);
+            MediaLog.Stored(logger, mediaId, blob.Key, _store.Provider, stored.Size, stored.Sha256);
+            return stored;
+        }
+        catch (Exception ex)
+        {
+            MediaLog.RefusedAfterStoring(logger, ex, mediaId, blob.Key, _store.Provider);
+            await cleanup.DeleteUncommittedAsync(mediaId, blob.Key, "upload-refused", CancellationToken.None);
+            throw;
+        }
     }
 
     /// <summary>An upload may leave the title empty (it defaults to the file name); an edit may not clear it.</summary>
@@ -305,5 +326,16 @@ public sealed class MediaService(
 
     public sealed record UploadResult(Media Media, bool Replayed);
 
-    private sealed record StoredFile(string Key, string FileName, SniffResult Sniff, string Sha256, long Size);
+    private sealed record StoredFile(string Key, string FileName, SniffResult Sniff, string Sha256, long Size, ImageFacts? Facts)
+    {
+        /// <summary>Dimensions as displayed (EXIF orientation applied) when decoded, else from the header.</summary>
+        public void ApplyTo(Media media)
+        {
+            media.Width = Facts?.Width ?? Sniff.Width;
+            media.Height = Facts?.Height ?? Sniff.Height;
+            media.HasAlpha = Facts?.HasAlpha;
+            media.Placeholder = Facts?.Placeholder;
+            media.DominantColor = Facts?.DominantColor;
+        }
+    }
 }

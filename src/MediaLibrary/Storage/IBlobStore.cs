@@ -78,6 +78,17 @@ public static class StorageKeys
 
     public static string Original(string storageId, string fileId) => $"{storageId}/{fileId}/original";
 
+    /// <summary>
+    /// A derivative's key beside its original (<c>{storageId}/{fileId}/{transform}-{random}</c>), whatever provider
+    /// prefix the original's stored key carries. Fresh for every render, so a key is never written twice.
+    /// </summary>
+    public static string Derivative(string originalKey, string transform)
+    {
+        var parts = originalKey.Split('/');
+        if (parts.Length < 3 || parts[^1] != "original") throw new ArgumentException($"'{originalKey}' is not an original's key.", nameof(originalKey));
+        return $"{parts[^3]}/{parts[^2]}/{transform.Replace(',', '-')}-{NewId()[..12]}";
+    }
+
     private static readonly System.Text.RegularExpressions.Regex OursPattern =
         new("^((image|video|raw)/[a-z_]+/v[0-9]+/)?(_check/[0-9a-f]{24}|[0-9a-f]{24}/[0-9a-f]{24}/[a-z0-9_,.-]+)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 

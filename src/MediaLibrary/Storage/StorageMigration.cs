@@ -18,7 +18,7 @@ public sealed class MigrationReport
 /// the row, switch the row, and queue the old copy's deletion through the cleanup path, one media at a time.
 /// Rows already on the target are skipped, so an interrupted run simply runs again.
 /// </summary>
-public sealed partial class StorageMigration(MediaDbContext db, StorageRegistry storage, StorageCleanup cleanup, ILogger<StorageMigration> logger)
+public sealed partial class StorageMigration(MediaDbContext db, StorageRegistry storage, StorageCleanup cleanup, Imaging.Derivatives derivatives, ILogger<StorageMigration> logger)
 {
     private const int BatchSize = 100;
 
@@ -68,7 +68,7 @@ public sealed partial class StorageMigration(MediaDbContext db, StorageRegistry 
         }
         LogCopied(row.Id, row.StorageKey, from.Provider, copy.Key, to.Provider);
 
-        PendingDeletion pending;
+        List<PendingDeletion> pending;
         try
         {
             if (sha256 != row.Sha256 || copy.Size != row.Size)
@@ -76,10 +76,15 @@ public sealed partial class StorageMigration(MediaDbContext db, StorageRegistry 
             var tracked = await db.Media.FirstOrDefaultAsync(m => m.Id == row.Id, ct);
             if (tracked is null || tracked.StorageKey != row.StorageKey)
                 throw new InvalidOperationException("The media was replaced or deleted while it was copied; the copy is discarded.");
-            pending = cleanup.Enqueue(row.Id, tracked.StorageKey, tracked.StorageProvider, "migrated");
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            pending = [cleanup.Enqueue(row.Id, tracked.StorageKey, tracked.StorageProvider, "migrated")];
             tracked.StorageKey = copy.Key;
             tracked.StorageProvider = to.Provider;
             await db.SaveChangesAsync(ct); // the revision token refuses a row that changed since it was read
+            // Renders of the old copy go too (the row is locked now); the new storage renders them afresh on request.
+            pending.AddRange(await derivatives.RetireAsync(row.Id, "migrated", ct));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
         catch (Exception)
         {
@@ -87,7 +92,7 @@ public sealed partial class StorageMigration(MediaDbContext db, StorageRegistry 
             throw;
         }
         LogSwitched(row.Id, copy.Key, to.Provider, row.StorageKey, row.StorageProvider);
-        await cleanup.RunInlineAsync([pending], ct);
+        await cleanup.RunInlineAsync(pending, ct);
         db.ChangeTracker.Clear();
         return true;
     }

@@ -46,11 +46,13 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             BadHttpRequestException { StatusCode: 413 } => new ProblemDetails { Status = 413, Title = "The request is too large.", Detail = exception.Message },
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "The request is invalid.", Detail = b.Message },
             DbUpdateConcurrencyException => new ProblemDetails { Status = 409, Title = "The media was changed by another request.", Detail = "Reload it and try again." },
+            Imaging.ImagingBusyException => new ProblemDetails { Status = 503, Title = "The image service is busy.", Detail = exception.Message },
             StorageException s => new ProblemDetails { Status = 503, Title = "The storage is unavailable.", Detail = $"The {s.Provider} storage failed; nothing was changed. Try again later." },
             _ => new ProblemDetails { Status = 500, Title = "An unexpected error occurred.", Detail = "The error was logged with the trace id below." },
         };
 
-        if (problem.Status >= 500) LogUnhandled(exception, context.Request.Method, context.Request.Path);
+        if (exception is Imaging.ImagingBusyException) context.Response.Headers.RetryAfter = "2";
+        else if (problem.Status >= 500) LogUnhandled(exception, context.Request.Method, context.Request.Path);
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }

@@ -16,7 +16,7 @@ public abstract partial class ApiTests
 
         using var first = await anonymous.GetAsync($"/api/media/{media.Id}", Ct);
         await first.ShouldBe(HttpStatusCode.OK);
-        Assert.Equal(media, await first.ReadAsync<MediaResponse>());
+        Assert.Equivalent(media, await first.ReadAsync<MediaResponse>(), strict: true);
         var etag = first.Headers.ETag!;
         Assert.Equal("no-store", first.Headers.CacheControl!.ToString());
         Assert.Equal("nosniff", first.Headers.GetValues("X-Content-Type-Options").Single());
@@ -68,7 +68,7 @@ public abstract partial class ApiTests
         var tag = Unique("f");
         var client = await App.ClientAsync();
         var png = await client.UploadAsync(TestFiles.Png(2, 2), "a.png", tag);
-        var jpeg = await client.UploadAsync(TestFiles.JpegHeader(10, 20), "b.jpg", tag);
+        var jpeg = await client.UploadAsync(TestFiles.Jpeg(10, 20), "b.jpg", tag);
         var pdf = await client.UploadAsync(TestFiles.Pdf(), "c.pdf", tag);
 
         Assert.Equal([png.Id], (await ListAsync($"search={tag}&content_type=image/png")).Results.Select(r => r.Id));

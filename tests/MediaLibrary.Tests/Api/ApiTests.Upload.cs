@@ -107,7 +107,7 @@ public abstract partial class ApiTests
     [Fact]
     public async Task Upload_ImageAtThePixelLimit_IsAccepted()
     {
-        var media = await (await App.ClientAsync()).UploadAsync(TestFiles.JpegHeader(10_000, 10_000), "big.jpg");
+        var media = await (await App.ClientAsync()).UploadAsync(TestFiles.Jpeg(10_000, 10_000), "big.jpg");
         Assert.Equal((10_000, 10_000), (media.Width!.Value, media.Height!.Value));
     }
 
@@ -236,7 +236,7 @@ public abstract partial class ApiTests
         Assert.DoesNotContain("..", row!.StorageKey);
         Assert.Contains(row.StorageKey, App.StoredKeys());
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(App.DataDir), p =>
-            Path.GetFileName(p) is not ("files" or "keys" or "jwt-signing.key") && !Path.GetFileName(p).StartsWith("medialibrary.db", StringComparison.Ordinal));
+            Path.GetFileName(p) is not ("files" or "keys" or "jwt-signing.key" or "image-signing.key") && !Path.GetFileName(p).StartsWith("medialibrary.db", StringComparison.Ordinal));
         Assert.Equal(TestFiles.Png(2, 2), await client.GetByteArrayAsync(HttpExtensions.PathOf(media.Url), Ct));
     }
 

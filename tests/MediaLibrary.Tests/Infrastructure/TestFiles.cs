@@ -54,6 +54,19 @@ public static class TestFiles
         return crc ^ 0xFFFFFFFFu;
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, int), byte[]> Jpegs = new();
+
+    /// <summary>A real, decodable JPEG (a colour gradient, so that renders differ by size), made by libvips.</summary>
+    public static byte[] Jpeg(int width, int height, int seed = 0) => Jpegs.GetOrAdd((width, height, seed), key =>
+    {
+        using var x = NetVips.Image.Xyz(key.Item1, key.Item2);
+        using var r = x[0] * (255.0 / Math.Max(1, key.Item1));
+        using var g = x[1] * (255.0 / Math.Max(1, key.Item2));
+        using var bands = r.Bandjoin(g, r * 0 + key.Item3 * 37 % 256);
+        using var image = bands.Cast(NetVips.Enums.BandFormat.Uchar).Copy(interpretation: NetVips.Enums.Interpretation.Srgb);
+        return image.JpegsaveBuffer(q: 85);
+    }).ToArray();
+
     /// <summary>A JPEG header (SOI, APP0, SOF0) that names its size; enough for type and dimension sniffing.</summary>
     public static byte[] JpegHeader(int width, int height, int padding = 1000)
     {

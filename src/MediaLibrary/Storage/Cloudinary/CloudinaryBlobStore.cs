@@ -295,6 +295,9 @@ public sealed partial class CloudinaryBlobStore(HttpClient http, IOptions<Cloudi
     private static (string ResourceType, string Type, string Version, string PublicId) Parse(string key)
     {
         var m = LocatorPattern().Match(key);
+        // A bare key is the public_id an upload was asked for, before Cloudinary answered with the locator: only
+        // image derivatives are recorded that way (their claim is written before the upload), so it names an image.
+        if (!m.Success && StorageKeys.IsValid(key) && StorageKeys.IsOurs(key)) return ("image", "upload", "", key);
         if (!m.Success) throw new ArgumentException($"'{key}' is not a Cloudinary locator (resource_type/type/v{{version}}/public_id).", nameof(key));
         return (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value, m.Groups[4].Value);
     }

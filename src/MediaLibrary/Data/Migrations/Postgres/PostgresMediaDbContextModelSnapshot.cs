@@ -139,6 +139,68 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.ToTable("reconcile_cursors", (string)null);
                 });
 
+            modelBuilder.Entity("MediaLibrary.Imaging.Derivative", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(127)
+                        .HasColumnType("character varying(127)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("MediaId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Ready")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("StorageProvider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Transform")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StorageKey");
+
+                    b.HasIndex("MediaId", "Transform")
+                        .IsUnique();
+
+                    b.ToTable("derivatives", (string)null);
+                });
+
             modelBuilder.Entity("MediaLibrary.Media.IdempotencyRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -196,16 +258,27 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DominantColor")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
+
+                    b.Property<bool?>("HasAlpha")
+                        .HasColumnType("boolean");
 
                     b.Property<int?>("Height")
                         .HasColumnType("integer");
 
                     b.Property<DateTime?>("MissingSince")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Placeholder")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
@@ -262,6 +335,15 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.HasIndex("Title");
 
                     b.ToTable("media", (string)null);
+                });
+
+            modelBuilder.Entity("MediaLibrary.Imaging.Derivative", b =>
+                {
+                    b.HasOne("MediaLibrary.Media.Media", null)
+                        .WithMany()
+                        .HasForeignKey("MediaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("MediaLibrary.Media.IdempotencyRecord", b =>

@@ -130,6 +130,66 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.ToTable("reconcile_cursors", (string)null);
                 });
 
+            modelBuilder.Entity("MediaLibrary.Imaging.Derivative", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(127)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MediaId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Ready")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StorageProvider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Transform")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StorageKey");
+
+                    b.HasIndex("MediaId", "Transform")
+                        .IsUnique();
+
+                    b.ToTable("derivatives", (string)null);
+                });
+
             modelBuilder.Entity("MediaLibrary.Media.IdempotencyRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -183,15 +243,26 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DominantColor")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool?>("HasAlpha")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("Height")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("MissingSince")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Placeholder")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Revision")
@@ -249,6 +320,15 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.HasIndex("Title");
 
                     b.ToTable("media", (string)null);
+                });
+
+            modelBuilder.Entity("MediaLibrary.Imaging.Derivative", b =>
+                {
+                    b.HasOne("MediaLibrary.Media.Media", null)
+                        .WithMany()
+                        .HasForeignKey("MediaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("MediaLibrary.Media.IdempotencyRecord", b =>

@@ -1,0 +1,116 @@
+using MediaLibrary.Auth;
+using MediaLibrary.Data;
+using MediaLibrary.Media;
+using MediaLibrary.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace MediaLibrary.Imaging;
+
+/// <summary>Body of <c>POST /api/images/sign</c>: the transform a website wants beyond the configured widths.</summary>
+public sealed record SignTransformRequest(int? Width, int? Height, string? Fit, string? Format, int? Quality);
+
+public sealed record SignTransformResponse(string Transform);
+
+public static class ImageEndpoints
+{
+    public static void MapImages(this IEndpointRouteBuilder app, bool requireAuthForReads)
+    {
+        var files = app.MapMethods("/files/{id:long}/v{version:int}/{transform}/{name}", [HttpMethods.Get, HttpMethods.Head], Serve)
+            .WithName("GetImageDerivative")
+            .WithTags("Files")
+            .WithSummary("A rendered size/format of an image version (w_, h_, fit_, f_, q_; configured widths, or signed), " +
+                "rendered once, stored, and cached forever.");
+        if (requireAuthForReads) files.RequireAuthorization(Policies.Read);
+
+        app.MapPost("/api/images/sign", Sign).RequireAuthorization(Policies.Edit)
+            .WithName("SignImageTransform")
+            .WithTags("Images")
+            .WithSummary("Sign a transform so that derivative URLs may use it (HMAC with MEDIALIB_IMAGE_SIGNING_KEY).");
+    }
+
+    public static Results<Ok<SignTransformResponse>, ValidationProblem> Sign(SignTransformRequest body, TransformSigner signer, IOptions<ImagingOptions> options)
+    {
+        var parts = new List<string>();
+        if (body.Width is { } w) parts.Add($"w_{w}");
+        if (body.Height is { } h) parts.Add($"h_{h}");
+        if (body.Fit is { } fit && fit != "inside") parts.Add($"fit_{fit}");
+        parts.Add($"f_{body.Format ?? "auto"}");
+        if (body.Quality is { } q) parts.Add($"q_{q}");
+        if (!ImageTransform.TryParse(string.Join(',', parts), options.Value.MaxDimension, out var transform, out _, out var error))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["transform"] = [error!] });
+        return TypedResults.Ok(new SignTransformResponse(signer.SignedText(transform!)));
+    }
+
+    public static async Task<IResult> Serve(long id, int version, string transform, HttpContext http, MediaService media, DerivativeRenderer renderer,
+        StorageRegistry storage, TransformSigner signer, IOptions<ImagingOptions> imaging, IOptions<MediaOptions> mediaOptions, CancellationToken ct)
+    {
+        var options = imaging.Value;
+        if (!ImageTransform.TryParse(transform, options.MaxDimension, out var parsed, out var signature, out var error))
+            return TypedResults.Problem(statusCode: 400, title: "The transform is not valid.", detail: error);
+        if (signature is null && !parsed!.IsPreset(options.WidthList))
+            return TypedResults.Problem(statusCode: 403, title: "This transform needs a signature.",
+                detail: $"Without a signature only w_{{{string.Join('|', options.WidthList)}}},f_{{format}} is served (MEDIALIB_IMAGE_WIDTHS); sign others with POST /api/images/sign.");
+        if (signature is not null && !signer.Verify(parsed!, signature))
+            return TypedResults.Problem(statusCode: 403, title: "The transform's signature is wrong.", detail: $"'{transform}' is not signed with this service's key.");
+
+        var m = await media.FindAsync(id, ct);
+        if (m is null || m.Version != version)
+            return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
+        if (!ImageProcessor.CanRender(m.ContentType))
+            return TypedResults.Problem(statusCode: 404, title: "No derivatives for this file.",
+                detail: $"Media {id} is {m.ContentType}; only JPEG, PNG, GIF, WebP, AVIF and TIFF images are rendered. Use its url.");
+
+        var resolved = parsed!.Resolve(http.Request.Headers.Accept, m.HasAlpha ?? false);
+        if (parsed.Format == "auto") http.Response.Headers.Vary = "Accept";
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var row = await renderer.GetAsync(m, resolved, ct);
+            if (row is null)
+                return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
+            var store = storage.Find(row.StorageProvider)
+                ?? throw new StorageException(row.StorageProvider, row.StorageKey, $"The derivative is in '{row.StorageProvider}' storage, which this node has not configured.");
+            if (mediaOptions.Value.Delivery == "presigned")
+            {
+                var lifetime = TimeSpan.FromMinutes(mediaOptions.Value.PresignMinutes);
+                if (await store.PresignedUrlAsync(row.StorageKey, lifetime, ct) is { } signed)
+                {
+                    http.Response.Headers.CacheControl = $"private, max-age={(int)Math.Max(0, (lifetime - TimeSpan.FromMinutes(1)).TotalSeconds)}";
+                    return TypedResults.Redirect(signed);
+                }
+            }
+            Stream content;
+            try
+            {
+                content = await store.OpenReadAsync(row.StorageKey, ct);
+            }
+            catch (BlobNotFoundException) when (attempt == 1)
+            {
+                // The object went missing behind our back: forget the row and render it again.
+                await renderer.ForgetAsync(row, ct);
+                continue;
+            }
+
+            var headers = http.Response.Headers;
+            headers.CacheControl = FileDelivery.ImmutableCacheControl;
+            var disposition = new ContentDispositionHeaderValue("inline");
+            var extension = ImageTransform.Extension(row.ContentType["image/".Length..]);
+            disposition.SetHttpFileName($"{Path.GetFileNameWithoutExtension(m.FileName)}.{extension}");
+            headers.ContentDisposition = disposition.ToString();
+            return TypedResults.Stream(content, row.ContentType,
+                entityTag: new EntityTagHeaderValue($"\"{Path.GetFileName(row.StorageKey)}\""),
+                enableRangeProcessing: content.CanSeek);
+        }
+    }
+
+    /// <summary>The HMAC key from MEDIALIB_IMAGE_SIGNING_KEY, else one generated once into the data folder.</summary>
+    public static TransformSigner CreateSigner(IServiceProvider services)
+    {
+        var configured = services.GetRequiredService<IOptions<ImagingOptions>>().Value.SigningKey;
+        return new TransformSigner(string.IsNullOrEmpty(configured)
+            ? services.GetRequiredService<DataDirectory>().LoadOrCreateKey("image-signing.key")
+            : System.Text.Encoding.UTF8.GetBytes(configured));
+    }
+}
