@@ -67,7 +67,16 @@ public static class ImageEndpoints
 
         for (var attempt = 1; ; attempt++)
         {
-            var row = await renderer.GetAsync(m, resolved, ct);
+            Derivative? row;
+            try
+            {
+                row = await renderer.GetAsync(m, resolved, ct);
+            }
+            catch (BlobNotFoundException)
+            {
+                // The original went away under the render: replaced or deleted meanwhile (or a dangling row).
+                return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
+            }
             if (row is null)
                 return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
             var store = storage.Find(row.StorageProvider)

@@ -96,7 +96,7 @@ public sealed partial class ImageProcessor : IDisposable
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "The image has too many pixels.",
                     $"{width}×{height} is {pixels} pixels; the limit is {maxPixels} (MEDIALIB_MAX_PIXELS).",
                     new Dictionary<string, object?> { ["width"] = width, ["height"] = height, ["max_pixels"] = maxPixels });
-            if (pixels * pages > _options.MaxAnimationPixels)
+            if (pages > 1 && pixels * pages > _options.MaxAnimationPixels)
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "The animation has too many pixels.",
                     $"{pages} frames of {width}×{height} are {pixels * pages} pixels; the limit is {_options.MaxAnimationPixels} (MEDIALIB_MAX_ANIMATION_PIXELS).",
                     new Dictionary<string, object?> { ["frames"] = pages, ["width"] = width, ["height"] = height, ["max_animation_pixels"] = _options.MaxAnimationPixels });

@@ -138,8 +138,10 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
         ? Directory.EnumerateFiles(Path.Combine(StorageRoot, ".tmp")).ToList()
         : [];
 
+    /// <summary>Every key a row references: originals and rendered derivatives.</summary>
     public async Task<List<string>> ReferencedKeysAsync() =>
-        await WithDbAsync(db => db.Media.Select(m => m.StorageKey).OrderBy(k => k).ToListAsync());
+        (await WithDbAsync(db => db.Media.Select(m => m.StorageKey).Concat(db.Derivatives.Select(d => d.StorageKey)).ToListAsync()))
+            .Order(StringComparer.Ordinal).ToList();
 
     public override async ValueTask DisposeAsync()
     {

@@ -173,6 +173,11 @@ public sealed partial class CloudinaryBlobStore(HttpClient http, IOptions<Cloudi
             var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.Range = new RangeHeaderValue(from, to);
             var response = await SendAsync(request, key, ct2, HttpCompletionOption.ResponseHeadersRead);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                response.Dispose();
+                throw new BlobNotFoundException(Provider, key); // deleted while it was being read
+            }
             await EnsureSuccessAsync(response, key, ct2);
             return new ResponseStream(response, await response.Content.ReadAsStreamAsync(ct2));
         }, length);

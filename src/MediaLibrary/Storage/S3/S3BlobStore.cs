@@ -232,11 +232,18 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     private async Task<Stream> GetRangeAsync(string key, long from, long to, CancellationToken ct)
     {
-        var response = await Call(key, () => _client.GetObjectAsync(new GetObjectRequest
+        try
         {
-            BucketName = _options.Bucket, Key = key, ByteRange = new ByteRange(from, to),
-        }, ct));
-        return response.ResponseStream;
+            var response = await Call(key, () => _client.GetObjectAsync(new GetObjectRequest
+            {
+                BucketName = _options.Bucket, Key = key, ByteRange = new ByteRange(from, to),
+            }, ct));
+            return response.ResponseStream;
+        }
+        catch (StorageException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
+        {
+            throw new BlobNotFoundException(Provider, key); // deleted while it was being read
+        }
     }
 
     /// <summary>Runs one S3 call and turns its failures into the port's exceptions.</summary>
