@@ -68,7 +68,7 @@ public static class DatabaseSetup
         services.AddSingleton(settings);
         if (settings.Provider == DatabaseProvider.Sqlite)
         {
-            services.AddDbContext<SqliteMediaDbContext>(o => o.UseSqlite(settings.ConnectionString));
+            services.AddDbContext<SqliteMediaDbContext>(o => o.UseSqlite(settings.ConnectionString).AddInterceptors(SqliteBusyTimeout.Instance));
             services.AddScoped<MediaDbContext>(sp => sp.GetRequiredService<SqliteMediaDbContext>());
         }
         else
@@ -92,6 +92,31 @@ public static class DatabaseSetup
         await db.Database.MigrateAsync(ct);
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+}
+
+/// <summary>
+/// SQLite has one writer at a time. Without a busy timeout a second writer gets SQLITE_BUSY and the managed driver
+/// sleeps 150 ms before it tries again; SQLite's own handler retries within a millisecond or two instead.
+/// </summary>
+internal sealed class SqliteBusyTimeout : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+{
+    public static readonly SqliteBusyTimeout Instance = new();
+
+    public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData) =>
+        Set(connection);
+
+    public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken cancellationToken)
+    {
+        Set(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Set(System.Data.Common.DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout = 30000;";
+        command.ExecuteNonQuery();
     }
 }
 
