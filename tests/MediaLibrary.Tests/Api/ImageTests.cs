@@ -5,6 +5,7 @@ using MediaLibrary.Auth;
 using MediaLibrary.Media;
 using MediaLibrary.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NetVips;
 
@@ -425,6 +426,26 @@ public abstract class ImageTests(MediaLibraryApp app)
         var again = await App.WithDbAsync(db => db.Derivatives.SingleAsync(d => d.MediaId == media.Id));
         Assert.NotEqual(row.StorageKey, again.StorageKey);
         Assert.Equal(await App.ReferencedKeysAsync(), App.StoredKeys());
+    }
+
+    [Fact]
+    public async Task Reconcile_KeepsRecordedDerivatives_AndRemovesALostRender()
+    {
+        var media = await (await App.ClientAsync()).UploadAsync(TestFiles.Jpeg(640, 480, seed: 29), "kept.jpg");
+        (await App.CreateClient().GetAsync(HttpExtensions.PathOf(media.Variants[0].Url), Ct)).EnsureSuccessStatusCode();
+        // What a render that died after storing (its claim since taken over) leaves: an object no row references.
+        var lost = $"{await KeyPrefixAsync(media.Id)}w_320-f_webp-{MediaLibrary.Storage.StorageKeys.NewId()[..12]}";
+        var stored = await App.Storage.UploadAsync(lost, new MemoryStream(TestFiles.Png(2, 2)), "image/png", Ct);
+
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var report = await scope.ServiceProvider.GetRequiredService<MediaLibrary.Cleanup.Reconciler>()
+                .RunAsync(new MediaLibrary.Cleanup.ReconcileRequest(Apply: true, Grace: TimeSpan.Zero), CancellationToken.None);
+            Assert.Contains(report.Orphans, o => o.Key == stored.Key);
+        }
+        Assert.DoesNotContain(stored.Key, App.StoredKeys());
+        Assert.Equal(await App.ReferencedKeysAsync(), App.StoredKeys().Where(k => !k.Contains("_check/", StringComparison.Ordinal)));
+        (await App.CreateClient().GetAsync(HttpExtensions.PathOf(media.Variants[0].Url), Ct)).EnsureSuccessStatusCode();
     }
 
     [Fact]
