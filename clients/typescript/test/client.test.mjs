@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createClient, MediaLibraryError } from "../dist/media.js";
+import { createClient, MediaLibraryError, srcset } from "../dist/media.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dll = process.env.MEDIALIB_DLL ?? join(here, "../../../src/MediaLibrary/bin/Release/net10.0/MediaLibrary.dll");
@@ -19,9 +19,9 @@ const freePort = () => new Promise((resolve) => {
   const server = createServer().listen(0, "127.0.0.1", () => { const { port } = server.address(); server.close(() => resolve(port)); });
 });
 
-// A tiny valid PNG (1×1), then the same with another colour, built by hand: no image library needed.
+// Two tiny valid PNGs (1×1 and 2×1), built by hand: no image library needed.
 const png1 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC", "base64");
-const png2 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAEElEQVR4nGNgYPj/n4EBAAL+AQD/cTQBAAAAAElFTkSuQmCC", "base64");
+const png2 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAADUlEQVR4nGNgYPgPRAAFAgH/wSuWnwAAAABJRU5ErkJggg==", "base64");
 
 let client;
 before(async () => {
@@ -87,6 +87,14 @@ test("upload, get, list, update, replace and delete: the whole lifecycle", async
   assert.notEqual(replaced.url, created.url);
   assert.equal(replaced.width, 2);
   assert.equal((await fetch(created.url)).status, 404);
+  // Images come with a placeholder, a colour and variants for srcset, each a rendered image of the listed size.
+  assert.match(replaced.placeholder, /^data:image\/webp;base64,/);
+  assert.match(replaced.dominant_color, /^#[0-9a-f]{6}$/);
+  assert.equal(replaced.variants.length, 1);
+  assert.equal(srcset(replaced), `${replaced.variants[0].url} 2w`);
+  const variant = await fetch(replaced.variants[0].url);
+  assert.equal(variant.headers.get("content-type"), "image/webp");
+  assert.equal(Buffer.from(await variant.arrayBuffer()).subarray(8, 12).toString("ascii"), "WEBP");
 
   await client.deleteMedia(created.id, t);
   await assert.rejects(client.getMedia(created.id), (e) => e instanceof MediaLibraryError && e.status === 404);

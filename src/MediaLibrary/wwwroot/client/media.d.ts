@@ -23,7 +23,23 @@ export interface Media {
     url: string;
     created_at: string;
     updated_at: string;
+    /** Decoded raster images only (JPEG, PNG, GIF, WebP, AVIF, TIFF); null otherwise. */
+    has_alpha: boolean | null;
+    /** A tiny preview as a data URI, to show blurred while the image loads. */
+    placeholder: string | null;
+    /** "#rrggbb", a background for the image's box while it loads. */
+    dominant_color: string | null;
+    /** Rendered sizes for srcset, smallest first; empty for files that are not decoded raster images. */
+    variants: ImageVariant[];
 }
+export interface ImageVariant {
+    width: number;
+    height: number;
+    format: string;
+    url: string;
+}
+/** The media's variants as an <img srcset> value ("" when it has none). */
+export declare function srcset(media: Pick<Media, "variants">): string;
 export interface MediaPage {
     count: number;
     next: string | null;

@@ -7,6 +7,10 @@
  *   const { access_token } = await media.login("editor", "…");
  *   const item = await media.uploadMedia(file, { title: "Team", alt_text: "Five people" }, access_token);
  */
+/** The media's variants as an <img srcset> value ("" when it has none). */
+export function srcset(media) {
+    return media.variants.map((v) => `${v.url} ${v.width}w`).join(", ");
+}
 /** Thrown for every non-2xx answer: the status and, where the service sent them, the problem details. */
 export class MediaLibraryError extends Error {
     status;
