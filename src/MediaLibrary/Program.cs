@@ -6,6 +6,7 @@ using MediaLibrary.Cleanup;
 using MediaLibrary.Data;
 using MediaLibrary.Imaging;
 using MediaLibrary.Media;
+using MediaLibrary.Page;
 using MediaLibrary.Storage;
 using MediaLibrary.Web;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -133,7 +134,7 @@ try
     var requireAuthForReads = app.Services.GetRequiredService<IOptions<MediaOptions>>().Value.RequireAuthForReads;
     app.MapOpenApi();
     app.MapScalarApiReference("/api/reference");
-    app.MapGet("/", () => Results.Redirect("/api/reference")).ExcludeFromDescription();
+    app.MapEditorPage();
     app.MapHealth();
     app.MapAuth();
     app.MapAdmin();

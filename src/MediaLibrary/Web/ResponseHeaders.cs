@@ -20,7 +20,8 @@ public static class ResponseHeaders
 
     /// <summary>
     /// The TypeScript client for website frontends, compiled into wwwroot/client: /client/media.js (an ES module) and
-    /// /client/media.d.ts. Not versioned by URL, so browsers revalidate it (ETag) instead of caching it blindly.
+    /// /client/media.d.ts; and the editors' page's script and styles in wwwroot/app. Not versioned by URL, so
+    /// browsers revalidate them (ETag) instead of caching them blindly.
     /// </summary>
     public static IApplicationBuilder UseClientModule(this IApplicationBuilder app)
     {
@@ -33,7 +34,8 @@ public static class ResponseHeaders
             OnPrepareResponse = context =>
             {
                 context.Context.Response.Headers.CacheControl = "no-cache";
-                context.Context.Response.Headers.AccessControlAllowOrigin = "*"; // websites on other origins import it
+                if (context.Context.Request.Path.StartsWithSegments("/client"))
+                    context.Context.Response.Headers.AccessControlAllowOrigin = "*"; // websites on other origins import it
             },
         });
     }

@@ -1,0 +1,326 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MediaLibrary.Tests.Infrastructure;
+using MediaLibrary.Tests.Process;
+using Microsoft.Playwright;
+
+namespace MediaLibrary.Tests.Browser;
+
+/// <summary>
+/// The real executable and a real headless Chromium (Debian's <c>chromium</c>, or MEDIALIB_CHROMIUM), driven by
+/// Playwright. Screenshots of the main states go to TestResults/screenshots (MEDIALIB_SCREENSHOTS to change it).
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string Password = "browser-password-1";
+    private ServiceProcess? _service;
+    private IPlaywright? _playwright;
+
+    public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "medialib-browser-" + Guid.NewGuid().ToString("n")[..10]);
+    public string BaseUrl { get; private set; } = "";
+    public IBrowser Browser { get; private set; } = null!;
+    public string StorageRoot => Path.Combine(WorkDir, "data", "files");
+
+    public static string ScreenshotDir
+    {
+        get
+        {
+            var configured = Environment.GetEnvironmentVariable("MEDIALIB_SCREENSHOTS");
+            if (!string.IsNullOrEmpty(configured)) return configured;
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MediaLibrary.slnx"))) dir = dir.Parent;
+            return Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "TestResults", "screenshots");
+        }
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(WorkDir);
+        var port = Ports.Free();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        _service = ServiceProcess.Start(WorkDir, new Dictionary<string, string?>
+        {
+            ["MEDIALIB_ADMIN_PASSWORD"] = Password,
+            ["MEDIALIB_TOKEN_RATE_LIMIT"] = "1000",
+        }, "--urls", BaseUrl);
+        await _service.WaitForLineAsync("Now listening on:");
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("MEDIALIB_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        Directory.CreateDirectory(ScreenshotDir);
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = BaseUrl });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        await page.GotoAsync(BaseUrl + "/");
+        return page;
+    }
+
+    /// <summary>Every stored object, as files under the local storage folder.</summary>
+    public List<string> StoredFiles() => Directory.Exists(StorageRoot)
+        ? Directory.EnumerateFiles(StorageRoot, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(StorageRoot, f)).Where(f => !f.StartsWith(".tmp", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()
+        : [];
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (_service is not null) await _service.DisposeAsync();
+        try { Directory.Delete(WorkDir, recursive: true); } catch (IOException) { }
+    }
+}
+
+public sealed class EditorPageTests(BrowserFixture app) : IClassFixture<BrowserFixture>
+{
+    private static async Task SignInAsync(IPage page, string password = BrowserFixture.Password)
+    {
+        await page.GetByLabel("User name").FillAsync("admin");
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        if (password == BrowserFixture.Password) await Assertions.Expect(page.Locator("#signed-in")).ToBeVisibleAsync();
+    }
+
+    private static Task ShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png"), FullPage = true });
+
+    private static ILocator Card(IPage page, string title) =>
+        page.Locator(".card").Filter(new LocatorFilterOptions { Has = page.Locator("h3.title", new() { HasTextRegex = new Regex("^" + Regex.Escape(title) + "$") }) });
+
+    private static async Task UploadAsync(IPage page, params (string Name, byte[] Bytes)[] files)
+    {
+        await page.Locator("#file-input").SetInputFilesAsync(files.Select(f => new FilePayload { Name = f.Name, MimeType = "application/octet-stream", Buffer = f.Bytes }));
+    }
+
+    /// <summary>The colour at the centre of the image as the browser decoded it.</summary>
+    private static async Task<int[]> CentrePixelAsync(ILocator image) => await image.EvaluateAsync<int[]>("""
+        async (img) => {
+          await img.decode();
+          const c = document.createElement('canvas');
+          c.width = img.naturalWidth; c.height = img.naturalHeight;
+          const g = c.getContext('2d');
+          g.drawImage(img, 0, 0);
+          const d = g.getImageData(c.width >> 1, c.height >> 1, 1, 1).data;
+          return [d[0], d[1], d[2]];
+        }
+        """);
+
+    private static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        for (var i = 0; i < 100 && !condition(); i++) await Task.Delay(100);
+        Assert.True(condition(), what);
+    }
+
+    [Fact]
+    public async Task WrongPassword_ShowsAMessage_AndStaysSignedOut()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page, "not-the-password");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "The user name or password is wrong." })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#upload")).ToBeHiddenAsync();
+        await ShotAsync(page, "wrong-password");
+    }
+
+    [Fact]
+    public async Task Upload_ManyFilesByPickerAndOneByDragAndDrop_EachWithProgress_AllVisible_ThenSearchFindsOne()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page);
+
+        await UploadAsync(page, ("harbour.jpg", TestFiles.Jpeg(800, 600, seed: 4)), ("meadow.jpg", TestFiles.Jpeg(600, 600, seed: 2)));
+        await Assertions.Expect(page.Locator(".transfer.done")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByRole(AriaRole.Progressbar, new() { Name = "Upload harbour.jpg" })).ToHaveAttributeAsync("value", new Regex("^[1-9]"));
+
+        // Drag and drop: a real drop event carrying a file, as the browser fires it.
+        var transfer = await page.EvaluateHandleAsync("""
+            () => {
+              const dt = new DataTransfer();
+              const bytes = Uint8Array.from(atob('%PNG%'), c => c.charCodeAt(0));
+              dt.items.add(new File([bytes], 'sunset.png'));
+              return dt;
+            }
+            """.Replace("%PNG%", Convert.ToBase64String(TestFiles.Png(320, 200, 220, 120, 40)), StringComparison.Ordinal));
+        await page.Locator("#drop-zone").DispatchEventAsync("drop", new Dictionary<string, object> { ["dataTransfer"] = transfer });
+        await Assertions.Expect(page.Locator(".transfer.done")).ToHaveCountAsync(3);
+
+        foreach (var title in new[] { "harbour", "meadow", "sunset" })
+        {
+            var card = Card(page, title);
+            await Assertions.Expect(card).ToBeVisibleAsync();
+            await Assertions.Expect(card.Locator(".meta")).ToContainTextAsync(title == "sunset" ? "image/png" : "image/jpeg");
+            await Assertions.Expect(card.GetByRole(AriaRole.Img)).ToHaveAttributeAsync("alt", title);
+        }
+        await Assertions.Expect(Card(page, "harbour").Locator(".meta")).ToContainTextAsync("800×600");
+        Assert.True(await page.EvaluateAsync<bool>("() => [...document.images].every(i => i.alt.length > 0)"), "every image has alt text");
+        await ShotAsync(page, "library");
+        await page.ScreenshotAsync(new PageScreenshotOptions // the README's picture: the page without the passing status line
+        {
+            Path = Path.Combine(BrowserFixture.ScreenshotDir, "readme.png"), Style = ".status { display: none; }",
+        });
+
+        await page.GetByLabel("Search").FillAsync("meadow");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(1);
+        await Assertions.Expect(Card(page, "meadow")).ToBeVisibleAsync();
+        Assert.Contains("search=meadow", page.Url);
+    }
+
+    [Fact]
+    public async Task Edit_TitleAndAltText_AreThereAfterAReload()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page);
+        await UploadAsync(page, ("draft.png", TestFiles.Png(200, 100, 200, 200, 40)));
+        var card = Card(page, "draft");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Edit draft" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Title").FillAsync("Yellow banner");
+        await dialog.GetByLabel("Alt text").FillAsync("A yellow banner on white");
+        await ShotAsync(page, "edit");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(dialog).ToBeHiddenAsync();
+
+        await page.ReloadAsync();
+        var edited = Card(page, "Yellow banner");
+        await Assertions.Expect(edited).ToBeVisibleAsync();
+        await Assertions.Expect(edited.GetByRole(AriaRole.Img)).ToHaveAttributeAsync("alt", "A yellow banner on white");
+        await Assertions.Expect(Card(page, "draft")).ToHaveCountAsync(0);
+
+        // A cleared title is refused in words, and nothing changes.
+        await edited.GetByRole(AriaRole.Button, new() { Name = "Edit Yellow banner" }).ClickAsync();
+        await dialog.GetByLabel("Title").FillAsync("   ");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(dialog.GetByRole(AriaRole.Alert)).ToContainTextAsync("The title cannot be empty");
+    }
+
+    [Fact]
+    public async Task Replace_ChangesTheDisplayedPixelsAtOnce()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page);
+        await UploadAsync(page, ("swatch.png", TestFiles.Png(400, 300, 230, 20, 20)));
+        var image = Card(page, "swatch").GetByRole(AriaRole.Img);
+        await Assertions.Expect(image).ToHaveAttributeAsync("src", new Regex("/v1/"));
+        var before = await CentrePixelAsync(image);
+        Assert.True(before[0] > 200 && before[2] < 60, $"red first: {string.Join(",", before)}");
+
+        var chooser = await page.RunAndWaitForFileChooserAsync(() =>
+            Card(page, "swatch").GetByRole(AriaRole.Button, new() { Name = "Replace swatch" }).ClickAsync());
+        await chooser.SetFilesAsync(new FilePayload { Name = "swatch-blue.png", MimeType = "image/png", Buffer = TestFiles.Png(400, 300, 20, 20, 230) });
+        await Assertions.Expect(image).ToHaveAttributeAsync("src", new Regex("/v2/"));
+        var after = await CentrePixelAsync(image);
+        Assert.True(after[2] > 200 && after[0] < 60, $"blue after the replace: {string.Join(",", after)}");
+        await ShotAsync(page, "replaced");
+    }
+
+    [Fact]
+    public async Task Delete_AfterConfirmation_IsGoneFromThePageAndFromStorage()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page);
+        var before = app.StoredFiles();
+        await UploadAsync(page, ("obsolete.png", TestFiles.Png(500, 400, 90, 90, 90)));
+        var card = Card(page, "obsolete");
+        await Assertions.Expect(card.GetByRole(AriaRole.Img)).ToHaveJSPropertyAsync("complete", true);
+        await EventuallyAsync(() => app.StoredFiles().Count > before.Count + 1, "the original and a rendered size are stored");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Delete obsolete" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog).ToContainTextAsync("Delete “obsolete”?");
+        await ShotAsync(page, "delete-confirmation");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(card).ToBeVisibleAsync(); // cancelling keeps it
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Delete obsolete" }).ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Assertions.Expect(card).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Deleted “obsolete”.");
+        Assert.Equal(before, app.StoredFiles());
+        await page.ReloadAsync();
+        await Assertions.Expect(Card(page, "obsolete")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task ExpiredSession_ReturnsToSignIn_WithAMessage()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page);
+        await page.EvaluateAsync("""
+            () => {
+              const s = JSON.parse(sessionStorage.getItem('medialibrary.session'));
+              s.expires = Date.now() - 1000;
+              sessionStorage.setItem('medialibrary.session', JSON.stringify(s));
+            }
+            """);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Your session has expired");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#upload")).ToBeHiddenAsync();
+
+        // A token the server no longer accepts: the first change says so and returns to sign-in.
+        await SignInAsync(page);
+        await page.EvaluateAsync("""
+            () => {
+              const s = JSON.parse(sessionStorage.getItem('medialibrary.session'));
+              s.token = s.token.slice(0, -4) + 'AAAA';
+              sessionStorage.setItem('medialibrary.session', JSON.stringify(s));
+            }
+            """);
+        await UploadAsync(page, ("late.png", TestFiles.Png(10, 10)));
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Your session has expired" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task PhoneWidth_HasNoSidewaysScrolling_AndCopyPutsTheUrlOnTheClipboard()
+    {
+        var page = await app.NewPageAsync(390, 844);
+        await SignInAsync(page);
+        await UploadAsync(page, ("pocket.png", TestFiles.Png(300, 200, 120, 40, 160)));
+        var card = Card(page, "pocket");
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling at 390 px");
+        await ShotAsync(page, "phone");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Copy URL pocket" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Copied the URL of “pocket”");
+        var copied = await page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+        Assert.Equal(await card.GetAttributeAsync("data-url"), copied);
+        Assert.Matches(@"/files/\d+/v1/pocket\.png$", copied);
+    }
+
+    [Fact]
+    public async Task WithoutJavaScript_TheLibraryStillReads_AndSearches()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        var ct = TestContext.Current.CancellationToken;
+        using var login = await http.PostAsJsonAsync("/api/auth/token", new { username = "admin", password = BrowserFixture.Password }, ct);
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("access_token").GetString();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        (await http.PostAsync("/api/media", TestFiles.Form(TestFiles.Png(64, 48, 10, 120, 90), "plain-html.png"), ct)).EnsureSuccessStatusCode();
+
+        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(app.BaseUrl + "/?ordering=title");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Library", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Sort")).ToHaveValueAsync("title");
+        await Assertions.Expect(page.Locator("#upload")).ToBeHiddenAsync();
+        await page.GetByLabel("Search").FillAsync("plain-html");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync(); // a plain GET form
+        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(1);
+        await Assertions.Expect(Card(page, "plain-html").Locator(".meta")).ToContainTextAsync("64×48");
+        Assert.Contains("search=plain-html", page.Url);
+        await context.CloseAsync();
+    }
+}
