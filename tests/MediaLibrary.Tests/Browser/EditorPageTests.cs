@@ -177,6 +177,40 @@ public sealed class EditorPageTests(BrowserFixture app) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task Cancel_StopsAnUploadOnItsWay_AndNothingIsStored()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page);
+        var before = app.StoredFiles();
+        // Hold the upload in the network so that it is still on its way when Cancel is pressed.
+        await page.RouteAsync("**/api/media", _ => Task.CompletedTask);
+        await UploadAsync(page, ("slow.png", TestFiles.Png(100, 100)));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel: Upload slow.png" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".transfer.failed")).ToContainTextAsync("Cancelled.");
+        await page.UnrouteAllAsync();
+        await page.ReloadAsync();
+        await Assertions.Expect(Card(page, "slow")).ToHaveCountAsync(0);
+        Assert.Equal(before, app.StoredFiles());
+    }
+
+    [Fact]
+    public async Task Keyboard_OpensAndClosesTheEditor_AndFocusReturns()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page);
+        await UploadAsync(page, ("keys.png", TestFiles.Png(60, 40, 10, 10, 200)));
+        var edit = Card(page, "keys").GetByRole(AriaRole.Button, new() { Name = "Edit keys" });
+        await edit.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        await Assertions.Expect(dialog.GetByLabel("Title")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(dialog).ToBeHiddenAsync();
+        await Assertions.Expect(edit).ToBeFocusedAsync();
+    }
+
+    [Fact]
     public async Task Edit_TitleAndAltText_AreThereAfterAReload()
     {
         var page = await app.NewPageAsync();
