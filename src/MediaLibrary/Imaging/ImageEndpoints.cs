@@ -81,15 +81,7 @@ public static class ImageEndpoints
                 return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
             var store = storage.Find(row.StorageProvider)
                 ?? throw new StorageException(row.StorageProvider, row.StorageKey, $"The derivative is in '{row.StorageProvider}' storage, which this node has not configured.");
-            if (mediaOptions.Value.Delivery == "presigned")
-            {
-                var lifetime = TimeSpan.FromMinutes(mediaOptions.Value.PresignMinutes);
-                if (await store.PresignedUrlAsync(row.StorageKey, lifetime, ct) is { } signed)
-                {
-                    http.Response.Headers.CacheControl = $"private, max-age={(int)Math.Max(0, (lifetime - TimeSpan.FromMinutes(1)).TotalSeconds)}";
-                    return TypedResults.Redirect(signed);
-                }
-            }
+            if (await FileDelivery.PresignedRedirectAsync(http, store, row.StorageKey, mediaOptions.Value, ct) is { } redirect) return redirect;
             Stream content;
             try
             {

@@ -20,6 +20,17 @@ public static class FileDelivery
         return route;
     }
 
+    /// <summary>MEDIALIB_DELIVERY=presigned: a redirect to a short-lived signed URL, where the storage offers one.</summary>
+    public static async Task<IResult?> PresignedRedirectAsync(HttpContext http, IBlobStore store, string key, MediaOptions options, CancellationToken ct)
+    {
+        if (options.Delivery != "presigned") return null;
+        var lifetime = TimeSpan.FromMinutes(options.PresignMinutes);
+        if (await store.PresignedUrlAsync(key, lifetime, ct) is not { } signed) return null;
+        // The redirect may be cached only while the signature it points at is still valid.
+        http.Response.Headers.CacheControl = $"private, max-age={(int)Math.Max(0, (lifetime - TimeSpan.FromMinutes(1)).TotalSeconds)}";
+        return TypedResults.Redirect(signed);
+    }
+
     public static async Task<IResult> Serve(long id, int version, HttpContext http, MediaService media, StorageRegistry storage, IOptions<MediaOptions> options, ILogger<MediaService> logger, CancellationToken ct)
     {
         var m = await media.FindAsync(id, ct);
@@ -29,16 +40,7 @@ public static class FileDelivery
 
         var store = storage.Find(m.StorageProvider)
             ?? throw new StorageException(m.StorageProvider, m.StorageKey, $"Media {id} is in '{m.StorageProvider}' storage, which this node has not configured.");
-        if (options.Value.Delivery == "presigned")
-        {
-            var lifetime = TimeSpan.FromMinutes(options.Value.PresignMinutes);
-            if (await store.PresignedUrlAsync(m.StorageKey, lifetime, ct) is { } signed)
-            {
-                // The redirect may be cached only while the signature it points at is still valid.
-                http.Response.Headers.CacheControl = $"private, max-age={(int)Math.Max(0, (lifetime - TimeSpan.FromMinutes(1)).TotalSeconds)}";
-                return TypedResults.Redirect(signed);
-            }
-        }
+        if (await PresignedRedirectAsync(http, store, m.StorageKey, options.Value, ct) is { } redirect) return redirect;
 
         Stream content;
         try

@@ -55,6 +55,20 @@ public sealed class S3PresignedDeliveryTests(S3PresignedDeliveryTests.App app) :
         using var outside = new HttpClient();
         Assert.Equal(TestFiles.Png(5, 5), await outside.GetByteArrayAsync(response.Headers.Location, ct));
     }
+
+    [Fact]
+    public async Task Derivatives_AreRenderedOnce_ThenRedirectToASignedUrlToo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var media = await (await app.ClientAsync()).UploadAsync(TestFiles.Jpeg(640, 480), "p.jpg");
+        using var noRedirects = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var response = await noRedirects.GetAsync(HttpExtensions.PathOf(media.Variants[0].Url), ct);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("X-Amz-Signature=", response.Headers.Location!.ToString());
+        using var outside = new HttpClient();
+        var bytes = await outside.GetByteArrayAsync(response.Headers.Location, ct);
+        Assert.Equal("image/webp", MediaLibrary.Media.ContentSniffer.Sniff(bytes).ContentType);
+    }
 }
 
 /// <summary>Cloudinary with MEDIALIB_DELIVERY=direct: the delivery URL with the /v{version}/ of the upload response.</summary>
