@@ -53,8 +53,7 @@ public sealed partial class ImageProcessor : IDisposable
     /// <summary>Raster formats this service decodes. Others (SVG, BMP, ICO, HEIC) are stored and served as they are.</summary>
     public static bool CanRender(string contentType) => Loaders.ContainsKey(contentType);
 
-    public int Queued => Volatile.Read(ref _queued);
-
+    /// <summary>libvips' block list is process-wide: set once, from the first configuration (one service per process).</summary>
     private static void Initialise(Media.MediaOptions media, ILogger logger)
     {
         lock (InitLock)
