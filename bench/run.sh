@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# The benchmark suite: every figure of the service beside a baseline measured in the same run on this machine.
+# Usage: bench/run.sh            (SQLite and local storage; about 6 minutes on 2 cores)
+#        BENCH_ROWS="10000 100000" BENCH_SECONDS=3 bench/run.sh
+# Prints a table and writes it to bench/results/{date}-{time}.md. Installs wrk, nginx and libvips-tools from
+# Debian's packages when missing (needs apt-get rights).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+rows_list=${BENCH_ROWS:-"10000 100000"}
+seconds=${BENCH_SECONDS:-3}
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v vips >/dev/null || missing+=(libvips-tools)
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+
+work=$(mktemp -d)
+pid=""
+nginx_pid=""
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+results="$work/results.tsv"
+: > "$results"
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$results"; echo "  $1: $2 ($3) — $4"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+
+echo "Building (Release)…"
+dotnet build src/MediaLibrary --configuration Release -o "$work/app" >/dev/null
+port=$(free_port)
+base="http://127.0.0.1:$port"
+
+# ---- start-up: from launch to the first answered request; idle memory ----------------------------------------------
+start_service() { # sets pid and elapsed
+  local t0
+  t0=$(now)
+  MEDIALIB_DATA_DIR="$work/data" MEDIALIB_ADMIN_PASSWORD=bench-password MEDIALIB_TOKEN_RATE_LIMIT=100000 \
+    MEDIALIB_MAX_UPLOAD_BYTES=$((1100 * 1024 * 1024)) \
+    dotnet "$work/app/MediaLibrary.dll" --urls "$base" >>"$work/service.log" 2>&1 &
+  pid=$!
+  until curl -sf -o /dev/null "$base/health"; do sleep 0.01; done
+  elapsed=$(python3 -c "print(f'{$(now) - $t0:.2f}')")
+}
+echo "Start-up…"
+start_service      # the first start also creates the database and the admin
+first=$elapsed
+kill "$pid"; wait "$pid" 2>/dev/null || true
+start_service
+startup=$elapsed
+sleep 2
+idle=$(rss_kib "$pid")
+record "start-up to first answer" "${startup} s" "first start, creating the database: ${first} s" "target ≤ 1.5 s"
+record "idle RSS" "$((idle / 1024)) MiB" "after start" "—"
+
+token=$(curl -sf "$base/api/auth/token" -H 'content-type: application/json' \
+  -d '{"username":"admin","password":"bench-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+auth="Authorization: Bearer $token"
+
+# wrk with one connection for latency (p50 and p99 in ms), or N connections for throughput (requests/s).
+latency() { # url [header]
+  local out
+  if [ $# -gt 1 ]; then out=$(wrk -t1 -c1 -d"${seconds}s" --latency -H "$2" "$1"); else out=$(wrk -t1 -c1 -d"${seconds}s" --latency "$1"); fi
+  python3 - "$out" <<'PY'
+import re, sys
+out = sys.argv[1]
+def ms(label):
+    m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    v, unit = float(m.group(1)), m.group(2)
+    return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+print(f"p50 {ms('50%'):.2f} ms, p99 {ms('99%'):.2f} ms" + (f", {errors.group(1)} non-2xx" if errors else ""))
+PY
+}
+throughput() { # connections url
+  wrk -t2 -c"$1" -d"${seconds}s" "$2" | awk '/Requests\/sec/ {printf "%.0f", $2}'
+}
+
+# ---- test data: photo-like JPEGs of 1600×1200 (about 300 KB) ------------------------------------------------------------
+echo "Making 200 JPEGs…"
+mkdir -p "$work/jpeg"
+for band in 0 1 2; do
+  vips gaussnoise "$work/n$band.v" 200 150 --sigma 70 --mean 128
+  vips resize "$work/n$band.v" "$work/s$band.v" 14 --kernel cubic
+done
+vips bandjoin "$work/s0.v $work/s1.v $work/s2.v" "$work/smooth.v"
+vips gaussnoise "$work/grain.v" 2800 2100 --sigma 2 --mean 0
+vips add "$work/smooth.v" "$work/grain.v" "$work/sum.v"
+vips cast "$work/sum.v" "$work/canvas.v" uchar
+vips copy "$work/canvas.v" "$work/canvas.srgb.v" --interpretation srgb
+for i in $(seq 1 200); do
+  vips extract_area "$work/canvas.srgb.v" "$work/jpeg/photo$i.jpg[Q=80]" $(( (i * 7) % 1200 )) $(( (i * 5) % 900 )) 1600 1200
+done
+jpeg_bytes=$(du -cb "$work"/jpeg/*.jpg | tail -1 | cut -f1)
+
+# ---- upload: 200 JPEGs, 4 at a time ---------------------------------------------------------------------------------
+echo "Uploading 200 JPEGs, 4 at a time…"
+: > "$work/upload.conf"
+for i in $(seq 1 200); do
+  [ "$i" -gt 1 ] && echo next >> "$work/upload.conf"
+  printf 'url = "%s/api/media"\nheader = "%s"\nform = "file=@%s/jpeg/photo%d.jpg"\noutput = "%s/up%d.json"\n' \
+    "$base" "$auth" "$work" "$i" "$work" "$i" >> "$work/upload.conf"
+done
+t0=$(now)
+curl -sf --no-progress-meter --parallel --parallel-max 4 -K "$work/upload.conf"
+t1=$(now)
+ok=$(grep -l '"id"' "$work"/up*.json | wc -l)
+record "upload 200 JPEGs (1600×1200), c=4" "$(python3 -c "print(f'{200 / ($t1 - $t0):.1f} files/s, {$jpeg_bytes / ($t1 - $t0) / 1048576:.1f} MB/s')")" \
+  "$ok of 200 stored; each decoded once for its placeholder" "—"
+ids=$(python3 -c "import json,glob; print(' '.join(str(json.load(open(f))['id']) for f in sorted(glob.glob('$work/up*.json'))))")
+first_id=${ids%% *}
+url=$(python3 -c "import json; print(json.load(open('$work/up1.json'))['url'])")
+
+# ---- metadata GET --------------------------------------------------------------------------------------------------
+echo "Metadata GET…"
+etag=$(curl -sf -D - -o /dev/null "$base/api/media/$first_id" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')
+record "GET /api/media/{id}" "$(latency "$base/api/media/$first_id")" "one connection" "target p99 ≤ 3 ms"
+record "GET /api/media/{id}, If-None-Match → 304" "$(latency "$base/api/media/$first_id" "If-None-Match: $etag")" "one connection" "target p99 ≤ 3 ms"
+
+# ---- delivery of an original beside nginx serving the same file from the same disk ------------------------------------
+echo "Delivery…"
+stored=$(sqlite3 "$work/data/medialibrary.db" "select StorageKey from media where Id = $first_id")
+nginx_port=$(free_port)
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<CONF
+user $(id -un);
+worker_processes auto;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 100000;
+  types { image/jpeg jpg; }
+  default_type image/jpeg;
+  server { listen 127.0.0.1:$nginx_port; root $work/data/files; }
+}
+CONF
+"$nginx_bin" -c "$work/nginx/nginx.conf" -p "$work/nginx" 2>>"$work/nginx/error.log" &
+nginx_pid=$!
+for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$nginx_port/$stored" && break; sleep 0.1; done
+curl -sf -o /dev/null "http://127.0.0.1:$nginx_port/$stored" || { echo "nginx does not serve the file:"; cat "$work/nginx/error.log"; exit 1; }
+for c in 4 64; do
+  ours=$(throughput "$c" "$url")
+  theirs=$(throughput "$c" "http://127.0.0.1:$nginx_port/$stored")
+  record "deliver a $(($(stat -c %s "$work/jpeg/photo1.jpg") / 1024)) KB original, c=$c" "$ours req/s" "nginx: $theirs req/s, ratio $(python3 -c "print(f'{$ours / $theirs:.2f}')")×" "target ≥ 0.8× nginx"
+done
+kill "$nginx_pid"; nginx_pid=""
+
+# ---- list: first and deep page at each size, with search and with each ordering ------------------------------------
+seed_rows() { # total rows wanted; inserts metadata rows straight into SQLite (the list reads rows, not files)
+  sqlite3 "$work/data/medialibrary.db" <<SQL
+PRAGMA busy_timeout = 30000;
+WITH RECURSIVE n(i) AS (SELECT (SELECT count(*) FROM media) + 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+INSERT INTO media (StorageId, Title, AltText, FileName, ContentType, Size, Width, Height, Sha256, Version, StorageKey,
+                   StorageProvider, CreatedAt, UpdatedAt, Revision)
+SELECT printf('%024x', i), 'Photo ' || i || ' of the ' || (CASE i % 5 WHEN 0 THEN 'harbour' WHEN 1 THEN 'meadow' WHEN 2 THEN 'team' WHEN 3 THEN 'office' ELSE 'launch' END),
+       'Alt text ' || i, 'photo' || i || '.jpg', CASE i % 3 WHEN 0 THEN 'image/png' ELSE 'image/jpeg' END, 1000 + (i * 7919) % 5000000,
+       1600, 1200, printf('%064x', i), 1, printf('%024x/%024x/original', i, i), 'local',
+       strftime('%Y-%m-%d %H:%M:%f', '2026-01-01', '+' || i || ' seconds'), strftime('%Y-%m-%d %H:%M:%f', '2026-01-01', '+' || i || ' seconds'), 1
+FROM n;
+SQL
+}
+for rows in $rows_list; do
+  echo "List at $rows rows…"
+  seed_rows "$rows"
+  total=$(sqlite3 "$work/data/medialibrary.db" "select count(*) from media")
+  last=$(( (total + 49) / 50 ))
+  for ordering in -created_at created_at title -title size -size; do
+    record "list $rows rows, ordering=$ordering, page 1" "$(latency "$base/api/media?page_size=50&ordering=$ordering")" "one connection" "target p99 ≤ 10 ms"
+    record "list $rows rows, ordering=$ordering, page $last" "$(latency "$base/api/media?page_size=50&ordering=$ordering&page=$last")" "one connection" "target p99 ≤ 10 ms"
+  done
+  record "list $rows rows, search=harbour, page 1" "$(latency "$base/api/media?page_size=50&search=harbour")" "one connection" "target p99 ≤ 10 ms"
+  record "list $rows rows, search=harbour, page $((last / 5))" "$(latency "$base/api/media?page_size=50&search=harbour&page=$((last / 5))")" "one connection" "target p99 ≤ 10 ms"
+done
+
+# ---- delete: the 200 uploaded media, 4 at a time; nothing may stay behind -------------------------------------------
+echo "Deleting 200 media…"
+: > "$work/delete.conf"
+for id in $ids; do
+  [ -s "$work/delete.conf" ] && echo next >> "$work/delete.conf"
+  printf 'url = "%s/api/media/%s"\nrequest = "DELETE"\nheader = "%s"\noutput = "/dev/null"\n' "$base" "$id" "$auth" >> "$work/delete.conf"
+done
+t0=$(now)
+curl -sf --no-progress-meter --parallel --parallel-max 4 -K "$work/delete.conf"
+t1=$(now)
+left=$(find "$work/data/files" -type f ! -path '*/.tmp/*' | wc -l)
+pending=$(sqlite3 "$work/data/medialibrary.db" "select count(*) from pending_deletions")
+record "delete 200 media, c=4" "$(python3 -c "print(f'{200 / ($t1 - $t0):.0f} deletions/s')")" "objects left in storage: $left, pending deletions: $pending" "must be 0 left"
+
+# ---- 1 GiB upload beside cp on the same disk ------------------------------------------------------------------------
+echo "1 GiB upload…"
+{ printf '%%PDF-1.4\n'; head -c $(( 1024 * 1024 * 1024 - 9 )) /dev/urandom; } > "$work/big.pdf"
+sleep 1
+before=$(rss_kib "$pid")
+( while kill -0 "$pid" 2>/dev/null; do rss_kib "$pid"; sleep 0.2; done ) > "$work/rss.txt" &
+sampler=$!
+t0=$(now)
+curl -sf -o /dev/null "$base/api/media" -H "$auth" -F "file=@$work/big.pdf"
+t1=$(now)
+kill "$sampler"
+peak=$(sort -n "$work/rss.txt" | tail -1)
+c0=$(now); cp "$work/big.pdf" "$work/copy.pdf"; sync "$work/copy.pdf"; c1=$(now)
+rm -f "$work/copy.pdf"
+record "upload 1 GiB" "$(python3 -c "print(f'{1024 / ($t1 - $t0):.0f} MiB/s')")" \
+  "cp: $(python3 -c "print(f'{1024 / ($c1 - $c0):.0f} MiB/s, ratio {($c1 - $c0) / ($t1 - $t0):.2f}×')"); RSS +$(( (peak - before) / 1024 )) MiB" "target ≥ 0.9× cp, RSS growth ≤ 64 MB"
+
+# ---- the table --------------------------------------------------------------------------------------------------------
+mkdir -p "$repo/bench/results"
+out="$repo/bench/results/$(date -u +%Y-%m-%d-%H%M).md"
+{
+  echo "# Benchmark run $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, SQLite and local storage"
+  echo
+  echo "| measure | result | beside / detail | target |"
+  echo "|---|---|---|---|"
+  awk -F'\t' '{printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4}' "$results"
+} > "$out"
+echo
+cat "$out"
+echo
+echo "Written to ${out#"$repo"/}"
