@@ -162,7 +162,7 @@ kill "$nginx_pid"; nginx_pid=""
 
 # ---- list: first and deep page at each size, with search and with each ordering ------------------------------------
 seed_rows() { # total rows wanted; inserts metadata rows straight into SQLite (the list reads rows, not files)
-  sqlite3 "$work/data/medialibrary.db" <<SQL
+  sqlite3 "$work/data/medialibrary.db" >/dev/null <<SQL
 PRAGMA busy_timeout = 30000;
 WITH RECURSIVE n(i) AS (SELECT (SELECT count(*) FROM media) + 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
 INSERT INTO media (StorageId, Title, AltText, FileName, ContentType, Size, Width, Height, Sha256, Version, StorageKey,

@@ -44,6 +44,7 @@ try
 
     services.AddScoped<MediaService>();
     services.AddSingleton<MediaUrls>();
+    services.AddMemoryCache(o => o.SizeLimit = 100_000); // file lookups by (id, version)
 
     services.AddSingleton<ImageProcessor>();
     services.AddScoped<Derivatives>();

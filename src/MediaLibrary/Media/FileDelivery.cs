@@ -1,5 +1,6 @@
 using MediaLibrary.Auth;
 using MediaLibrary.Storage;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -31,9 +32,32 @@ public static class FileDelivery
         return TypedResults.Redirect(signed);
     }
 
-    public static async Task<IResult> Serve(long id, int version, HttpContext http, MediaService media, StorageRegistry storage, IOptions<MediaOptions> options, ILogger<MediaService> logger, CancellationToken ct)
+    /// <summary>
+    /// How long a node remembers where a version's bytes are. A version's object never changes, so the only staleness
+    /// is a deleted or replaced version that this node still finds in its cache: its object is deleted with the
+    /// change, and a missing object answers 404 and is forgotten.
+    /// </summary>
+    private static readonly TimeSpan LookupLifetime = TimeSpan.FromSeconds(10);
+
+    /// <summary>Forgets a version's lookup on this node; the change that retired it calls this after its commit.</summary>
+    public static void Forget(IMemoryCache cache, long id, int version) =>
+        cache.Remove((nameof(FileDelivery), id, version));
+
+    private sealed record FileLookup(long Id, int Version, string StorageKey, string StorageProvider, string ContentType, string FileName, string Sha256);
+
+    public static async Task<IResult> Serve(long id, int version, HttpContext http, MediaService media, StorageRegistry storage, IOptions<MediaOptions> options,
+        IMemoryCache cache, ILogger<MediaService> logger, CancellationToken ct)
     {
-        var m = await media.FindAsync(id, ct);
+        var cacheKey = (nameof(FileDelivery), id, version);
+        if (!cache.TryGetValue(cacheKey, out FileLookup? m))
+        {
+            var row = await media.FindAsync(id, ct);
+            if (row is not null && row.Version == version)
+            {
+                m = new FileLookup(row.Id, row.Version, row.StorageKey, row.StorageProvider, row.ContentType, row.FileName, row.Sha256);
+                cache.Set(cacheKey, m, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = LookupLifetime, Size = 1 });
+            }
+        }
         // A replaced version is gone for good: 404, not a redirect, so no cache keeps serving it as current.
         if (m is null || m.Version != version)
             return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
@@ -49,6 +73,7 @@ public static class FileDelivery
         }
         catch (BlobNotFoundException)
         {
+            cache.Remove(cacheKey);
             MediaLog.StoredFileMissing(logger, m.Id, m.StorageKey, m.StorageProvider);
             return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"The stored file of media {id} is missing.");
         }

@@ -14,7 +14,7 @@ namespace MediaLibrary.Media;
 /// </summary>
 public sealed class MediaService(
     MediaDbContext db, StorageRegistry storage, StorageCleanup cleanup, Derivatives derivatives, ImageProcessor images,
-    IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaService> logger)
+    Microsoft.Extensions.Caching.Memory.IMemoryCache deliveryCache, IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaService> logger)
 {
     private const int ConcurrencyRetries = 5;
     private readonly IBlobStore _store = storage.Active; // where new files go
@@ -195,6 +195,7 @@ public sealed class MediaService(
             if (ex is DbUpdateConcurrencyException) throw Stale(ifMatch, "The media was changed while the new file was uploaded.");
             throw;
         }
+        FileDelivery.Forget(deliveryCache, media.Id, media.Version - 1);
         MediaLog.Replaced(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version, oldKey);
         await cleanup.RunInlineAsync(pending, ct);
         return media;
@@ -224,6 +225,7 @@ public sealed class MediaService(
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             }
+            FileDelivery.Forget(deliveryCache, media.Id, media.Version);
             MediaLog.Deleted(logger, media.Id, media.StorageKey, media.StorageProvider);
             await cleanup.RunInlineAsync(pending, ct);
             return true;

@@ -18,7 +18,8 @@ public sealed class MigrationReport
 /// the row, switch the row, and queue the old copy's deletion through the cleanup path, one media at a time.
 /// Rows already on the target are skipped, so an interrupted run simply runs again.
 /// </summary>
-public sealed partial class StorageMigration(MediaDbContext db, StorageRegistry storage, StorageCleanup cleanup, Imaging.Derivatives derivatives, ILogger<StorageMigration> logger)
+public sealed partial class StorageMigration(MediaDbContext db, StorageRegistry storage, StorageCleanup cleanup, Imaging.Derivatives derivatives,
+    Microsoft.Extensions.Caching.Memory.IMemoryCache deliveryCache, ILogger<StorageMigration> logger)
 {
     private const int BatchSize = 100;
 
@@ -91,6 +92,7 @@ public sealed partial class StorageMigration(MediaDbContext db, StorageRegistry 
             await cleanup.DeleteUncommittedAsync(row.Id, copy.Key, "migration-discarded", CancellationToken.None, to);
             throw;
         }
+        FileDelivery.Forget(deliveryCache, row.Id, row.Version);
         LogSwitched(row.Id, copy.Key, to.Provider, row.StorageKey, row.StorageProvider);
         await cleanup.RunInlineAsync(pending, ct);
         db.ChangeTracker.Clear();

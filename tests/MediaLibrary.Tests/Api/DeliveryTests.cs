@@ -89,3 +89,31 @@ public sealed class CloudinaryDirectDeliveryTests(CloudinaryDirectDeliveryTests.
         Assert.Equal(TestFiles.Png(6, 6), await outside.GetByteArrayAsync(media.Url, TestContext.Current.CancellationToken));
     }
 }
+
+/// <summary>Each node remembers where a version's bytes are for a few seconds; a retired version must still 404 at once.</summary>
+public sealed class DeliveryLookupTests(MediaLibraryApp app) : IClassFixture<MediaLibraryApp>
+{
+    [Fact]
+    public async Task AServedVersion_Answers404AtOnceAfterDeleteOrReplace_EvenWhileItsObjectCannotBeDeleted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var client = await app.ClientAsync();
+        var deleted = await client.UploadAsync(TestFiles.Png(3, 3), "a.png");
+        var replaced = await client.UploadAsync(TestFiles.Png(4, 4), "b.png");
+        foreach (var media in new[] { deleted, replaced })
+            (await app.CreateClient().GetAsync(HttpExtensions.PathOf(media.Url), ct)).EnsureSuccessStatusCode(); // now remembered
+
+        app.Storage.FailDeletes = true; // the old objects stay in storage, queued
+        try
+        {
+            (await client.DeleteAsync($"/api/media/{deleted.Id}", ct)).EnsureSuccessStatusCode();
+            (await client.PutAsync($"/api/media/{replaced.Id}/file", TestFiles.Form(TestFiles.Png(5, 5)), ct)).EnsureSuccessStatusCode();
+            foreach (var media in new[] { deleted, replaced })
+                Assert.Equal(HttpStatusCode.NotFound, (await app.CreateClient().GetAsync(HttpExtensions.PathOf(media.Url), ct)).StatusCode);
+        }
+        finally
+        {
+            app.Storage.FailDeletes = false;
+        }
+    }
+}
