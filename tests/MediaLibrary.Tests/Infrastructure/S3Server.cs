@@ -41,8 +41,8 @@ public sealed class S3Server
         var external = Environment.GetEnvironmentVariable("MEDIALIB_TEST_S3_ENDPOINT");
         if (!string.IsNullOrWhiteSpace(external)) return new S3Server(external);
 
-        var script = Path.Combine(RepoRoot(), "tests", "tools", "node_modules", "s3rver", "bin", "s3rver.js");
-        if (!File.Exists(script))
+        var script = Path.Combine(RepoRoot(), "tests", "tools", "s3rver-server.js");
+        if (!File.Exists(Path.Combine(RepoRoot(), "tests", "tools", "node_modules", "s3rver", "bin", "s3rver.js")))
             throw new InvalidOperationException($"The S3-compatible test server is not installed ({script}). Run: npm ci --prefix tests/tools");
         var data = Directory.CreateTempSubdirectory("medialib-s3-").FullName;
         var port = Ports.Free();
@@ -50,8 +50,9 @@ public sealed class S3Server
         foreach (var a in new[] { script, "-d", data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-a", "127.0.0.1", "--silent" })
             psi.ArgumentList.Add(a);
         var process = System.Diagnostics.Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var log = Path.Combine(Path.GetTempPath(), $"medialib-s3rver-{port}.log"); // what the server said, for a failing run
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) File.AppendAllText(log, e.Data + "\n"); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) File.AppendAllText(log, e.Data + "\n"); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
