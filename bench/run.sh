@@ -88,19 +88,7 @@ throughput() { # connections url
 
 # ---- test data: photo-like JPEGs of 1600×1200 (about 300 KB) ------------------------------------------------------------
 echo "Making 200 JPEGs…"
-mkdir -p "$work/jpeg"
-for band in 0 1 2; do
-  vips gaussnoise "$work/n$band.v" 200 150 --sigma 70 --mean 128
-  vips resize "$work/n$band.v" "$work/s$band.v" 14 --kernel cubic
-done
-vips bandjoin "$work/s0.v $work/s1.v $work/s2.v" "$work/smooth.v"
-vips gaussnoise "$work/grain.v" 2800 2100 --sigma 2 --mean 0
-vips add "$work/smooth.v" "$work/grain.v" "$work/sum.v"
-vips cast "$work/sum.v" "$work/canvas.v" uchar
-vips copy "$work/canvas.v" "$work/canvas.srgb.v" --interpretation srgb
-for i in $(seq 1 200); do
-  vips extract_area "$work/canvas.srgb.v" "$work/jpeg/photo$i.jpg[Q=80]" $(( (i * 7) % 1200 )) $(( (i * 5) % 900 )) 1600 1200
-done
+bench/photos.sh "$work/jpeg" 200 80
 jpeg_bytes=$(du -cb "$work"/jpeg/*.jpg | tail -1 | cut -f1)
 
 # ---- upload: 200 JPEGs, 4 at a time ---------------------------------------------------------------------------------

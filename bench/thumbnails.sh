@@ -15,20 +15,8 @@ work=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 
-# Test data: photo-like 1600x1200 JPEGs (smooth colour fields and fine grain), each a different crop, ~300 KB.
-mkdir -p "$work/in" "$work/cli"
-for band in 0 1 2; do
-  vips gaussnoise "$work/n$band.v" 200 150 --sigma 70 --mean 128
-  vips resize "$work/n$band.v" "$work/s$band.v" 14 --kernel cubic
-done
-vips bandjoin "$work/s0.v $work/s1.v $work/s2.v" "$work/smooth.v"
-vips gaussnoise "$work/grain.v" 2800 2100 --sigma 2 --mean 0
-vips add "$work/smooth.v" "$work/grain.v" "$work/sum.v"
-vips cast "$work/sum.v" "$work/canvas.v" uchar
-vips copy "$work/canvas.v" "$work/canvas.v.srgb.v" --interpretation srgb
-for i in $(seq 1 "$count"); do
-  vips extract_area "$work/canvas.v.srgb.v" "$work/in/photo$i.jpg[Q=85]" $(( (i * 7) % 1200 )) $(( (i * 5) % 800 )) 1600 1200
-done
+mkdir -p "$work/cli"
+bench/photos.sh "$work/in" "$count" 85
 bytes=$(du -cb "$work"/in/*.jpg | tail -1 | cut -f1)
 
 dotnet build src/MediaLibrary --configuration Release -o "$work/app" >/dev/null
