@@ -160,7 +160,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             head = await Call(key, () => _client.GetObjectMetadataAsync(_options.Bucket, key, ct));
         }
-        catch (StorageException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
+        catch (StorageException ex) when (IsNotFound(ex))
         {
             throw new BlobNotFoundException(Provider, key);
         }
@@ -198,7 +198,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             await Call(key, () => _client.GetObjectMetadataAsync(_options.Bucket, key, ct));
             return true;
         }
-        catch (StorageException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
+        catch (StorageException ex) when (IsNotFound(ex))
         {
             return false;
         }
@@ -240,11 +240,14 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             }, ct));
             return response.ResponseStream;
         }
-        catch (StorageException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
+        catch (StorageException ex) when (IsNotFound(ex))
         {
             throw new BlobNotFoundException(Provider, key); // deleted while it was being read
         }
     }
+
+    /// <summary>S3 answered 404 (a HEAD carries no body, so the error code cannot tell a key from a bucket).</summary>
+    private static bool IsNotFound(StorageException ex) => ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound };
 
     /// <summary>Runs one S3 call and turns its failures into the port's exceptions.</summary>
     private async Task<T> Call<T>(string key, Func<Task<T>> call)
