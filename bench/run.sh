@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite: every figure of the service beside a baseline measured in the same run on this machine.
-# Usage: bench/run.sh            (SQLite and local storage; about 6 minutes on 2 cores)
+# Usage: bench/run.sh            (SQLite and local storage; about 8 minutes on 2 cores)
+#        BENCH_DATABASE=postgres bench/run.sh   (a throwaway PostgreSQL cluster from the machine's binaries)
 #        BENCH_ROWS="10000 100000" BENCH_SECONDS=3 bench/run.sh
 # Prints a table and writes it to bench/results/{date}-{time}.md. Installs wrk, nginx and libvips-tools from
 # Debian's packages when missing (needs apt-get rights).
@@ -9,11 +10,14 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 rows_list=${BENCH_ROWS:-"10000 100000"}
 seconds=${BENCH_SECONDS:-3}
+database=${BENCH_DATABASE:-sqlite}
+case "$database" in sqlite|postgres) ;; *) echo "BENCH_DATABASE is sqlite or postgres"; exit 2 ;; esac
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v vips >/dev/null || missing+=(libvips-tools)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
+[ "$database" = sqlite ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
@@ -23,18 +27,39 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 work=$(mktemp -d)
 pid=""
 nginx_pid=""
+pg_root=""
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
+  [ -n "$pg_root" ] && as_pg "$pg_bin/pg_ctl" -D "$pg_root/data" -m immediate stop >/dev/null 2>&1 && rm -rf "$pg_root"
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 results="$work/results.tsv"
 : > "$results"
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$results"; echo "  $1: $2 ($3) — $4"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# ---- the database: SQLite in the data folder, or a throwaway PostgreSQL cluster with its default settings -------------
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+db_env=()
+if [ "$database" = postgres ]; then
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  pg_root=$(mktemp -d)
+  [ "$(id -u)" -eq 0 ] && chown postgres "$pg_root"
+  pg_port=$(free_port)
+  as_pg "$pg_bin/initdb" -D "$pg_root/data" -U postgres --auth=trust --encoding=UTF8 >/dev/null
+  as_pg "$pg_bin/pg_ctl" -D "$pg_root/data" -l "$pg_root/server.log" -w -o "-p $pg_port -k $pg_root -c listen_addresses=127.0.0.1" start >/dev/null
+  "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE medialib" >/dev/null
+  db_env=(MEDIALIB_DATABASE="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=medialib")
+fi
+sql() { # one statement; prints the result rows
+  if [ "$database" = postgres ]; then "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d medialib -qAtc "$1"
+  else sqlite3 -cmd "PRAGMA busy_timeout = 30000" "$work/data/medialibrary.db" "$1"; fi
+}
 
 echo "Building (Release)…"
 dotnet build src/MediaLibrary --configuration Release -o "$work/app" >/dev/null
@@ -46,10 +71,13 @@ start_service() { # sets pid and elapsed
   local t0
   t0=$(now)
   MEDIALIB_DATA_DIR="$work/data" MEDIALIB_ADMIN_PASSWORD=bench-password MEDIALIB_TOKEN_RATE_LIMIT=100000 \
-    MEDIALIB_MAX_UPLOAD_BYTES=$((1100 * 1024 * 1024)) \
+    MEDIALIB_MAX_UPLOAD_BYTES=$((1100 * 1024 * 1024)) env "${db_env[@]}" \
     dotnet "$work/app/MediaLibrary.dll" --urls "$base" >>"$work/service.log" 2>&1 &
   pid=$!
-  until curl -sf -o /dev/null "$base/health"; do sleep 0.01; done
+  until curl -sf -o /dev/null "$base/health"; do
+    kill -0 "$pid" 2>/dev/null || { echo "The service did not start:"; tail -20 "$work/service.log"; exit 1; }
+    sleep 0.01
+  done
   elapsed=$(python3 -c "print(f'{$(now) - $t0:.2f}')")
 }
 echo "Start-up…"
@@ -117,7 +145,7 @@ record "GET /api/media/{id}, If-None-Match → 304" "$(latency "$base/api/media/
 
 # ---- delivery of an original beside nginx serving the same file from the same disk ------------------------------------
 echo "Delivery…"
-stored=$(sqlite3 "$work/data/medialibrary.db" "select StorageKey from media where Id = $first_id")
+stored=$(sql "select \"StorageKey\" from media where \"Id\" = $first_id")
 nginx_port=$(free_port)
 mkdir -p "$work/nginx"
 cat > "$work/nginx/nginx.conf" <<CONF
@@ -148,31 +176,55 @@ for c in 4 64; do
 done
 kill "$nginx_pid"; nginx_pid=""
 
-# ---- list: first and deep page at each size, with search and with each ordering ------------------------------------
-seed_rows() { # total rows wanted; inserts metadata rows straight into SQLite (the list reads rows, not files)
-  sqlite3 "$work/data/medialibrary.db" >/dev/null <<SQL
+# ---- list: first and last page at each size, for each ordering and with search ---------------------------------------
+# Metadata rows go straight into the database (the list reads rows, not files); SearchText is what the service would
+# write (these titles are ASCII, so SQL's lower() folds them as .NET does).
+seed_rows() { # total rows wanted
+  if [ "$database" = postgres ]; then
+    sql "INSERT INTO media (\"StorageId\", \"Title\", \"AltText\", \"FileName\", \"ContentType\", \"Size\", \"Width\", \"Height\", \"Sha256\",
+           \"Version\", \"StorageKey\", \"StorageProvider\", \"CreatedAt\", \"UpdatedAt\", \"Revision\", \"SearchText\")
+         SELECT lpad(to_hex(i), 24, '0'), t, 'Alt text ' || i, 'photo' || i || '.jpg', CASE i % 3 WHEN 0 THEN 'image/png' ELSE 'image/jpeg' END,
+                1000 + (i::bigint * 7919) % 5000000, 1600, 1200, lpad(to_hex(i), 64, '0'), 1,
+                lpad(to_hex(i), 24, '0') || '/' || lpad(to_hex(i), 24, '0') || '/original', 'local',
+                timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second', timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second', 1,
+                lower(t || E'\\n' || 'Alt text ' || i || E'\\n' || 'photo' || i || '.jpg')
+         FROM generate_series((SELECT count(*) FROM media) + 1, $1) AS i,
+              LATERAL (SELECT 'Photo ' || i || ' of the ' || (ARRAY['harbour','meadow','team','office','launch'])[(i % 5 + 1)::int] AS t) AS title" >/dev/null
+    sql "ANALYZE media" >/dev/null
+  else
+    sqlite3 "$work/data/medialibrary.db" >/dev/null <<SQL
 PRAGMA busy_timeout = 30000;
-WITH RECURSIVE n(i) AS (SELECT (SELECT count(*) FROM media) + 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+WITH RECURSIVE n(i) AS (SELECT (SELECT count(*) FROM media) + 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1),
+     r(i, t) AS (SELECT i, 'Photo ' || i || ' of the ' || (CASE i % 5 WHEN 0 THEN 'harbour' WHEN 1 THEN 'meadow' WHEN 2 THEN 'team' WHEN 3 THEN 'office' ELSE 'launch' END) FROM n)
 INSERT INTO media (StorageId, Title, AltText, FileName, ContentType, Size, Width, Height, Sha256, Version, StorageKey,
-                   StorageProvider, CreatedAt, UpdatedAt, Revision)
-SELECT printf('%024x', i), 'Photo ' || i || ' of the ' || (CASE i % 5 WHEN 0 THEN 'harbour' WHEN 1 THEN 'meadow' WHEN 2 THEN 'team' WHEN 3 THEN 'office' ELSE 'launch' END),
-       'Alt text ' || i, 'photo' || i || '.jpg', CASE i % 3 WHEN 0 THEN 'image/png' ELSE 'image/jpeg' END, 1000 + (i * 7919) % 5000000,
+                   StorageProvider, CreatedAt, UpdatedAt, Revision, SearchText)
+SELECT printf('%024x', i), t, 'Alt text ' || i, 'photo' || i || '.jpg', CASE i % 3 WHEN 0 THEN 'image/png' ELSE 'image/jpeg' END, 1000 + (i * 7919) % 5000000,
        1600, 1200, printf('%064x', i), 1, printf('%024x/%024x/original', i, i), 'local',
-       strftime('%Y-%m-%d %H:%M:%f', '2026-01-01', '+' || i || ' seconds'), strftime('%Y-%m-%d %H:%M:%f', '2026-01-01', '+' || i || ' seconds'), 1
-FROM n;
+       strftime('%Y-%m-%d %H:%M:%f', '2026-01-01', '+' || i || ' seconds'), strftime('%Y-%m-%d %H:%M:%f', '2026-01-01', '+' || i || ' seconds'), 1,
+       lower(t || char(10) || 'Alt text ' || i || char(10) || 'photo' || i || '.jpg')
+FROM r;
 SQL
+  fi
 }
+next_of() { curl -sf "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["next"])'; }
 for rows in $rows_list; do
   echo "List at $rows rows…"
   seed_rows "$rows"
-  total=$(sqlite3 "$work/data/medialibrary.db" "select count(*) from media")
+  total=$(sql "select count(*) from media")
   last=$(( (total + 49) / 50 ))
   for ordering in -created_at created_at title -title size -size; do
-    record "list $rows rows, ordering=$ordering, page 1" "$(latency "$base/api/media?page_size=50&ordering=$ordering")" "one connection" "target p99 ≤ 10 ms"
-    record "list $rows rows, ordering=$ordering, page $last" "$(latency "$base/api/media?page_size=50&ordering=$ordering&page=$last")" "one connection" "target p99 ≤ 10 ms"
+    q="$base/api/media?page_size=50&ordering=$ordering"
+    record "list $rows rows, ordering=$ordering, page 1" "$(latency "$q")" "one connection" "target p99 ≤ 10 ms"
+    # The last page as clients reach it: the next link of the page before it (a cursor).
+    record "list $rows rows, ordering=$ordering, last page by its link" "$(latency "$(next_of "$q&page=$((last - 1))")")" "page $last, one connection" "target p99 ≤ 10 ms"
+    record "list $rows rows, ordering=$ordering, page=$last by number" "$(latency "$q&page=$last")" "a jump; one connection" "target p99 ≤ 10 ms"
   done
-  record "list $rows rows, search=harbour, page 1" "$(latency "$base/api/media?page_size=50&search=harbour")" "one connection" "target p99 ≤ 10 ms"
-  record "list $rows rows, search=harbour, page $((last / 5))" "$(latency "$base/api/media?page_size=50&search=harbour&page=$((last / 5))")" "one connection" "target p99 ≤ 10 ms"
+  q="$base/api/media?page_size=50&search=harbour"
+  matches=$(curl -sf "$q" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+  deep=$(( (matches + 49) / 50 ))
+  record "list $rows rows, search=harbour ($matches match), page 1" "$(latency "$q")" "one connection" "target p99 ≤ 10 ms"
+  record "list $rows rows, search=harbour, last page by its link" "$(latency "$(next_of "$q&page=$((deep - 1))")")" "page $deep, one connection" "target p99 ≤ 10 ms"
+  record "list $rows rows, search=photo4242.jpg (1 match)" "$(latency "$base/api/media?page_size=50&search=photo4242.jpg")" "one connection" "target p99 ≤ 10 ms"
 done
 
 # ---- delete: the 200 uploaded media, 4 at a time; nothing may stay behind -------------------------------------------
@@ -186,7 +238,7 @@ t0=$(now)
 curl -sf --no-progress-meter --parallel --parallel-max 4 -K "$work/delete.conf"
 t1=$(now)
 left=$(find "$work/data/files" -type f ! -path '*/.tmp/*' | wc -l)
-pending=$(sqlite3 "$work/data/medialibrary.db" "select count(*) from pending_deletions")
+pending=$(sql "select count(*) from pending_deletions")
 record "delete 200 media, c=4" "$(python3 -c "print(f'{200 / ($t1 - $t0):.0f} deletions/s')")" "objects left in storage: $left, pending deletions: $pending" "must be 0 left"
 
 # ---- 1 GiB upload beside cp on the same disk ------------------------------------------------------------------------
@@ -210,7 +262,7 @@ record "upload 1 GiB" "$(python3 -c "print(f'{1024 / ($t1 - $t0):.0f} MiB/s')")"
 mkdir -p "$repo/bench/results"
 out="$repo/bench/results/$(date -u +%Y-%m-%d-%H%M).md"
 {
-  echo "# Benchmark run $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, SQLite and local storage"
+  echo "# Benchmark run $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $([ "$database" = postgres ] && echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}')" || echo SQLite) and local storage"
   echo
   echo "| measure | result | beside / detail | target |"
   echo "|---|---|---|---|"

@@ -133,6 +133,21 @@ test("an Idempotency-Key makes a retried upload return the first media", async (
   assert.equal((await client.listMedia({ search: key })).count, 1);
 });
 
+test("listMedia follows next and previous with the cursor from their links", async () => {
+  const t = await token();
+  const tag = `paged-${Date.now()}`;
+  for (let i = 0; i < 3; i++) await client.uploadMedia(new Blob([png1]), { title: `${tag} ${i}` }, t);
+  const cursorOf = (link) => new URL(link).searchParams.get("cursor");
+  const first = await client.listMedia({ search: tag, ordering: "title", page_size: 2 });
+  assert.deepEqual(first.results.map((m) => m.title), [`${tag} 0`, `${tag} 1`]);
+  const second = await client.listMedia({ search: tag, page_size: 2, cursor: cursorOf(first.next) });
+  assert.deepEqual(second.results.map((m) => m.title), [`${tag} 2`]);
+  assert.equal(second.next, null);
+  assert.equal(second.count, 3);
+  const back = await client.listMedia({ search: tag, page_size: 2, cursor: cursorOf(second.previous) });
+  assert.deepEqual(back.results, first.results);
+});
+
 test("the service serves this module and its types at /client/", async () => {
   const js = await fetch(`${baseUrl}/client/media.js`);
   assert.equal(js.status, 200);

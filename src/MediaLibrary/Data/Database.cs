@@ -90,9 +90,36 @@ public static class DatabaseSetup
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         }
         // Migrating checks the model against the last snapshot, which costs about a second; skip it when nothing is pending.
-        if ((await db.Database.GetPendingMigrationsAsync(ct)).Any()) await db.Database.MigrateAsync(ct);
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count > 0) await db.Database.MigrateAsync(ct);
+        if (pending.Any(m => m.EndsWith("_Search", StringComparison.Ordinal))) await FillSearchTextAsync(db, ct);
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+
+    /// <summary>
+    /// The migration that adds <see cref="Media.Media.SearchText"/> cannot fold case the way .NET does in SQL, so
+    /// existing rows get theirs here, once, in batches. The triggers and indexes pick each new value up.
+    /// </summary>
+    private static async Task FillSearchTextAsync(MediaDbContext db, CancellationToken ct)
+    {
+        for (long last = 0; ;)
+        {
+            var batch = await db.Media.Where(m => m.Id > last).OrderBy(m => m.Id).Take(500).ToListAsync(ct);
+            if (batch.Count == 0) return;
+            foreach (var m in batch) db.Entry(m).Property(x => x.SearchText).IsModified = true;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear(); // an edit got there first (another node starting, an editor): read the batch again
+                continue;
+            }
+            db.ChangeTracker.Clear();
+            last = batch[^1].Id;
+        }
     }
 }
 

@@ -14,6 +14,7 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Media.IdempotencyRecord> IdempotencyRecords => Set<Media.IdempotencyRecord>();
     public DbSet<ReconcileCursor> ReconcileCursors => Set<ReconcileCursor>();
     public DbSet<Imaging.Derivative> Derivatives => Set<Imaging.Derivative>();
+    public DbSet<Media.MediaCount> MediaCounts => Set<Media.MediaCount>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -38,12 +39,23 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.Property(x => x.StorageProvider).HasMaxLength(32);
             e.Property(x => x.Revision).IsConcurrencyToken();
             e.Ignore(x => x.ETag);
-            e.HasIndex(x => x.CreatedAt);
-            e.HasIndex(x => x.Title);
-            e.HasIndex(x => x.Size);
+            // Each ordering with the id that breaks its ties: a page after a cursor is one range in one index.
+            e.HasIndex(x => new { x.CreatedAt, x.Id });
+            e.HasIndex(x => new { x.Title, x.Id });
+            e.HasIndex(x => new { x.Size, x.Id });
             e.HasIndex(x => x.ContentType);
+            // Served by a trigram index that each migration creates itself (FTS5 table, pg_trgm GIN index).
+            e.Property(x => x.SearchText).HasMaxLength(3000).UsePropertyAccessMode(PropertyAccessMode.Property);
             e.Property(x => x.Placeholder).HasMaxLength(2000);
             e.Property(x => x.DominantColor).HasMaxLength(7);
+        });
+
+        // Written only by the triggers each migration creates; read by the list.
+        b.Entity<Media.MediaCount>(e =>
+        {
+            e.ToTable("media_counts");
+            e.HasKey(x => x.ContentType);
+            e.Property(x => x.ContentType).HasMaxLength(127);
         });
 
         b.Entity<Imaging.Derivative>(e =>

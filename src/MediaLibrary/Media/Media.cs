@@ -39,4 +39,14 @@ public sealed class Media
     public int Revision { get; set; }
 
     public string ETag => $"\"{Id}-{Revision}\"";
+
+    /// <summary>
+    /// What <c>search</c> matches: title, alt text and file name, case-folded, one per line. Computed from them, so
+    /// it cannot drift; stored so that a trigram index can serve it (FTS5 on SQLite, pg_trgm on PostgreSQL).
+    /// </summary>
+    public string SearchText
+    {
+        get => MediaSearch.Fold($"{Title}\n{AltText}\n{FileName}");
+        private set { } // read back from the database only to be recomputed
+    }
 }

@@ -28,11 +28,13 @@ public sealed record MediaResponse(
 /// <summary>One rendered size of an image, for <c>srcset</c>; empty for files that are not decoded raster images.</summary>
 public sealed record ImageVariant(int Width, int Height, string Format, string Url);
 
-public sealed record MediaListResponse(int Count, string? Next, string? Previous, IReadOnlyList<MediaResponse> Results);
+/// <summary><see cref="CountExact"/> is false when a search matched more than 1,000 media: <see cref="Count"/> is then 1,000.</summary>
+public sealed record MediaListResponse(int Count, bool CountExact, string? Next, string? Previous, IReadOnlyList<MediaResponse> Results);
 
 /// <summary>PATCH body: a missing or null field is left as it is.</summary>
 public sealed record UpdateMediaRequest(string? Title, string? AltText);
 
 public enum MediaOrdering { CreatedAt, CreatedAtDesc, Title, TitleDesc, Size, SizeDesc }
 
-public sealed record MediaQuery(int Page, int PageSize, string? Search, string? ContentType, MediaOrdering Ordering);
+/// <summary>A page of the list: by number (<see cref="Page"/>) or after/before a <see cref="Cursor"/> from a next/previous link.</summary>
+public sealed record MediaQuery(int Page, int PageSize, string? Search, string? ContentType, MediaOrdering Ordering, MediaCursor? Cursor = null);

@@ -53,7 +53,7 @@ public static class MediaEndpoints
         HttpRequest request, MediaService media, MediaUrls urls, CancellationToken ct,
         [FromQuery] string? page = null, [FromQuery(Name = "page_size")] string? pageSize = null,
         [FromQuery] string? search = null, [FromQuery(Name = "content_type")] string? contentType = null,
-        [FromQuery] string? ordering = null)
+        [FromQuery] string? ordering = null, [FromQuery] string? cursor = null)
     {
         var errors = new Dictionary<string, string[]>();
         var pageNumber = 1;
@@ -67,17 +67,34 @@ public static class MediaEndpoints
         var order = MediaOrdering.CreatedAtDesc;
         if (ordering is not null && !Orderings.TryGetValue(ordering, out order))
             errors["ordering"] = [$"ordering is one of {string.Join(", ", Orderings.Keys)}."];
-        if (search is { Length: > 200 }) errors["search"] = ["search is at most 200 characters."];
+        if (search is not null && !MediaSearch.IsValid(search))
+            errors["search"] = [$"search is at most {MediaSearch.MaxLength} characters, without control characters."];
+        MediaCursor? at = null;
+        if (cursor is not null)
+        {
+            at = MediaCursor.Decode(cursor);
+            if (at is null) errors["cursor"] = ["cursor is not one this service wrote; follow the next and previous links as given."];
+            else if (page is not null) errors["cursor"] = ["cursor and page cannot be combined: a cursor already says where the page starts."];
+            else if (ordering is not null && at.Ordering != order) errors["cursor"] = ["cursor belongs to another ordering; start again without it."];
+            else order = at.Ordering;
+        }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The request is invalid.");
 
-        var (count, items) = await media.ListAsync(new MediaQuery(pageNumber, size, search, contentType, order), ct);
-        string? PageLink(int n) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}" +
+        var list = await media.ListAsync(new MediaQuery(pageNumber, size, search, contentType, order, at), ct);
+        // Links keep the filters and the page size and start from a cursor: following them never skips through rows.
+        string Link(string name, string value) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}" +
             Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("", request.Query
-                .Where(q => q.Key != "page").SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
-                .Append(new("page", n.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-        var next = (long)pageNumber * size < count ? PageLink(pageNumber + 1) : null;
-        var previous = pageNumber > 1 ? PageLink(Math.Min(pageNumber - 1, Math.Max(1, (count + size - 1) / size))) : null;
-        return TypedResults.Ok(new MediaListResponse(count, next, previous, items.Select(m => urls.Response(request, m)).ToList()));
+                .Where(q => q.Key is not ("page" or "cursor" or "ordering"))
+                .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
+                .Append(new("ordering", Orderings.First(o => o.Value == order).Key))
+                .Append(new(name, value)));
+        var next = list.Next is { } n ? Link("cursor", n.Encode()) : null;
+        var previous = list.Previous is { } p ? Link("cursor", p.Encode())
+            // A numbered page beyond the end has no rows to start from; point back at the last page there is.
+            : at is null && pageNumber > 1 && list.Items.Count == 0
+                ? Link("page", Math.Max(1, (list.Count + size - 1) / size).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                : null;
+        return TypedResults.Ok(new MediaListResponse(list.Count, list.CountExact, next, previous, list.Items.Select(m => urls.Response(request, m)).ToList()));
     }
 
     public static async Task<Results<Ok<MediaResponse>, StatusCodeHttpResult, ProblemHttpResult>> Get(

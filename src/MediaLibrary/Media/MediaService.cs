@@ -12,7 +12,7 @@ namespace MediaLibrary.Media;
 /// The media lifecycle. Upload: object first, then the row. Replace and delete: one transaction changes the row
 /// and queues the old objects' deletion; the deletion is then tried inline (<see cref="StorageCleanup"/>).
 /// </summary>
-public sealed class MediaService(
+public sealed partial class MediaService(
     MediaDbContext db, StorageRegistry storage, StorageCleanup cleanup, Derivatives derivatives, ImageProcessor images,
     Microsoft.Extensions.Caching.Memory.IMemoryCache deliveryCache, IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaService> logger)
 {
@@ -24,37 +24,6 @@ public sealed class MediaService(
 
     public Task<Media?> FindAsync(long id, CancellationToken ct) =>
         db.Media.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct);
-
-    public async Task<(int Count, List<Media> Items)> ListAsync(MediaQuery query, CancellationToken ct)
-    {
-        IQueryable<Media> q = db.Media.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(query.Search))
-        {
-            var pattern = "%" + EscapeLike(query.Search.Trim()) + "%";
-            q = db.Database.IsNpgsql()
-                ? q.Where(m => EF.Functions.ILike(m.Title, pattern, "\\") || EF.Functions.ILike(m.AltText, pattern, "\\") || EF.Functions.ILike(m.FileName, pattern, "\\"))
-                : q.Where(m => EF.Functions.Like(m.Title, pattern, "\\") || EF.Functions.Like(m.AltText, pattern, "\\") || EF.Functions.Like(m.FileName, pattern, "\\"));
-        }
-        if (!string.IsNullOrEmpty(query.ContentType))
-        {
-            var type = query.ContentType.ToLowerInvariant();
-            q = type.EndsWith("/*", StringComparison.Ordinal)
-                ? q.Where(m => m.ContentType.StartsWith(type.Substring(0, type.Length - 1)))
-                : q.Where(m => m.ContentType == type);
-        }
-        var count = await q.CountAsync(ct);
-        q = query.Ordering switch
-        {
-            MediaOrdering.CreatedAt => q.OrderBy(m => m.CreatedAt).ThenBy(m => m.Id),
-            MediaOrdering.Title => q.OrderBy(m => m.Title).ThenBy(m => m.Id),
-            MediaOrdering.TitleDesc => q.OrderByDescending(m => m.Title).ThenByDescending(m => m.Id),
-            MediaOrdering.Size => q.OrderBy(m => m.Size).ThenBy(m => m.Id),
-            MediaOrdering.SizeDesc => q.OrderByDescending(m => m.Size).ThenByDescending(m => m.Id),
-            _ => q.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id),
-        };
-        var items = await q.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(ct);
-        return (count, items);
-    }
 
     public async Task<UploadResult> CreateAsync(HttpRequest request, IdempotencyKey? idempotency, CancellationToken ct)
     {
@@ -313,9 +282,6 @@ public sealed class MediaService(
     private static ApiProblemException Stale(string? ifMatch, string detail) => ifMatch is null
         ? new ApiProblemException(StatusCodes.Status409Conflict, "The media was changed by another request.", detail)
         : new ApiProblemException(StatusCodes.Status412PreconditionFailed, "The media has changed.", detail);
-
-    private static string EscapeLike(string value) =>
-        value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
     // Millisecond precision: what both databases store, so a value reads back exactly as it was returned.
     private DateTime Now()

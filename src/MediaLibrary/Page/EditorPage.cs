@@ -35,7 +35,8 @@ public static class EditorPage
     public static async Task<IResult> Render(HttpContext http, MediaService media, MediaUrls urls, IOptions<MediaOptions> options, CancellationToken ct)
     {
         var q = http.Request.Query;
-        var search = ((string?)q["search"])?.Trim() ?? "";
+        // The API refuses what it cannot search for; the page drops it instead (control characters, over-long text).
+        var search = new string((((string?)q["search"]) ?? "").Where(c => !char.IsControl(c)).Take(MediaSearch.MaxLength).ToArray()).Trim();
         var type = Types.Any(t => t.Value == q["type"]) ? (string)q["type"]! : "";
         var ordering = Orderings.FirstOrDefault(o => o.Value == q["ordering"]);
         if (ordering.Value is null) ordering = Orderings[0];
@@ -47,8 +48,8 @@ public static class EditorPage
         var results = new StringBuilder();
         if (mayRead)
         {
-            var (count, items) = await media.ListAsync(new MediaQuery(page, PageSize, search.Length == 0 ? null : search, type.Length == 0 ? null : type, ordering.Ordering), ct);
-            WriteResults(results, http.Request, urls, view, count, items);
+            var list = await media.ListAsync(new MediaQuery(page, PageSize, search.Length == 0 ? null : search, type.Length == 0 ? null : type, ordering.Ordering), ct);
+            WriteResults(results, http.Request, urls, view, list);
         }
         else
         {
@@ -79,10 +80,13 @@ public static class EditorPage
 
     private static string H(string? text) => HtmlEncoder.Default.Encode(text ?? "");
 
-    private static void WriteResults(StringBuilder html, HttpRequest request, MediaUrls urls, View view, int count, List<Media.Media> items)
+    private static void WriteResults(StringBuilder html, HttpRequest request, MediaUrls urls, View view, MediaPage list)
     {
-        var pages = Math.Max(1, (count + PageSize - 1) / PageSize);
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"count\" id=\"result-count\">{count} {(count == 1 ? "item" : "items")}");
+        var (count, items) = (list.Count, list.Items);
+        // A search that matched more than the service counts has no last page to name.
+        var pages = list.CountExact ? Math.Max(1, (count + PageSize - 1) / PageSize) : (int?)null;
+        if (list.CountExact) html.Append(CultureInfo.InvariantCulture, $"<p class=\"count\" id=\"result-count\">{count} {(count == 1 ? "item" : "items")}");
+        else html.Append(CultureInfo.InvariantCulture, $"<p class=\"count\" id=\"result-count\">More than {count:N0} items");
         if (view.Search.Length > 0) html.Append(CultureInfo.InvariantCulture, $" matching “{H(view.Search)}”");
         html.Append("</p>");
         if (items.Count == 0)
@@ -97,12 +101,12 @@ public static class EditorPage
             foreach (var m in items) WriteCard(html, urls.Response(request, m));
             html.Append("</ul>");
         }
-        if (pages > 1)
+        if (view.Page > 1 || list.Next is not null)
         {
             html.Append("<nav class=\"pager\" aria-label=\"Pages\">");
             html.Append(view.Page > 1 ? $"<a href=\"{H(view.Query(view.Page - 1))}\" rel=\"prev\">Previous</a>" : "<span></span>");
-            html.Append(CultureInfo.InvariantCulture, $"<span>Page {view.Page} of {pages}</span>");
-            html.Append(view.Page < pages ? $"<a href=\"{H(view.Query(view.Page + 1))}\" rel=\"next\">Next</a>" : "<span></span>");
+            html.Append(CultureInfo.InvariantCulture, $"<span>Page {view.Page}{(pages is { } n ? $" of {n}" : "")}</span>");
+            html.Append(list.Next is not null ? $"<a href=\"{H(view.Query(view.Page + 1))}\" rel=\"next\">Next</a>" : "<span></span>");
             html.Append("</nav>");
         }
     }

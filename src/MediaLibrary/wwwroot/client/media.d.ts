@@ -41,7 +41,9 @@ export interface ImageVariant {
 /** The media's variants as an <img srcset> value ("" when it has none). */
 export declare function srcset(media: Pick<Media, "variants">): string;
 export interface MediaPage {
+    /** Exact, unless a search matched more than 1,000: then 1,000 and `count_exact` is false. */
     count: number;
+    count_exact: boolean;
     next: string | null;
     previous: string | null;
     results: Media[];
@@ -53,6 +55,11 @@ export interface Token {
 }
 export type Ordering = "created_at" | "-created_at" | "title" | "-title" | "size" | "-size";
 export interface MediaQuery {
+    /**
+     * Where the page starts: the `cursor` parameter of a page's `next` or `previous` link (opaque). Following links
+     * costs the same on every page; `page` jumps by number and skips through the rows before it.
+     */
+    cursor?: string;
     page?: number;
     page_size?: number;
     search?: string;

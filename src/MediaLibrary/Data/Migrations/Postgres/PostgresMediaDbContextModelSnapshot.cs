@@ -284,6 +284,11 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(3000)
+                        .HasColumnType("character varying(3000)");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -325,16 +330,30 @@ namespace MediaLibrary.Data.Migrations.Postgres
 
                     b.HasIndex("ContentType");
 
-                    b.HasIndex("CreatedAt");
-
-                    b.HasIndex("Size");
-
                     b.HasIndex("StorageId")
                         .IsUnique();
 
-                    b.HasIndex("Title");
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("Size", "Id");
+
+                    b.HasIndex("Title", "Id");
 
                     b.ToTable("media", (string)null);
+                });
+
+            modelBuilder.Entity("MediaLibrary.Media.MediaCount", b =>
+                {
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(127)
+                        .HasColumnType("character varying(127)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ContentType");
+
+                    b.ToTable("media_counts", (string)null);
                 });
 
             modelBuilder.Entity("MediaLibrary.Imaging.Derivative", b =>

@@ -269,6 +269,11 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(3000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -310,16 +315,30 @@ namespace MediaLibrary.Data.Migrations.Sqlite
 
                     b.HasIndex("ContentType");
 
-                    b.HasIndex("CreatedAt");
-
-                    b.HasIndex("Size");
-
                     b.HasIndex("StorageId")
                         .IsUnique();
 
-                    b.HasIndex("Title");
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("Size", "Id");
+
+                    b.HasIndex("Title", "Id");
 
                     b.ToTable("media", (string)null);
+                });
+
+            modelBuilder.Entity("MediaLibrary.Media.MediaCount", b =>
+                {
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(127)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ContentType");
+
+                    b.ToTable("media_counts", (string)null);
                 });
 
             modelBuilder.Entity("MediaLibrary.Imaging.Derivative", b =>
