@@ -92,7 +92,13 @@ public static class DatabaseSetup
         // Migrating checks the model against the last snapshot, which costs about a second; skip it when nothing is pending.
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
         if (pending.Count > 0) await db.Database.MigrateAsync(ct);
-        if (pending.Any(m => m.EndsWith("_Search", StringComparison.Ordinal))) await FillSearchTextAsync(db, ct);
+        if (pending.Any(m => m.EndsWith("_Search", StringComparison.Ordinal)))
+        {
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup).FullName!);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var rows = await FillSearchTextAsync(db, ct);
+            logger.LogInformation("Search text filled in for {Rows} existing media in {Elapsed}", rows, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
     }
@@ -101,12 +107,13 @@ public static class DatabaseSetup
     /// The migration that adds <see cref="Media.Media.SearchText"/> cannot fold case the way .NET does in SQL, so
     /// existing rows get theirs here, once, in batches. The triggers and indexes pick each new value up.
     /// </summary>
-    private static async Task FillSearchTextAsync(MediaDbContext db, CancellationToken ct)
+    private static async Task<int> FillSearchTextAsync(MediaDbContext db, CancellationToken ct)
     {
+        var rows = 0;
         for (long last = 0; ;)
         {
             var batch = await db.Media.Where(m => m.Id > last).OrderBy(m => m.Id).Take(500).ToListAsync(ct);
-            if (batch.Count == 0) return;
+            if (batch.Count == 0) return rows;
             foreach (var m in batch) db.Entry(m).Property(x => x.SearchText).IsModified = true;
             try
             {
@@ -119,6 +126,7 @@ public static class DatabaseSetup
             }
             db.ChangeTracker.Clear();
             last = batch[^1].Id;
+            rows += batch.Count;
         }
     }
 }

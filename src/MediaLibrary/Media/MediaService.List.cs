@@ -23,11 +23,10 @@ public sealed partial class MediaService
         }
 
         var offset = query.Cursor is null ? (query.Page - 1) * query.PageSize : 0;
-        int count;
-        var exact = true;
-        if (MediaSearch.Term(query.Search) is { } term)
+        int? count = null;
+        var term = MediaSearch.Term(query.Search);
+        if (term is not null)
         {
-            // A search counts its matches only up to a cap: past it, counting would read every match.
             var like = filtered.Where(m => EF.Functions.Like(m.SearchText, MediaSearch.LikePattern(term), "\\"));
             if (db.Database.IsSqlite() && MediaSearch.Indexable(term))
             {
@@ -36,19 +35,14 @@ public sealed partial class MediaService
                 var phrase = MediaSearch.FtsPhrase(term);
                 var matches = db.Database.SqlQuery<long>($"SELECT rowid AS \"Value\" FROM media_search WHERE media_search MATCH {phrase}");
                 var indexed = filtered.Where(m => matches.Contains(m.Id));
-                count = await (string.IsNullOrEmpty(query.ContentType) ? matches.Take(CountCap + 1).CountAsync(ct) : indexed.Take(CountCap + 1).CountAsync(ct));
+                count = await (string.IsNullOrEmpty(query.ContentType) ? matches : indexed.Select(m => m.Id)).Take(CountCap + 1).CountAsync(ct);
                 // Walking the ordering's index and testing each row reads about (skipped + page) × rows / matches
                 // rows; taking the matches from the index and sorting them reads all of them. Past the cap, walk.
                 var rows = await db.Media.MaxAsync(m => (long?)m.Id, ct) ?? 0;
-                var walk = (double)(offset + query.PageSize) * rows / Math.Max(count, 1);
+                var walk = (double)(offset + query.PageSize) * rows / Math.Max(count.Value, 1);
                 filtered = count > CountCap || walk < count ? like : indexed;
             }
-            else
-            {
-                filtered = like;
-                count = await filtered.Take(CountCap + 1).CountAsync(ct);
-            }
-            if (count > CountCap) (count, exact) = (CountCap, false);
+            else filtered = like;
         }
         else
         {
@@ -65,15 +59,20 @@ public sealed partial class MediaService
         }
 
         var page = query.Cursor is { } cursor
-            ? await SeekPageAsync(filtered, count, cursor, query.PageSize, ct)
-            : await NumberedPageAsync(filtered, count, query.Ordering, offset, query.PageSize, ct);
-        return page with { CountExact = exact };
+            ? await SeekPageAsync(filtered, cursor, query.PageSize, ct)
+            : await NumberedPageAsync(filtered, query.Ordering, offset, query.PageSize, ct);
+        // A search counts its matches only up to a cap: past it, counting would read every match. When the first
+        // page holds them all, it is the count.
+        count ??= query.Cursor is null && offset == 0 && page.Next is null
+            ? page.Items.Count
+            : await filtered.Select(m => m.Id).Take(CountCap + 1).CountAsync(ct);
+        return term is not null && count > CountCap ? page with { Count = CountCap, CountExact = false } : page with { Count = count.Value };
     }
 
     /// <summary>How far a search counts its matches; beyond it the list says "at least this many".</summary>
     public const int CountCap = 1000;
 
-    private static async Task<MediaPage> SeekPageAsync(IQueryable<Media> filtered, int count, MediaCursor cursor, int size, CancellationToken ct)
+    private static async Task<MediaPage> SeekPageAsync(IQueryable<Media> filtered, MediaCursor cursor, int size, CancellationToken ct)
     {
         var items = await Order(Beyond(filtered, cursor), cursor.Ordering, cursor.Before).Take(size + 1).ToListAsync(ct);
         var more = items.Count > size;
@@ -83,10 +82,10 @@ public sealed partial class MediaService
         // A page reached from its neighbour always has that neighbour on its other side.
         var next = cursor.Before ? (any ? MediaCursor.Following(items[^1], ordering) : null) : more ? MediaCursor.Following(items[^1], ordering) : null;
         var previous = cursor.Before ? (more ? MediaCursor.Preceding(items[0], ordering) : null) : any ? MediaCursor.Preceding(items[0], ordering) : null;
-        return new(count, items, next, previous);
+        return new(0, items, next, previous);
     }
 
-    private async Task<MediaPage> NumberedPageAsync(IQueryable<Media> filtered, int count, MediaOrdering ordering, int offset, int size, CancellationToken ct)
+    private async Task<MediaPage> NumberedPageAsync(IQueryable<Media> filtered, MediaOrdering ordering, int offset, int size, CancellationToken ct)
     {
         // Skip through ids in the ordering's index, then read only the page's rows (and one more: is there a next?).
         var ids = Order(filtered, ordering, false).Skip(offset).Take(size + 1).Select(m => m.Id);
@@ -95,7 +94,7 @@ public sealed partial class MediaService
         if (more) items.RemoveAt(size);
         var next = more ? MediaCursor.Following(items[^1], ordering) : null;
         var previous = items.Count > 0 && offset > 0 ? MediaCursor.Preceding(items[0], ordering) : null;
-        return new(count, items, next, previous);
+        return new(0, items, next, previous);
     }
 
     private static bool Ascending(MediaOrdering o) => o is MediaOrdering.CreatedAt or MediaOrdering.Title or MediaOrdering.Size;
