@@ -61,8 +61,8 @@ sql() { # one statement; prints the result rows
   else sqlite3 -cmd "PRAGMA busy_timeout = 30000" "$work/data/medialibrary.db" "$1"; fi
 }
 
-echo "Building (Release)…"
-dotnet build src/MediaLibrary --configuration Release -o "$work/app" >/dev/null
+echo "Publishing (Release, ReadyToRun), as a deployment would…"
+dotnet publish src/MediaLibrary --configuration Release -o "$work/app" >/dev/null
 port=$(free_port)
 base="http://127.0.0.1:$port"
 
@@ -96,8 +96,9 @@ token=$(curl -sf "$base/api/auth/token" -H 'content-type: application/json' \
 auth="Authorization: Bearer $token"
 
 # wrk with one connection for latency (p50 and p99 in ms), or N connections for throughput (requests/s).
-latency() { # url [header]
+latency() { # url [header]; after one second of warm-up, so that the figure is the steady state
   local out
+  if [ $# -gt 1 ]; then wrk -t1 -c1 -d1s -H "$2" "$1" >/dev/null; else wrk -t1 -c1 -d1s "$1" >/dev/null; fi
   if [ $# -gt 1 ]; then out=$(wrk -t1 -c1 -d"${seconds}s" --latency -H "$2" "$1"); else out=$(wrk -t1 -c1 -d"${seconds}s" --latency "$1"); fi
   python3 - "$out" <<'PY'
 import re, sys
