@@ -38,7 +38,8 @@ public static class MultipartUpload
             throw RequestValidationException.For(FileField, "The multipart boundary is missing or longer than 70 characters.");
 
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
+        // 64 KB instead of the default 4 KB: the file part is copied in a fraction of the calls (measured: bench/README.md).
+        var reader = new MultipartReader(boundary, request.Body, 64 * 1024) { HeadersLengthLimit = 16 * 1024 };
         var sawFile = false;
         while (await NextSectionAsync(reader, ct) is { } section)
         {
