@@ -148,7 +148,12 @@ record "GET /api/media/{id}, If-None-Match → 304" "$(latency "$base/api/media/
 echo "Delivery…"
 stored=$(sql "select \"StorageKey\" from media where \"Id\" = $first_id")
 nginx_port=$(free_port)
+front_port=$(free_port)
 mkdir -p "$work/nginx"
+# One nginx: a static server over the storage folder (the baseline), and the shipped docs/nginx.conf in front of the
+# service (X-Accel-Redirect), with only its ports and folder replaced.
+site=$(sed -e "s|127.0.0.1:5080|127.0.0.1:$port|" -e "s|listen 80;|listen 127.0.0.1:$front_port; keepalive_requests 100000;|" \
+  -e "s|/var/lib/medialibrary/files/|$work/data/files/|" docs/nginx.conf)
 cat > "$work/nginx/nginx.conf" <<CONF
 user $(id -un);
 worker_processes auto;
@@ -164,18 +169,35 @@ http {
   types { image/jpeg jpg; }
   default_type image/jpeg;
   server { listen 127.0.0.1:$nginx_port; root $work/data/files; }
+  $site
 }
 CONF
 "$nginx_bin" -c "$work/nginx/nginx.conf" -p "$work/nginx" 2>>"$work/nginx/error.log" &
 nginx_pid=$!
 for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$nginx_port/$stored" && break; sleep 0.1; done
 curl -sf -o /dev/null "http://127.0.0.1:$nginx_port/$stored" || { echo "nginx does not serve the file:"; cat "$work/nginx/error.log"; exit 1; }
-for c in 4 64; do
-  ours=$(throughput "$c" "$url")
-  theirs=$(throughput "$c" "http://127.0.0.1:$nginx_port/$stored")
-  record "deliver a $(($(stat -c %s "$work/jpeg/photo1.jpg") / 1024)) KB original, c=$c" "$ours req/s" "nginx: $theirs req/s, ratio $(python3 -c "print(f'{$ours / $theirs:.2f}')")×" "target ≥ 0.8× nginx"
-done
+size_kb=$(($(stat -c %s "$work/jpeg/photo1.jpg") / 1024))
+deliver() { # label url
+  for c in 4 64; do
+    throughput "$c" "$2" >/dev/null # warm-up, both sides alike
+    ours=$(throughput "$c" "$2")
+    throughput "$c" "http://127.0.0.1:$nginx_port/$stored" >/dev/null
+    theirs=$(throughput "$c" "http://127.0.0.1:$nginx_port/$stored")
+    record "deliver a $size_kb KB original, $1, c=$c" "$ours req/s" "nginx serving the file: $theirs req/s, ratio $(python3 -c "print(f'{$ours / $theirs:.2f}')")×" "target ≥ 0.8× nginx"
+  done
+}
+deliver "by the service (Kestrel)" "$url"
+# The same service behind nginx with MEDIALIB_ACCEL_REDIRECT: the service looks up and writes headers, nginx sends.
+kill "$pid"; wait "$pid" 2>/dev/null || true
+db_env+=(MEDIALIB_ACCEL_REDIRECT=/_medialib/)
+start_service
+front_url=${url/127.0.0.1:$port/127.0.0.1:$front_port}
+cmp <(curl -sf "$front_url") "$work/jpeg/photo1.jpg" || { echo "nginx in front does not deliver the file:"; tail "$work/nginx/error.log"; exit 1; }
+deliver "behind nginx, X-Accel-Redirect" "$front_url"
 kill "$nginx_pid"; nginx_pid=""
+kill "$pid"; wait "$pid" 2>/dev/null || true
+unset 'db_env[${#db_env[@]}-1]'
+start_service
 
 # ---- list: first and last page at each size, for each ordering and with search ---------------------------------------
 # Metadata rows go straight into the database (the list reads rows, not files); SearchText is what the service would

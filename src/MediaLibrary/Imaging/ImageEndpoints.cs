@@ -82,17 +82,15 @@ public static class ImageEndpoints
             var store = storage.Find(row.StorageProvider)
                 ?? throw new StorageException(row.StorageProvider, row.StorageKey, $"The derivative is in '{row.StorageProvider}' storage, which this node has not configured.");
             if (await FileDelivery.PresignedRedirectAsync(http, store, row.StorageKey, mediaOptions.Value, ct) is { } redirect) return redirect;
-            Stream content;
-            try
-            {
-                content = await store.OpenReadAsync(row.StorageKey, ct);
-            }
-            catch (BlobNotFoundException) when (attempt == 1)
+            var accel = FileDelivery.AccelPath(store, row.StorageKey, mediaOptions.Value);
+            var (found, content) = await FileDelivery.OpenAsync(store, row.StorageKey, accel, ct);
+            if (!found && attempt == 1)
             {
                 // The object went missing behind our back: forget the row and render it again.
                 await renderer.ForgetAsync(row, ct);
                 continue;
             }
+            if (!found) throw new BlobNotFoundException(row.StorageProvider, row.StorageKey);
 
             var headers = http.Response.Headers;
             headers.CacheControl = FileDelivery.ImmutableCacheControl;
@@ -100,9 +98,7 @@ public static class ImageEndpoints
             var extension = ImageTransform.Extension(row.ContentType["image/".Length..]);
             disposition.SetHttpFileName($"{Path.GetFileNameWithoutExtension(m.FileName)}.{extension}");
             headers.ContentDisposition = disposition.ToString();
-            return TypedResults.Stream(content, row.ContentType,
-                entityTag: new EntityTagHeaderValue($"\"{Path.GetFileName(row.StorageKey)}\""),
-                enableRangeProcessing: content.CanSeek);
+            return FileDelivery.Send(http, content, accel, row.ContentType, $"\"{Path.GetFileName(row.StorageKey)}\"");
         }
     }
 

@@ -32,6 +32,46 @@ public static class FileDelivery
         return TypedResults.Redirect(signed);
     }
 
+    /// <summary>The internal nginx path of a local object when MEDIALIB_ACCEL_REDIRECT is set; otherwise null.</summary>
+    public static string? AccelPath(IBlobStore store, string key, MediaOptions options) =>
+        string.IsNullOrEmpty(options.AccelRedirect) || store is not Storage.Local.LocalBlobStore
+            ? null
+            : options.AccelRedirect + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
+
+    /// <summary>
+    /// Opens the object, or with <paramref name="accelPath"/> only checks that it is there (nginx will read it).
+    /// Null when it is missing.
+    /// </summary>
+    public static async Task<(bool Found, Stream? Content)> OpenAsync(IBlobStore store, string key, string? accelPath, CancellationToken ct)
+    {
+        try
+        {
+            return accelPath is null ? (true, await store.OpenReadAsync(key, ct)) : (await store.ExistsAsync(key, ct), null);
+        }
+        catch (BlobNotFoundException)
+        {
+            return (false, null);
+        }
+    }
+
+    /// <summary>
+    /// The bytes: streamed by the service (ranges, conditional GETs), or left to nginx through X-Accel-Redirect after
+    /// the service has answered a matching If-None-Match itself. The caller has set Cache-Control and Content-Disposition.
+    /// </summary>
+    public static IResult Send(HttpContext http, Stream? content, string? accelPath, string contentType, string etag)
+    {
+        if (accelPath is null)
+            return TypedResults.Stream(content!, contentType, entityTag: new EntityTagHeaderValue(etag), enableRangeProcessing: content!.CanSeek);
+        var response = http.Response;
+        response.Headers.ETag = etag;
+        var tag = new EntityTagHeaderValue(etag);
+        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(tag, useStrongComparison: false)))
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        response.Headers["X-Accel-Redirect"] = accelPath;
+        response.ContentType = contentType;
+        return TypedResults.Ok();
+    }
+
     /// <summary>
     /// How long a node remembers where a version's bytes are. A version's object never changes, so the only staleness
     /// is a deleted or replaced version that this node still finds in its cache: its object is deleted with the
@@ -66,12 +106,9 @@ public static class FileDelivery
             ?? throw new StorageException(m.StorageProvider, m.StorageKey, $"Media {id} is in '{m.StorageProvider}' storage, which this node has not configured.");
         if (await PresignedRedirectAsync(http, store, m.StorageKey, options.Value, ct) is { } redirect) return redirect;
 
-        Stream content;
-        try
-        {
-            content = await store.OpenReadAsync(m.StorageKey, ct);
-        }
-        catch (BlobNotFoundException)
+        var accel = AccelPath(store, m.StorageKey, options.Value);
+        var (found, content) = await OpenAsync(store, m.StorageKey, accel, ct);
+        if (!found)
         {
             cache.Remove(cacheKey);
             MediaLog.StoredFileMissing(logger, m.Id, m.StorageKey, m.StorageProvider);
@@ -85,9 +122,6 @@ public static class FileDelivery
         disposition.SetHttpFileName(m.FileName);
         headers.ContentDisposition = disposition.ToString();
         if (isSvg) headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
-
-        return TypedResults.Stream(content, m.ContentType,
-            entityTag: new EntityTagHeaderValue($"\"{m.Sha256}\""),
-            enableRangeProcessing: content.CanSeek);
+        return Send(http, content, accel, m.ContentType, $"\"{m.Sha256}\"");
     }
 }

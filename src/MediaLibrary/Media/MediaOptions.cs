@@ -45,6 +45,15 @@ public sealed class MediaOptions
     [RegularExpression("^(proxy|direct|presigned)$", ErrorMessage = "MEDIALIB_DELIVERY is proxy, direct or presigned.")]
     public string Delivery { get; set; } = "proxy";
 
+    /// <summary>
+    /// Behind nginx: a URL path prefix (such as <c>/_medialib/</c>) of an <c>internal</c> location that aliases the local
+    /// storage folder. The service still looks the file up, checks it and writes the headers, then answers with
+    /// <c>X-Accel-Redirect</c> and no body, and nginx sends the bytes with sendfile. Local storage only.
+    /// </summary>
+    [ConfigurationKeyName("MEDIALIB_ACCEL_REDIRECT")]
+    [RegularExpression("^/([A-Za-z0-9._~-]+/)+$", ErrorMessage = "MEDIALIB_ACCEL_REDIRECT is a path prefix such as /_medialib/ (starting and ending with /).")]
+    public string? AccelRedirect { get; set; }
+
     /// <summary>How long a presigned URL stays valid.</summary>
     [ConfigurationKeyName("MEDIALIB_PRESIGN_MINUTES")]
     [Range(1, 7 * 24 * 60)]
