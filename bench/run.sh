@@ -58,7 +58,7 @@ if [ "$database" = postgres ]; then
 fi
 sql() { # one statement; prints the result rows
   if [ "$database" = postgres ]; then "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d medialib -qAtc "$1"
-  else sqlite3 -cmd "PRAGMA busy_timeout = 30000" "$work/data/medialibrary.db" "$1"; fi
+  else sqlite3 -cmd ".timeout 30000" "$work/data/medialibrary.db" "$1"; fi
 }
 
 echo "Publishing (Release, ReadyToRun), as a deployment would…"
