@@ -68,12 +68,13 @@ public static class DatabaseSetup
         services.AddSingleton(settings);
         if (settings.Provider == DatabaseProvider.Sqlite)
         {
-            services.AddDbContext<SqliteMediaDbContext>(o => o.UseSqlite(settings.ConnectionString).AddInterceptors(SqliteBusyTimeout.Instance));
+            // Pooled: a request takes a ready context instead of building one (and its services) each time.
+            services.AddDbContextPool<SqliteMediaDbContext>(o => o.UseSqlite(settings.ConnectionString).AddInterceptors(SqliteBusyTimeout.Instance));
             services.AddScoped<MediaDbContext>(sp => sp.GetRequiredService<SqliteMediaDbContext>());
         }
         else
         {
-            services.AddDbContext<PostgresMediaDbContext>(o => o.UseNpgsql(settings.ConnectionString));
+            services.AddDbContextPool<PostgresMediaDbContext>(o => o.UseNpgsql(settings.ConnectionString));
             services.AddScoped<MediaDbContext>(sp => sp.GetRequiredService<PostgresMediaDbContext>());
         }
         return services;
@@ -148,8 +149,16 @@ internal sealed class SqliteBusyTimeout : Microsoft.EntityFrameworkCore.Diagnost
         return Task.CompletedTask;
     }
 
+    // The driver pools native connections; the setting stays with each one, so it is set once per native connection.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
+
     private static void Set(System.Data.Common.DbConnection connection)
     {
+        if (connection is SqliteConnection { Handle: { } handle })
+        {
+            if (Configured.TryGetValue(handle, out _)) return;
+            Configured.AddOrUpdate(handle, handle);
+        }
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA busy_timeout = 30000;";
         command.ExecuteNonQuery();
