@@ -13,14 +13,12 @@ public sealed partial class MediaService
     /// </summary>
     public async Task<MediaPage> ListAsync(MediaQuery query, CancellationToken ct)
     {
+        // A type ("image/png") or a family ("image/*", matched as the prefix "image/").
+        var type = string.IsNullOrEmpty(query.ContentType) ? null : query.ContentType.ToLowerInvariant();
+        var family = type is not null && type.EndsWith("/*", StringComparison.Ordinal) ? type[..^1] : null;
         IQueryable<Media> filtered = db.Media.AsNoTracking();
-        if (!string.IsNullOrEmpty(query.ContentType))
-        {
-            var type = query.ContentType.ToLowerInvariant();
-            filtered = type.EndsWith("/*", StringComparison.Ordinal)
-                ? filtered.Where(m => m.ContentType.StartsWith(type.Substring(0, type.Length - 1)))
-                : filtered.Where(m => m.ContentType == type);
-        }
+        if (family is not null) filtered = filtered.Where(m => m.ContentType.StartsWith(family));
+        else if (type is not null) filtered = filtered.Where(m => m.ContentType == type);
 
         var offset = query.Cursor is null ? (query.Page - 1) * query.PageSize : 0;
         int? count = null;
@@ -35,7 +33,7 @@ public sealed partial class MediaService
                 var phrase = MediaSearch.FtsPhrase(term);
                 var matches = db.Database.SqlQuery<long>($"SELECT rowid AS \"Value\" FROM media_search WHERE media_search MATCH {phrase}");
                 var indexed = filtered.Where(m => matches.Contains(m.Id));
-                count = await (string.IsNullOrEmpty(query.ContentType) ? matches : indexed.Select(m => m.Id)).Take(CountCap + 1).CountAsync(ct);
+                count = await (type is null ? matches : indexed.Select(m => m.Id)).Take(CountCap + 1).CountAsync(ct);
                 // Walking the ordering's index and testing each row reads about (skipped + page) × rows / matches
                 // rows; taking the matches from the index and sorting them reads all of them. Past the cap, walk.
                 var rows = await db.Media.MaxAsync(m => (long?)m.Id, ct) ?? 0;
@@ -48,13 +46,8 @@ public sealed partial class MediaService
         {
             // Kept per content type by triggers in the same transaction as the rows: exact, and a handful of rows to read.
             IQueryable<MediaCount> counts = db.MediaCounts;
-            if (!string.IsNullOrEmpty(query.ContentType))
-            {
-                var type = query.ContentType.ToLowerInvariant();
-                counts = type.EndsWith("/*", StringComparison.Ordinal)
-                    ? counts.Where(c => c.ContentType.StartsWith(type.Substring(0, type.Length - 1)))
-                    : counts.Where(c => c.ContentType == type);
-            }
+            if (family is not null) counts = counts.Where(c => c.ContentType.StartsWith(family));
+            else if (type is not null) counts = counts.Where(c => c.ContentType == type);
             count = (int)await counts.SumAsync(c => c.Count, ct);
         }
 
