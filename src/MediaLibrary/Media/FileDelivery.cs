@@ -40,7 +40,7 @@ public static class FileDelivery
 
     /// <summary>
     /// Opens the object, or with <paramref name="accelPath"/> only checks that it is there (nginx will read it).
-    /// Null when it is missing.
+    /// Found is false when it is missing.
     /// </summary>
     public static async Task<(bool Found, Stream? Content)> OpenAsync(IBlobStore store, string key, string? accelPath, CancellationToken ct)
     {
