@@ -79,7 +79,7 @@ public sealed class NginxAccelTests(NginxAccelTests.Fixture fixture) : IClassFix
 
         public async ValueTask DisposeAsync()
         {
-            if (_nginx is { HasExited: false }) _nginx.Kill();
+            if (_nginx is { HasExited: false }) _nginx.Kill(entireProcessTree: true); // the master and its workers
             _nginx?.Dispose();
             if (_service is not null) await _service.DisposeAsync();
             Client.Dispose();
