@@ -1,5 +1,6 @@
 using MediaLibrary.Auth;
 using MediaLibrary.Storage;
+using MediaLibrary.Web;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -64,8 +65,7 @@ public static class FileDelivery
             return TypedResults.Stream(content!, contentType, entityTag: new EntityTagHeaderValue(etag), enableRangeProcessing: content!.CanSeek);
         var response = http.Response;
         response.Headers.ETag = etag;
-        var tag = new EntityTagHeaderValue(etag);
-        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(tag, useStrongComparison: false)))
+        if (http.Request.IfNoneMatches(etag))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         response.Headers["X-Accel-Redirect"] = accelPath;
         response.ContentType = contentType;

@@ -30,7 +30,8 @@ public static class MediaEndpoints
         var reads = api.MapGroup("");
         if (requireAuthForReads) reads.RequireAuthorization(Policies.Read);
         reads.MapGet("", List).WithName("ListMedia")
-            .WithSummary("List media, newest first by default; filter by search text and content type.");
+            .WithSummary("List media, newest first by default; filter by search text and content type. "
+                + "next and previous are links with a cursor (page=N jumps); a search counts up to 1,000 matches (count_exact).");
         reads.MapGet("{id:long}", Get).WithName("GetMedia")
             .WithSummary("One media item, with an ETag; If-None-Match answers 304.");
 
@@ -103,7 +104,7 @@ public static class MediaEndpoints
         var m = await media.FindAsync(id, ct);
         if (m is null) return NotFound(id);
         http.Response.Headers.ETag = m.ETag;
-        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => WeakEquals(t.Trim(), m.ETag))))
+        if (http.Request.IfNoneMatches(m.ETag))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         return TypedResults.Ok(urls.Response(http.Request, m));
     }
@@ -180,9 +181,6 @@ public static class MediaEndpoints
             && parts[0].All(IsTokenChar) && (parts[1] == "*" || parts[1].All(IsTokenChar));
         static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '+' or '.' or '_';
     }
-
-    private static bool WeakEquals(string candidate, string etag) =>
-        candidate == "*" || candidate == etag || candidate == "W/" + etag;
 
     private static string? NullIfEmpty(this string value) => value.Length == 0 ? null : value;
 

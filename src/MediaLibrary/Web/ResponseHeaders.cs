@@ -4,6 +4,13 @@ namespace MediaLibrary.Web;
 
 public static class ResponseHeaders
 {
+    /// <summary>If-None-Match holds <paramref name="etag"/> (weak comparison, RFC 9110 13.1.2) or "*".</summary>
+    public static bool IfNoneMatches(this HttpRequest request, string etag)
+    {
+        var tag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue(etag);
+        return request.GetTypedHeaders().IfNoneMatch.Any(t => t.Equals(Microsoft.Net.Http.Headers.EntityTagHeaderValue.Any) || t.Compare(tag, useStrongComparison: false));
+    }
+
     /// <summary>nosniff on every response; API JSON is never cached (files carry their own immutable policy).</summary>
     public static IApplicationBuilder UseMediaLibraryHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
