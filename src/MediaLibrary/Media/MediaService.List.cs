@@ -36,9 +36,13 @@ public sealed partial class MediaService
                 count = await (type is null ? matches : indexed.Select(m => m.Id)).Take(CountCap + 1).CountAsync(ct);
                 // Walking the ordering's index and testing each row reads about (skipped + page) × rows / matches
                 // rows; taking the matches from the index and sorting them reads all of them. Past the cap, walk.
-                var rows = await db.Media.MaxAsync(m => (long?)m.Id, ct) ?? 0;
-                var walk = (double)(offset + query.PageSize) * rows / Math.Max(count.Value, 1);
-                filtered = count > CountCap || walk < count ? like : indexed;
+                var walkIt = count > CountCap;
+                if (!walkIt)
+                {
+                    var rows = await db.Media.MaxAsync(m => (long?)m.Id, ct) ?? 0;
+                    walkIt = (double)(offset + query.PageSize) * rows / Math.Max(count.Value, 1) < count;
+                }
+                filtered = walkIt ? like : indexed;
             }
             else filtered = like;
         }
