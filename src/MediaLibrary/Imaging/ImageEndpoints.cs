@@ -93,7 +93,7 @@ public static class ImageEndpoints
             if (!found) throw new BlobNotFoundException(row.StorageProvider, row.StorageKey);
 
             var headers = http.Response.Headers;
-            headers.CacheControl = FileDelivery.ImmutableCacheControl;
+            headers.CacheControl = FileDelivery.FileCacheControl(mediaOptions.Value);
             var disposition = new ContentDispositionHeaderValue("inline");
             var extension = ImageTransform.Extension(row.ContentType["image/".Length..]);
             disposition.SetHttpFileName($"{Path.GetFileNameWithoutExtension(m.FileName)}.{extension}");

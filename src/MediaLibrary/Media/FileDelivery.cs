@@ -12,6 +12,15 @@ public static class FileDelivery
 {
     public const string ImmutableCacheControl = "public, max-age=31536000, immutable";
 
+    /// <summary>
+    /// With MEDIALIB_REQUIRE_AUTH_FOR_READS only the reader's own cache may keep a file: "public" would let a CDN or a
+    /// shared proxy store an authorised answer and hand it to anyone.
+    /// </summary>
+    public const string PrivateImmutableCacheControl = "private, max-age=31536000, immutable";
+
+    public static string FileCacheControl(MediaOptions options) =>
+        options.RequireAuthForReads ? PrivateImmutableCacheControl : ImmutableCacheControl;
+
     public static RouteHandlerBuilder MapFiles(this IEndpointRouteBuilder app, bool requireAuthForReads)
     {
         var route = app.MapMethods("/files/{id:long}/v{version:int}/{**name}", [HttpMethods.Get, HttpMethods.Head], Serve)
@@ -116,7 +125,7 @@ public static class FileDelivery
         }
 
         var headers = http.Response.Headers;
-        headers.CacheControl = ImmutableCacheControl;
+        headers.CacheControl = FileCacheControl(options.Value);
         var isSvg = m.ContentType == "image/svg+xml";
         var disposition = new ContentDispositionHeaderValue(isSvg ? "attachment" : "inline");
         disposition.SetHttpFileName(m.FileName);

@@ -28,4 +28,25 @@ public sealed class ReadAuthTests(ReadAuthTests.App app) : IClassFixture<ReadAut
             await allowed.ShouldBe(HttpStatusCode.OK);
         }
     }
+
+    [Fact]
+    public async Task Files_AndVariants_WhenReadsNeedAToken_MayBeKeptOnlyByTheReadersOwnCache()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var media = await (await app.ClientAsync(Roles.Editor)).UploadAsync(TestFiles.Jpeg(600, 400), "private.jpg");
+        var viewer = await app.ClientAsync(Roles.Viewer);
+
+        Assert.NotEmpty(media.Variants);
+        foreach (var url in media.Variants.Select(v => v.Url).Prepend(media.Url))
+        {
+            using var response = await viewer.GetAsync(HttpExtensions.PathOf(url), ct);
+            await response.ShouldBe(HttpStatusCode.OK);
+            // A shared cache (CDN, proxy) must not store it: it would serve an authorised answer to anyone.
+            var cacheControl = response.Headers.CacheControl!;
+            Assert.True(cacheControl.Private);
+            Assert.False(cacheControl.Public);
+            Assert.Equal(TimeSpan.FromDays(365), cacheControl.MaxAge);
+            Assert.Contains(cacheControl.Extensions, e => e.Name == "immutable");
+        }
+    }
 }
