@@ -52,6 +52,7 @@ try
     services.AddSingleton(ImageEndpoints.CreateSigner);
 
     services.AddScoped<StorageCleanup>();
+    services.AddHttpClient<CachePurger>(c => c.Timeout = TimeSpan.FromSeconds(30));
     services.AddSingleton<CleanupMetrics>();
     services.AddScoped<Reconciler>();
     services.AddScoped<StorageMigration>();

@@ -49,7 +49,10 @@ internal static partial class Startup
             key.Source == "MEDIALIB_JWT_SIGNING_KEY" ? "from MEDIALIB_JWT_SIGNING_KEY" : $"from file {key.Source}",
             media.RequireAuthForReads ? "token required" : "anonymous",
             UploadLimits.FormatBytes(media.MaxUploadBytes),
-            string.IsNullOrWhiteSpace(media.AllowedTypes) ? "default" : media.AllowedTypes);
+            string.IsNullOrWhiteSpace(media.AllowedTypes) ? "default" : media.AllowedTypes,
+            app.Services.GetRequiredService<IOptions<Cleanup.CleanupOptions>>().Value.CachePurgeUrl is { Length: > 0 } purge
+                ? $"PURGE to {new Uri(purge).GetComponents(UriComponents.SchemeAndServer, UriFormat.Unescaped)}" // never the user info
+                : "none");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage {Provider} checked: write, read and delete of a probe object: result=ok")]
@@ -60,6 +63,7 @@ internal static partial class Startup
     private static partial void LogImaging(ILogger logger, int major, int minor, int patch, string widths, string format, int concurrency, string signingKey);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Configuration: database={Database}; storage={Storage}; auth=JWT HS256, signing key {SigningKey}; reads={Reads}; max upload={MaxUpload}; allowed types={AllowedTypes}")]
-    private static partial void LogConfiguration(ILogger logger, string database, string storage, string signingKey, string reads, string maxUpload, string allowedTypes);
+        Message = "Configuration: database={Database}; storage={Storage}; auth=JWT HS256, signing key {SigningKey}; reads={Reads}; max upload={MaxUpload}; allowed types={AllowedTypes}; cache purge={CachePurge}")]
+    private static partial void LogConfiguration(ILogger logger, string database, string storage, string signingKey, string reads, string maxUpload, string allowedTypes,
+        string cachePurge);
 }

@@ -31,6 +31,19 @@ public sealed class CleanupOptions
     [ConfigurationKeyName("MEDIALIB_CLEANUP_LEASE_SECONDS")]
     [Range(5, 86400)]
     public int LeaseSeconds { get; set; } = 300;
+
+    /// <summary>Base URL of the HTTP cache in front of /files/ that takes PURGE requests; empty: no cache to purge.</summary>
+    [ConfigurationKeyName("MEDIALIB_CACHE_PURGE_URL")]
+    [RegularExpression("^https?://[^\\s]+$", ErrorMessage = "MEDIALIB_CACHE_PURGE_URL is an http(s) URL, such as http://127.0.0.1/.")]
+    public string? CachePurgeUrl { get; set; }
+
+    /// <summary>
+    /// A retired version is purged right after its objects are deleted, and once more after this long: a cache fetch
+    /// that was in flight during the change may have stored the file again after the first purge.
+    /// </summary>
+    [ConfigurationKeyName("MEDIALIB_CACHE_PURGE_AGAIN_SECONDS")]
+    [Range(1, 86400)]
+    public int CachePurgeAgainSeconds { get; set; } = 60;
 }
 
 public sealed record DeletionBacklog(int PendingCount, int DeadCount, TimeSpan? OldestPendingAge, IReadOnlyList<PendingDeletion> Entries);
@@ -40,7 +53,8 @@ public sealed record DeletionBacklog(int PendingCount, int DeadCount, TimeSpan? 
 /// drops the reference, then ask for an inline attempt; whatever fails stays for <see cref="CleanupWorker"/>.
 /// </summary>
 public sealed partial class StorageCleanup(
-    MediaDbContext db, StorageRegistry storage, TimeProvider time, IOptions<CleanupOptions> options, CleanupMetrics metrics, ILogger<StorageCleanup> logger)
+    MediaDbContext db, StorageRegistry storage, CachePurger cache, TimeProvider time, IOptions<CleanupOptions> options, CleanupMetrics metrics,
+    ILogger<StorageCleanup> logger)
 {
     private readonly CleanupOptions _options = options.Value;
     private readonly IBlobStore _active = storage.Active;
@@ -60,6 +74,22 @@ public sealed partial class StorageCleanup(
         db.PendingDeletions.Add(entry);
         LogEnqueued(mediaId, key, provider, reason);
         return entry;
+    }
+
+    /// <summary>
+    /// With MEDIALIB_CACHE_PURGE_URL: queues the purge of a retired version's original URL, once for right after its
+    /// objects are gone (returned, for the inline attempt) and once more for later (left to the worker). Put it after the
+    /// object deletions, so that a fetch the first purge provokes finds nothing to cache.
+    /// </summary>
+    public IReadOnlyList<PendingDeletion> EnqueuePurge(long mediaId, int version, string fileName, string reason)
+    {
+        if (!cache.Enabled) return [];
+        var path = CachePurger.PathOf(mediaId, version, fileName);
+        var now = Enqueue(mediaId, path, CachePurger.Provider, reason);
+        var again = Enqueue(mediaId, path, CachePurger.Provider, reason + ", again");
+        again.NextAttemptAt = again.CreatedAt.AddSeconds(_options.CachePurgeAgainSeconds);
+        again.LeaseUntil = null;
+        return [now];
     }
 
     /// <summary>Tries committed entries right away, on the caller's time.</summary>
@@ -149,9 +179,16 @@ public sealed partial class StorageCleanup(
         metrics.Attempted(entry.Provider);
         try
         {
-            var store = storage.Find(entry.Provider)
-                ?? throw new StorageException(entry.Provider, entry.StorageKey, $"No '{entry.Provider}' storage is configured on this node.");
-            await store.DeleteAsync(entry.StorageKey, ct);
+            if (entry.Provider == CachePurger.Provider)
+            {
+                await cache.PurgeAsync(entry.StorageKey, ct);
+            }
+            else
+            {
+                var store = storage.Find(entry.Provider)
+                    ?? throw new StorageException(entry.Provider, entry.StorageKey, $"No '{entry.Provider}' storage is configured on this node.");
+                await store.DeleteAsync(entry.StorageKey, ct);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -82,7 +82,7 @@ public static class ImageEndpoints
             var store = storage.Find(row.StorageProvider)
                 ?? throw new StorageException(row.StorageProvider, row.StorageKey, $"The derivative is in '{row.StorageProvider}' storage, which this node has not configured.");
             if (await FileDelivery.PresignedRedirectAsync(http, store, row.StorageKey, mediaOptions.Value, ct) is { } redirect) return redirect;
-            var accel = FileDelivery.AccelPath(store, row.StorageKey, mediaOptions.Value);
+            var accel = FileDelivery.AccelPath(http.Request, store, row.StorageKey, mediaOptions.Value);
             var (found, content) = await FileDelivery.OpenAsync(store, row.StorageKey, accel, ct);
             if (!found && attempt == 1)
             {

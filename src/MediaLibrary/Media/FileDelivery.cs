@@ -42,9 +42,19 @@ public static class FileDelivery
         return TypedResults.Redirect(signed);
     }
 
-    /// <summary>The internal nginx path of a local object when MEDIALIB_ACCEL_REDIRECT is set; otherwise null.</summary>
-    public static string? AccelPath(IBlobStore store, string key, MediaOptions options) =>
+    /// <summary>
+    /// A proxy that caches what it receives sends this with "off": an X-Accel-Redirect answer has no body to cache, so
+    /// the service sends the bytes itself (docs/nginx.conf does this where it caches originals).
+    /// </summary>
+    public const string AccelHeader = "X-MediaLibrary-Accel";
+
+    /// <summary>
+    /// The internal nginx path of a local object when MEDIALIB_ACCEL_REDIRECT is set and the request does not opt out
+    /// with <see cref="AccelHeader"/>; otherwise null.
+    /// </summary>
+    public static string? AccelPath(HttpRequest request, IBlobStore store, string key, MediaOptions options) =>
         string.IsNullOrEmpty(options.AccelRedirect) || store is not Storage.Local.LocalBlobStore
+            || string.Equals(request.Headers[AccelHeader], "off", StringComparison.OrdinalIgnoreCase)
             ? null
             : options.AccelRedirect + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
 
@@ -115,7 +125,7 @@ public static class FileDelivery
             ?? throw new StorageException(m.StorageProvider, m.StorageKey, $"Media {id} is in '{m.StorageProvider}' storage, which this node has not configured.");
         if (await PresignedRedirectAsync(http, store, m.StorageKey, options.Value, ct) is { } redirect) return redirect;
 
-        var accel = AccelPath(store, m.StorageKey, options.Value);
+        var accel = AccelPath(http.Request, store, m.StorageKey, options.Value);
         var (found, content) = await OpenAsync(store, m.StorageKey, accel, ct);
         if (!found)
         {

@@ -136,6 +136,7 @@ public sealed partial class MediaService(
         StoredFile? stored = null;
         List<PendingDeletion> pending;
         var oldKey = media.StorageKey;
+        var oldFileName = media.FileName;
         try
         {
             await MultipartUpload.ReadAsync(request, _options.MaxUploadBytes,
@@ -154,6 +155,7 @@ public sealed partial class MediaService(
             media.UpdatedAt = Now();
             await db.SaveChangesAsync(ct); // the UPDATE locks the row: no render can claim the old version after this
             pending.AddRange(await derivatives.RetireAsync(media.Id, "replaced", ct));
+            pending.AddRange(cleanup.EnqueuePurge(media.Id, media.Version - 1, oldFileName, "replaced"));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -190,6 +192,7 @@ public sealed partial class MediaService(
                 }
                 pending = await derivatives.RetireAsync(media.Id, "deleted", ct);
                 pending.Add(cleanup.Enqueue(media.Id, media.StorageKey, media.StorageProvider, "deleted"));
+                pending.AddRange(cleanup.EnqueuePurge(media.Id, media.Version, media.FileName, "deleted"));
                 db.Media.Remove(media);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);

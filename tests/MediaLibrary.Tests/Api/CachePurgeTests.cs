@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using MediaLibrary.Cleanup;
+using MediaLibrary.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MediaLibrary.Tests.Api;
+
+/// <summary>
+/// MEDIALIB_CACHE_PURGE_URL against a stand-in cache that records the PURGE requests it gets (the real nginx of
+/// docs/nginx.conf is in NginxAccelTests): retired versions are purged through the outbox, at once and once more later.
+/// </summary>
+public sealed class CachePurgeTests(CachePurgeTests.App app) : IClassFixture<CachePurgeTests.App>
+{
+    /// <summary>Answers PURGE with <see cref="Status"/> and remembers each one.</summary>
+    public sealed class PurgeStub : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        public ConcurrentQueue<(string Method, string Path)> Requests { get; } = new();
+        public int Status { get; set; } = StatusCodes.Status200OK;
+
+        private PurgeStub(WebApplication app) => _app = app;
+
+        public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        public static async Task<PurgeStub> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            var stub = new PurgeStub(app);
+            app.Run(context =>
+            {
+                stub.Requests.Enqueue((context.Request.Method, context.Request.Path.ToUriComponent()));
+                context.Response.StatusCode = stub.Status;
+                return Task.CompletedTask;
+            });
+            await app.StartAsync();
+            return stub;
+        }
+
+        public List<string> PurgesOf(long mediaId) =>
+            Requests.Where(r => r.Path.StartsWith($"/files/{mediaId}/", StringComparison.Ordinal)).Select(r => $"{r.Method} {r.Path}").ToList();
+
+        public ValueTask DisposeAsync() => _app.DisposeAsync();
+    }
+
+    public class App : MediaLibraryApp
+    {
+        public PurgeStub Cache { get; private set; } = null!;
+
+        public App()
+        {
+            Set("MEDIALIB_CLEANUP_INTERVAL_SECONDS", "1");
+            Set("MEDIALIB_CLEANUP_BASE_DELAY_SECONDS", "0.2");
+            Set("MEDIALIB_CACHE_PURGE_AGAIN_SECONDS", "2");
+        }
+
+        public override async ValueTask InitializeAsync()
+        {
+            Cache = await PurgeStub.StartAsync();
+            Set("MEDIALIB_CACHE_PURGE_URL", Cache.BaseUrl + "/");
+            await base.InitializeAsync();
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            await Cache.DisposeAsync();
+        }
+
+        public Task<List<PendingDeletion>> PurgesQueuedAsync(long mediaId) =>
+            WithDbAsync(db => db.PendingDeletions.AsNoTracking().Where(p => p.MediaId == mediaId && p.Provider == CachePurger.Provider).ToListAsync());
+
+        public async Task WaitUntilNoPurgesQueuedAsync(long mediaId)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await PurgesQueuedAsync(mediaId)).Count > 0 && DateTime.UtcNow < deadline)
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Delete_PurgesTheVersionAtOnce_AndOnceMoreAfterTheGracePeriod()
+    {
+        var client = await app.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Png(3, 3), "Sea view.png");
+        Assert.Empty(app.Cache.PurgesOf(media.Id)); // an upload retires nothing
+
+        using (var deleted = await client.DeleteAsync($"/api/media/{media.Id}", Ct)) await deleted.ShouldBe(HttpStatusCode.NoContent);
+
+        var purge = $"PURGE /files/{media.Id}/v1/Sea%20view.png";
+        Assert.Equal([purge], app.Cache.PurgesOf(media.Id)); // inline, before the DELETE answered
+        var again = Assert.Single(await app.PurgesQueuedAsync(media.Id));
+        Assert.Equal($"files/{media.Id}/v1/Sea%20view.png", again.StorageKey);
+        Assert.Equal("deleted, again", again.Reason);
+        Assert.InRange((again.NextAttemptAt - again.CreatedAt).TotalSeconds, 1.9, 2.1);
+
+        await app.WaitUntilNoPurgesQueuedAsync(media.Id);
+        Assert.Equal([purge, purge], app.Cache.PurgesOf(media.Id));
+        Assert.Empty(await app.PurgesQueuedAsync(media.Id));
+    }
+
+    [Fact]
+    public async Task Replace_PurgesTheRetiredVersionByItsOldName_NotTheNewOne()
+    {
+        var client = await app.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Png(3, 3), "before.png");
+        using (var replaced = await client.PutAsync($"/api/media/{media.Id}/file", TestFiles.Form(TestFiles.Png(5, 5), "after.png"), Ct))
+            await replaced.ShouldBe(HttpStatusCode.OK);
+
+        Assert.Equal([$"PURGE /files/{media.Id}/v1/before.png"], app.Cache.PurgesOf(media.Id));
+        await app.WaitUntilNoPurgesQueuedAsync(media.Id);
+        Assert.All(app.Cache.PurgesOf(media.Id), p => Assert.Equal($"PURGE /files/{media.Id}/v1/before.png", p));
+    }
+
+    [Fact]
+    public async Task WhenTheCacheFails_TheDeleteStillSucceeds_AndThePurgeIsRetriedUntilTheCacheConfirms()
+    {
+        var client = await app.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Png(3, 3), "retry.png");
+        app.Cache.Status = StatusCodes.Status503ServiceUnavailable;
+        try
+        {
+            using (var deleted = await client.DeleteAsync($"/api/media/{media.Id}", Ct)) await deleted.ShouldBe(HttpStatusCode.NoContent);
+            var failed = (await app.PurgesQueuedAsync(media.Id)).Single(p => p.Reason == "deleted");
+            Assert.Equal(1, failed.Attempts);
+            Assert.Contains("503", failed.LastError);
+            Assert.Equal(PendingDeletionStatus.Pending, failed.Status);
+        }
+        finally
+        {
+            app.Cache.Status = StatusCodes.Status404NotFound; // "not in the cache" is a confirmation too
+        }
+        await app.WaitUntilNoPurgesQueuedAsync(media.Id);
+        Assert.Empty(await app.PurgesQueuedAsync(media.Id));
+        Assert.True(app.Cache.PurgesOf(media.Id).Count >= 3); // the failed one, its retry, and the later one
+        app.Cache.Status = StatusCodes.Status200OK;
+    }
+
+    [Fact]
+    public async Task ACacheThatCannotPurge_MakesTheEntryDead_AndVisible()
+    {
+        var client = await app.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Png(3, 3), "nopurge.png");
+        app.Cache.Status = StatusCodes.Status405MethodNotAllowed;
+        try
+        {
+            using (var deleted = await client.DeleteAsync($"/api/media/{media.Id}", Ct)) await deleted.ShouldBe(HttpStatusCode.NoContent);
+        }
+        finally
+        {
+            app.Cache.Status = StatusCodes.Status200OK;
+        }
+        var dead = (await app.PurgesQueuedAsync(media.Id)).Single(p => p.Reason == "deleted");
+        Assert.Equal(PendingDeletionStatus.Dead, dead.Status);
+        Assert.Contains("405", dead.LastError);
+
+        var admin = await app.ClientAsync(Auth.Roles.Admin);
+        var health = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/health", Ct);
+        Assert.Equal("Degraded", health.GetProperty("checks").GetProperty("deletions").GetProperty("status").GetString());
+        using (var retried = await admin.PostAsync($"/api/admin/deletions/{dead.Id}/retry", null, Ct)) await retried.ShouldBe(HttpStatusCode.OK);
+        await app.WaitUntilNoPurgesQueuedAsync(media.Id);
+        Assert.Empty(await app.PurgesQueuedAsync(media.Id));
+    }
+}
+
+/// <summary>Files are private while reads need a token, so there is no shared copy to purge.</summary>
+public sealed class CachePurgeWithPrivateReadsTests(CachePurgeWithPrivateReadsTests.App app) : IClassFixture<CachePurgeWithPrivateReadsTests.App>
+{
+    public sealed class App : CachePurgeTests.App
+    {
+        public App() => Set("MEDIALIB_REQUIRE_AUTH_FOR_READS", "true");
+    }
+
+    [Fact]
+    public async Task Delete_SendsNoPurge()
+    {
+        var client = await app.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Png(3, 3), "private.png");
+        using (var deleted = await client.DeleteAsync($"/api/media/{media.Id}", TestContext.Current.CancellationToken))
+            await deleted.ShouldBe(HttpStatusCode.NoContent);
+        Assert.Empty(await app.PurgesQueuedAsync(media.Id));
+        Assert.Empty(app.Cache.PurgesOf(media.Id));
+    }
+}
