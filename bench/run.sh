@@ -167,7 +167,8 @@ echo "Delivery…"
 stored=$(sql "select \"StorageKey\" from media where \"Id\" = $first_id")
 nginx_port=$(free_port)
 front_port=$(free_port)
-mkdir -p "$work/nginx"
+sink_port=$(free_port)
+mkdir -p "$work/nginx" "$work/sink/.tmp"
 # One nginx: a static server over the storage folder (the baseline), and the shipped docs/nginx.conf in front of the
 # service (its cache for originals, X-Accel-Redirect for the rest), with only its ports and folders replaced.
 site=$(sed -e "s|127.0.0.1:5080|127.0.0.1:$port|" -e "s|listen 80;|listen 127.0.0.1:$front_port; keepalive_requests 100000;|" \
@@ -187,6 +188,8 @@ http {
   types { image/jpeg jpg; }
   default_type image/jpeg;
   server { listen 127.0.0.1:$nginx_port; root $work/data/files; }
+  # The upload's yardstick: nginx taking a PUT into a file (WebDAV), without multipart or a hash.
+  server { listen 127.0.0.1:$sink_port; client_max_body_size 2g; client_body_temp_path $work/sink/.tmp; location / { root $work/sink; dav_methods PUT; } }
   $site
 }
 CONF
@@ -288,8 +291,15 @@ kill "$sampler"
 peak=$(sort -n "$work/rss.txt" | tail -1)
 c0=$(now); cp "$work/big.pdf" "$work/copy.pdf"; sync "$work/copy.pdf"; c1=$(now)
 rm -f "$work/copy.pdf"
+"$nginx_bin" -c "$work/nginx/nginx.conf" -p "$work/nginx" 2>>"$work/nginx/error.log" &
+nginx_pid=$!
+for _ in $(seq 1 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$sink_port/")" != 000 ] && break; sleep 0.1; done
+n0=$(now); curl -sf -T "$work/big.pdf" "http://127.0.0.1:$sink_port/big.pdf"; n1=$(now)
+cmp -s "$work/big.pdf" "$work/sink/big.pdf" || { echo "nginx did not store the PUT"; exit 1; }
+rm -f "$work/sink/big.pdf"
+kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""
 record "upload 1 GiB" "$(python3 -c "print(f'{1024 / ($t1 - $t0):.0f} MiB/s')")" \
-  "cp: $(python3 -c "print(f'{1024 / ($c1 - $c0):.0f} MiB/s, ratio {($c1 - $c0) / ($t1 - $t0):.2f}×')"); RSS +$(( (peak - before) / 1024 )) MiB" "target ≥ 0.9× cp, RSS growth ≤ 64 MB"
+  "cp: $(python3 -c "print(f'{1024 / ($c1 - $c0):.0f} MiB/s, ratio {($c1 - $c0) / ($t1 - $t0):.2f}×')"); nginx taking it by PUT: $(python3 -c "print(f'{1024 / ($n1 - $n0):.0f} MiB/s, ratio {($n1 - $n0) / ($t1 - $t0):.2f}×')"); RSS +$(( (peak - before) / 1024 )) MiB" "target ≥ 0.9× cp, RSS growth ≤ 64 MB"
 
 # ---- delivery behind nginx (docs/nginx.conf): originals from nginx's cache, which the service purges when it retires a
 # version; and the same file through the service on every request (another spelling of the URL, which the shipped file
