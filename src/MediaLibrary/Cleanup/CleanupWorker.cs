@@ -9,9 +9,24 @@ public sealed partial class CleanupWorker(IServiceScopeFactory scopes, TimeProvi
 {
     private const int BatchSize = 100;
 
+    /// <summary>
+    /// The first pass waits this long (at most one interval): its queries, compiled on first use, would otherwise take
+    /// CPU from the start-up itself. What it finds are retries, which wait for their backoff anyway.
+    /// </summary>
+    private static readonly TimeSpan FirstPassDelay = TimeSpan.FromSeconds(3);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.IntervalSeconds), time);
+        var interval = TimeSpan.FromSeconds(options.Value.IntervalSeconds);
+        try
+        {
+            await Task.Delay(interval < FirstPassDelay ? interval : FirstPassDelay, time, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(interval, time);
         do
         {
             try
