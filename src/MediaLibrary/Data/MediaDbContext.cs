@@ -76,7 +76,8 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
         {
             e.ToTable("pending_deletions");
             e.HasKey(x => x.Id);
-            e.Property(x => x.StorageKey).HasMaxLength(1024);
+            // A storage key, or for a cache purge the URL path, whose escaped file name can run to 255 × 9 characters.
+            e.Property(x => x.StorageKey).HasMaxLength(4096);
             e.Property(x => x.Provider).HasMaxLength(32);
             e.Property(x => x.Reason).HasMaxLength(32);
             e.Property(x => x.LastError).HasMaxLength(2000);

@@ -17,8 +17,9 @@ namespace MediaLibrary.Tests.Api;
 /// <summary>
 /// MEDIALIB_CACHE_PURGE_URL against a stand-in cache that records the PURGE requests it gets (the real nginx of
 /// docs/nginx.conf is in NginxAccelTests): retired versions are purged through the outbox, at once and once more later.
+/// Run on SQLite and on a real PostgreSQL server.
 /// </summary>
-public sealed class CachePurgeTests(CachePurgeTests.App app) : IClassFixture<CachePurgeTests.App>
+public abstract class CachePurgeTests(CachePurgeTests.App app)
 {
     /// <summary>Answers PURGE with <see cref="Status"/> and remembers each one.</summary>
     public sealed class PurgeStub : IAsyncDisposable
@@ -89,6 +90,11 @@ public sealed class CachePurgeTests(CachePurgeTests.App app) : IClassFixture<Cac
         }
     }
 
+    public sealed class PostgresApp : App
+    {
+        public override bool UsePostgres => true;
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -110,6 +116,21 @@ public sealed class CachePurgeTests(CachePurgeTests.App app) : IClassFixture<Cac
         await app.WaitUntilNoPurgesQueuedAsync(media.Id);
         Assert.Equal([purge, purge], app.Cache.PurgesOf(media.Id));
         Assert.Empty(await app.PurgesQueuedAsync(media.Id));
+    }
+
+    [Fact]
+    public async Task Delete_OfALongNonAsciiName_PurgesItsWholeUrl()
+    {
+        // 250 characters of three UTF-8 bytes each: the escaped URL path is over 2,000 characters long.
+        var name = new string('日', 250) + ".png";
+        var client = await app.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Png(3, 3), name);
+        Assert.Equal(name, media.FileName);
+
+        using (var deleted = await client.DeleteAsync($"/api/media/{media.Id}", Ct)) await deleted.ShouldBe(HttpStatusCode.NoContent);
+        var purge = Assert.Single(app.Cache.PurgesOf(media.Id));
+        Assert.Equal($"PURGE /files/{media.Id}/v1/{Uri.EscapeDataString(name)}", purge);
+        Assert.True(purge.Length > 2000);
     }
 
     [Fact]
@@ -175,6 +196,10 @@ public sealed class CachePurgeTests(CachePurgeTests.App app) : IClassFixture<Cac
         Assert.Empty(await app.PurgesQueuedAsync(media.Id));
     }
 }
+
+public sealed class SqliteCachePurgeTests(CachePurgeTests.App app) : CachePurgeTests(app), IClassFixture<CachePurgeTests.App>;
+
+public sealed class PostgresCachePurgeTests(CachePurgeTests.PostgresApp app) : CachePurgeTests(app), IClassFixture<CachePurgeTests.PostgresApp>;
 
 /// <summary>Files are private while reads need a token, so there is no shared copy to purge.</summary>
 public sealed class CachePurgeWithPrivateReadsTests(CachePurgeWithPrivateReadsTests.App app) : IClassFixture<CachePurgeWithPrivateReadsTests.App>

@@ -98,8 +98,8 @@ namespace MediaLibrary.Data.Migrations.Postgres
 
                     b.Property<string>("StorageKey")
                         .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("character varying(1024)");
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)");
 
                     b.HasKey("Id");
 

@@ -89,7 +89,7 @@ namespace MediaLibrary.Data.Migrations.Sqlite
 
                     b.Property<string>("StorageKey")
                         .IsRequired()
-                        .HasMaxLength(1024)
+                        .HasMaxLength(4096)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
