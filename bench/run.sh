@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark suite: every figure of the service beside a baseline measured in the same run on this machine.
-# Usage: bench/run.sh            (SQLite and local storage; about 12 minutes on 2 cores)
+# Usage: bench/run.sh            (SQLite and local storage; about 10 minutes on 2 cores)
 #        BENCH_DATABASE=postgres bench/run.sh   (a throwaway PostgreSQL cluster from the machine's binaries)
 #        BENCH_ROWS="10000 100000" BENCH_SECONDS=3 bench/run.sh
 # Prints a table and writes it to bench/results/{date}-{time}.md. Installs wrk, nginx and libvips-tools from
