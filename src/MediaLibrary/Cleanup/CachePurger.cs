@@ -25,10 +25,6 @@ public sealed class CachePurger(HttpClient http, IOptions<CleanupOptions> option
     /// </summary>
     public bool Enabled => _base is not null && !media.Value.RequireAuthForReads;
 
-    /// <summary>The path of a version's original, relative to the service's root, as <see cref="Media.MediaUrls"/> writes it.</summary>
-    public static string PathOf(long mediaId, int version, string fileName) =>
-        $"files/{mediaId}/v{version}/{Uri.EscapeDataString(fileName)}";
-
     /// <summary>
     /// Sends <c>PURGE</c> for one path. 2xx means purged; 404 means the cache held no copy (docs/nginx.conf answers with
     /// the service's own 404, which it now keeps in the copy's place). Anything else throws, and the entry is retried;

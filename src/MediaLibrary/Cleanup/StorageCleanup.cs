@@ -84,7 +84,7 @@ public sealed partial class StorageCleanup(
     public IReadOnlyList<PendingDeletion> EnqueuePurge(long mediaId, int version, string fileName, string reason)
     {
         if (!cache.Enabled) return [];
-        var path = CachePurger.PathOf(mediaId, version, fileName);
+        var path = Media.MediaUrls.OriginalPath(mediaId, version, fileName);
         var now = Enqueue(mediaId, path, CachePurger.Provider, reason);
         var again = Enqueue(mediaId, path, CachePurger.Provider, reason + ", again");
         again.NextAttemptAt = again.CreatedAt.AddSeconds(_options.CachePurgeAgainSeconds);

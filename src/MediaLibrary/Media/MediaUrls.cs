@@ -17,8 +17,12 @@ public sealed class MediaUrls(StorageRegistry storage, IOptions<MediaOptions> op
     public string For(HttpRequest request, Media media)
     {
         if (_options.Delivery == "direct" && storage.Find(media.StorageProvider)?.DirectUrl(media.StorageKey) is { } direct) return direct;
-        return $"{FilePrefix(request, media)}/{Uri.EscapeDataString(media.FileName)}";
+        return $"{BaseUrl(request)}/{OriginalPath(media.Id, media.Version, media.FileName)}";
     }
+
+    /// <summary>The path of a version's original below the service's origin; also what a cache purge names.</summary>
+    public static string OriginalPath(long id, int version, string fileName) =>
+        $"{VersionPath(id, version)}/{Uri.EscapeDataString(fileName)}";
 
     /// <summary>The URL of one derivative; <paramref name="transform"/> is the text after the version (signed if need be).</summary>
     public string Derivative(HttpRequest request, Media media, string transform, string format)
@@ -52,5 +56,7 @@ public sealed class MediaUrls(StorageRegistry storage, IOptions<MediaOptions> op
     public string BaseUrl(HttpRequest request) =>
         string.IsNullOrWhiteSpace(_options.BaseUrl) ? $"{request.Scheme}://{request.Host}{request.PathBase}" : _options.BaseUrl.TrimEnd('/');
 
-    private string FilePrefix(HttpRequest request, Media media) => $"{BaseUrl(request)}/files/{media.Id}/v{media.Version}";
+    private string FilePrefix(HttpRequest request, Media media) => $"{BaseUrl(request)}/{VersionPath(media.Id, media.Version)}";
+
+    private static string VersionPath(long id, int version) => $"files/{id}/v{version}";
 }
