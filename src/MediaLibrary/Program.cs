@@ -1,11 +1,14 @@
 using System.Text.Json;
 using System.Threading.RateLimiting;
-using MediaLibrary;
+using MediaLibrary.Api;
 using MediaLibrary.Auth;
 using MediaLibrary.Cleanup;
 using MediaLibrary.Data;
+using MediaLibrary.Delivery;
+using MediaLibrary.Hosting;
 using MediaLibrary.Imaging;
 using MediaLibrary.Media;
+using MediaLibrary.Operations;
 using MediaLibrary.Page;
 using MediaLibrary.Storage;
 using MediaLibrary.Web;
@@ -42,20 +45,34 @@ try
     services.AddMediaStorage(config, dataDir.Path);
     services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<DeletionBacklogHealthCheck>("deletions");
 
-    services.AddScoped<MediaService>();
-    services.AddSingleton<MediaUrls>();
-    services.AddMemoryCache(o => o.SizeLimit = 100_000); // file lookups by (id, version)
-
-    services.AddSingleton<ImageProcessor>();
-    services.AddScoped<Derivatives>();
-    services.AddSingleton<DerivativeRenderer>();
-    services.AddSingleton(ImageEndpoints.CreateSigner);
-
-    services.AddScoped<StorageCleanup>();
-    services.AddHttpClient<CachePurger>(c => c.Timeout = TimeSpan.FromSeconds(30));
+    // Cleanup: the durable queue, its worker and the reconciler; it asks Media which objects rows reference.
+    services.AddScoped<CleanupQueue>();
     services.AddSingleton<CleanupMetrics>();
     services.AddScoped<Reconciler>();
+    services.AddScoped<IStorageReferences, MediaStorageReferences>();
+    services.AddScoped<ICleanupPass, IdempotencyKeyExpiry>();
+
+    // Imaging: libvips, with the loaders of the accepted upload types only.
+    services.AddSingleton(sp => new ImageProcessor(sp.GetRequiredService<IOptions<ImagingOptions>>(),
+        sp.GetRequiredService<IOptions<MediaOptions>>().Value.IsAllowed, sp.GetRequiredService<ILogger<ImageProcessor>>()));
+    services.AddSingleton(ImageEndpoints.CreateSigner);
+
+    // Media: the lifecycle, the queries, and the one retirement path.
+    services.AddScoped<MediaLifecycle>();
+    services.AddScoped<MediaQueries>();
+    services.AddScoped<ListPlanner>();
+    services.AddScoped<VersionRetirement>();
+    services.AddScoped<Derivatives>();
     services.AddScoped<StorageMigration>();
+    services.AddSingleton<FileLookups>();
+    services.AddMemoryCache(o => o.SizeLimit = 100_000); // file lookups by (id, version)
+
+    // Delivery: URLs, renders, and the purge of retired URLs from the cache in front.
+    services.AddSingleton<MediaUrls>();
+    services.AddSingleton<DerivativeRenderer>();
+    services.AddHttpClient<CachePurger>(c => c.Timeout = TimeSpan.FromSeconds(30));
+    services.AddTransient<ICleanupHandler>(sp => sp.GetRequiredService<CachePurger>());
+    services.AddScoped<IRetirementFollowUp, CachePurgeFollowUp>();
 
     services.AddScoped<UserAccounts>();
     services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
@@ -142,7 +159,8 @@ try
     app.MapAdmin();
     app.MapMedia(requireAuthForReads);
     app.MapFiles(requireAuthForReads);
-    app.MapImages(requireAuthForReads);
+    app.MapDerivatives(requireAuthForReads);
+    app.MapImages();
 
     await app.RunAsync();
     return 0;

@@ -1,9 +1,8 @@
-using MediaLibrary.Media;
 using Microsoft.Extensions.Options;
 
 namespace MediaLibrary.Cleanup;
 
-/// <summary>Retries pending storage deletions on a timer until each is done or dead.</summary>
+/// <summary>Retries queued work on a timer until each entry is done or dead, then runs the features' <see cref="ICleanupPass"/>es.</summary>
 public sealed partial class CleanupWorker(IServiceScopeFactory scopes, TimeProvider time, IOptions<CleanupOptions> options, ILogger<CleanupWorker> logger)
     : BackgroundService
 {
@@ -35,11 +34,12 @@ public sealed partial class CleanupWorker(IServiceScopeFactory scopes, TimeProvi
                 do
                 {
                     await using var scope = scopes.CreateAsyncScope();
-                    attempted = await scope.ServiceProvider.GetRequiredService<StorageCleanup>().ProcessDueAsync(BatchSize, stoppingToken);
+                    attempted = await scope.ServiceProvider.GetRequiredService<CleanupQueue>().ProcessDueAsync(BatchSize, stoppingToken);
                 } while (attempted == BatchSize && !stoppingToken.IsCancellationRequested);
 
                 await using (var scope = scopes.CreateAsyncScope())
-                    await scope.ServiceProvider.GetRequiredService<MediaService>().PurgeExpiredIdempotencyKeysAsync(stoppingToken);
+                    foreach (var pass in scope.ServiceProvider.GetServices<ICleanupPass>())
+                        await pass.RunAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

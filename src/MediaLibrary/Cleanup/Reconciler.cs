@@ -41,10 +41,11 @@ public sealed class ReconcileReport
 /// <summary>
 /// Compares storage with the database. Orphans: stored objects that no media or derivative row references and no pending deletion
 /// covers, older than the grace period. Dangling rows: rows whose object is missing. Applying queues the orphans'
-/// deletion through <see cref="StorageCleanup"/> (the one deletion path) and flags dangling rows. Progress is kept
+/// deletion through <see cref="CleanupQueue"/> (the one deletion path) and flags dangling rows. Progress is kept
 /// in a cursor row after every batch, so an interrupted run on a large store resumes where it stopped.
 /// </summary>
-public sealed partial class Reconciler(MediaDbContext db, StorageRegistry storage, StorageCleanup cleanup, TimeProvider time, ILogger<Reconciler> logger)
+public sealed partial class Reconciler(
+    MediaDbContext db, StorageRegistry storage, CleanupQueue cleanup, IStorageReferences references, TimeProvider time, ILogger<Reconciler> logger)
 {
     // Phases: "objects:{provider}" for each configured storage in name order, then "rows".
     private const string ObjectsPhase = "objects:";
@@ -88,36 +89,28 @@ public sealed partial class Reconciler(MediaDbContext db, StorageRegistry storag
         while (true)
         {
             var lastId = cursor.LastMediaId;
-            var rows = await db.Media.AsNoTracking().Where(m => m.Id > lastId).OrderBy(m => m.Id).Take(request.BatchSize)
-                .Select(m => new { m.Id, m.StorageKey, m.StorageProvider, m.MissingSince }).ToListAsync(ct);
+            var rows = await references.OwnersAfterAsync(lastId, request.BatchSize, ct);
             if (rows.Count == 0) break;
             foreach (var row in rows)
             {
                 report.RowsScanned++;
-                if (storage.Find(row.StorageProvider) is not { } store) continue; // checked by a node that has that storage
+                if (storage.Find(row.Provider) is not { } store) continue; // checked by a node that has that storage
                 var exists = await store.ExistsAsync(row.StorageKey, ct);
                 if (!exists)
                 {
                     // Replaced or deleted meanwhile: the old key is rightly gone.
-                    if (!await db.Media.AnyAsync(m => m.Id == row.Id && m.StorageKey == row.StorageKey, ct)) continue;
-                    report.Dangling.Add(new DanglingRow(row.Id, row.StorageKey));
-                    LogDangling(row.Id, row.StorageKey, row.StorageProvider, request.Apply ? "flagged" : "dry run");
-                    if (request.Apply && row.MissingSince is null)
-                    {
-                        var now = Now();
-                        await db.Media.Where(m => m.Id == row.Id && m.StorageKey == row.StorageKey)
-                            .ExecuteUpdateAsync(s => s.SetProperty(m => m.MissingSince, now), ct);
-                    }
+                    if (!await references.StillReferencesAsync(row.OwnerId, row.StorageKey, ct)) continue;
+                    report.Dangling.Add(new DanglingRow(row.OwnerId, row.StorageKey));
+                    LogDangling(row.OwnerId, row.StorageKey, row.Provider, request.Apply ? "flagged" : "dry run");
+                    if (request.Apply && row.MissingSince is null) await references.SetMissingAsync(row.OwnerId, row.StorageKey, Now(), ct);
                 }
                 else if (row.MissingSince is not null)
                 {
                     report.Restored++;
-                    if (request.Apply)
-                        await db.Media.Where(m => m.Id == row.Id && m.StorageKey == row.StorageKey)
-                            .ExecuteUpdateAsync(s => s.SetProperty(m => m.MissingSince, (DateTime?)null), ct);
+                    if (request.Apply) await references.SetMissingAsync(row.OwnerId, row.StorageKey, null, ct);
                 }
             }
-            await SaveCursorAsync(cursor, c => c.LastMediaId = rows[^1].Id, ct);
+            await SaveCursorAsync(cursor, c => c.LastMediaId = rows[^1].OwnerId, ct);
         }
 
         db.ReconcileCursors.Remove(cursor);
@@ -134,8 +127,7 @@ public sealed partial class Reconciler(MediaDbContext db, StorageRegistry storag
         report.ObjectsScanned += batch.Count;
         var keys = batch.Select(b => b.Key).ToList();
         var provider = store.Provider;
-        var referenced = (await db.Media.Where(m => m.StorageProvider == provider && keys.Contains(m.StorageKey)).Select(m => m.StorageKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        referenced.UnionWith(await db.Derivatives.Where(d => d.StorageProvider == provider && keys.Contains(d.StorageKey)).Select(d => d.StorageKey).ToListAsync(ct));
+        var referenced = await references.ReferencedAsync(provider, keys, ct);
         var queued = (await db.PendingDeletions.Where(p => p.Provider == provider && keys.Contains(p.StorageKey)).Select(p => p.StorageKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
         var entries = new List<PendingDeletion>();

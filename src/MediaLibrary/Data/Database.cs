@@ -105,7 +105,7 @@ public static class DatabaseSetup
     }
 
     /// <summary>
-    /// The migration that adds <see cref="Media.Media.SearchText"/> cannot fold case the way .NET does in SQL, so
+    /// The migration that adds <see cref="Media.MediaItem.SearchText"/> cannot fold case the way .NET does in SQL, so
     /// existing rows get theirs here, once, in batches. The triggers and indexes pick each new value up.
     /// </summary>
     private static async Task<int> FillSearchTextAsync(MediaDbContext db, CancellationToken ct)

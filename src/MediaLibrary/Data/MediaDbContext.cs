@@ -1,5 +1,6 @@
 using MediaLibrary.Auth;
 using MediaLibrary.Cleanup;
+using MediaLibrary.Media;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -8,13 +9,13 @@ namespace MediaLibrary.Data;
 /// <summary>The unit of work. One subclass per provider so that each keeps its own migrations.</summary>
 public abstract class MediaDbContext(DbContextOptions options) : DbContext(options)
 {
-    public DbSet<Media.Media> Media => Set<Media.Media>();
+    public DbSet<MediaItem> Media => Set<MediaItem>();
     public DbSet<PendingDeletion> PendingDeletions => Set<PendingDeletion>();
     public DbSet<User> Users => Set<User>();
-    public DbSet<Media.IdempotencyRecord> IdempotencyRecords => Set<Media.IdempotencyRecord>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<ReconcileCursor> ReconcileCursors => Set<ReconcileCursor>();
-    public DbSet<Imaging.Derivative> Derivatives => Set<Imaging.Derivative>();
-    public DbSet<Media.MediaCount> MediaCounts => Set<Media.MediaCount>();
+    public DbSet<Derivative> Derivatives => Set<Derivative>();
+    public DbSet<MediaCount> MediaCounts => Set<MediaCount>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -24,15 +25,15 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
 
     protected override void OnModelCreating(ModelBuilder b)
     {
-        b.Entity<Media.Media>(e =>
+        b.Entity<MediaItem>(e =>
         {
             e.ToTable("media");
             e.HasKey(x => x.Id);
             e.Property(x => x.StorageId).HasMaxLength(40);
             e.HasIndex(x => x.StorageId).IsUnique();
-            e.Property(x => x.Title).HasMaxLength(MediaLibrary.Media.MediaRules.MaxTitleLength);
-            e.Property(x => x.AltText).HasMaxLength(MediaLibrary.Media.MediaRules.MaxAltTextLength);
-            e.Property(x => x.FileName).HasMaxLength(MediaLibrary.Media.FileNames.MaxLength);
+            e.Property(x => x.Title).HasMaxLength(MediaRules.MaxTitleLength);
+            e.Property(x => x.AltText).HasMaxLength(MediaRules.MaxAltTextLength);
+            e.Property(x => x.FileName).HasMaxLength(FileNames.MaxLength);
             e.Property(x => x.ContentType).HasMaxLength(127);
             e.Property(x => x.Sha256).HasMaxLength(64);
             e.Property(x => x.StorageKey).HasMaxLength(1024);
@@ -51,14 +52,14 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
         });
 
         // Written only by the triggers each migration creates; read by the list.
-        b.Entity<Media.MediaCount>(e =>
+        b.Entity<MediaCount>(e =>
         {
             e.ToTable("media_counts");
             e.HasKey(x => x.ContentType);
             e.Property(x => x.ContentType).HasMaxLength(127);
         });
 
-        b.Entity<Imaging.Derivative>(e =>
+        b.Entity<Derivative>(e =>
         {
             e.ToTable("derivatives");
             e.HasKey(x => x.Id);
@@ -69,7 +70,7 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.HasIndex(x => new { x.MediaId, x.Transform }).IsUnique();
             e.HasIndex(x => x.StorageKey);
             // Restrict, not cascade: derivatives leave only through Derivatives.RetireAsync, which queues their objects.
-            e.HasOne<Media.Media>().WithMany().HasForeignKey(x => x.MediaId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<MediaItem>().WithMany().HasForeignKey(x => x.MediaId).OnDelete(DeleteBehavior.Restrict);
         });
 
         b.Entity<PendingDeletion>(e =>
@@ -85,12 +86,12 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.HasIndex(x => x.StorageKey);
         });
 
-        b.Entity<Media.IdempotencyRecord>(e =>
+        b.Entity<IdempotencyRecord>(e =>
         {
             e.ToTable("idempotency_keys");
             e.HasKey(x => x.Id);
             e.Property(x => x.UserId).HasMaxLength(100);
-            e.Property(x => x.Key).HasMaxLength(MediaLibrary.Media.MediaRules.MaxIdempotencyKeyLength);
+            e.Property(x => x.Key).HasMaxLength(MediaRules.MaxIdempotencyKeyLength);
             e.HasIndex(x => new { x.UserId, x.Key }).IsUnique();
             e.HasIndex(x => x.CreatedAt);
             e.HasOne(x => x.Media).WithMany().HasForeignKey(x => x.MediaId).OnDelete(DeleteBehavior.SetNull);

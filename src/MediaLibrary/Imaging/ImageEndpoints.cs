@@ -1,30 +1,15 @@
 using MediaLibrary.Auth;
 using MediaLibrary.Data;
-using MediaLibrary.Media;
-using MediaLibrary.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace MediaLibrary.Imaging;
 
-/// <summary>Body of <c>POST /api/images/sign</c>: the transform a website wants beyond the configured widths.</summary>
-public sealed record SignTransformRequest(int? Width, int? Height, string? Fit, string? Format, int? Quality);
-
-public sealed record SignTransformResponse(string Transform);
-
 public static class ImageEndpoints
 {
-    public static void MapImages(this IEndpointRouteBuilder app, bool requireAuthForReads)
+    public static RouteHandlerBuilder MapImages(this IEndpointRouteBuilder app)
     {
-        var files = app.MapMethods("/files/{id:long}/v{version:int}/{transform}/{name}", [HttpMethods.Get, HttpMethods.Head], Serve)
-            .WithName("GetImageDerivative")
-            .WithTags("Files")
-            .WithSummary("A rendered size/format of an image version (w_, h_, fit_, f_, q_; configured widths, or signed), " +
-                "rendered once, stored, and cached forever.");
-        if (requireAuthForReads) files.RequireAuthorization(Policies.Read);
-
-        app.MapPost("/api/images/sign", Sign).RequireAuthorization(Policies.Edit)
+        return app.MapPost("/api/images/sign", Sign).RequireAuthorization(Policies.Edit)
             .WithName("SignImageTransform")
             .WithTags("Images")
             .WithSummary("Sign a transform so that derivative URLs may use it (HMAC with MEDIALIB_IMAGE_SIGNING_KEY).");
@@ -41,65 +26,6 @@ public static class ImageEndpoints
         if (!ImageTransform.TryParse(string.Join(',', parts), options.Value.MaxDimension, out var transform, out _, out var error))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["transform"] = [error!] });
         return TypedResults.Ok(new SignTransformResponse(signer.SignedText(transform!)));
-    }
-
-    public static async Task<IResult> Serve(long id, int version, string transform, HttpContext http, MediaService media, DerivativeRenderer renderer,
-        StorageRegistry storage, TransformSigner signer, IOptions<ImagingOptions> imaging, IOptions<MediaOptions> mediaOptions, CancellationToken ct)
-    {
-        var options = imaging.Value;
-        if (!ImageTransform.TryParse(transform, options.MaxDimension, out var parsed, out var signature, out var error))
-            return TypedResults.Problem(statusCode: 400, title: "The transform is not valid.", detail: error);
-        if (signature is null && !parsed!.IsPreset(options.WidthList))
-            return TypedResults.Problem(statusCode: 403, title: "This transform needs a signature.",
-                detail: $"Without a signature only w_{{{string.Join('|', options.WidthList)}}},f_{{format}} is served (MEDIALIB_IMAGE_WIDTHS); sign others with POST /api/images/sign.");
-        if (signature is not null && !signer.Verify(parsed!, signature))
-            return TypedResults.Problem(statusCode: 403, title: "The transform's signature is wrong.", detail: $"'{transform}' is not signed with this service's key.");
-
-        var m = await media.FindAsync(id, ct);
-        if (m is null || m.Version != version)
-            return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
-        if (!ImageProcessor.CanRender(m.ContentType))
-            return TypedResults.Problem(statusCode: 404, title: "No derivatives for this file.",
-                detail: $"Media {id} is {m.ContentType}; only JPEG, PNG, GIF, WebP, AVIF and TIFF images are rendered. Use its url.");
-
-        var resolved = parsed!.Resolve(http.Request.Headers.Accept, m.HasAlpha ?? false);
-        if (parsed.Format == "auto") http.Response.Headers.Vary = "Accept";
-
-        for (var attempt = 1; ; attempt++)
-        {
-            Derivative? row;
-            try
-            {
-                row = await renderer.GetAsync(m, resolved, ct);
-            }
-            catch (BlobNotFoundException)
-            {
-                // The original went away under the render: replaced or deleted meanwhile (or a dangling row).
-                return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
-            }
-            if (row is null)
-                return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
-            var store = storage.Find(row.StorageProvider)
-                ?? throw new StorageException(row.StorageProvider, row.StorageKey, $"The derivative is in '{row.StorageProvider}' storage, which this node has not configured.");
-            if (await FileDelivery.PresignedRedirectAsync(http, store, row.StorageKey, mediaOptions.Value, ct) is { } redirect) return redirect;
-            var accel = FileDelivery.AccelPath(http.Request, store, row.StorageKey, mediaOptions.Value);
-            var (found, content) = await FileDelivery.OpenAsync(store, row.StorageKey, accel, ct);
-            if (!found && attempt == 1)
-            {
-                // The object went missing behind our back: forget the row and render it again.
-                await renderer.ForgetAsync(row, ct);
-                continue;
-            }
-            if (!found) throw new BlobNotFoundException(row.StorageProvider, row.StorageKey);
-
-            var headers = http.Response.Headers;
-            headers.CacheControl = FileDelivery.FileCacheControl(mediaOptions.Value);
-            var disposition = new ContentDispositionHeaderValue("inline");
-            var extension = ImageTransform.Extension(row.ContentType["image/".Length..]);
-            disposition.SetHttpFileName($"{Path.GetFileNameWithoutExtension(m.FileName)}.{extension}");
-            headers.ContentDisposition = disposition.ToString();
-            return FileDelivery.Send(http, content, accel, row.ContentType, $"\"{Path.GetFileName(row.StorageKey)}\"");
-        }
     }
 
     /// <summary>The HMAC key from MEDIALIB_IMAGE_SIGNING_KEY, else one generated once into the data folder.</summary>

@@ -42,19 +42,22 @@ public sealed partial class ImageProcessor : IDisposable
     private readonly ILogger<ImageProcessor> _logger;
     private int _queued;
 
-    public ImageProcessor(IOptions<ImagingOptions> options, IOptions<Media.MediaOptions> media, ILogger<ImageProcessor> logger)
+    /// <param name="options">Concurrency and queue limits.</param>
+    /// <param name="accepts">Whether uploads of a content type are accepted at all: only those types' loaders are unblocked.</param>
+    /// <param name="logger">Where libvips' own warnings go.</param>
+    public ImageProcessor(IOptions<ImagingOptions> options, Func<string, bool> accepts, ILogger<ImageProcessor> logger)
     {
         _options = options.Value;
         _logger = logger;
         _slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
-        Initialise(media.Value, logger);
+        Initialise(accepts, logger);
     }
 
     /// <summary>Raster formats this service decodes. Others (SVG, BMP, ICO, HEIC) are stored and served as they are.</summary>
     public static bool CanRender(string contentType) => Loaders.ContainsKey(contentType);
 
     /// <summary>libvips' block list is process-wide: set once, from the first configuration (one service per process).</summary>
-    private static void Initialise(Media.MediaOptions media, ILogger logger)
+    private static void Initialise(Func<string, bool> accepts, ILogger logger)
     {
         lock (InitLock)
         {
@@ -62,7 +65,7 @@ public sealed partial class ImageProcessor : IDisposable
             NetVips.NetVips.BlockUntrusted = true;
             Operation.Block("VipsForeignLoad", true);
             foreach (var (type, (_, vipsClass)) in Loaders)
-                if (media.IsAllowed(type)) Operation.Block(vipsClass, false);
+                if (accepts(type)) Operation.Block(vipsClass, false);
             Cache.Max = 0; // every job reads a fresh stream: nothing to reuse, and nothing to keep in memory
             Log.SetLogHandler("VIPS", Enums.LogLevelFlags.Warning | Enums.LogLevelFlags.Message | Enums.LogLevelFlags.Info,
                 (domain, level, message) => LogVips(logger, message));

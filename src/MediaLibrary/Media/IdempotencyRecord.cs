@@ -13,6 +13,6 @@ public sealed class IdempotencyRecord
     /// <summary>Null once the media was deleted.</summary>
     public long? MediaId { get; set; }
 
-    public Media? Media { get; set; }
+    public MediaItem? Media { get; set; }
     public DateTime CreatedAt { get; set; }
 }

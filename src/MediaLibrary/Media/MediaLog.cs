@@ -30,9 +30,6 @@ internal static partial class MediaLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} deleted: row removed, {StorageKey} on {Provider} queued for deletion")]
     public static partial void Deleted(ILogger logger, long mediaId, string storageKey, string provider);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Media {MediaId} points at {StorageKey} on {Provider}, which is missing: result=404 (a dangling row)")]
-    public static partial void StoredFileMissing(ILogger logger, long mediaId, string storageKey, string provider);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload with Idempotency-Key {IdempotencyKey} replayed: media {MediaId} already exists; nothing stored")]
     public static partial void IdempotentReplay(ILogger logger, long mediaId, string idempotencyKey);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using MediaLibrary.Delivery;
 using MediaLibrary.Media;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +33,7 @@ public static class EditorPage
     public static void MapEditorPage(this IEndpointRouteBuilder app) =>
         app.MapGet("/", Render).ExcludeFromDescription();
 
-    public static async Task<IResult> Render(HttpContext http, MediaService media, MediaUrls urls, IOptions<MediaOptions> options, CancellationToken ct)
+    public static async Task<IResult> Render(HttpContext http, MediaQueries media, MediaUrls urls, IOptions<MediaOptions> options, CancellationToken ct)
     {
         var q = http.Request.Query;
         // The API refuses what it cannot search for; the page drops it instead (control characters, over-long text).

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using MediaLibrary.Delivery;
 using MediaLibrary.Media;
 using MediaLibrary.Tests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using MediaLibrary.Auth;
+using MediaLibrary.Delivery;
 using MediaLibrary.Media;
 using MediaLibrary.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using MediaLibrary.Api;
+using MediaLibrary.Delivery;
 using MediaLibrary.Media;
 using MediaLibrary.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -24,7 +24,7 @@ public sealed class S3DirectDeliveryTests(S3DirectDeliveryTests.App app) : IClas
         Assert.Equal(TestFiles.Png(3, 3), await outside.GetByteArrayAsync(first.Url, ct));
 
         using var replace = await client.PutAsync($"/api/media/{first.Id}/file", TestFiles.Form(TestFiles.Png(4, 4)), ct);
-        var replaced = await replace.ReadAsync<MediaLibrary.Media.MediaResponse>();
+        var replaced = await replace.ReadAsync<MediaLibrary.Delivery.MediaResponse>();
         Assert.NotEqual(first.Url, replaced.Url);
         Assert.Equal(TestFiles.Png(4, 4), await outside.GetByteArrayAsync(replaced.Url, ct));
         using var old = await outside.GetAsync(first.Url, ct);

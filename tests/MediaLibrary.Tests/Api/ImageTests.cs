@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using MediaLibrary.Auth;
+using MediaLibrary.Delivery;
 using MediaLibrary.Media;
 using MediaLibrary.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,5 @@
 using System.Net;
+using MediaLibrary.Api;
 using MediaLibrary.Media;
 using MediaLibrary.Tests.Infrastructure;
 
@@ -10,7 +11,7 @@ namespace MediaLibrary.Tests.Api;
 /// </summary>
 public abstract class ListAtScaleTests(MediaLibraryApp app)
 {
-    private const int Matching = MediaService.CountCap + 203;
+    private const int Matching = MediaQueries.CountCap + 203;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -25,7 +26,7 @@ public abstract class ListAtScaleTests(MediaLibraryApp app)
 
         var first = await ListAsync(client, "search=harbour&page_size=200&ordering=title");
         Assert.False(first.CountExact);
-        Assert.Equal(MediaService.CountCap, first.Count);
+        Assert.Equal(MediaQueries.CountCap, first.Count);
         var ids = new List<long>();
         for (var page = first; ; page = await ListAsync(client, new Uri(page.Next).Query.TrimStart('?')))
         {
@@ -60,7 +61,7 @@ public abstract class ListAtScaleTests(MediaLibraryApp app)
             for (var i = 0; i < Matching + 2; i++)
             {
                 var id = Guid.NewGuid().ToString("n")[..24];
-                db.Media.Add(new MediaLibrary.Media.Media
+                db.Media.Add(new MediaLibrary.Media.MediaItem
                 {
                     StorageId = id, Title = i < Matching ? $"Harbour {i}" : $"Meadow {i}", AltText = "", FileName = $"f{i}.pdf",
                     ContentType = "application/pdf", Size = 100 + i, Sha256 = new string('0', 64), Version = 1,

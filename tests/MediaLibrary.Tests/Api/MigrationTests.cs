@@ -1,4 +1,5 @@
 using System.Net;
+using MediaLibrary.Media;
 using MediaLibrary.Storage;
 using MediaLibrary.Storage.S3;
 using MediaLibrary.Tests.Infrastructure;
@@ -36,7 +37,7 @@ public sealed class MigrationTests(MigrationTests.App app) : IClassFixture<Migra
         var ct = TestContext.Current.CancellationToken;
         var client = await app.ClientAsync();
         var files = Enumerable.Range(1, 3).Select(i => TestFiles.Png(i * 3, 2)).ToList();
-        var media = new List<MediaLibrary.Media.MediaResponse>();
+        var media = new List<MediaLibrary.Delivery.MediaResponse>();
         foreach (var f in files) media.Add(await client.UploadAsync(f));
         var localKeys = app.StoredKeys();
 

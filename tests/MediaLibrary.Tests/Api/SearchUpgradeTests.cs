@@ -1,4 +1,5 @@
 using System.Net;
+using MediaLibrary.Api;
 using MediaLibrary.Data;
 using MediaLibrary.Media;
 using MediaLibrary.Tests.Infrastructure;

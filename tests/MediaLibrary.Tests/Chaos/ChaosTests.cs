@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using MediaLibrary.Cleanup;
 using MediaLibrary.Data;
+using MediaLibrary.Delivery;
 using MediaLibrary.Media;
 using MediaLibrary.Storage;
 using MediaLibrary.Tests.Infrastructure;
@@ -58,7 +59,7 @@ public abstract class ChaosTests
         public async Task<int> CleanupPassAsync()
         {
             await using var scope = Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<StorageCleanup>().ProcessDueAsync(1000, CancellationToken.None);
+            return await scope.ServiceProvider.GetRequiredService<CleanupQueue>().ProcessDueAsync(1000, CancellationToken.None);
         }
     }
 

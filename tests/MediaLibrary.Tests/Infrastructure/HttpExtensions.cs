@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MediaLibrary.Delivery;
 using MediaLibrary.Media;
 
 namespace MediaLibrary.Tests.Infrastructure;

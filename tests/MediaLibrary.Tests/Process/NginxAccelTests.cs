@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using MediaLibrary.Delivery;
 using MediaLibrary.Media;
 using MediaLibrary.Tests.Infrastructure;
 

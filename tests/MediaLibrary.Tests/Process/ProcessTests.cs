@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using MediaLibrary.Auth;
+using MediaLibrary.Operations;
 using MediaLibrary.Tests.Infrastructure;
 
 namespace MediaLibrary.Tests.Process;

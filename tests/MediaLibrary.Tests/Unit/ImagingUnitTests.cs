@@ -58,7 +58,7 @@ public sealed class ImagingUnitTests
     [Fact]
     public void Libvips_RefusesLoadersOutsideTheRasterAllowList_OnceInitialised()
     {
-        using var processor = new ImageProcessor(Options.Create(new ImagingOptions()), Options.Create(new MediaOptions()), NullLogger<ImageProcessor>.Instance);
+        using var processor = new ImageProcessor(Options.Create(new ImagingOptions()), new MediaOptions().IsAllowed, NullLogger<ImageProcessor>.Instance);
         // SVG (librsvg) and the libvips matrix format parse untrusted text; both load when not blocked.
         Assert.Throws<VipsException>(() => Image.NewFromBuffer(TestFiles.Svg()).Avg());
         Assert.Throws<VipsException>(() => Image.NewFromStream(new MemoryStream("2 2\n1 2\n3 4\n"u8.ToArray())).Avg());

@@ -113,7 +113,7 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.ToTable("pending_deletions", (string)null);
                 });
 
-            modelBuilder.Entity("MediaLibrary.Media.Media", b =>
+            modelBuilder.Entity("MediaLibrary.Media.MediaItem", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

@@ -178,7 +178,7 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.ToTable("idempotency_keys", (string)null);
                 });
 
-            modelBuilder.Entity("MediaLibrary.Media.Media", b =>
+            modelBuilder.Entity("MediaLibrary.Media.MediaItem", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -269,7 +269,7 @@ namespace MediaLibrary.Data.Migrations.Postgres
 
             modelBuilder.Entity("MediaLibrary.Media.IdempotencyRecord", b =>
                 {
-                    b.HasOne("MediaLibrary.Media.Media", "Media")
+                    b.HasOne("MediaLibrary.Media.MediaItem", "Media")
                         .WithMany()
                         .HasForeignKey("MediaId")
                         .OnDelete(DeleteBehavior.SetNull);

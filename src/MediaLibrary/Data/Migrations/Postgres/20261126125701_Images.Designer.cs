@@ -142,7 +142,7 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.ToTable("reconcile_cursors", (string)null);
                 });
 
-            modelBuilder.Entity("MediaLibrary.Imaging.Derivative", b =>
+            modelBuilder.Entity("MediaLibrary.Media.Derivative", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -240,7 +240,7 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.ToTable("idempotency_keys", (string)null);
                 });
 
-            modelBuilder.Entity("MediaLibrary.Media.Media", b =>
+            modelBuilder.Entity("MediaLibrary.Media.MediaItem", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -340,9 +340,9 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.ToTable("media", (string)null);
                 });
 
-            modelBuilder.Entity("MediaLibrary.Imaging.Derivative", b =>
+            modelBuilder.Entity("MediaLibrary.Media.Derivative", b =>
                 {
-                    b.HasOne("MediaLibrary.Media.Media", null)
+                    b.HasOne("MediaLibrary.Media.MediaItem", null)
                         .WithMany()
                         .HasForeignKey("MediaId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -351,7 +351,7 @@ namespace MediaLibrary.Data.Migrations.Postgres
 
             modelBuilder.Entity("MediaLibrary.Media.IdempotencyRecord", b =>
                 {
-                    b.HasOne("MediaLibrary.Media.Media", "Media")
+                    b.HasOne("MediaLibrary.Media.MediaItem", "Media")
                         .WithMany()
                         .HasForeignKey("MediaId")
                         .OnDelete(DeleteBehavior.SetNull);

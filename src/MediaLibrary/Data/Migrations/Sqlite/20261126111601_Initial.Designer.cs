@@ -104,7 +104,7 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.ToTable("pending_deletions", (string)null);
                 });
 
-            modelBuilder.Entity("MediaLibrary.Media.Media", b =>
+            modelBuilder.Entity("MediaLibrary.Media.MediaItem", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

@@ -167,7 +167,7 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.ToTable("idempotency_keys", (string)null);
                 });
 
-            modelBuilder.Entity("MediaLibrary.Media.Media", b =>
+            modelBuilder.Entity("MediaLibrary.Media.MediaItem", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -256,7 +256,7 @@ namespace MediaLibrary.Data.Migrations.Sqlite
 
             modelBuilder.Entity("MediaLibrary.Media.IdempotencyRecord", b =>
                 {
-                    b.HasOne("MediaLibrary.Media.Media", "Media")
+                    b.HasOne("MediaLibrary.Media.MediaItem", "Media")
                         .WithMany()
                         .HasForeignKey("MediaId")
                         .OnDelete(DeleteBehavior.SetNull);

@@ -133,7 +133,7 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.ToTable("reconcile_cursors", (string)null);
                 });
 
-            modelBuilder.Entity("MediaLibrary.Imaging.Derivative", b =>
+            modelBuilder.Entity("MediaLibrary.Media.Derivative", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -227,7 +227,7 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.ToTable("idempotency_keys", (string)null);
                 });
 
-            modelBuilder.Entity("MediaLibrary.Media.Media", b =>
+            modelBuilder.Entity("MediaLibrary.Media.MediaItem", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -344,9 +344,9 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.ToTable("media_counts", (string)null);
                 });
 
-            modelBuilder.Entity("MediaLibrary.Imaging.Derivative", b =>
+            modelBuilder.Entity("MediaLibrary.Media.Derivative", b =>
                 {
-                    b.HasOne("MediaLibrary.Media.Media", null)
+                    b.HasOne("MediaLibrary.Media.MediaItem", null)
                         .WithMany()
                         .HasForeignKey("MediaId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -355,7 +355,7 @@ namespace MediaLibrary.Data.Migrations.Sqlite
 
             modelBuilder.Entity("MediaLibrary.Media.IdempotencyRecord", b =>
                 {
-                    b.HasOne("MediaLibrary.Media.Media", "Media")
+                    b.HasOne("MediaLibrary.Media.MediaItem", "Media")
                         .WithMany()
                         .HasForeignKey("MediaId")
                         .OnDelete(DeleteBehavior.SetNull);

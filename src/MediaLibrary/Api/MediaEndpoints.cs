@@ -1,0 +1,203 @@
+using MediaLibrary.Auth;
+using MediaLibrary.Delivery;
+using MediaLibrary.Media;
+using MediaLibrary.Web;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace MediaLibrary.Api;
+
+public static class MediaEndpoints
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    // Multipart framing and the text fields around the file.
+    private const long MultipartOverheadBytes = 1024 * 1024;
+
+    private static readonly Dictionary<string, MediaOrdering> Orderings = new(StringComparer.Ordinal)
+    {
+        ["created_at"] = MediaOrdering.CreatedAt, ["-created_at"] = MediaOrdering.CreatedAtDesc,
+        ["title"] = MediaOrdering.Title, ["-title"] = MediaOrdering.TitleDesc,
+        ["size"] = MediaOrdering.Size, ["-size"] = MediaOrdering.SizeDesc,
+    };
+
+    public static RouteGroupBuilder MapMedia(this IEndpointRouteBuilder app, bool requireAuthForReads)
+    {
+        var api = app.MapGroup("/api/media").WithTags("Media");
+
+        var reads = api.MapGroup("");
+        if (requireAuthForReads) reads.RequireAuthorization(Policies.Read);
+        reads.MapGet("", List).WithName("ListMedia")
+            .WithSummary("List media, newest first by default; filter by search text and content type. "
+                + "next and previous are links with a cursor (page=N jumps); a search counts up to 1,000 matches (count_exact).");
+        reads.MapGet("{id:long}", Get).WithName("GetMedia")
+            .WithSummary("One media item, with an ETag; If-None-Match answers 304.");
+
+        var writes = api.MapGroup("").RequireAuthorization(Policies.Edit);
+        writes.MapPost("", Upload).WithName("UploadMedia")
+            .WithSummary("Upload a file (multipart: file, title, alt_text). The type is detected from the bytes. " +
+                "With an Idempotency-Key header a retried upload returns the first result.")
+            .Accepts<UploadForm>("multipart/form-data");
+        writes.MapPatch("{id:long}", Update).WithName("UpdateMedia")
+            .WithSummary("Change title and/or alt text. If-Match with the ETag guards against lost updates.");
+        writes.MapPut("{id:long}/file", Replace).WithName("ReplaceMediaFile")
+            .WithSummary("Replace the file: version + 1, a new URL; the old file is deleted from storage.")
+            .Accepts<ReplaceForm>("multipart/form-data");
+        writes.MapDelete("{id:long}", Delete).WithName("DeleteMedia")
+            .WithSummary("Delete the media: the row and every stored byte of its file.");
+        return api;
+    }
+
+    public static async Task<Results<Ok<MediaListResponse>, ValidationProblem>> List(
+        HttpRequest request, MediaQueries media, MediaUrls urls, CancellationToken ct,
+        [FromQuery] string? page = null, [FromQuery(Name = "page_size")] string? pageSize = null,
+        [FromQuery] string? search = null, [FromQuery(Name = "content_type")] string? contentType = null,
+        [FromQuery] string? ordering = null, [FromQuery] string? cursor = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var pageNumber = 1;
+        if (page is not null && (!int.TryParse(page, out pageNumber) || pageNumber < 1))
+            errors["page"] = ["page is a whole number from 1."];
+        var size = DefaultPageSize;
+        if (pageSize is not null && (!int.TryParse(pageSize, out size) || size < 1 || size > MaxPageSize))
+            errors["page_size"] = [$"page_size is a whole number from 1 to {MaxPageSize}."];
+        if (contentType is not null && !IsContentTypeFilter(contentType))
+            errors["content_type"] = ["content_type is a media type such as image/png, or a family such as image/*."];
+        var order = MediaOrdering.CreatedAtDesc;
+        if (ordering is not null && !Orderings.TryGetValue(ordering, out order))
+            errors["ordering"] = [$"ordering is one of {string.Join(", ", Orderings.Keys)}."];
+        if (search is not null && !MediaSearch.IsValid(search))
+            errors["search"] = [$"search is at most {MediaSearch.MaxLength} characters, without control characters."];
+        MediaCursor? at = null;
+        if (cursor is not null)
+        {
+            at = MediaCursor.Decode(cursor);
+            if (at is null) errors["cursor"] = ["cursor is not one this service wrote; follow the next and previous links as given."];
+            else if (page is not null) errors["cursor"] = ["cursor and page cannot be combined: a cursor already says where the page starts."];
+            else if (ordering is not null && at.Ordering != order) errors["cursor"] = ["cursor belongs to another ordering; start again without it."];
+            else order = at.Ordering;
+        }
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The request is invalid.");
+
+        var list = await media.ListAsync(new MediaQuery(pageNumber, size, search, contentType, order, at), ct);
+        // Links keep the filters and the page size and start from a cursor: following them never skips through rows.
+        string Link(string name, string value) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}" +
+            Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("", request.Query
+                .Where(q => q.Key is not ("page" or "cursor" or "ordering"))
+                .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
+                .Append(new("ordering", Orderings.First(o => o.Value == order).Key))
+                .Append(new(name, value)));
+        var next = list.Next is { } n ? Link("cursor", n.Encode()) : null;
+        var previous = list.Previous is { } p ? Link("cursor", p.Encode())
+            // A numbered page beyond the end has no rows to start from; point back at the last page there is.
+            : at is null && pageNumber > 1 && list.Items.Count == 0
+                ? Link("page", Math.Max(1, (list.Count + size - 1) / size).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                : null;
+        return TypedResults.Ok(new MediaListResponse(list.Count, list.CountExact, next, previous, list.Items.Select(m => urls.Response(request, m)).ToList()));
+    }
+
+    public static async Task<Results<Ok<MediaResponse>, StatusCodeHttpResult, ProblemHttpResult>> Get(
+        long id, HttpContext http, MediaQueries media, MediaUrls urls, CancellationToken ct)
+    {
+        var m = await media.FindAsync(id, ct);
+        if (m is null) return NotFound(id);
+        http.Response.Headers.ETag = m.ETag;
+        if (http.Request.IfNoneMatches(m.ETag))
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return TypedResults.Ok(urls.Response(http.Request, m));
+    }
+
+    public static async Task<Results<Created<MediaResponse>, ProblemHttpResult, ValidationProblem>> Upload(
+        HttpContext http, MediaLifecycle media, MediaUrls urls, CancellationToken ct)
+    {
+        IdempotencyKey? idempotency = null;
+        if (http.Request.Headers.TryGetValue(IdempotencyKeyHeader, out var keys))
+        {
+            var key = keys.ToString();
+            if (key.Length is 0 or > MediaRules.MaxIdempotencyKeyLength || key.Any(c => c is < (char)0x21 or > (char)0x7E))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [IdempotencyKeyHeader] =
+                    [$"{IdempotencyKeyHeader} is 1 to {MediaRules.MaxIdempotencyKeyLength} visible ASCII characters, such as a UUID."] },
+                    title: "The request is invalid.");
+            idempotency = new(http.User.FindFirst("sub")?.Value ?? "", key);
+        }
+        if (TooLargeForLimit(http, media.MaxUploadBytes) is { } tooLarge) return tooLarge;
+
+        var (m, replayed) = await media.CreateAsync(Form(http.Request, media.MaxUploadBytes), idempotency, ct);
+        http.Response.Headers.ETag = m.ETag;
+        if (replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+        return TypedResults.Created($"/api/media/{m.Id}", urls.Response(http.Request, m));
+    }
+
+    public static async Task<Results<Ok<MediaResponse>, ProblemHttpResult>> Update(
+        long id, UpdateMediaRequest body, HttpContext http, MediaLifecycle media, MediaUrls urls, CancellationToken ct)
+    {
+        var m = await media.UpdateAsync(id, IfMatchOf(http.Request), body.Title, body.AltText, ct);
+        if (m is null) return NotFound(id);
+        http.Response.Headers.ETag = m.ETag;
+        return TypedResults.Ok(urls.Response(http.Request, m));
+    }
+
+    public static async Task<Results<Ok<MediaResponse>, ProblemHttpResult>> Replace(
+        long id, HttpContext http, MediaLifecycle media, MediaUrls urls, CancellationToken ct)
+    {
+        if (TooLargeForLimit(http, media.MaxUploadBytes) is { } tooLarge) return tooLarge;
+        var m = await media.ReplaceFileAsync(id, IfMatchOf(http.Request), Form(http.Request, media.MaxUploadBytes), ct);
+        if (m is null) return NotFound(id);
+        http.Response.Headers.ETag = m.ETag;
+        return TypedResults.Ok(urls.Response(http.Request, m));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        long id, HttpContext http, MediaLifecycle media, CancellationToken ct)
+    {
+        return await media.DeleteAsync(id, IfMatchOf(http.Request), ct)
+            ? TypedResults.NoContent()
+            : NotFound(id);
+    }
+
+    private static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Media not found.", detail: $"There is no media with id {id}.");
+
+    /// <summary>Raises the body limit to the upload limit for this request, and refuses a declared length over it at once.</summary>
+    private static ProblemHttpResult? TooLargeForLimit(HttpContext http, long maxUploadBytes)
+    {
+        var limit = maxUploadBytes + MultipartOverheadBytes;
+        if (http.Request.ContentLength > limit)
+        {
+            var problem = UploadLimits.TooLarge(maxUploadBytes);
+            return TypedResults.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Message, extensions: problem.Extensions);
+        }
+        var feature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (feature is { IsReadOnly: false }) feature.MaxRequestBodySize = limit;
+        return null;
+    }
+
+    private static bool IsContentTypeFilter(string value)
+    {
+        var parts = value.Split('/');
+        return parts.Length == 2 && parts[0].Length is > 0 and <= 40 && parts[1].Length is > 0 and <= 100
+            && parts[0].All(IsTokenChar) && (parts[1] == "*" || parts[1].All(IsTokenChar));
+        static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '+' or '.' or '_';
+    }
+
+    /// <summary>The request's multipart form, read as it arrives: the file part streams into the lifecycle.</summary>
+    private static UploadReader Form(HttpRequest request, long maxUploadBytes) =>
+        (onFile, ct) => MultipartUpload.ReadAsync(request, maxUploadBytes, onFile, ct);
+
+    /// <summary>If-Match through ASP.NET's typed headers (the same parser as If-None-Match); an unparsable value matches nothing.</summary>
+    private static IfMatch IfMatchOf(HttpRequest request)
+    {
+        var raw = request.Headers.IfMatch.ToString();
+        return string.IsNullOrWhiteSpace(raw) ? IfMatch.None : new IfMatch(true, request.GetTypedHeaders().IfMatch.ToList(), raw);
+    }
+
+    /// <summary>OpenAPI description of the upload form (the handler reads the body as a stream).</summary>
+    public sealed record UploadForm(IFormFile File, string? Title, string? AltText);
+
+    /// <summary>OpenAPI description of the replace form.</summary>
+    public sealed record ReplaceForm(IFormFile File);
+}

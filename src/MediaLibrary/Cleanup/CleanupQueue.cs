@@ -1,0 +1,255 @@
+using MediaLibrary.Data;
+using MediaLibrary.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace MediaLibrary.Cleanup;
+
+/// <summary>
+/// The durable queue of work that must happen after a commit, and the only code path that deletes stored objects.
+/// Callers enqueue entries in the same transaction that drops the reference, then ask for an inline attempt; whatever
+/// fails stays for <see cref="CleanupWorker"/>. Each entry is carried out by the <see cref="ICleanupHandler"/> of its
+/// kind: a configured storage's object deletion, or a kind a feature registered (a cache purge).
+/// </summary>
+public sealed partial class CleanupQueue(
+    MediaDbContext db, StorageRegistry storage, IEnumerable<ICleanupHandler> handlers, IStorageReferences references, TimeProvider time,
+    IOptions<CleanupOptions> options, CleanupMetrics metrics, ILogger<CleanupQueue> logger)
+{
+    private readonly CleanupOptions _options = options.Value;
+    private readonly IBlobStore _active = storage.Active;
+    private readonly Dictionary<string, ICleanupHandler> _handlers = storage.All.Select(s => (ICleanupHandler)new BlobDeletion(s))
+        .Concat(handlers).ToDictionary(h => h.Kind, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Adds a pending deletion to the context; the caller's SaveChanges commits it with the row change. The entry
+    /// starts leased so that no worker races the inline attempt that follows the commit.
+    /// </summary>
+    public PendingDeletion Enqueue(long? mediaId, string key, string provider, string reason)
+    {
+        var now = Now();
+        var entry = new PendingDeletion
+        {
+            MediaId = mediaId, StorageKey = key, Provider = provider, Reason = reason,
+            CreatedAt = now, NextAttemptAt = now, LeaseUntil = now.AddSeconds(_options.LeaseSeconds),
+        };
+        db.PendingDeletions.Add(entry);
+        LogEnqueued(mediaId, key, provider, reason);
+        return entry;
+    }
+
+    /// <summary>Tries committed entries right away, on the caller's time.</summary>
+    public async Task RunInlineAsync(IEnumerable<PendingDeletion> entries, CancellationToken ct)
+    {
+        foreach (var entry in entries) await AttemptAsync(entry, ct);
+    }
+
+    /// <summary>
+    /// An object was stored but its row never committed: delete it now, unless a row references it after all (a
+    /// commit that reported failure yet landed). If that cannot be checked or the delete fails, the object is
+    /// queued; if even that fails, the reconciler finds it.
+    /// </summary>
+    public async Task DeleteUncommittedAsync(long? mediaId, string key, string reason, CancellationToken ct, IBlobStore? store = null)
+    {
+        store ??= _active;
+        db.ChangeTracker.Clear();
+        try
+        {
+            if (await references.IsReferencedAsync(key, ct))
+            {
+                LogUncommittedKept(mediaId, key, store.Provider);
+                return;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogUncommittedUnverified(ex, mediaId, key, store.Provider);
+            return;
+        }
+
+        var entry = Enqueue(mediaId, key, store.Provider, reason);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not queued: delete inline once; the reconciler is the safety net for an object no row references.
+            db.ChangeTracker.Clear();
+            LogQueueFailed(ex, mediaId, key, store.Provider);
+            try
+            {
+                await new BlobDeletion(store).ExecuteAsync(new PendingDeletion { MediaId = mediaId, StorageKey = key, Provider = store.Provider, Reason = reason }, ct);
+                LogDeleted(mediaId, key, store.Provider, 1);
+            }
+            catch (Exception deleteError) when (deleteError is not OperationCanceledException)
+            {
+                LogOrphanLeft(deleteError, mediaId, key, store.Provider);
+            }
+            return;
+        }
+        await AttemptAsync(entry, ct);
+    }
+
+    /// <summary>One worker pass: claims due entries one by one and attempts them. Returns how many were attempted.</summary>
+    public async Task<int> ProcessDueAsync(int batchSize, CancellationToken ct)
+    {
+        var now = Now();
+        var due = await db.PendingDeletions.AsNoTracking()
+            .Where(p => p.Status == PendingDeletionStatus.Pending && p.NextAttemptAt <= now && (p.LeaseUntil == null || p.LeaseUntil < now))
+            .OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id)
+            .Take(batchSize)
+            .ToListAsync(ct);
+
+        var attempted = 0;
+        foreach (var entry in due)
+        {
+            var leaseUntil = Now().AddSeconds(_options.LeaseSeconds);
+            // A conditional update is the lease: of several nodes, exactly one sees one row changed.
+            var claimed = await db.PendingDeletions
+                .Where(p => p.Id == entry.Id && p.Status == PendingDeletionStatus.Pending && p.NextAttemptAt <= now
+                            && (p.LeaseUntil == null || p.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, leaseUntil), ct);
+            if (claimed != 1) continue;
+            await AttemptAsync(entry, ct);
+            attempted++;
+        }
+        return attempted;
+    }
+
+    private async Task AttemptAsync(PendingDeletion entry, CancellationToken ct)
+    {
+        var attempt = entry.Attempts + 1;
+        LogAttempting(entry.MediaId, entry.StorageKey, entry.Provider, attempt, entry.Reason);
+        metrics.Attempted(entry.Provider);
+        try
+        {
+            var handler = _handlers.GetValueOrDefault(entry.Provider)
+                ?? throw new StorageException(entry.Provider, entry.StorageKey, $"Nothing on this node carries out '{entry.Provider}' entries: no such storage or service is configured here.");
+            await handler.ExecuteAsync(entry, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down or the caller left: the lease runs out and a worker takes the entry over.
+            LogAttemptCancelled(entry.MediaId, entry.StorageKey, entry.Provider, attempt);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            await RecordFailureAsync(entry, attempt, ex);
+            return;
+        }
+
+        // The object is gone; only now may the entry go. CancellationToken.None: the outcome must be recorded.
+        await db.PendingDeletions.Where(p => p.Id == entry.Id).ExecuteDeleteAsync(CancellationToken.None);
+        metrics.Succeeded(entry.Provider);
+        LogDeleted(entry.MediaId, entry.StorageKey, entry.Provider, attempt);
+    }
+
+    private async Task RecordFailureAsync(PendingDeletion entry, int attempt, Exception ex)
+    {
+        metrics.Failed(entry.Provider);
+        var permanent = ex is StorageException { Permanent: true };
+        var dead = permanent || attempt >= _options.MaxAttempts;
+        var next = Now() + Backoff(attempt);
+        var message = $"{ex.GetType().Name}: {ex.Message}";
+        if (message.Length > 2000) message = message[..2000];
+        var status = dead ? PendingDeletionStatus.Dead : PendingDeletionStatus.Pending;
+        try
+        {
+            await db.PendingDeletions.Where(p => p.Id == entry.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.Attempts, attempt)
+                .SetProperty(p => p.NextAttemptAt, next)
+                .SetProperty(p => p.LeaseUntil, (DateTime?)null)
+                .SetProperty(p => p.LastError, message)
+                .SetProperty(p => p.Status, status), CancellationToken.None);
+        }
+        catch (Exception recordError)
+        {
+            // The entry keeps its lease, which expires; the attempt is then simply made again.
+            LogRecordFailed(recordError, entry.MediaId, entry.StorageKey, entry.Provider);
+        }
+        entry.Attempts = attempt;
+        entry.LastError = message;
+        entry.Status = status;
+        if (dead) LogDead(ex, entry.MediaId, entry.StorageKey, entry.Provider, attempt, permanent);
+        else LogFailed(ex, entry.MediaId, entry.StorageKey, entry.Provider, attempt, next);
+    }
+
+    /// <summary>What is still to be deleted, oldest first, for operators.</summary>
+    public async Task<DeletionBacklog> GetBacklogAsync(PendingDeletionStatus? status, int limit, CancellationToken ct)
+    {
+        var counts = await db.PendingDeletions.GroupBy(p => p.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var oldest = await db.PendingDeletions.Where(p => p.Status == PendingDeletionStatus.Pending)
+            .OrderBy(p => p.CreatedAt).Select(p => (DateTime?)p.CreatedAt).FirstOrDefaultAsync(ct);
+        var query = db.PendingDeletions.AsNoTracking();
+        if (status is not null) query = query.Where(p => p.Status == status);
+        var entries = limit > 0 ? await query.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id).Take(limit).ToListAsync(ct) : [];
+        return new DeletionBacklog(
+            counts.FirstOrDefault(c => c.Status == PendingDeletionStatus.Pending)?.Count ?? 0,
+            counts.FirstOrDefault(c => c.Status == PendingDeletionStatus.Dead)?.Count ?? 0,
+            oldest is null ? null : Now() - oldest.Value,
+            entries);
+    }
+
+    public Task<PendingDeletion?> FindAsync(long id, CancellationToken ct) =>
+        db.PendingDeletions.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+
+    /// <summary>Puts an entry (dead or waiting) back in line for an attempt now, with a fresh attempt count.</summary>
+    public async Task<PendingDeletion?> RetryAsync(long id, CancellationToken ct)
+    {
+        var now = Now();
+        var changed = await db.PendingDeletions.Where(p => p.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.Status, PendingDeletionStatus.Pending)
+            .SetProperty(p => p.Attempts, 0)
+            .SetProperty(p => p.NextAttemptAt, now)
+            .SetProperty(p => p.LeaseUntil, (DateTime?)null), ct);
+        if (changed == 0) return null;
+        var entry = await db.PendingDeletions.AsNoTracking().SingleAsync(p => p.Id == id, ct);
+        LogRetryRequested(entry.MediaId, entry.StorageKey, entry.Provider);
+        return entry;
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var seconds = Math.Min(_options.BaseDelaySeconds * Math.Pow(2, Math.Min(attempt - 1, 20)), 3600);
+        return TimeSpan.FromSeconds(seconds * (0.8 + 0.4 * Random.Shared.NextDouble()));
+    }
+
+    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deletion of {StorageKey} (media {MediaId}, {Provider}) put back in line by an operator")]
+    private partial void LogRetryRequested(long? mediaId, string storageKey, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage deletion queued for media {MediaId}: {StorageKey} on {Provider} ({Reason})")]
+    private partial void LogEnqueued(long? mediaId, string storageKey, string provider, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleting {StorageKey} of media {MediaId} from {Provider}, attempt {Attempt} ({Reason})")]
+    private partial void LogAttempting(long? mediaId, string storageKey, string provider, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {StorageKey} of media {MediaId} from {Provider} on attempt {Attempt}: result=ok")]
+    private partial void LogDeleted(long? mediaId, string storageKey, string provider, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting {StorageKey} of media {MediaId} from {Provider} failed on attempt {Attempt}: result=retry at {NextAttemptAt:o}")]
+    private partial void LogFailed(Exception exception, long? mediaId, string storageKey, string provider, int attempt, DateTime nextAttemptAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Deleting {StorageKey} of media {MediaId} from {Provider} failed on attempt {Attempt}: result=dead (permanent={Permanent}); it stays listed until resolved")]
+    private partial void LogDead(Exception exception, long? mediaId, string storageKey, string provider, int attempt, bool permanent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleting {StorageKey} of media {MediaId} from {Provider}, attempt {Attempt}, was cancelled; a worker takes it over when the lease expires")]
+    private partial void LogAttemptCancelled(long? mediaId, string storageKey, string provider, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording the failed deletion of {StorageKey} (media {MediaId}, {Provider}) failed; it is retried when its lease expires")]
+    private partial void LogRecordFailed(Exception exception, long? mediaId, string storageKey, string provider);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Uncommitted object {StorageKey} of media {MediaId} on {Provider} is referenced by a row after all: result=kept")]
+    private partial void LogUncommittedKept(long? mediaId, string storageKey, string provider);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not check whether {StorageKey} (media {MediaId}, {Provider}) is referenced: result=left for the reconciler")]
+    private partial void LogUncommittedUnverified(Exception exception, long? mediaId, string storageKey, string provider);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not queue the deletion of {StorageKey} (media {MediaId}, {Provider}); deleting it inline")]
+    private partial void LogQueueFailed(Exception exception, long? mediaId, string storageKey, string provider);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Object {StorageKey} (media {MediaId}, {Provider}) could be neither deleted nor queued: result=orphan left for the reconciler")]
+    private partial void LogOrphanLeft(Exception exception, long? mediaId, string storageKey, string provider);
+}

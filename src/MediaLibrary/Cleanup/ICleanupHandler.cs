@@ -1,0 +1,20 @@
+namespace MediaLibrary.Cleanup;
+
+/// <summary>
+/// Carries out one kind of queued work: the entries whose <see cref="PendingDeletion.Provider"/> is <see cref="Kind"/>.
+/// The queue finds the handler by kind and never looks inside an entry itself. A storage's object deletions are one
+/// kind per configured storage (<see cref="BlobDeletion"/>); a feature that needs work done after its commit, such as
+/// a cache purge, registers a handler of its own kind and queues entries of that kind in its transaction.
+/// </summary>
+/// <remarks>
+/// The contract is the storage port's delete contract: return when the work is done or was done before (idempotent);
+/// throw for every failure, a <see cref="Storage.StorageException"/> with <c>Permanent</c> set when no retry can help.
+/// The queue retries with backoff and marks the entry dead after the attempt limit.
+/// </remarks>
+public interface ICleanupHandler
+{
+    /// <summary>The entry kind this handler carries out, stored as the entry's provider.</summary>
+    string Kind { get; }
+
+    Task ExecuteAsync(PendingDeletion entry, CancellationToken ct);
+}

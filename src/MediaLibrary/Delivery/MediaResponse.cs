@@ -1,0 +1,28 @@
+using MediaLibrary.Media;
+
+namespace MediaLibrary.Delivery;
+
+/// <summary>The media object as the API shows it (snake_case on the wire).</summary>
+public sealed record MediaResponse(
+    long Id,
+    string Title,
+    string AltText,
+    string FileName,
+    string ContentType,
+    long Size,
+    int? Width,
+    int? Height,
+    string Sha256,
+    int Version,
+    string Url,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    bool? HasAlpha,
+    string? Placeholder,
+    string? DominantColor,
+    IReadOnlyList<ImageVariant> Variants)
+{
+    public static MediaResponse From(MediaItem m, string url, IReadOnlyList<ImageVariant> variants) => new(
+        m.Id, m.Title, m.AltText, m.FileName, m.ContentType, m.Size, m.Width, m.Height, m.Sha256, m.Version,
+        url, m.CreatedAt, m.UpdatedAt, m.HasAlpha, m.Placeholder, m.DominantColor, variants);
+}

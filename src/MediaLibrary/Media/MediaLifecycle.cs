@@ -1,0 +1,278 @@
+using MediaLibrary.Cleanup;
+using MediaLibrary.Data;
+using MediaLibrary.Imaging;
+using MediaLibrary.Storage;
+using MediaLibrary.Web;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace MediaLibrary.Media;
+
+/// <summary>
+/// The media lifecycle: the commands. Upload: object first, then the row. Edit: the row alone. Replace and delete:
+/// through <see cref="VersionRetirement"/>, one transaction that changes the row and queues the old objects, then an
+/// inline attempt. The endpoints read the request (multipart, If-Match, Idempotency-Key) and hand over what they read.
+/// </summary>
+public sealed class MediaLifecycle(
+    MediaDbContext db, StorageRegistry storage, CleanupQueue cleanup, VersionRetirement retirement, ImageProcessor images,
+    IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaLifecycle> logger)
+{
+    private const int ConcurrencyRetries = 5;
+    private readonly IBlobStore _store = storage.Active; // where new files go
+    private readonly MediaOptions _options = options.Value;
+
+    public long MaxUploadBytes => _options.MaxUploadBytes;
+
+    public async Task<UploadResult> CreateAsync(UploadReader read, IdempotencyKey? idempotency, CancellationToken ct)
+    {
+        if (idempotency is not null && await FindIdempotentAsync(idempotency, ct) is { } earlier) return earlier;
+
+        var storageId = StorageKeys.NewId();
+        StoredFile? stored = null;
+        try
+        {
+            var fields = await read(async (file, ct2) => stored = await StoreAsync(null, storageId, file, ct2), ct);
+            var title = fields.GetValueOrDefault("title");
+            var altText = fields.GetValueOrDefault("alt_text") ?? "";
+            ValidateMetadata(title, altText, allowEmptyTitle: true);
+
+            var now = Now();
+            var media = new MediaItem
+            {
+                StorageId = storageId,
+                Title = string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(stored!.FileName) : title.Trim(),
+                AltText = altText.Trim(),
+                FileName = stored!.FileName,
+                ContentType = stored.Sniff.ContentType,
+                Size = stored.Size,
+                Sha256 = stored.Sha256,
+                Version = 1,
+                Revision = 1,
+                StorageKey = stored.Key,
+                StorageProvider = _store.Provider,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            stored.ApplyTo(media);
+            db.Media.Add(media);
+            if (idempotency is not null)
+                db.IdempotencyRecords.Add(new IdempotencyRecord { UserId = idempotency.UserId, Key = idempotency.Key, Media = media, CreatedAt = now });
+            await db.SaveChangesAsync(ct);
+            MediaLog.Created(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version);
+            return new UploadResult(media, Replayed: false);
+        }
+        catch (Exception ex) when (stored is not null)
+        {
+            MediaLog.CommitFailed(logger, ex, null, stored.Key, _store.Provider);
+            await cleanup.DeleteUncommittedAsync(null, stored.Key, "upload-not-committed", CancellationToken.None);
+            // The same key committed by a concurrent retry: that one is the result.
+            if (idempotency is not null && ex is DbUpdateException && await FindIdempotentAsync(idempotency, CancellationToken.None) is { } winner)
+                return winner;
+            throw;
+        }
+    }
+
+    private async Task<UploadResult?> FindIdempotentAsync(IdempotencyKey idempotency, CancellationToken ct)
+    {
+        var cutoff = Now().AddHours(-_options.IdempotencyHours);
+        var record = await db.IdempotencyRecords.AsNoTracking().Include(r => r.Media)
+            .FirstOrDefaultAsync(r => r.UserId == idempotency.UserId && r.Key == idempotency.Key, ct);
+        if (record is null) return null;
+        if (record.CreatedAt < cutoff)
+        {
+            // Expired: the key may be used afresh (the worker also purges these).
+            await db.IdempotencyRecords.Where(r => r.Id == record.Id).ExecuteDeleteAsync(ct);
+            return null;
+        }
+        if (record.Media is null)
+            throw new ApiProblemException(StatusCodes.Status410Gone, "The media has been deleted.",
+                $"The upload with Idempotency-Key '{idempotency.Key}' created media {record.MediaId?.ToString() ?? "that"} which was deleted since.");
+        MediaLog.IdempotentReplay(logger, record.Media.Id, idempotency.Key);
+        return new UploadResult(record.Media, Replayed: true);
+    }
+
+    public async Task<MediaItem?> UpdateAsync(long id, IfMatch ifMatch, string? title, string? altText, CancellationToken ct)
+    {
+        ValidateMetadata(title, altText, allowEmptyTitle: false);
+        for (var attempt = 1; ; attempt++)
+        {
+            var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
+            if (media is null) return null;
+            CheckIfMatch(media, ifMatch);
+            if (title is null && altText is null) return media;
+            if (title is not null) media.Title = title.Trim();
+            if (altText is not null) media.AltText = altText.Trim();
+            media.UpdatedAt = Now();
+            media.Revision++;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                MediaLog.Updated(logger, media.Id, media.Revision);
+                return media;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < ConcurrencyRetries)
+            {
+                db.ChangeTracker.Clear(); // reload and re-check If-Match against what won
+            }
+        }
+    }
+
+    public async Task<MediaItem?> ReplaceFileAsync(long id, IfMatch ifMatch, UploadReader read, CancellationToken ct)
+    {
+        var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
+        if (media is null) return null;
+        CheckIfMatch(media, ifMatch); // before the upload flows: a stale editor should not send 1 GiB for nothing
+
+        StoredFile? stored = null;
+        var committed = false;
+        try
+        {
+            await read(async (file, ct2) => stored = await StoreAsync(media.Id, media.StorageId, file, ct2), ct);
+            await retirement.RetireVersionAsync(media, "replaced", urlRetired: true, m =>
+            {
+                m.StorageKey = stored!.Key;
+                m.StorageProvider = _store.Provider;
+                m.FileName = stored.FileName;
+                m.ContentType = stored.Sniff.ContentType;
+                m.Size = stored.Size;
+                m.Sha256 = stored.Sha256;
+                stored.ApplyTo(m);
+                m.Version++;
+                m.Revision++;
+                m.UpdatedAt = Now();
+            }, old =>
+            {
+                committed = true;
+                MediaLog.Replaced(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version, old.StorageKey);
+            }, ct);
+        }
+        catch (Exception ex) when (stored is not null && !committed) // after the commit the new file is the row's
+        {
+            MediaLog.CommitFailed(logger, ex, media.Id, stored.Key, _store.Provider);
+            await cleanup.DeleteUncommittedAsync(media.Id, stored.Key, "replace-not-committed", CancellationToken.None);
+            if (ex is DbUpdateConcurrencyException or MediaChangedException)
+                throw Stale(ifMatch, "The media was changed while the new file was uploaded.");
+            throw;
+        }
+        return media;
+    }
+
+    public async Task<bool> DeleteAsync(long id, IfMatch ifMatch, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
+            if (media is null) return false;
+            CheckIfMatch(media, ifMatch);
+            try
+            {
+                await retirement.RetireMediaAsync(media, "deleted", _ => MediaLog.Deleted(logger, media.Id, media.StorageKey, media.StorageProvider), ct);
+                return true;
+            }
+            catch (Exception ex) when (ex is MediaChangedException or DbUpdateConcurrencyException)
+            {
+                if (attempt >= ConcurrencyRetries) throw new DbUpdateConcurrencyException("The media kept changing while it was deleted.", ex);
+                db.ChangeTracker.Clear(); // deleted or changed meanwhile: look again (gone → 404; changed → re-check If-Match)
+            }
+        }
+    }
+
+    private async Task<StoredFile> StoreAsync(long? mediaId, string storageId, IncomingFile file, CancellationToken ct)
+    {
+        var contentType = file.Sniff.ContentType;
+        if (!_options.IsAllowed(contentType))
+        {
+            MediaLog.TypeRejected(logger, contentType, file.FileName);
+            throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "This type of file is not accepted.",
+                $"The file's content is {contentType}, which is not on the allow-list (MEDIALIB_ALLOWED_TYPES).",
+                new Dictionary<string, object?> { ["detected_type"] = contentType });
+        }
+
+        if (file.Sniff is { Width: { } width, Height: { } height } && (long)width * height > _options.MaxPixels)
+        {
+            MediaLog.PixelFloodRejected(logger, contentType, width, height, file.FileName);
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "The image has too many pixels.",
+                $"{width}×{height} is {(long)width * height} pixels; the limit is {_options.MaxPixels} (MEDIALIB_MAX_PIXELS).",
+                new Dictionary<string, object?> { ["width"] = width, ["height"] = height, ["max_pixels"] = _options.MaxPixels });
+        }
+
+        var key = StorageKeys.Original(storageId, StorageKeys.NewId());
+        MediaLog.Storing(logger, mediaId, key, _store.Provider, contentType, file.FileName);
+        StoredBlob blob;
+        try
+        {
+            blob = await _store.UploadAsync(key, file.Content, contentType, ct);
+        }
+        catch (Exception ex)
+        {
+            MediaLog.StoreFailed(logger, ex, mediaId, key, _store.Provider);
+            throw;
+        }
+        try
+        {
+            if (blob.Size != file.Content.BytesRead)
+                throw new StorageException(_store.Provider, blob.Key, $"The storage kept {blob.Size} bytes of {file.Content.BytesRead}.");
+            // Raster images are decoded once from the stored copy: a truncated or hostile file is refused here,
+            // and the facts the page and websites need (display size, alpha, placeholder, colour) are kept.
+            var facts = await images.AnalyseAsync(contentType, c => _store.OpenReadAsync(blob.Key, c), _options.MaxPixels, ct);
+            var stored = new StoredFile(blob.Key, file.FileName, file.Sniff, file.Content.Sha256, file.Content.BytesRead, facts);
+            MediaLog.Stored(logger, mediaId, blob.Key, _store.Provider, stored.Size, stored.Sha256);
+            return stored;
+        }
+        catch (Exception ex)
+        {
+            MediaLog.RefusedAfterStoring(logger, ex, mediaId, blob.Key, _store.Provider);
+            await cleanup.DeleteUncommittedAsync(mediaId, blob.Key, "upload-refused", CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>An upload may leave the title empty (it defaults to the file name); an edit may not clear it.</summary>
+    private static void ValidateMetadata(string? title, string? altText, bool allowEmptyTitle)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (title is not null && title.Length > MediaRules.MaxTitleLength)
+            errors["title"] = [$"The title is longer than {MediaRules.MaxTitleLength} characters."];
+        else if (title is not null && string.IsNullOrWhiteSpace(title) && !(allowEmptyTitle && title.Length == 0))
+            errors["title"] = ["The title cannot be empty or only white space."];
+        else if (title is not null && title.Any(c => char.IsControl(c)))
+            errors["title"] = ["The title cannot contain control characters."];
+        if (altText is not null && altText.Length > MediaRules.MaxAltTextLength)
+            errors["alt_text"] = [$"The alt text is longer than {MediaRules.MaxAltTextLength} characters."];
+        else if (altText is not null && altText.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
+            errors["alt_text"] = ["The alt text cannot contain control characters."];
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+    }
+
+    private static void CheckIfMatch(MediaItem media, IfMatch ifMatch)
+    {
+        if (ifMatch.Matches(media.ETag)) return;
+        throw new ApiProblemException(StatusCodes.Status412PreconditionFailed, "The media has changed.",
+            $"If-Match {ifMatch.Text} does not match the current ETag {media.ETag}; reload the media and try again.",
+            new Dictionary<string, object?> { ["current_etag"] = media.ETag });
+    }
+
+    private static ApiProblemException Stale(IfMatch ifMatch, string detail) => !ifMatch.Present
+        ? new ApiProblemException(StatusCodes.Status409Conflict, "The media was changed by another request.", detail)
+        : new ApiProblemException(StatusCodes.Status412PreconditionFailed, "The media has changed.", detail);
+
+    // Millisecond precision: what both databases store, so a value reads back exactly as it was returned.
+    private DateTime Now()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+    }
+
+    private sealed record StoredFile(string Key, string FileName, SniffResult Sniff, string Sha256, long Size, ImageFacts? Facts)
+    {
+        /// <summary>Dimensions as displayed (EXIF orientation applied) when decoded, else from the header.</summary>
+        public void ApplyTo(MediaItem media)
+        {
+            media.Width = Facts?.Width ?? Sniff.Width;
+            media.Height = Facts?.Height ?? Sniff.Height;
+            media.HasAlpha = Facts?.HasAlpha;
+            media.Placeholder = Facts?.Placeholder;
+            media.DominantColor = Facts?.DominantColor;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using MediaLibrary.Cleanup;
+using MediaLibrary.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaLibrary.Media;
+
+/// <summary>
+/// The one way a media version leaves. Replace, delete and storage migration retire through here, and so will any
+/// later path that removes media (a trash purge). In one transaction: lock the row as it was read, retire its
+/// derivatives, queue its original, queue the follow-ups (the cache purge of its URL), apply the change, commit.
+/// Then forget this node's lookup of it and run the queued entries inline; whatever fails stays for the worker.
+/// </summary>
+public sealed class VersionRetirement(
+    MediaDbContext db, CleanupQueue queue, Derivatives derivatives, IEnumerable<IRetirementFollowUp> followUps, FileLookups lookups)
+{
+    /// <summary>
+    /// Retires the tracked row's current version while <paramref name="change"/> gives the row its next one (a new
+    /// file, another storage). <paramref name="urlRetired"/>: the version's URL stops answering (a replace).
+    /// <paramref name="committed"/> runs after the commit, before the inline attempts (for the caller's log line).
+    /// </summary>
+    /// <exception cref="MediaChangedException">The row changed or went since it was read; nothing was changed.</exception>
+    public Task RetireVersionAsync(MediaItem tracked, string reason, bool urlRetired, Action<MediaItem> change, Action<RetiredVersion> committed,
+        CancellationToken ct) =>
+        RetireAsync(tracked, reason, urlRetired, change, committed, ct);
+
+    /// <summary>Retires the media as a whole: its version's objects, its derivatives and its row.</summary>
+    /// <exception cref="MediaChangedException">The row changed or went since it was read; nothing was changed.</exception>
+    public Task RetireMediaAsync(MediaItem tracked, string reason, Action<RetiredVersion> committed, CancellationToken ct) =>
+        RetireAsync(tracked, reason, urlRetired: true, m => db.Media.Remove(m), committed, ct);
+
+    private async Task RetireAsync(MediaItem tracked, string reason, bool urlRetired, Action<MediaItem> change, Action<RetiredVersion> committed,
+        CancellationToken ct)
+    {
+        var retired = new RetiredVersion(tracked.Id, tracked.Version, tracked.FileName, tracked.StorageKey, tracked.StorageProvider, urlRetired);
+        var revision = tracked.Revision;
+        List<PendingDeletion> pending;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // Lock the row, as it was read, before reading its derivatives: no render can claim one of this version after.
+            if (await db.Media.Where(m => m.Id == retired.MediaId && m.Revision == revision)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.Revision, m => m.Revision), ct) == 0)
+                throw new MediaChangedException(retired.MediaId);
+            pending = await derivatives.RetireAsync(retired.MediaId, reason, ct);
+            pending.Add(queue.Enqueue(retired.MediaId, retired.StorageKey, retired.StorageProvider, reason));
+            // After the objects: a fetch that a purge provokes then finds nothing to cache.
+            foreach (var followUp in followUps) pending.AddRange(followUp.Enqueue(retired, reason));
+            change(tracked);
+            await db.SaveChangesAsync(ct); // the revision token refuses the change if the row moved on after all
+            await tx.CommitAsync(ct);
+        }
+        lookups.Forget(retired.MediaId, retired.Version);
+        committed(retired);
+        await queue.RunInlineAsync(pending, ct);
+    }
+}
