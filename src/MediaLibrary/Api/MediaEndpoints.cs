@@ -5,7 +5,6 @@ using MediaLibrary.Web;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace MediaLibrary.Api;
 

@@ -26,10 +26,3 @@ public sealed class AuthOptions
 
     public const int MinPasswordLength = 8;
 }
-
-public static class Policies
-{
-    public const string Read = "read";
-    public const string Edit = "edit";
-    public const string Admin = "admin";
-}

@@ -4,8 +4,7 @@ namespace MediaLibrary.Cleanup;
 
 /// <summary>
 /// Deletes a stored object from one configured storage: the handler for the entries named after that storage's
-/// provider. With <see cref="CleanupQueue"/> the only caller of <see cref="IBlobStore.DeleteAsync"/> (a banned API
-/// everywhere else).
+/// provider, and the only caller of the storage port's DeleteAsync: BannedSymbols.txt bans it everywhere else.
 /// </summary>
 public sealed class BlobDeletion(IBlobStore store) : ICleanupHandler
 {

@@ -2,8 +2,6 @@ using System.Diagnostics.Metrics;
 
 namespace MediaLibrary.Cleanup;
 
-public sealed record CleanupCounters(long Attempts, long Successes, long Failures);
-
 /// <summary>Storage deletion counters: as OpenTelemetry-style instruments and as totals for the admin endpoint.</summary>
 public sealed class CleanupMetrics : IDisposable
 {

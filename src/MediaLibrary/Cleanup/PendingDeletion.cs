@@ -1,13 +1,5 @@
 namespace MediaLibrary.Cleanup;
 
-public enum PendingDeletionStatus
-{
-    Pending = 0,
-
-    /// <summary>Gave up (attempt limit or a permanent error); stays visible until an operator acts.</summary>
-    Dead = 1,
-}
-
 /// <summary>
 /// One stored object that must go. Inserted in the same transaction that removes or replaces the row that
 /// referenced it; deleted only after the storage confirmed the object is gone.

@@ -1,42 +1,8 @@
-using System.ComponentModel.DataAnnotations;
 using MediaLibrary.Data;
 using MediaLibrary.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace MediaLibrary.Cleanup;
-
-public sealed class ReconcileOptions
-{
-    /// <summary>0 (the default) leaves periodic reconciling off; the `reconcile` verb works either way.</summary>
-    [ConfigurationKeyName("MEDIALIB_RECONCILE_INTERVAL_MINUTES")]
-    [Range(0, 100_000)]
-    public int IntervalMinutes { get; set; }
-
-    /// <summary>Objects younger than this are never orphans: their upload may still be on its way to a commit.</summary>
-    [ConfigurationKeyName("MEDIALIB_RECONCILE_GRACE_MINUTES")]
-    [Range(1, 100_000)]
-    public int GraceMinutes { get; set; } = 60;
-}
-
-public sealed record ReconcileRequest(bool Apply, TimeSpan Grace, int BatchSize = 500);
-
-public sealed record OrphanObject(string Key, long Size, DateTimeOffset LastModified);
-
-public sealed record DanglingRow(long MediaId, string StorageKey);
-
-public sealed class ReconcileReport
-{
-    public bool Applied { get; init; }
-    public bool Resumed { get; set; }
-    public int ObjectsScanned { get; set; }
-    public int RowsScanned { get; set; }
-    public List<OrphanObject> Orphans { get; } = [];
-    public List<DanglingRow> Dangling { get; } = [];
-
-    /// <summary>Rows flagged missing earlier whose object is there again.</summary>
-    public int Restored { get; set; }
-}
 
 /// <summary>
 /// Compares storage with the database. Orphans: stored objects that no media or derivative row references and no pending deletion
@@ -162,37 +128,4 @@ public sealed partial class Reconciler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconcile ({Run}) finished: {Objects} objects and {Rows} rows scanned, {Orphans} orphans, {Dangling} dangling rows")]
     private partial void LogFinished(string run, int objects, int rows, int orphans, int dangling);
-}
-
-/// <summary>Runs the reconciler with --apply semantics on a timer when MEDIALIB_RECONCILE_INTERVAL_MINUTES is set.</summary>
-public sealed partial class ReconcileWorker(IServiceScopeFactory scopes, TimeProvider time, IOptions<ReconcileOptions> options, ILogger<ReconcileWorker> logger)
-    : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.Value.IntervalMinutes <= 0) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.IntervalMinutes), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    await scope.ServiceProvider.GetRequiredService<Reconciler>()
-                        .RunAsync(new ReconcileRequest(Apply: true, TimeSpan.FromMinutes(options.Value.GraceMinutes)), stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogRunFailed(ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A periodic reconcile run failed; the next run resumes from its cursor")]
-    private partial void LogRunFailed(Exception exception);
 }

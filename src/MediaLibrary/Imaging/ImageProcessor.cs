@@ -4,15 +4,6 @@ using NetVips;
 
 namespace MediaLibrary.Imaging;
 
-/// <summary>What the service learns from an image's pixels at upload.</summary>
-public sealed record ImageFacts(int Width, int Height, bool HasAlpha, string Placeholder, string DominantColor);
-
-/// <summary>A finished render: its size as written and its content type.</summary>
-public sealed record RenderResult(int Width, int Height, string ContentType);
-
-/// <summary>Too many image jobs are waiting; the caller answers 503 with Retry-After.</summary>
-public sealed class ImagingBusyException() : Exception("Too many images are being processed; try again shortly.");
-
 /// <summary>
 /// All libvips work. Jobs run on the thread pool, at most MEDIALIB_IMAGE_CONCURRENCY at once, never on the request's
 /// own thread. Only the loaders for the allowed raster formats can run on untrusted input; the header (dimensions,

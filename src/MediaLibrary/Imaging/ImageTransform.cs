@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace MediaLibrary.Imaging;
-
-public enum ImageFit { Inside, Cover, Contain }
 
 /// <summary>
 /// What a derivative URL asks for, written as comma-separated <c>name_value</c> parts in a fixed order:
@@ -115,17 +111,4 @@ public sealed record ImageTransform(int? Width, int? Height, ImageFit Fit, strin
         value.Length is > 0 and <= 5 && value[0] != '0' && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     private static int? Dimension(string value, int max) => Number(value) is { } n && n <= max ? n : null;
-}
-
-/// <summary>HMAC-SHA256 over the canonical transform, so that only sizes the site owner chose get rendered.</summary>
-public sealed class TransformSigner(byte[] key)
-{
-    public string Sign(ImageTransform transform) =>
-        Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(transform.Canonical)).AsSpan(0, 16))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    public bool Verify(ImageTransform transform, string signature) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(transform)), Encoding.ASCII.GetBytes(signature));
-
-    public string SignedText(ImageTransform transform) => $"{transform.Canonical},s_{Sign(transform)}";
 }

@@ -3,8 +3,6 @@ using System.Text;
 
 namespace MediaLibrary.Media;
 
-public sealed record SniffResult(string ContentType, int? Width = null, int? Height = null);
-
 /// <summary>
 /// Identifies a file from its first bytes (magic numbers and container headers) and, for common image formats,
 /// reads the dimensions from the header without decoding pixels. The client's Content-Type is never consulted.

@@ -85,10 +85,3 @@ public sealed class MediaOptions
         return false;
     }
 }
-
-public static class MediaRules
-{
-    public const int MaxTitleLength = 500;
-    public const int MaxAltTextLength = 2000;
-    public const int MaxIdempotencyKeyLength = 200;
-}

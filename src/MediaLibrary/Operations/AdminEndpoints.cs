@@ -5,18 +5,6 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace MediaLibrary.Operations;
 
-public sealed record PendingDeletionResponse(
-    long Id, long? MediaId, string StorageKey, string Provider, string Reason, string Status, int Attempts,
-    DateTime CreatedAt, DateTime NextAttemptAt, string? LastError)
-{
-    public static PendingDeletionResponse From(PendingDeletion p) => new(
-        p.Id, p.MediaId, p.StorageKey, p.Provider, p.Reason, p.Status == PendingDeletionStatus.Dead ? "dead" : "pending",
-        p.Attempts, p.CreatedAt, p.NextAttemptAt, p.LastError);
-}
-
-public sealed record DeletionBacklogResponse(
-    int PendingCount, int DeadCount, double? OldestPendingAgeSeconds, CleanupCounters Counters, IReadOnlyList<PendingDeletionResponse> Entries);
-
 /// <summary>Operators' view of the storage cleanup: what is waiting, what is dead, and a way to retry.</summary>
 public static class AdminEndpoints
 {

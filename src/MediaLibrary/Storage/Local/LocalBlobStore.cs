@@ -1,15 +1,7 @@
-using System.ComponentModel.DataAnnotations;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 
 namespace MediaLibrary.Storage.Local;
-
-public sealed class LocalStorageOptions
-{
-    /// <summary>Folder that holds every stored object. Defaults to "files" in the data folder.</summary>
-    [Required]
-    public string Root { get; set; } = "";
-}
 
 /// <summary>Objects as files below one root folder; writes go to a temp file first and are renamed into place.</summary>
 public sealed class LocalBlobStore : IBlobStore

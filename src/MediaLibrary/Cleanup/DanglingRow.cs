@@ -1,0 +1,3 @@
+namespace MediaLibrary.Cleanup;
+
+public sealed record DanglingRow(long MediaId, string StorageKey);

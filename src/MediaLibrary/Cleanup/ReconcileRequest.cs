@@ -1,0 +1,3 @@
+namespace MediaLibrary.Cleanup;
+
+public sealed record ReconcileRequest(bool Apply, TimeSpan Grace, int BatchSize = 500);

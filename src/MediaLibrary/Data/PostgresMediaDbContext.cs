@@ -1,0 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaLibrary.Data;
+
+public sealed class PostgresMediaDbContext(DbContextOptions<PostgresMediaDbContext> options) : MediaDbContext(options);

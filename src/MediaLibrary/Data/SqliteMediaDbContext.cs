@@ -1,0 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaLibrary.Data;
+
+public sealed class SqliteMediaDbContext(DbContextOptions<SqliteMediaDbContext> options) : MediaDbContext(options);

@@ -1,0 +1,3 @@
+namespace MediaLibrary.Imaging;
+
+public enum ImageFit { Inside, Cover, Contain }

@@ -1,0 +1,3 @@
+namespace MediaLibrary.Media;
+
+public sealed record SniffResult(string ContentType, int? Width = null, int? Height = null);

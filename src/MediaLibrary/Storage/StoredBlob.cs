@@ -1,0 +1,3 @@
+namespace MediaLibrary.Storage;
+
+public sealed record StoredBlob(string Key, long Size);
