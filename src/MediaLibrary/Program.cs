@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using System.Threading.RateLimiting;
 using MediaLibrary.Api;
@@ -18,13 +19,78 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
-var cli = args.Length > 0 && args[0] is "users" or "reconcile" or "check" or "storage";
 DotEnv.Load(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
 try
 {
+    var commandLine = CommandLineApp.Create(ServeAsync, VerbServicesAsync, Console.In);
+    // The service handles SIGTERM and Ctrl+C itself (a graceful stop); the exception handlers below print failures.
+    return await CommandLineApp.RunAsync(commandLine, args,
+        new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, CancellationToken.None);
+}
+catch (Exception ex) when (ex is OptionsValidationException or ArgumentException or InvalidOperationException or FormatException)
+{
+    // A misconfiguration: one clear line naming what is wrong, no stack trace.
+    Console.Error.WriteLine($"MediaLibrary cannot start: {ex.Message}");
+    return ExitCodes.Failed;
+}
+catch (StorageException ex)
+{
+    Console.Error.WriteLine($"MediaLibrary cannot start: the {ex.Provider} storage failed its check: {ex.Message.ReplaceLineEndings(" ")}");
+    return ExitCodes.Failed;
+}
+catch (Exception ex) when (ex is not HostAbortedException)
+{
+    // Not a misconfiguration we know of: the cause with its stack trace, for a bug report.
+    Console.Error.WriteLine($"MediaLibrary stopped on an unexpected error: {ex}");
+    return ExitCodes.Failed;
+}
+
+// The service: the server with every feature, listening until it is stopped.
+async Task<int> ServeAsync(CancellationToken ct)
+{
+    var app = Build(args, verb: false);
+    await DatabaseSetup.MigrateAsync(app.Services, ct);
+    await Startup.PrepareAsync(app, ct);
+
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseMediaLibraryHeaders();
+    app.UseClientModule();
+    app.UseCors();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseRateLimiter();
+
+    var requireAuthForReads = app.Services.GetRequiredService<IOptions<MediaOptions>>().Value.RequireAuthForReads;
+    app.MapOpenApi();
+    app.MapScalarApiReference("/api/reference");
+    app.MapEditorPage();
+    app.MapHealth();
+    app.MapAuth();
+    app.MapAdmin();
+    app.MapMedia(requireAuthForReads);
+    app.MapFiles(requireAuthForReads);
+    app.MapDerivatives(requireAuthForReads);
+    app.MapImages();
+
+    await app.RunAsync();
+    return ExitCodes.Ok;
+}
+
+// A verb's services: the same configuration (the environment and .env; the verb's own arguments are not settings),
+// the database migrated, quiet logging, no background work.
+async Task<IServiceProvider> VerbServicesAsync(CancellationToken ct)
+{
+    var app = Build([], verb: true);
+    await DatabaseSetup.MigrateAsync(app.Services, ct);
+    return app.Services;
+}
+
+static WebApplication Build(string[] args, bool verb)
+{
     // Content (appsettings.json, later the page's assets) ships beside the executable; data goes where the user is.
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-    if (cli) builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    if (verb) builder.Logging.SetMinimumLevel(LogLevel.Warning);
     if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         builder.WebHost.UseUrls("http://localhost:5080");
 
@@ -78,7 +144,7 @@ try
     services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
     services.AddSingleton<JwtSigningKey>();
     services.AddSingleton<TokenService>();
-    if (!cli)
+    if (!verb)
     {
         services.AddHostedService<CleanupWorker>();
         services.AddHostedService<ReconcileWorker>();
@@ -125,56 +191,7 @@ try
             }));
     });
 
-    var app = builder.Build();
-
-    await DatabaseSetup.MigrateAsync(app.Services, CancellationToken.None);
-    if (cli)
-    {
-        return args[0] switch
-        {
-            "users" => await UsersCli.RunAsync(app.Services, args[1..], Console.In, Console.Out, Console.Error, CancellationToken.None),
-            "reconcile" => await ReconcileCli.RunAsync(app.Services, args[1..], Console.Out, Console.Error, CancellationToken.None),
-            "check" => await CheckCli.RunAsync(app.Services, Console.Out, CancellationToken.None),
-            _ => await MigrateCli.RunAsync(app.Services, args[1..], Console.Out, Console.Error, CancellationToken.None),
-        };
-    }
-
-    await Startup.PrepareAsync(app, CancellationToken.None);
-
-    app.UseExceptionHandler();
-    app.UseStatusCodePages();
-    app.UseMediaLibraryHeaders();
-    app.UseClientModule();
-    app.UseCors();
-    app.UseAuthentication();
-    app.UseAuthorization();
-    app.UseRateLimiter();
-
-    var requireAuthForReads = app.Services.GetRequiredService<IOptions<MediaOptions>>().Value.RequireAuthForReads;
-    app.MapOpenApi();
-    app.MapScalarApiReference("/api/reference");
-    app.MapEditorPage();
-    app.MapHealth();
-    app.MapAuth();
-    app.MapAdmin();
-    app.MapMedia(requireAuthForReads);
-    app.MapFiles(requireAuthForReads);
-    app.MapDerivatives(requireAuthForReads);
-    app.MapImages();
-
-    await app.RunAsync();
-    return 0;
-}
-catch (Exception ex) when (ex is OptionsValidationException or ArgumentException or InvalidOperationException or FormatException)
-{
-    // A misconfiguration: one clear line naming what is wrong, no stack trace.
-    Console.Error.WriteLine($"MediaLibrary cannot start: {ex.Message}");
-    return 1;
-}
-catch (StorageException ex)
-{
-    Console.Error.WriteLine($"MediaLibrary cannot start: the {ex.Provider} storage failed its check: {ex.Message.ReplaceLineEndings(" ")}");
-    return 1;
+    return builder.Build();
 }
 
 public partial class Program;

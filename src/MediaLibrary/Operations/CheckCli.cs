@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MediaLibrary.Data;
 using MediaLibrary.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +8,16 @@ namespace MediaLibrary.Operations;
 /// <summary><c>check</c>: one line per check (database, each configured storage); exit 1 when any fails.</summary>
 public static class CheckCli
 {
-    public static async Task<int> RunAsync(IServiceProvider services, TextWriter output, CancellationToken ct)
+    public static Command Command(VerbServices services)
+    {
+        var command = new Command("check",
+            "Check the configuration: the database answers and its schema is current; each configured storage takes a write, a read and "
+            + "a delete of a probe object. One line per check; exit 1 when any fails.");
+        command.SetAction(async (result, ct) => await RunAsync(await services(ct), result.InvocationConfiguration.Output, ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(IServiceProvider services, TextWriter output, CancellationToken ct)
     {
         var failed = 0;
         await using var scope = services.CreateAsyncScope();
@@ -40,7 +50,7 @@ public static class CheckCli
                 await output.WriteLineAsync($"FAIL  {role}  {store.Describe()}: {OneLine(ex)}");
             }
         }
-        return failed == 0 ? 0 : 1;
+        return failed == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
     private static string OneLine(Exception ex) => ex.Message.ReplaceLineEndings(" ");

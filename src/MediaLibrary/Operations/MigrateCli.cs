@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MediaLibrary.Media;
 
 namespace MediaLibrary.Operations;
@@ -5,23 +6,20 @@ namespace MediaLibrary.Operations;
 /// <summary><c>storage migrate --to PROVIDER [--apply]</c>: dry run by default.</summary>
 public static class MigrateCli
 {
-    private const string Usage = """
-        Usage:
-          storage migrate --to local|s3|cloudinary [--apply]
-            Copies every current file to that storage (which must be configured too), verifies its SHA-256,
-            switches the row and deletes the old copy through the cleanup queue. Without --apply: a dry run.
-            Safe to run again: files already there are skipped.
-        """;
-
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error, CancellationToken ct)
+    public static Command Command(VerbServices services)
     {
-        var apply = args.Contains("--apply");
-        var rest = args.Where(a => a != "--apply").ToArray();
-        if (rest is not ["migrate", "--to", var target])
-        {
-            await error.WriteLineAsync(Usage);
-            return 2;
-        }
+        var to = new Option<string>("--to") { Description = "The storage to move every file to; it must be configured too.", HelpName = "local|s3|cloudinary", Required = true };
+        var apply = new Option<bool>("--apply") { Description = "Move the files. Without it: a dry run that says what would move." };
+        var migrate = new Command("migrate",
+            "Copy every current file to another storage, verify its size and SHA-256, switch the row and delete the old copy through "
+            + "the cleanup queue. URLs do not change. Safe to run again: files already there are skipped.") { to, apply };
+        migrate.SetAction(async (result, ct) => await RunAsync(await services(ct), result.GetRequiredValue(to), result.GetValue(apply),
+            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, ct));
+        return new Command("storage", "Work on the stored files as a whole.") { migrate };
+    }
+
+    private static async Task<int> RunAsync(IServiceProvider services, string target, bool apply, TextWriter output, TextWriter error, CancellationToken ct)
+    {
         await using var scope = services.CreateAsyncScope();
         MigrationReport report;
         try
@@ -31,12 +29,12 @@ public static class MigrateCli
         catch (ArgumentException ex)
         {
             await error.WriteLineAsync("error: " + ex.Message);
-            return 1;
+            return ExitCodes.Failed;
         }
         foreach (var failure in report.Failures) await output.WriteLineAsync("failed\t" + failure);
         await output.WriteLineAsync(apply
             ? $"Moved {report.Moved} of {report.ToMove} files ({UploadLimits.FormatBytes(report.Bytes)}) to {target}; {report.Failures.Count} failed."
             : $"Dry run: {report.ToMove} files ({UploadLimits.FormatBytes(report.Bytes)}) would move to {target}. Run with --apply to move them.");
-        return report.Failures.Count == 0 ? 0 : 1;
+        return report.Failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using MediaLibrary.Cleanup;
 using Microsoft.Extensions.Options;
@@ -7,36 +8,37 @@ namespace MediaLibrary.Operations;
 /// <summary><c>reconcile [--apply] [--grace 1h]</c>: dry run by default.</summary>
 public static class ReconcileCli
 {
-    private const string Usage = """
-        Usage:
-          reconcile [--apply] [--grace DURATION]
-            Lists orphan objects (stored, referenced by no row, older than the grace period) and dangling rows
-            (rows whose object is missing). Without --apply nothing changes. With --apply orphans are deleted
-            through the cleanup queue and dangling rows are flagged. DURATION: 90s, 30m, 1h, 2d (default: 1h,
-            or MEDIALIB_RECONCILE_GRACE_MINUTES). An interrupted run resumes where it stopped.
-        """;
-
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error, CancellationToken ct)
+    public static Command Command(VerbServices services)
     {
-        var apply = false;
-        var grace = TimeSpan.FromMinutes(services.GetRequiredService<IOptions<ReconcileOptions>>().Value.GraceMinutes);
-        for (var i = 0; i < args.Length; i++)
+        var apply = new Option<bool>("--apply") { Description = "Delete the orphans (through the cleanup queue) and flag the dangling rows. Without it nothing changes." };
+        var graceOption = new Option<TimeSpan?>("--grace")
         {
-            switch (args[i])
+            Description = "Objects younger than this are never orphans: their upload may still be on its way to a commit. "
+                + "90s, 30m, 1h, 2d (default: MEDIALIB_RECONCILE_GRACE_MINUTES, 60 minutes).",
+            HelpName = "DURATION",
+            CustomParser = argument =>
             {
-                case "--apply":
-                    apply = true;
-                    break;
-                case "--grace" when i + 1 < args.Length && TryParseDuration(args[i + 1], out var parsed):
-                    grace = parsed;
-                    i++;
-                    break;
-                default:
-                    await error.WriteLineAsync(Usage);
-                    return 2;
-            }
-        }
+                var text = argument.Tokens.Single().Value;
+                if (TryParseDuration(text, out var parsed)) return parsed;
+                argument.AddError($"'{text}' is not a duration such as 90s, 30m, 1h or 2d.");
+                return null;
+            },
+        };
+        var command = new Command("reconcile",
+            "Compare storage with the database: list orphan objects (stored, referenced by no row, older than the grace period) and "
+            + "dangling rows (rows whose object is missing). An interrupted run resumes where it stopped.") { apply, graceOption };
+        command.SetAction(async (result, ct) =>
+        {
+            var provider = await services(ct);
+            var grace = result.GetValue(graceOption)
+                ?? TimeSpan.FromMinutes(provider.GetRequiredService<IOptions<ReconcileOptions>>().Value.GraceMinutes);
+            return await RunAsync(provider, result.GetValue(apply), grace, result.InvocationConfiguration.Output, ct);
+        });
+        return command;
+    }
 
+    private static async Task<int> RunAsync(IServiceProvider services, bool apply, TimeSpan grace, TextWriter output, CancellationToken ct)
+    {
         await using var scope = services.CreateAsyncScope();
         var report = await scope.ServiceProvider.GetRequiredService<Reconciler>().RunAsync(new ReconcileRequest(apply, grace), ct);
         if (report.Resumed) await output.WriteLineAsync("Resumed an interrupted run.");
@@ -50,7 +52,7 @@ public static class ReconcileCli
             $"{report.Dangling.Count} dangling rows {(apply ? "flagged" : "would be flagged")}" +
             (report.Restored > 0 ? $", {report.Restored} flagged rows found again" : "") +
             (apply ? "." : ". Dry run: nothing changed; run with --apply to act."));
-        return 0;
+        return ExitCodes.Ok;
     }
 
     public static bool TryParseDuration(string text, out TimeSpan duration)

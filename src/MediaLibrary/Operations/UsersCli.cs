@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using MediaLibrary.Auth;
 
@@ -8,50 +9,55 @@ public static class UsersCli
 {
     public const string PasswordVariable = "MEDIALIB_USER_PASSWORD";
 
-    private const string Usage = """
-        Usage:
-          users add NAME --role admin|editor|viewer   password from MEDIALIB_USER_PASSWORD or standard input
-          users list
-          users set-password NAME                     password from MEDIALIB_USER_PASSWORD or standard input
-        """;
-
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken ct)
+    public static Command Command(VerbServices services, TextReader input)
     {
-        await using var scope = services.CreateAsyncScope();
-        var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
+        var addName = new Argument<string>("name") { Description = "The user name to sign in with." };
+        var role = new Option<string>("--role")
+        {
+            Description = "What the user may do: admin (everything), editor (upload, edit, replace, delete), viewer (read when reads need a token).",
+            HelpName = "admin|editor|viewer",
+            Required = true,
+        };
+        var add = new Command("add", $"Add a user. The password comes from {PasswordVariable} or standard input.") { addName, role };
+        add.SetAction((result, ct) => RunAsync(services, result, ct, async (accounts, output) =>
+        {
+            var (name, r) = (result.GetRequiredValue(addName), result.GetRequiredValue(role));
+            await accounts.AddAsync(name, r, ReadPassword(input, output), ct);
+            await output.WriteLineAsync($"Added user '{name}' with role {r}.");
+        }));
+
+        var list = new Command("list", "List the users: name, role and when each was added, one per line, tab-separated.");
+        list.SetAction((result, ct) => RunAsync(services, result, ct, async (accounts, output) =>
+        {
+            foreach (var user in await accounts.ListAsync(ct))
+                await output.WriteLineAsync($"{user.UserName}\t{user.Role}\t{user.CreatedAt:yyyy-MM-ddTHH:mm:ssZ}");
+        }));
+
+        var who = new Argument<string>("name") { Description = "The user whose password changes." };
+        var setPassword = new Command("set-password", $"Change a user's password, read from {PasswordVariable} or standard input.") { who };
+        setPassword.SetAction((result, ct) => RunAsync(services, result, ct, async (accounts, output) =>
+        {
+            var name = result.GetRequiredValue(who);
+            await accounts.SetPasswordAsync(name, ReadPassword(input, output), ct);
+            await output.WriteLineAsync($"Changed the password of '{name}'.");
+        }));
+
+        return new Command("users", "Manage who may sign in, against the service's database.") { add, list, setPassword };
+    }
+
+    private static async Task<int> RunAsync(VerbServices services, ParseResult result, CancellationToken ct, Func<UserAccounts, TextWriter, Task> run)
+    {
+        await using var scope = (await services(ct)).CreateAsyncScope();
         try
         {
-            switch (args)
-            {
-                case ["list"]:
-                    foreach (var user in await accounts.ListAsync(ct))
-                        await output.WriteLineAsync($"{user.UserName}\t{user.Role}\t{user.CreatedAt:yyyy-MM-ddTHH:mm:ssZ}");
-                    return 0;
-                case ["add", var name, "--role", var role]:
-                    return await AddAsync(accounts, name, role, input, output, ct);
-                case ["add", "--role", var role, var name]:
-                    return await AddAsync(accounts, name, role, input, output, ct);
-                case ["set-password", var who]:
-                    await accounts.SetPasswordAsync(who, ReadPassword(input, output), ct);
-                    await output.WriteLineAsync($"Changed the password of '{who}'.");
-                    return 0;
-                default:
-                    await error.WriteLineAsync(Usage);
-                    return 2;
-            }
+            await run(scope.ServiceProvider.GetRequiredService<UserAccounts>(), result.InvocationConfiguration.Output);
+            return ExitCodes.Ok;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            await error.WriteLineAsync("error: " + ex.Message);
-            return 1;
+            await result.InvocationConfiguration.Error.WriteLineAsync("error: " + ex.Message);
+            return ExitCodes.Failed;
         }
-    }
-
-    private static async Task<int> AddAsync(UserAccounts accounts, string name, string role, TextReader input, TextWriter output, CancellationToken ct)
-    {
-        await accounts.AddAsync(name, role, ReadPassword(input, output), ct);
-        await output.WriteLineAsync($"Added user '{name}' with role {role}.");
-        return 0;
     }
 
     private static string ReadPassword(TextReader input, TextWriter output)
