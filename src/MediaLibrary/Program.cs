@@ -96,7 +96,8 @@ static WebApplication Build(string[] args, bool verb)
 
     var config = builder.Configuration;
     var services = builder.Services;
-    var dataDir = new DataDirectory(config);
+    var data = DataOptions.From(config);
+    var dataDir = new DataDirectory(data);
     services.AddSingleton(dataDir);
     services.AddSingleton(TimeProvider.System);
     services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir.Path, "keys")));
@@ -107,7 +108,7 @@ static WebApplication Build(string[] args, bool verb)
     services.AddOptions<ReconcileOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
     services.AddOptions<ImagingOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
 
-    services.AddMediaDatabase(DatabaseSettings.From(config, dataDir.Path));
+    services.AddMediaDatabase(DatabaseSettings.From(data, dataDir.Path));
     services.AddMediaStorage(config, dataDir.Path);
     services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<DeletionBacklogHealthCheck>("deletions");
 
@@ -159,12 +160,14 @@ static WebApplication Build(string[] args, bool verb)
     services.AddExceptionHandler<ApiExceptionHandler>();
     services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
 
-    services.AddCors(o => o.AddDefaultPolicy(policy =>
+    services.AddOptions<WebOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
+    services.AddCors();
+    services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<WebOptions>>((cors, web) => cors.AddDefaultPolicy(policy =>
     {
         // Website frontends on other origins call the API with bearer tokens (no cookies), so listing origins is enough.
-        var origins = (config["MEDIALIB_CORS_ORIGINS"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var origins = web.Value.CorsOriginList;
         if (origins.Contains("*")) policy.AllowAnyOrigin();
-        else policy.WithOrigins(origins);
+        else policy.WithOrigins(origins.ToArray());
         policy.WithMethods("GET", "HEAD", "POST", "PATCH", "PUT", "DELETE")
             .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "Range")
             .WithExposedHeaders("ETag", "Location", "Idempotent-Replayed", "Content-Range");
@@ -191,7 +194,11 @@ static WebApplication Build(string[] args, bool verb)
             }));
     });
 
-    return builder.Build();
+    var app = builder.Build();
+    // Every setting first, all at once: a refused value stops the start with a line naming its variable, before the
+    // database is touched and before the host starts (which would log the same failure again with a stack trace).
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
+    return app;
 }
 
 public partial class Program;

@@ -6,9 +6,9 @@ namespace MediaLibrary.Data;
 /// <summary>The folder for everything the service keeps on disk: SQLite file, local storage, signing key.</summary>
 public sealed class DataDirectory
 {
-    public DataDirectory(IConfiguration config)
+    public DataDirectory(DataOptions options)
     {
-        var configured = config["MEDIALIB_DATA_DIR"];
+        var configured = options.DataDir;
         Path = System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "data" : configured);
         Directory.CreateDirectory(Path);
     }

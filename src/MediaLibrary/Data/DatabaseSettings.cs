@@ -6,9 +6,9 @@ namespace MediaLibrary.Data;
 /// <summary>Where the data lives. SQLite in the data folder unless MEDIALIB_DATABASE names a PostgreSQL server.</summary>
 public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
 {
-    public static DatabaseSettings From(IConfiguration config, string dataDir)
+    public static DatabaseSettings From(DataOptions options, string dataDir)
     {
-        var value = config["MEDIALIB_DATABASE"]?.Trim();
+        var value = options.Database?.Trim();
         if (string.IsNullOrEmpty(value))
             return new(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDir, "medialibrary.db") }.ToString());
         if (value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))

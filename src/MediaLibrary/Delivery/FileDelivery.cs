@@ -34,7 +34,7 @@ public static class FileDelivery
     /// <summary>MEDIALIB_DELIVERY=presigned: a redirect to a short-lived signed URL, where the storage offers one.</summary>
     public static async Task<IResult?> PresignedRedirectAsync(HttpContext http, IBlobStore store, string key, MediaOptions options, CancellationToken ct)
     {
-        if (options.Delivery != "presigned") return null;
+        if (options.Delivery != DeliveryMode.Presigned) return null;
         var lifetime = TimeSpan.FromMinutes(options.PresignMinutes);
         if (await store.PresignedUrlAsync(key, lifetime, ct) is not { } signed) return null;
         // The redirect may be cached only while the signature it points at is still valid.

@@ -13,11 +13,11 @@ public sealed class MediaUrls(StorageRegistry storage, IOptions<MediaOptions> op
 {
     private readonly MediaOptions _options = options.Value;
     private readonly IReadOnlyList<int> _widths = imaging.Value.WidthList;
-    private readonly string _variantFormat = imaging.Value.VariantFormat;
+    private readonly string _variantFormat = imaging.Value.VariantFormatName;
 
     public string For(HttpRequest request, MediaItem media)
     {
-        if (_options.Delivery == "direct" && storage.Find(media.StorageProvider)?.DirectUrl(media.StorageKey) is { } direct) return direct;
+        if (_options.Delivery == DeliveryMode.Direct && storage.Find(media.StorageProvider)?.DirectUrl(media.StorageKey) is { } direct) return direct;
         return $"{BaseUrl(request)}/{OriginalPath(media.Id, media.Version, media.FileName)}";
     }
 

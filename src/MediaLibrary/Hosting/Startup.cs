@@ -41,7 +41,7 @@ internal static partial class Startup
         app.Services.GetRequiredService<TransformSigner>();
         var imaging = app.Services.GetRequiredService<IOptions<ImagingOptions>>().Value;
         LogImaging(logger, NetVips.NetVips.Version(0), NetVips.NetVips.Version(1), NetVips.NetVips.Version(2), string.Join(",", imaging.WidthList),
-            imaging.VariantFormat, imaging.Concurrency, string.IsNullOrEmpty(imaging.SigningKey) ? "from the data folder" : "from MEDIALIB_IMAGE_SIGNING_KEY");
+            imaging.VariantFormatName, imaging.Concurrency, string.IsNullOrEmpty(imaging.SigningKey) ? "from the data folder" : "from MEDIALIB_IMAGE_SIGNING_KEY");
 
         var media = app.Services.GetRequiredService<IOptions<MediaOptions>>().Value;
         var key = app.Services.GetRequiredService<JwtSigningKey>();

@@ -10,8 +10,11 @@ public sealed class ImagingOptions : IValidatableObject
 
     /// <summary>The format of the variants listed in the media JSON.</summary>
     [ConfigurationKeyName("MEDIALIB_IMAGE_FORMAT")]
-    [RegularExpression("^(auto|webp|avif|jpeg|png)$", ErrorMessage = "MEDIALIB_IMAGE_FORMAT is auto, webp, avif, jpeg or png.")]
-    public string VariantFormat { get; set; } = "webp";
+    [EnumDataType(typeof(VariantFormat), ErrorMessage = "MEDIALIB_IMAGE_FORMAT is auto, webp, avif, jpeg or png.")]
+    public VariantFormat VariantFormat { get; set; } = VariantFormat.Webp;
+
+    /// <summary>The variant format as a transform names it (<c>f_webp</c>).</summary>
+    public string VariantFormatName => VariantFormat.ToString().ToLowerInvariant();
 
     /// <summary>How many images are decoded or rendered at once; the rest wait in a queue.</summary>
     [ConfigurationKeyName("MEDIALIB_IMAGE_CONCURRENCY")]

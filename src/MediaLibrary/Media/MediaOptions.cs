@@ -42,8 +42,8 @@ public sealed class MediaOptions
     /// signed URL (private S3 buckets). Where a provider offers no such URL, files are served through the service.
     /// </summary>
     [ConfigurationKeyName("MEDIALIB_DELIVERY")]
-    [RegularExpression("^(proxy|direct|presigned)$", ErrorMessage = "MEDIALIB_DELIVERY is proxy, direct or presigned.")]
-    public string Delivery { get; set; } = "proxy";
+    [EnumDataType(typeof(DeliveryMode), ErrorMessage = "MEDIALIB_DELIVERY is proxy, direct or presigned.")]
+    public DeliveryMode Delivery { get; set; } = DeliveryMode.Proxy;
 
     /// <summary>
     /// Behind nginx: a URL path prefix (such as <c>/_medialib/</c>) of an <c>internal</c> location that aliases the local
@@ -56,7 +56,7 @@ public sealed class MediaOptions
 
     /// <summary>How long a presigned URL stays valid.</summary>
     [ConfigurationKeyName("MEDIALIB_PRESIGN_MINUTES")]
-    [Range(1, 7 * 24 * 60)]
+    [Range(1, 7 * 24 * 60, ErrorMessage = "MEDIALIB_PRESIGN_MINUTES must be between 1 and 10080 (a week).")]
     public int PresignMinutes { get; set; } = 15;
 
     /// <summary>
@@ -69,7 +69,7 @@ public sealed class MediaOptions
 
     /// <summary>How long an upload's Idempotency-Key is remembered.</summary>
     [ConfigurationKeyName("MEDIALIB_IDEMPOTENCY_HOURS")]
-    [Range(1, 24 * 365)]
+    [Range(1, 24 * 365, ErrorMessage = "MEDIALIB_IDEMPOTENCY_HOURS must be between 1 and 8760 (a year).")]
     public int IdempotencyHours { get; set; } = 24;
 
     public bool IsAllowed(string contentType)

@@ -9,8 +9,8 @@ public static class StorageSetup
     public static IServiceCollection AddMediaStorage(this IServiceCollection services, IConfiguration config, string dataDir)
     {
         services.AddOptions<StorageOptions>().Bind(config);
-        services.AddOptions<LocalStorageOptions>()
-            .Configure(o => o.Root = string.IsNullOrWhiteSpace(config["MEDIALIB_STORAGE_ROOT"]) ? Path.Combine(dataDir, "files") : config["MEDIALIB_STORAGE_ROOT"]!)
+        services.AddOptions<LocalStorageOptions>().Bind(config)
+            .PostConfigure(o => o.Root = string.IsNullOrWhiteSpace(o.Root) ? Path.Combine(dataDir, "files") : o.Root)
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IBlobStore, LocalBlobStore>();
 
@@ -24,8 +24,8 @@ public static class StorageSetup
         if (active == CloudinaryBlobStore.ProviderName || !string.IsNullOrWhiteSpace(config["CLOUDINARY_URL"]) || !string.IsNullOrWhiteSpace(config["CLOUDINARY_CLOUD_NAME"]))
         {
             services.AddOptions<CloudinaryOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
-            services.AddHttpClient<CloudinaryBlobStore>(c => c.Timeout = TimeSpan.FromMinutes(5));
-            services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<CloudinaryBlobStore>());
+            services.AddHttpClient(CloudinaryBlobStore.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(5));
+            services.AddSingleton<IBlobStore, CloudinaryBlobStore>();
         }
         services.AddSingleton<StorageRegistry>();
         return services;

@@ -34,7 +34,7 @@ public sealed class SearchUpgradeTests
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["MEDIALIB_DATABASE"] = database }).Build();
 
         // The schema as the previous release left it, with more rows than one batch of the fill.
-        await using (var services = new ServiceCollection().AddMediaDatabase(DatabaseSettings.From(config, dir)).BuildServiceProvider())
+        await using (var services = new ServiceCollection().AddMediaDatabase(DatabaseSettings.From(DataOptions.From(config), dir)).BuildServiceProvider())
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 using MediaLibrary.Storage.S3;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaLibrary.Tests.Infrastructure;
 
@@ -131,7 +132,9 @@ public class CloudinaryMediaLibraryApp : MediaLibraryApp
     }
 
     protected override MediaLibrary.Storage.IBlobStore CreateStore(IServiceProvider services) =>
-        new MediaLibrary.Storage.Cloudinary.CloudinaryBlobStore(new HttpClient(), Microsoft.Extensions.Options.Options.Create(Stub.Options()), TimeProvider.System);
+        new MediaLibrary.Storage.Cloudinary.CloudinaryBlobStore(
+            services.GetRequiredService<IHttpClientFactory>(),
+            Microsoft.Extensions.Options.Options.Create(Stub.Options()), TimeProvider.System);
 
     public override async ValueTask DisposeAsync()
     {

@@ -61,6 +61,9 @@ public sealed partial class ProcessTests : IDisposable
     [InlineData("MEDIALIB_MAX_UPLOAD_BYTES", "-5", "MEDIALIB_MAX_UPLOAD_BYTES must be a positive number of bytes.")]
     [InlineData("MEDIALIB_DATABASE", "nonsense value", "MEDIALIB_DATABASE is neither")]
     [InlineData("MEDIALIB_JWT_SIGNING_KEY", "too-short", "MEDIALIB_JWT_SIGNING_KEY must be at least 32 bytes long.")]
+    [InlineData("MEDIALIB_DELIVERY", "sideways", "'sideways' at 'MEDIALIB_DELIVERY'")]
+    [InlineData("MEDIALIB_CORS_ORIGINS", "www.example.com", "MEDIALIB_CORS_ORIGINS lists 'www.example.com'")]
+    [InlineData("MEDIALIB_CLEANUP_INTERVAL_SECONDS", "0", "MEDIALIB_CLEANUP_INTERVAL_SECONDS must be between 1 and 3600.")]
     public async Task Start_WithAMisconfiguration_ExitsWithOneLineNamingTheSetting(string key, string value, string message)
     {
         var env = new Dictionary<string, string?> { [key] = value, ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "d") };

@@ -3,6 +3,7 @@ using MediaLibrary.Storage.Cloudinary;
 using MediaLibrary.Storage.Local;
 using MediaLibrary.Storage.S3;
 using MediaLibrary.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace MediaLibrary.Tests.Unit;
@@ -318,7 +319,10 @@ public sealed class CloudinaryBlobStoreTests : BlobStoreContract, IAsyncLifetime
         _store = Create(_stub.Options());
     }
 
-    private static CloudinaryBlobStore Create(CloudinaryOptions options) => new(new HttpClient(), Options.Create(options), TimeProvider.System);
+    private static readonly IHttpClientFactory Clients =
+        new ServiceCollection().AddHttpClient().BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
+
+    private static CloudinaryBlobStore Create(CloudinaryOptions options) => new(Clients, Options.Create(options), TimeProvider.System);
 
     [Fact]
     public async Task LargeFile_GoesUpInChunks_WithOneUploadId()

@@ -56,7 +56,7 @@ public sealed class FileNamesAndKeysTests
     [Fact]
     public void DatabaseSettings_DefaultIsSqliteInTheDataFolder()
     {
-        var settings = DatabaseSettings.From(Config(null), "/srv/data");
+        var settings = DatabaseSettings.From(DataOptions.From(Config(null)), "/srv/data");
         Assert.Equal(DatabaseProvider.Sqlite, settings.Provider);
         Assert.Equal("SQLite (/srv/data/medialibrary.db)", settings.Describe());
     }
@@ -64,7 +64,7 @@ public sealed class FileNamesAndKeysTests
     [Fact]
     public void DatabaseSettings_PostgresUri_IsConvertedAndThePasswordNeverDescribed()
     {
-        var settings = DatabaseSettings.From(Config("postgresql://media:s3cr%40t@db.example:5433/library?sslmode=require"), "/d");
+        var settings = DatabaseSettings.From(DataOptions.From(Config("postgresql://media:s3cr%40t@db.example:5433/library?sslmode=require")), "/d");
         Assert.Equal(DatabaseProvider.Postgres, settings.Provider);
         Assert.Contains("Password=s3cr@t", settings.ConnectionString);
         Assert.Contains("SSL Mode=Require", settings.ConnectionString);
@@ -76,7 +76,7 @@ public sealed class FileNamesAndKeysTests
     [Fact]
     public void DatabaseSettings_KeyValueConnectionString_IsPostgres()
     {
-        var settings = DatabaseSettings.From(Config("Host=localhost;Database=media;Username=u;Password=p"), "/d");
+        var settings = DatabaseSettings.From(DataOptions.From(Config("Host=localhost;Database=media;Username=u;Password=p")), "/d");
         Assert.Equal(DatabaseProvider.Postgres, settings.Provider);
         Assert.DoesNotContain("=p", settings.Describe());
     }
@@ -84,7 +84,7 @@ public sealed class FileNamesAndKeysTests
     [Fact]
     public void DatabaseSettings_Nonsense_FailsWithAMessageNamingTheSetting()
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => DatabaseSettings.From(Config("this is not a connection string"), "/d"));
+        var ex = Assert.Throws<InvalidOperationException>(() => DatabaseSettings.From(DataOptions.From(Config("this is not a connection string")), "/d"));
         Assert.Contains("MEDIALIB_DATABASE", ex.Message);
     }
 

@@ -14,8 +14,11 @@ namespace MediaLibrary.Storage.Cloudinary;
 /// gave it: <c>{resource_type}/{type}/v{version}/{public_id}</c>, where public_id is the server-generated storage key.
 /// Deletions destroy with invalidate=true, so CDN copies go too; "not found" is success.
 /// </summary>
-public sealed partial class CloudinaryBlobStore(HttpClient http, IOptions<CloudinaryOptions> options, TimeProvider time) : IBlobStore
+public sealed partial class CloudinaryBlobStore(IHttpClientFactory clients, IOptions<CloudinaryOptions> options, TimeProvider time) : IBlobStore
 {
+    /// <summary>The factory's client for Cloudinary's API (a five-minute timeout: a chunk of a large upload takes a while).</summary>
+    public const string HttpClientName = "cloudinary";
+
     public const string ProviderName = "cloudinary";
     private readonly CloudinaryOptions _options = options.Value;
 
@@ -213,7 +216,8 @@ public sealed partial class CloudinaryBlobStore(HttpClient http, IOptions<Cloudi
     {
         try
         {
-            return await http.SendAsync(request, completion, ct);
+            // A client from the factory for each call: the store lives as long as the process, its handlers must not.
+            return await clients.CreateClient(HttpClientName).SendAsync(request, completion, ct);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException { InnerException: TimeoutException })
         {

@@ -4,7 +4,7 @@ namespace MediaLibrary.Storage.Local;
 
 public sealed class LocalStorageOptions
 {
-    /// <summary>Folder that holds every stored object. Defaults to "files" in the data folder.</summary>
-    [Required]
+    /// <summary>Folder that holds every stored object. Empty: "files" in the data folder.</summary>
+    [ConfigurationKeyName("MEDIALIB_STORAGE_ROOT")]
     public string Root { get; set; } = "";
 }
