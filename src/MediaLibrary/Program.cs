@@ -52,6 +52,8 @@ async Task<int> ServeAsync(CancellationToken ct)
     await DatabaseSetup.MigrateAsync(app.Services, ct);
     await Startup.PrepareAsync(app, ct);
 
+    var telemetry = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
+    app.UseMetricsPort(telemetry);
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseMediaLibraryHeaders();
@@ -72,6 +74,7 @@ async Task<int> ServeAsync(CancellationToken ct)
     app.MapFiles(requireAuthForReads);
     app.MapDerivatives(requireAuthForReads);
     app.MapImages();
+    app.MapMetrics(telemetry);
 
     await app.RunAsync();
     return ExitCodes.Ok;
@@ -91,11 +94,12 @@ static WebApplication Build(string[] args, bool verb)
     // Content (appsettings.json, later the page's assets) ships beside the executable; data goes where the user is.
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     if (verb) builder.Logging.SetMinimumLevel(LogLevel.Warning);
-    if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
-        builder.WebHost.UseUrls("http://localhost:5080");
-
     var config = builder.Configuration;
     var services = builder.Services;
+    var telemetry = config.Get<TelemetryOptions>() ?? new TelemetryOptions();
+    var urls = !string.IsNullOrEmpty(config["urls"]) ? config["urls"] : !string.IsNullOrEmpty(config["ASPNETCORE_URLS"]) ? null : "http://localhost:5080";
+    if (telemetry.MetricsPort is not null) urls = (urls ?? config["ASPNETCORE_URLS"]) + ";" + telemetry.MetricsUrl!.TrimEnd('/');
+    if (urls is not null) builder.WebHost.UseUrls(urls);
     var data = DataOptions.From(config);
     var dataDir = new DataDirectory(data);
     services.AddSingleton(dataDir);
@@ -108,13 +112,15 @@ static WebApplication Build(string[] args, bool verb)
     services.AddOptions<ReconcileOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
     services.AddOptions<ImagingOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
 
-    services.AddMediaDatabase(DatabaseSettings.From(data, dataDir.Path));
+    var database = DatabaseSettings.From(data, dataDir.Path);
+    services.AddMediaDatabase(database);
+    services.AddOptions<TelemetryOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
+    services.AddMediaLibraryTelemetry(telemetry, database.Provider);
     services.AddMediaStorage(config, dataDir.Path);
     services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<DeletionBacklogHealthCheck>("deletions");
 
     // Cleanup: the durable queue, its worker and the reconciler; it asks Media which objects rows reference.
     services.AddScoped<CleanupQueue>();
-    services.AddSingleton<CleanupMetrics>();
     services.AddScoped<Reconciler>();
     services.AddScoped<IStorageReferences, MediaStorageReferences>();
     services.AddScoped<ICleanupPass, IdempotencyKeyExpiry>();

@@ -2,27 +2,53 @@ using System.Diagnostics.Metrics;
 
 namespace MediaLibrary.Cleanup;
 
-/// <summary>Storage deletion counters: as OpenTelemetry-style instruments and as totals for the admin endpoint.</summary>
+/// <summary>
+/// The queue's instruments (meter <c>MediaLibrary.Cleanup</c>): attempts by kind and result, and the backlog as gauges.
+/// The admin endpoint's totals are read from the attempts counter itself, so there is one count, not two.
+/// </summary>
 public sealed class CleanupMetrics : IDisposable
 {
-    private readonly Meter _meter = new("MediaLibrary.Cleanup");
-    private readonly Counter<long> _attempts;
-    private readonly Counter<long> _successes;
-    private readonly Counter<long> _failures;
-    private long _attemptCount, _successCount, _failureCount;
+    public const string MeterName = "MediaLibrary.Cleanup";
 
-    public CleanupMetrics()
+    private readonly Counter<long> _attempts;
+    private readonly MeterListener _listener = new();
+    private long _attemptCount, _successCount, _failureCount;
+    private (long Pending, long Dead, double? OldestSeconds) _backlog;
+
+    public CleanupMetrics(IMeterFactory meters)
     {
-        _attempts = _meter.CreateCounter<long>("medialibrary.cleanup.attempts", description: "Storage deletions attempted");
-        _successes = _meter.CreateCounter<long>("medialibrary.cleanup.successes", description: "Storage deletions confirmed");
-        _failures = _meter.CreateCounter<long>("medialibrary.cleanup.failures", description: "Storage deletions that failed");
+        var meter = meters.Create(MeterName);
+        _attempts = meter.CreateCounter<long>("medialibrary.cleanup.attempts", "{attempt}",
+            "Queued work attempted, by kind (a storage provider, http-cache) and result (ok, retry, dead, cancelled)");
+        meter.CreateObservableGauge("medialibrary.cleanup.backlog", () => new[]
+        {
+            new Measurement<long>(_backlog.Pending, new KeyValuePair<string, object?>("status", "pending")),
+            new Measurement<long>(_backlog.Dead, new KeyValuePair<string, object?>("status", "dead")),
+        }, "{entry}", "Entries waiting in the queue, and entries that gave up (as of the last worker pass or health check)");
+        meter.CreateObservableGauge("medialibrary.cleanup.oldest_pending_age", () => _backlog.OldestSeconds ?? 0, "s",
+            "Age of the oldest waiting entry (as of the last worker pass or health check)");
+
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            Interlocked.Add(ref _attemptCount, value);
+            foreach (var tag in tags)
+            {
+                if (tag.Key != "result") continue;
+                if (tag.Value as string == "ok") Interlocked.Add(ref _successCount, value);
+                else if (tag.Value as string is "retry" or "dead") Interlocked.Add(ref _failureCount, value);
+            }
+        });
+        _listener.Start();
+        _listener.EnableMeasurementEvents(_attempts);
     }
 
-    public void Attempted(string provider) { Interlocked.Increment(ref _attemptCount); _attempts.Add(1, new KeyValuePair<string, object?>("provider", provider)); }
-    public void Succeeded(string provider) { Interlocked.Increment(ref _successCount); _successes.Add(1, new KeyValuePair<string, object?>("provider", provider)); }
-    public void Failed(string provider) { Interlocked.Increment(ref _failureCount); _failures.Add(1, new KeyValuePair<string, object?>("provider", provider)); }
+    public void Attempted(string kind, string result) =>
+        _attempts.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", result));
 
+    public void Observe(DeletionBacklog backlog) => _backlog = (backlog.PendingCount, backlog.DeadCount, backlog.OldestPendingAge?.TotalSeconds);
+
+    /// <summary>Totals since this process started, for the admin endpoint.</summary>
     public CleanupCounters Snapshot() => new(Interlocked.Read(ref _attemptCount), Interlocked.Read(ref _successCount), Interlocked.Read(ref _failureCount));
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose() => _listener.Dispose();
 }

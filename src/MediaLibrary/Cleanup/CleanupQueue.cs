@@ -15,6 +15,9 @@ public sealed partial class CleanupQueue(
     MediaDbContext db, StorageRegistry storage, IEnumerable<ICleanupHandler> handlers, IStorageReferences references, TimeProvider time,
     IOptions<CleanupOptions> options, CleanupMetrics metrics, ILogger<CleanupQueue> logger)
 {
+    /// <summary>A span per attempt, inline (under the request that queued it) or in a worker pass.</summary>
+    public static readonly System.Diagnostics.ActivitySource Activities = new("MediaLibrary.Cleanup");
+
     private readonly CleanupOptions _options = options.Value;
     private readonly IBlobStore _active = storage.Active;
     private readonly Dictionary<string, ICleanupHandler> _handlers = storage.All.Select(s => (ICleanupHandler)new BlobDeletion(s))
@@ -119,8 +122,10 @@ public sealed partial class CleanupQueue(
     private async Task AttemptAsync(PendingDeletion entry, CancellationToken ct)
     {
         var attempt = entry.Attempts + 1;
+        using var activity = Activities.StartActivity($"cleanup {entry.Provider}");
+        activity?.SetTag("medialibrary.media_id", entry.MediaId).SetTag("medialibrary.storage_key", entry.StorageKey)
+            .SetTag("medialibrary.provider", entry.Provider).SetTag("medialibrary.attempt", attempt).SetTag("medialibrary.reason", entry.Reason);
         LogAttempting(entry.MediaId, entry.StorageKey, entry.Provider, attempt, entry.Reason);
-        metrics.Attempted(entry.Provider);
         try
         {
             var handler = _handlers.GetValueOrDefault(entry.Provider)
@@ -131,23 +136,27 @@ public sealed partial class CleanupQueue(
         {
             // Shutting down or the caller left: the lease runs out and a worker takes the entry over.
             LogAttemptCancelled(entry.MediaId, entry.StorageKey, entry.Provider, attempt);
+            metrics.Attempted(entry.Provider, "cancelled");
             throw;
         }
         catch (Exception ex)
         {
-            await RecordFailureAsync(entry, attempt, ex);
+            var dead = await RecordFailureAsync(entry, attempt, ex);
+            metrics.Attempted(entry.Provider, dead ? "dead" : "retry");
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message).SetTag("medialibrary.result", dead ? "dead" : "retry");
             return;
         }
 
         // The object is gone; only now may the entry go. CancellationToken.None: the outcome must be recorded.
         await db.PendingDeletions.Where(p => p.Id == entry.Id).ExecuteDeleteAsync(CancellationToken.None);
-        metrics.Succeeded(entry.Provider);
+        metrics.Attempted(entry.Provider, "ok");
+        activity?.SetTag("medialibrary.result", "ok");
         LogDeleted(entry.MediaId, entry.StorageKey, entry.Provider, attempt);
     }
 
-    private async Task RecordFailureAsync(PendingDeletion entry, int attempt, Exception ex)
+    /// <summary>Records a failed attempt on the entry; true when it is dead now.</summary>
+    private async Task<bool> RecordFailureAsync(PendingDeletion entry, int attempt, Exception ex)
     {
-        metrics.Failed(entry.Provider);
         var permanent = ex is StorageException { Permanent: true };
         var dead = permanent || attempt >= _options.MaxAttempts;
         var next = Now() + Backoff(attempt);
@@ -173,6 +182,7 @@ public sealed partial class CleanupQueue(
         entry.Status = status;
         if (dead) LogDead(ex, entry.MediaId, entry.StorageKey, entry.Provider, attempt, permanent);
         else LogFailed(ex, entry.MediaId, entry.StorageKey, entry.Provider, attempt, next);
+        return dead;
     }
 
     /// <summary>What is still to be deleted, oldest first, for operators.</summary>

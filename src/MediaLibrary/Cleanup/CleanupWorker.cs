@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 namespace MediaLibrary.Cleanup;
 
 /// <summary>Retries queued work on a timer until each entry is done or dead, then runs the features' <see cref="ICleanupPass"/>es.</summary>
-public sealed partial class CleanupWorker(IServiceScopeFactory scopes, TimeProvider time, IOptions<CleanupOptions> options, ILogger<CleanupWorker> logger)
+public sealed partial class CleanupWorker(
+    IServiceScopeFactory scopes, CleanupMetrics metrics, TimeProvider time, IOptions<CleanupOptions> options, ILogger<CleanupWorker> logger)
     : BackgroundService
 {
     private const int BatchSize = 100;
@@ -31,11 +32,15 @@ public sealed partial class CleanupWorker(IServiceScopeFactory scopes, TimeProvi
             try
             {
                 int attempted;
+                using var activity = CleanupQueue.Activities.StartActivity("cleanup pass");
                 do
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     attempted = await scope.ServiceProvider.GetRequiredService<CleanupQueue>().ProcessDueAsync(BatchSize, stoppingToken);
                 } while (attempted == BatchSize && !stoppingToken.IsCancellationRequested);
+
+                await using (var scope = scopes.CreateAsyncScope())
+                    metrics.Observe(await scope.ServiceProvider.GetRequiredService<CleanupQueue>().GetBacklogAsync(null, 0, stoppingToken));
 
                 await using (var scope = scopes.CreateAsyncScope())
                     foreach (var pass in scope.ServiceProvider.GetServices<ICleanupPass>())

@@ -4,11 +4,12 @@ using Microsoft.Extensions.Options;
 namespace MediaLibrary.Cleanup;
 
 /// <summary>Degraded while deletions pile up (older than the threshold) or any is dead: files are being left behind.</summary>
-public sealed class DeletionBacklogHealthCheck(CleanupQueue cleanup, IOptions<CleanupOptions> options) : IHealthCheck
+public sealed class DeletionBacklogHealthCheck(CleanupQueue cleanup, CleanupMetrics metrics, IOptions<CleanupOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
     {
         var backlog = await cleanup.GetBacklogAsync(null, 0, ct);
+        metrics.Observe(backlog);
         var threshold = TimeSpan.FromMinutes(options.Value.BacklogThresholdMinutes);
         var data = new Dictionary<string, object> { ["pending"] = backlog.PendingCount, ["dead"] = backlog.DeadCount };
         if (backlog.DeadCount > 0)

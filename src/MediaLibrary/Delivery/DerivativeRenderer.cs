@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using MediaLibrary.Cleanup;
 using MediaLibrary.Imaging;
 using MediaLibrary.Media;
@@ -10,8 +12,16 @@ namespace MediaLibrary.Delivery;
 /// Gets a derivative, rendering it once: concurrent requests on this node share one render, other nodes wait for the
 /// claim in the database. The render runs on its own clock (a requester that gives up does not cancel it for the others).
 /// </summary>
-public sealed partial class DerivativeRenderer(IServiceScopeFactory scopes, ImageProcessor processor, StorageRegistry storage, ILogger<DerivativeRenderer> logger)
+public sealed partial class DerivativeRenderer(
+    IServiceScopeFactory scopes, ImageProcessor processor, StorageRegistry storage, IMeterFactory meters, ILogger<DerivativeRenderer> logger)
 {
+    /// <summary>A span per render (decode, resize, encode) and per stored derivative.</summary>
+    public static readonly ActivitySource Activities = new("MediaLibrary.Delivery");
+
+    private readonly Histogram<double> _renderDuration = meters.Create("MediaLibrary.Delivery").CreateHistogram("medialibrary.render.duration", "s",
+        "Time libvips took to decode, resize and encode one derivative, by output format and result (ok, failed)",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+
     private static readonly TimeSpan WaitForOtherNode = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, Lazy<Task<Derivative?>>> _inflight = new(StringComparer.Ordinal);
 
@@ -79,12 +89,18 @@ public sealed partial class DerivativeRenderer(IServiceScopeFactory scopes, Imag
         await using var temp = new FileStream(Path.Combine(Path.GetTempPath(), $"medialib-render-{Guid.NewGuid():N}"),
             FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         RenderResult result;
+        using var activity = Activities.StartActivity("render derivative");
+        activity?.SetTag("medialibrary.media_id", media.Id).SetTag("medialibrary.transform", claim.Transform).SetTag("medialibrary.storage_key", claim.StorageKey);
+        var format = new KeyValuePair<string, object?>("format", transform.Format);
         try
         {
             result = await processor.RenderAsync(media.ContentType, c => store.OpenReadAsync(media.StorageKey, c), transform, temp, ct);
+            _renderDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, format, new KeyValuePair<string, object?>("result", "ok"));
         }
         catch (Exception ex)
         {
+            _renderDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, format, new KeyValuePair<string, object?>("result", "failed"));
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             LogRenderFailed(ex, media.Id, media.Version, claim.Transform, media.StorageKey, store.Provider);
             await derivatives.AbandonAsync(claim, CancellationToken.None);
             throw;

@@ -14,7 +14,7 @@ namespace MediaLibrary.Media;
 /// inline attempt. The endpoints read the request (multipart, If-Match, Idempotency-Key) and hand over what they read.
 /// </summary>
 public sealed class MediaLifecycle(
-    MediaDbContext db, StorageRegistry storage, CleanupQueue cleanup, VersionRetirement retirement, ImageProcessor images,
+    MediaDbContext db, StorageRegistry storage, CleanupQueue cleanup, VersionRetirement retirement, ImageProcessor images, MediaMetrics metrics,
     IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaLifecycle> logger)
 {
     private const int ConcurrencyRetries = 5;
@@ -197,6 +197,10 @@ public sealed class MediaLifecycle(
         }
 
         var key = StorageKeys.Original(storageId, StorageKeys.NewId());
+        using var activity = MediaMetrics.Activities.StartActivity("store upload");
+        activity?.SetTag("medialibrary.media_id", mediaId).SetTag("medialibrary.storage_key", key).SetTag("medialibrary.provider", _store.Provider)
+            .SetTag("medialibrary.content_type", contentType);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         MediaLog.Storing(logger, mediaId, key, _store.Provider, contentType, file.FileName);
         StoredBlob blob;
         try
@@ -206,6 +210,8 @@ public sealed class MediaLifecycle(
         catch (Exception ex)
         {
             MediaLog.StoreFailed(logger, ex, mediaId, key, _store.Provider);
+            metrics.NotStored(_store.Provider, ex is ApiProblemException ? "refused" : "failed", System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             throw;
         }
         try
@@ -217,11 +223,14 @@ public sealed class MediaLifecycle(
             var facts = await images.AnalyseAsync(contentType, c => _store.OpenReadAsync(blob.Key, c), _options.MaxPixels, ct);
             var stored = new StoredFile(blob.Key, file.FileName, file.Sniff, file.Content.Sha256, file.Content.BytesRead, facts);
             MediaLog.Stored(logger, mediaId, blob.Key, _store.Provider, stored.Size, stored.Sha256);
+            metrics.Stored(_store.Provider, stored.Size, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             return stored;
         }
         catch (Exception ex)
         {
             MediaLog.RefusedAfterStoring(logger, ex, mediaId, blob.Key, _store.Provider);
+            metrics.NotStored(_store.Provider, ex is ApiProblemException ? "refused" : "failed", System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             await cleanup.DeleteUncommittedAsync(mediaId, blob.Key, "upload-refused", CancellationToken.None);
             throw;
         }

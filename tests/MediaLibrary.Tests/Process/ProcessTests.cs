@@ -184,6 +184,76 @@ public sealed partial class ProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Metrics_ShowUploadRenderCleanupAndDelivery_AsTheyHappened()
+    {
+        var port = Ports.Free();
+        var env = new Dictionary<string, string?>
+        {
+            ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "data"), ["MEDIALIB_ADMIN_PASSWORD"] = "admin-password", ["MEDIALIB_METRICS"] = "true",
+        };
+        await using var service = ServiceProcess.Start(_workDir, env, "--urls", $"http://127.0.0.1:{port}");
+        await service.WaitForLineAsync("Now listening on:");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(http, "admin", "admin-password"));
+        for (var i = 0; i < 3; i++)
+        {
+            var media = await http.UploadAsync(TestFiles.Png(64 + i, 48));
+            using var file = await http.GetAsync(HttpExtensions.PathOf(media.Url), Ct);
+            await file.ShouldBe(HttpStatusCode.OK);
+            using var variant = await http.GetAsync(HttpExtensions.PathOf(media.Variants[0].Url), Ct);
+            await variant.ShouldBe(HttpStatusCode.OK);
+            using var deleted = await http.DeleteAsync($"/api/media/{media.Id}", Ct);
+            await deleted.ShouldBe(HttpStatusCode.NoContent);
+        }
+        using (var gone = await http.GetAsync("/files/1/v1/photo.png", Ct)) Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        using (await http.GetAsync("/health", Ct)) { } // the backlog gauges as of now
+
+        using var response = await http.GetAsync("/metrics", Ct);
+        await response.ShouldBe(HttpStatusCode.OK);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        var lines = text.Split('\n');
+        string Line(string prefix, params string[] contains) =>
+            lines.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal) && contains.All(c => l.Contains(c, StringComparison.Ordinal)))
+            ?? throw new Xunit.Sdk.XunitException($"No line {prefix} with {string.Join(", ", contains)} in:\n{text}");
+        double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(3, Value(Line("medialibrary_upload_size_bytes_count", "provider=\"local\"")));
+        Assert.True(Value(Line("medialibrary_upload_size_bytes_sum")) > 3 * 60);
+        Assert.Equal(3, Value(Line("medialibrary_upload_size_bytes_bucket", "le=\"1024\"")));
+        Assert.Equal(3, Value(Line("medialibrary_upload_duration_seconds_count", "result=\"ok\"")));
+        Assert.Equal(3, Value(Line("medialibrary_render_duration_seconds_count", "format=\"webp\"", "result=\"ok\"")));
+        Assert.Equal(6, Value(Line("medialibrary_cleanup_attempts_total", "kind=\"local\"", "result=\"ok\""))); // each original and its one render
+        Assert.Equal(0, Value(Line("medialibrary_cleanup_backlog", "status=\"pending\"")));
+        Assert.Equal(0, Value(Line("medialibrary_cleanup_oldest_pending_age_seconds")));
+        const string files = "http_route=\"/files/{id:long}/v{version:int}/{**name}\"";
+        Assert.Equal(3, Value(Line("http_server_request_duration_seconds_count", files, "http_response_status_code=\"200\"")));
+        Assert.Equal(1, Value(Line("http_server_request_duration_seconds_count", files, "http_response_status_code=\"404\"")));
+    }
+
+    [Fact]
+    public async Task MetricsUrl_ServesMetricsOnItsOwnPortOnly_WithoutAToken()
+    {
+        var (port, metricsPort) = (Ports.Free(), Ports.Free());
+        var env = new Dictionary<string, string?>
+        {
+            ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "data"), ["MEDIALIB_METRICS_URL"] = $"http://127.0.0.1:{metricsPort}",
+        };
+        await using var service = ServiceProcess.Start(_workDir, env, "--urls", $"http://127.0.0.1:{port}");
+        await service.WaitForLineAsync($"Now listening on: http://127.0.0.1:{metricsPort}");
+        using var http = new HttpClient();
+
+        using var metrics = await http.GetAsync($"http://127.0.0.1:{metricsPort}/metrics", Ct);
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("medialibrary_cleanup_backlog", await metrics.Content.ReadAsStringAsync(Ct));
+        using var apiOnMetricsPort = await http.GetAsync($"http://127.0.0.1:{metricsPort}/api/media", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, apiOnMetricsPort.StatusCode);
+        using var metricsOnServicePort = await http.GetAsync($"http://127.0.0.1:{port}/metrics", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, metricsOnServicePort.StatusCode);
+        using var api = await http.GetAsync($"http://127.0.0.1:{port}/api/media", Ct);
+        Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+    }
+
+    [Fact]
     public async Task StorageMigrate_WithoutTheTargetConfigured_SaysWhatIsConfigured()
     {
         var env = new Dictionary<string, string?> { ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "data") };
