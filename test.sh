@@ -20,12 +20,15 @@ while read -r f p; do passed=$((passed + p)); failed=$((failed + f)); done < <(
   sed -nE 's/.*Failed:[[:space:]]*([0-9]+), Passed:[[:space:]]*([0-9]+),.*/\1 \2/p' "$log")
 if [ "$dotnet_status" -ne 0 ]; then status=1; [ "$failed" -gt 0 ] || failed=$((failed + 1)); fi  # a build failure is never green
 
-# The TypeScript client: compile, check the copy the service serves is current, then test it against the service.
+# The TypeScript client and the editors' page script: compile (one type-checked build), check the copies the service
+# serves are current, then test the client against the service.
 (
   cd clients/typescript
   { [ -d node_modules/typescript ] || npm ci --no-audit --no-fund --loglevel=error; } && npx tsc -p . &&
-    if ! cmp -s dist/media.js ../../src/MediaLibrary/wwwroot/client/media.js || ! cmp -s dist/media.d.ts ../../src/MediaLibrary/wwwroot/client/media.d.ts; then
-      echo "not ok - src/MediaLibrary/wwwroot/client is stale: copy clients/typescript/dist/media.{js,d.ts} there"; echo "# fail 1"; exit 1
+    if ! cmp -s dist/client/media.js ../../src/MediaLibrary/wwwroot/client/media.js || ! cmp -s dist/client/media.d.ts ../../src/MediaLibrary/wwwroot/client/media.d.ts \
+      || ! cmp -s dist/app/editor.js ../../src/MediaLibrary/wwwroot/app/editor.js; then
+      echo "not ok - the service serves a stale build: copy clients/typescript/dist/client/media.{js,d.ts} to src/MediaLibrary/wwwroot/client/ and dist/app/editor.js to src/MediaLibrary/wwwroot/app/"
+      echo "# fail 1"; exit 1
     fi &&
     node --test --test-reporter=tap test/
 ) 2>&1 | tee "$log"

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Threading.RateLimiting;
 using MediaLibrary.Api;
 using MediaLibrary.Auth;
 using MediaLibrary.Cleanup;
@@ -13,9 +11,7 @@ using MediaLibrary.Operations;
 using MediaLibrary.Page;
 using MediaLibrary.Storage;
 using MediaLibrary.Web;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -97,108 +93,24 @@ static WebApplication Build(string[] args, bool verb)
     var config = builder.Configuration;
     var services = builder.Services;
     var telemetry = config.Get<TelemetryOptions>() ?? new TelemetryOptions();
-    var urls = !string.IsNullOrEmpty(config["urls"]) ? config["urls"] : !string.IsNullOrEmpty(config["ASPNETCORE_URLS"]) ? null : "http://localhost:5080";
-    if (telemetry.MetricsPort is not null) urls = (urls ?? config["ASPNETCORE_URLS"]) + ";" + telemetry.MetricsUrl!.TrimEnd('/');
-    if (urls is not null) builder.WebHost.UseUrls(urls);
+    builder.WebHost.ListenOn(config, telemetry);
     var data = DataOptions.From(config);
     var dataDir = new DataDirectory(data);
     services.AddSingleton(dataDir);
     services.AddSingleton(TimeProvider.System);
     services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir.Path, "keys")));
 
-    services.AddOptions<MediaOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
-    services.AddOptions<AuthOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
-    services.AddOptions<CleanupOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
-    services.AddOptions<ReconcileOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
-    services.AddOptions<ImagingOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
-
     var database = DatabaseSettings.From(data, dataDir.Path);
     services.AddMediaDatabase(database);
-    services.AddOptions<TelemetryOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
-    services.AddMediaLibraryTelemetry(telemetry, database.Provider);
     services.AddMediaStorage(config, dataDir.Path);
-    services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<DeletionBacklogHealthCheck>("deletions");
-
-    // Cleanup: the durable queue, its worker and the reconciler; it asks Media which objects rows reference.
-    services.AddScoped<CleanupQueue>();
-    services.AddScoped<Reconciler>();
-    services.AddScoped<IStorageReferences, MediaStorageReferences>();
-    services.AddScoped<ICleanupPass, IdempotencyKeyExpiry>();
-
-    // Imaging: libvips, with the loaders of the accepted upload types only.
-    services.AddSingleton(sp => new ImageProcessor(sp.GetRequiredService<IOptions<ImagingOptions>>(),
-        sp.GetRequiredService<IOptions<MediaOptions>>().Value.IsAllowed, sp.GetRequiredService<ILogger<ImageProcessor>>()));
-    services.AddSingleton(ImageEndpoints.CreateSigner);
-
-    // Media: the lifecycle, the queries, and the one retirement path.
-    services.AddScoped<MediaLifecycle>();
-    services.AddScoped<MediaQueries>();
-    services.AddScoped<ListPlanner>();
-    services.AddScoped<VersionRetirement>();
-    services.AddScoped<Derivatives>();
-    services.AddScoped<StorageMigration>();
-    services.AddSingleton<FileLookups>();
-    services.AddMemoryCache(o => o.SizeLimit = 100_000); // file lookups by (id, version)
-
-    // Delivery: URLs, renders, and the purge of retired URLs from the cache in front.
-    services.AddSingleton<MediaUrls>();
-    services.AddSingleton<DerivativeRenderer>();
-    services.AddHttpClient<CachePurger>(c => c.Timeout = TimeSpan.FromSeconds(30));
-    services.AddTransient<ICleanupHandler>(sp => sp.GetRequiredService<CachePurger>());
-    services.AddScoped<IRetirementFollowUp, CachePurgeFollowUp>();
-
-    services.AddScoped<UserAccounts>();
-    services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
-    services.AddSingleton<JwtSigningKey>();
-    services.AddSingleton<TokenService>();
-    if (!verb)
-    {
-        services.AddHostedService<CleanupWorker>();
-        services.AddHostedService<ReconcileWorker>();
-    }
-
-    services.ConfigureHttpJsonOptions(o =>
-    {
-        o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-        o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
-    });
-    services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptionHandler.Customize);
-    services.AddExceptionHandler<ApiExceptionHandler>();
-    services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
-
-    services.AddOptions<WebOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
-    services.AddCors();
-    services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<WebOptions>>((cors, web) => cors.AddDefaultPolicy(policy =>
-    {
-        // Website frontends on other origins call the API with bearer tokens (no cookies), so listing origins is enough.
-        var origins = web.Value.CorsOriginList;
-        if (origins.Contains("*")) policy.AllowAnyOrigin();
-        else policy.WithOrigins(origins.ToArray());
-        policy.WithMethods("GET", "HEAD", "POST", "PATCH", "PUT", "DELETE")
-            .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "Range")
-            .WithExposedHeaders("ETag", "Location", "Idempotent-Replayed", "Content-Range");
-    }));
-    services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-    services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<JwtSigningKey, TimeProvider>((o, key, time) =>
-    {
-        o.MapInboundClaims = false;
-        o.TokenValidationParameters = TokenService.ValidationParameters(key, time);
-    });
-    services.AddAuthorizationBuilder()
-        .AddPolicy(Policies.Read, p => p.RequireAuthenticatedUser())
-        .AddPolicy(Policies.Edit, p => p.RequireRole(Roles.Editor, Roles.Admin))
-        .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
-    services.AddRateLimiter(o =>
-    {
-        o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        o.AddPolicy(AuthEndpoints.TokenRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-            http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.TokenRequestsPerMinute,
-                Window = TimeSpan.FromMinutes(1),
-            }));
-    });
+    services.AddCleanup(config, background: !verb);
+    services.AddImaging(config, MediaSetup.AcceptedTypes);
+    services.AddMedia(config);
+    services.AddDelivery();
+    services.AddAuth(config);
+    services.AddWeb(config);
+    services.AddEditorPage();
+    services.AddHosting(config, telemetry, database.Provider);
 
     var app = builder.Build();
     // Every setting first, all at once: a refused value stops the start with a line naming its variable, before the

@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createClient, MediaLibraryError, srcset } from "../dist/media.js";
+import { createClient, MediaLibraryError, srcset } from "../dist/client/media.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dll = process.env.MEDIALIB_DLL ?? join(here, "../../../src/MediaLibrary/bin/Release/net10.0/MediaLibrary.dll");
@@ -153,7 +153,7 @@ test("the service serves this module and its types at /client/", async () => {
   assert.equal(js.status, 200);
   assert.match(js.headers.get("content-type"), /javascript/);
   assert.equal(js.headers.get("x-content-type-options"), "nosniff");
-  assert.equal(await js.text(), readFileSync(join(here, "../dist/media.js"), "utf8"));
+  assert.equal(await js.text(), readFileSync(join(here, "../dist/client/media.js"), "utf8"));
   const types = await fetch(`${baseUrl}/client/media.d.ts`);
   assert.equal(types.status, 200);
   assert.match(await types.text(), /export declare function createClient/);

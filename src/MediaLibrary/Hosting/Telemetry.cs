@@ -1,7 +1,5 @@
 using MediaLibrary.Auth;
-using MediaLibrary.Cleanup;
 using MediaLibrary.Data;
-using MediaLibrary.Media;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -21,8 +19,6 @@ public static class Telemetry
 
     public static IServiceCollection AddMediaLibraryTelemetry(this IServiceCollection services, TelemetryOptions options, DatabaseProvider database)
     {
-        services.AddSingleton<MediaMetrics>();
-        services.AddSingleton<CleanupMetrics>();
         if (!options.MetricsServed && !options.Otlp) return services;
 
         var telemetry = services.AddOpenTelemetry().ConfigureResource(r => r.AddService("medialibrary"));
@@ -63,7 +59,7 @@ public static class Telemetry
     public static void MapMetrics(this IEndpointRouteBuilder app, TelemetryOptions options)
     {
         if (!options.MetricsServed) return;
-        var endpoint = app.MapPrometheusScrapingEndpoint("/metrics");
+        var endpoint = app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         if (options.MetricsPort is { } port) endpoint.RequireHost($"*:{port}");
         else endpoint.RequireAuthorization(Policies.Admin);
     }

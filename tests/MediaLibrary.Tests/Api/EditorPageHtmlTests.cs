@@ -28,7 +28,7 @@ public sealed class EditorPageHtmlTests(MediaLibraryApp app) : IClassFixture<Med
         Assert.Contains("<script type=\"module\" src=\"/app/editor.js\"></script>", html);
         using var script = await app.CreateClient().GetAsync("/app/editor.js", Ct);
         await script.ShouldBe(HttpStatusCode.OK);
-        Assert.Contains("from \"/client/media.js\"", await script.Content.ReadAsStringAsync(Ct)); // one client for page and websites
+        Assert.Contains("from \"../client/media.js\"", await script.Content.ReadAsStringAsync(Ct)); // one client for page and websites
     }
 
     [Fact]
