@@ -66,6 +66,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>
+    /// The stored originals. The page's thumbnails render sizes of other media whenever it loads, so a test that counts
+    /// what one action stored counts originals, or the files under one media's own storage folder.
+    /// </summary>
+    public List<string> StoredOriginals() => StoredFiles().Where(f => Path.GetFileName(f) == "original").ToList();
+
     /// <summary>Every stored object, as files under the local storage folder.</summary>
     public List<string> StoredFiles() => Directory.Exists(StorageRoot)
         ? Directory.EnumerateFiles(StorageRoot, "*", SearchOption.AllDirectories)
@@ -181,7 +187,7 @@ public sealed class EditorPageTests(BrowserFixture app) : IClassFixture<BrowserF
     {
         var page = await app.NewPageAsync();
         await SignInAsync(page);
-        var before = app.StoredFiles();
+        var before = app.StoredOriginals();
         // Hold the upload in the network so that it is still on its way when Cancel is pressed.
         await page.RouteAsync("**/api/media", _ => Task.CompletedTask);
         await UploadAsync(page, ("slow.png", TestFiles.Png(100, 100)));
@@ -190,7 +196,7 @@ public sealed class EditorPageTests(BrowserFixture app) : IClassFixture<BrowserF
         await page.UnrouteAllAsync();
         await page.ReloadAsync();
         await Assertions.Expect(Card(page, "slow")).ToHaveCountAsync(0);
-        Assert.Equal(before, app.StoredFiles());
+        Assert.Equal(before, app.StoredOriginals());
     }
 
     [Fact]
@@ -267,7 +273,10 @@ public sealed class EditorPageTests(BrowserFixture app) : IClassFixture<BrowserF
         await UploadAsync(page, ("obsolete.png", TestFiles.Png(500, 400, 90, 90, 90)));
         var card = Card(page, "obsolete");
         await Assertions.Expect(card.GetByRole(AriaRole.Img)).ToHaveJSPropertyAsync("complete", true);
-        await EventuallyAsync(() => app.StoredFiles().Count > before.Count + 1, "the original and a rendered size are stored");
+        await EventuallyAsync(() => app.StoredOriginals().Except(before).Any(), "the original is stored");
+        // Its own folder: the storage id, the first segment of its original's key.
+        var folder = app.StoredOriginals().Except(before).Single().Split(Path.DirectorySeparatorChar)[0] + Path.DirectorySeparatorChar;
+        await EventuallyAsync(() => app.StoredFiles().Count(f => f.StartsWith(folder, StringComparison.Ordinal)) >= 2, "the original and a rendered size are stored");
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Delete obsolete" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
@@ -280,7 +289,8 @@ public sealed class EditorPageTests(BrowserFixture app) : IClassFixture<BrowserF
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Assertions.Expect(card).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Deleted “obsolete”.");
-        Assert.Equal(before, app.StoredFiles());
+        Assert.DoesNotContain(app.StoredFiles(), f => f.StartsWith(folder, StringComparison.Ordinal));
+        Assert.Equal(before.Where(f => Path.GetFileName(f) == "original"), app.StoredOriginals());
         await page.ReloadAsync();
         await Assertions.Expect(Card(page, "obsolete")).ToHaveCountAsync(0);
     }
