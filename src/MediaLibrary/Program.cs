@@ -52,6 +52,7 @@ async Task<int> ServeAsync(CancellationToken ct)
     app.UseMetricsPort(telemetry);
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseRequestBounds();
     app.UseMediaLibraryHeaders();
     app.UseClientModule();
     app.UseCors();

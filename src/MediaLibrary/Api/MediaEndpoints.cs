@@ -5,6 +5,7 @@ using MediaLibrary.Web;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace MediaLibrary.Api;
 
@@ -184,8 +185,11 @@ public static class MediaEndpoints
     }
 
     /// <summary>The request's multipart form, read as it arrives: the file part streams into the lifecycle.</summary>
-    private static UploadReader Form(HttpRequest request, long maxUploadBytes) =>
-        (onFile, ct) => MultipartUpload.ReadAsync(request, maxUploadBytes, onFile, ct);
+    private static UploadReader Form(HttpRequest request, long maxUploadBytes)
+    {
+        var limits = FormLimits.From(request.HttpContext.RequestServices.GetRequiredService<IOptions<WebOptions>>().Value);
+        return (onFile, ct) => MultipartUpload.ReadAsync(request, maxUploadBytes, limits, onFile, ct);
+    }
 
     /// <summary>If-Match through ASP.NET's typed headers (the same parser as If-None-Match); an unparsable value matches nothing.</summary>
     private static IfMatch IfMatchOf(HttpRequest request)

@@ -9,6 +9,21 @@ public sealed class WebOptions : IValidatableObject
     [ConfigurationKeyName("MEDIALIB_CORS_ORIGINS")]
     public string? CorsOrigins { get; set; }
 
+    /// <summary>Parts of an upload's multipart form, of any kind: the file, its text fields, and parts the service skips.</summary>
+    [ConfigurationKeyName("MEDIALIB_MAX_FORM_PARTS")]
+    [Range(2, 1000, ErrorMessage = "MEDIALIB_MAX_FORM_PARTS must be between 2 and 1000.")]
+    public int MaxFormParts { get; set; } = 16;
+
+    /// <summary>The text fields of an upload's form together, in bytes (each one is at most 16 KiB).</summary>
+    [ConfigurationKeyName("MEDIALIB_MAX_FORM_FIELD_BYTES")]
+    [Range(1024, 16 * 1024 * 1024, ErrorMessage = "MEDIALIB_MAX_FORM_FIELD_BYTES must be between 1024 and 16777216.")]
+    public int MaxFormFieldBytes { get; set; } = 64 * 1024;
+
+    /// <summary>A JSON request body, in bytes; refused with 413 before it is read.</summary>
+    [ConfigurationKeyName("MEDIALIB_MAX_JSON_BYTES")]
+    [Range(1024, 16 * 1024 * 1024, ErrorMessage = "MEDIALIB_MAX_JSON_BYTES must be between 1024 and 16777216.")]
+    public int MaxJsonBytes { get; set; } = 64 * 1024;
+
     public IReadOnlyList<string> CorsOriginList =>
         (CorsOrigins ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

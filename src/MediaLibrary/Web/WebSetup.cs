@@ -7,7 +7,7 @@ namespace MediaLibrary.Web;
 
 public static class WebSetup
 {
-    /// <summary>The API's JSON (snake_case, unknown fields refused) and CORS for the website frontends in MEDIALIB_CORS_ORIGINS.</summary>
+    /// <summary>The API's JSON (snake_case, unknown fields refused; nesting past System.Text.Json's 64 levels refused) and CORS for the website frontends in MEDIALIB_CORS_ORIGINS.</summary>
     public static IServiceCollection AddWeb(this IServiceCollection services, IConfiguration config)
     {
         services.ConfigureHttpJsonOptions(o =>
