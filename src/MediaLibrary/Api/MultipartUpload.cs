@@ -46,7 +46,8 @@ public static class MultipartUpload
                 if (name != FileField) continue; // unknown file parts are skipped (the reader drains them)
                 if (sawFile) throw RequestValidationException.For(FileField, "Send exactly one file per request.");
                 var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value;
-                if (string.IsNullOrEmpty(fileName)) fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                // A quoted-string (RFC 7578, 4.2): "a\"b.png" is a"b.png, not a path ending in "b.png.
+                if (string.IsNullOrEmpty(fileName)) fileName = HeaderUtilities.UnescapeAsQuotedString(disposition.FileName).Value;
                 sawFile = await ReadFileAsync(section.Body, fileName, maxFileBytes, onFile, ct);
             }
             else if (!fields.ContainsKey(name))

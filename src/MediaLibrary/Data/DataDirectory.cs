@@ -10,7 +10,10 @@ public sealed class DataDirectory
     {
         var configured = options.DataDir;
         Path = System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "data" : configured);
-        Directory.CreateDirectory(Path);
+        // Created owner-only: it holds the password hashes, the signing keys and every stored file. An existing folder
+        // keeps the mode its operator gave it.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(Path);
+        else if (!Directory.Exists(Path)) Directory.CreateDirectory(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public string Path { get; }

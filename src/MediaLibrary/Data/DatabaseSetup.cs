@@ -29,8 +29,16 @@ public static class DatabaseSetup
         var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
         if (db.Database.IsSqlite())
         {
-            var dir = Path.GetDirectoryName(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource);
+            var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var dir = Path.GetDirectoryName(file);
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+            // The database holds the password hashes: created owner-only (0600). SQLite gives its -wal and -shm files the
+            // same mode, and an empty file is a new database to it.
+            if (!OperatingSystem.IsWindows() && !string.IsNullOrEmpty(file) && file != ":memory:" && !File.Exists(file))
+                new FileStream(file, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                }).Dispose();
         }
         // Migrating checks the model against the last snapshot, which costs about a second; skip it when nothing is pending.
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();

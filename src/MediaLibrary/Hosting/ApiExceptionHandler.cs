@@ -33,7 +33,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         };
 
         if (exception is ImagingBusyException) context.Response.Headers.RetryAfter = "2";
-        else if (problem.Status >= 500) LogUnhandled(exception, context.Request.Method, context.Request.Path);
+        else if (problem.Status >= 500) LogUnhandled(exception, context.Request.Method, LogText.Safe(context.Request.Path));
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }

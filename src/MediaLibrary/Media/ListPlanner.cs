@@ -19,7 +19,8 @@ public sealed class ListPlanner(MediaDbContext db)
         if (family is not null) filtered = filtered.Where(m => m.ContentType.StartsWith(family));
         else if (type is not null) filtered = filtered.Where(m => m.ContentType == type);
 
-        var offset = query.Cursor is null ? (query.Page - 1) * query.PageSize : 0;
+        // A page far past the end skips everything (an empty page), never wraps around to page 1.
+        var offset = query.Cursor is null ? (int)Math.Min((long)(query.Page - 1) * query.PageSize, int.MaxValue) : 0;
         var term = MediaSearch.Term(query.Search);
         if (term is null)
         {
@@ -38,7 +39,7 @@ public sealed class ListPlanner(MediaDbContext db)
         var indexed = filtered.Where(m => matches.Contains(m.Id));
         var count = await (type is null ? matches : indexed.Select(m => m.Id)).Take(MediaQueries.CountCap + 1).CountAsync(ct);
         var walk = count > MediaQueries.CountCap
-            || WalkOrderingIndex(offset + query.PageSize, await db.Media.MaxAsync(m => (long?)m.Id, ct) ?? 0, count);
+            || WalkOrderingIndex((long)offset + query.PageSize, await db.Media.MaxAsync(m => (long?)m.Id, ct) ?? 0, count);
         return new ListPlan(walk ? like : indexed, offset, count, IsSearch: true);
     }
 
@@ -46,6 +47,6 @@ public sealed class ListPlanner(MediaDbContext db)
     /// Walking the ordering's index and testing each row reads about (skipped + page) × rows / matches rows; taking the
     /// matches from the search index and sorting them reads all of them. Past the count cap the walk always wins.
     /// </summary>
-    public static bool WalkOrderingIndex(int rowsWanted, long rows, int matches) =>
+    public static bool WalkOrderingIndex(long rowsWanted, long rows, int matches) =>
         (double)rowsWanted * rows / Math.Max(matches, 1) < matches;
 }

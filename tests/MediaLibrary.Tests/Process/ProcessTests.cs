@@ -36,6 +36,13 @@ public sealed partial class ProcessTests : IDisposable
 
         Assert.True(File.Exists(Path.Combine(_workDir, "data", "medialibrary.db")));
         Assert.True(File.Exists(Path.Combine(_workDir, "data", "jwt-signing.key")));
+        // Owner-only: the folder holds the password hashes, the keys and every file.
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(_workDir, "data")));
+            foreach (var secret in new[] { "medialibrary.db", "medialibrary.db-wal", "jwt-signing.key" })
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_workDir, "data", secret)));
+        }
         Assert.Single(Directory.EnumerateFiles(Path.Combine(_workDir, "data", "files"), "original", SearchOption.AllDirectories));
 
         // Second start: same data, no new password, the same credentials work.
