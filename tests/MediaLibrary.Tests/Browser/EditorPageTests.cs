@@ -14,6 +14,12 @@ namespace MediaLibrary.Tests.Browser;
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string Password = "browser-password-1";
+
+    /// <summary>A website on another origin (a port of its own on loopback), listed in MEDIALIB_CORS_ORIGINS.</summary>
+    public string SiteOrigin { get; } = $"http://localhost:{Ports.Free()}";
+
+    /// <summary>A website on an origin the service does not list.</summary>
+    public string StrangerOrigin { get; } = $"http://localhost:{Ports.Free()}";
     private ServiceProcess? _service;
     private IPlaywright? _playwright;
 
@@ -43,6 +49,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             ["MEDIALIB_ADMIN_PASSWORD"] = Password,
             ["MEDIALIB_TOKEN_RATE_LIMIT"] = "1000",
+            ["MEDIALIB_CORS_ORIGINS"] = SiteOrigin,
         }, "--urls", BaseUrl);
         await _service.WaitForLineAsync("Now listening on:");
         _playwright = await Playwright.CreateAsync();

@@ -35,7 +35,16 @@ export function createClient(options = {}) {
             body = JSON.stringify(init.json);
         }
         // Never a cached answer: an editor must see the change they just made.
-        const response = await doFetch(base + path, { method, headers, body, signal: init.signal, cache: "no-store" });
+        let response;
+        try {
+            response = await doFetch(base + path, { method, headers, body, signal: init.signal, cache: "no-store" });
+        }
+        catch (error) {
+            // A cancellation stays an AbortError; anything else (no network, a refused CORS check) is a failed request.
+            if (error instanceof DOMException && error.name === "AbortError")
+                throw error;
+            throw new MediaLibraryError(0, { title: "The connection failed.", detail: error instanceof Error ? error.message : String(error) });
+        }
         return (await parse(response.status, response.headers.get("Content-Type"), () => response.text()));
     }
     function form(file, metadata = {}) {
@@ -100,8 +109,8 @@ function viaXhr(method, url, data, token, headers, transfer) {
         const xhr = new XMLHttpRequest();
         xhr.open(method, url);
         xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+        // Nothing else: every header beyond these needs the site's origin to allow it (CORS), and a POST or PUT is never cached.
         xhr.setRequestHeader("Accept", "application/json");
-        xhr.setRequestHeader("Cache-Control", "no-store");
         for (const [name, value] of Object.entries(headers))
             xhr.setRequestHeader(name, value);
         xhr.upload.onprogress = (e) => transfer.onProgress?.({ loaded: e.loaded, total: e.lengthComputable ? e.total : data.get("file").size });

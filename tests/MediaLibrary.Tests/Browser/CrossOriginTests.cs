@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text;
+using Microsoft.Playwright;
+
+namespace MediaLibrary.Tests.Browser;
+
+/// <summary>The client as a website on another origin uses it, in Chromium: README's example, progress included.</summary>
+public sealed class CrossOriginTests(BrowserFixture app) : IClassFixture<BrowserFixture>
+{
+    /// <summary>
+    /// A website at <paramref name="origin"/>: a real server on loopback (Chromium lets only a loopback page reach a
+    /// loopback service) whose one page imports the client from the service, as README shows.
+    /// </summary>
+    private sealed class Site : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+
+        public Site(string origin, string serviceUrl)
+        {
+            var page = Encoding.UTF8.GetBytes(
+                $"""<!doctype html><title>A website</title><script type="module">import * as media from "{serviceUrl}/client/media.js"; window.media = media;</script>""");
+            _listener.Prefixes.Add(origin + "/");
+            _listener.Start();
+            _ = Task.Run(async () =>
+            {
+                while (_listener.IsListening)
+                {
+                    HttpListenerContext context;
+                    try { context = await _listener.GetContextAsync(); } catch (Exception) { return; }
+                    context.Response.ContentType = "text/html; charset=utf-8";
+                    await context.Response.OutputStream.WriteAsync(page);
+                    context.Response.Close();
+                }
+            });
+        }
+
+        public void Dispose() => _listener.Close();
+    }
+
+    private async Task<IPage> SitePageAsync(string origin)
+    {
+        var context = await app.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        var console = new List<string>();
+        page.Console += (_, message) => console.Add(message.Text);
+        page.PageError += (_, error) => console.Add(error);
+        await page.GotoAsync(origin + "/");
+        try
+        {
+            await page.WaitForFunctionAsync("() => window.media !== undefined");
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException("The site's page did not load the client: " + string.Join(" | ", console));
+        }
+        return page;
+    }
+
+    [Fact]
+    public async Task AWebsiteOnAListedOrigin_SignsIn_UploadsWithProgress_AndDeletes()
+    {
+        using var site = new Site(app.SiteOrigin, app.BaseUrl);
+        var page = await SitePageAsync(app.SiteOrigin);
+        var result = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
+            async ([baseUrl, password]) => {
+              const client = window.media.createClient({ baseUrl });
+              const { access_token } = await client.login("admin", password);
+              const bytes = new Uint8Array(300_000).map((_, i) => (i * 7919) % 251);
+              bytes.set([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x34, 0x0a]); // %PDF-1.4: a document by its bytes
+              const progress = [];
+              const item = await client.uploadMedia(new File([bytes], "brochure.pdf"), { title: "Brochure" }, access_token,
+                { onProgress: ({ loaded, total }) => progress.push([loaded, total]) });
+              const fetched = await client.getMedia(item.id);
+              await client.deleteMedia(item.id, access_token);
+              return { id: item.id, title: fetched.title, type: item.content_type, progress };
+            }
+            """, new[] { app.BaseUrl, BrowserFixture.Password });
+        Assert.Equal("Brochure", result.GetProperty("title").GetString());
+        Assert.Equal("application/pdf", result.GetProperty("type").GetString());
+        var progress = result.GetProperty("progress").EnumerateArray().Select(p => (p[0].GetInt64(), p[1].GetInt64())).ToList();
+        Assert.NotEmpty(progress);
+        Assert.Equal(progress[^1].Item2, progress[^1].Item1); // it reached the end
+        Assert.True(progress[^1].Item2 >= 300_000);
+    }
+
+    [Fact]
+    public async Task AWebsiteOnAnUnlistedOrigin_GetsAMediaLibraryError_NotARawTypeError()
+    {
+        using var site = new Site(app.StrangerOrigin, app.BaseUrl);
+        var page = await SitePageAsync(app.StrangerOrigin);
+        var result = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
+            async ([baseUrl, password]) => {
+              const client = window.media.createClient({ baseUrl });
+              try {
+                await client.login("admin", password);
+                return { name: "no error" };
+              } catch (error) {
+                return { name: error.name, isClientError: error instanceof window.media.MediaLibraryError, status: error.status, title: error.problem?.title };
+              }
+            }
+            """, new[] { app.BaseUrl, BrowserFixture.Password });
+        Assert.Equal("MediaLibraryError", result.GetProperty("name").GetString());
+        Assert.True(result.GetProperty("isClientError").GetBoolean());
+        Assert.Equal(0, result.GetProperty("status").GetInt32());
+        Assert.Equal("The connection failed.", result.GetProperty("title").GetString());
+    }
+}
