@@ -31,6 +31,12 @@ public static class FileDelivery
         return route;
     }
 
+    /// <summary>
+    /// Types a browser would run (SVG's scripts): served only by the service, as an attachment under a sandbox CSP, never
+    /// from the storage's own URL (direct or presigned), whose headers the service does not control.
+    /// </summary>
+    public static bool IsActiveContent(string contentType) => contentType == "image/svg+xml";
+
     /// <summary>MEDIALIB_DELIVERY=presigned: a redirect to a short-lived signed URL, where the storage offers one.</summary>
     public static async Task<IResult?> PresignedRedirectAsync(HttpContext http, IBlobStore store, string key, MediaOptions options, CancellationToken ct)
     {
@@ -101,7 +107,7 @@ public static class FileDelivery
 
         var store = storage.Find(m.StorageProvider)
             ?? throw new StorageException(m.StorageProvider, m.StorageKey, $"Media {id} is in '{m.StorageProvider}' storage, which this node has not configured.");
-        if (await PresignedRedirectAsync(http, store, m.StorageKey, options.Value, ct) is { } redirect) return redirect;
+        if (!IsActiveContent(m.ContentType) && await PresignedRedirectAsync(http, store, m.StorageKey, options.Value, ct) is { } redirect) return redirect;
 
         var accel = AccelPath(http.Request, store, m.StorageKey, options.Value);
         var (found, content) = await OpenAsync(store, m.StorageKey, accel, ct);
@@ -114,7 +120,7 @@ public static class FileDelivery
 
         var headers = http.Response.Headers;
         headers.CacheControl = FileCacheControl(options.Value);
-        var isSvg = m.ContentType == "image/svg+xml";
+        var isSvg = IsActiveContent(m.ContentType);
         var disposition = new ContentDispositionHeaderValue(isSvg ? "attachment" : "inline");
         disposition.SetHttpFileName(m.FileName);
         headers.ContentDisposition = disposition.ToString();

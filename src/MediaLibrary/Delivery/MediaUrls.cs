@@ -17,7 +17,7 @@ public sealed class MediaUrls(StorageRegistry storage, IOptions<MediaOptions> op
 
     public string For(HttpRequest request, MediaItem media)
     {
-        if (_options.Delivery == DeliveryMode.Direct && storage.Find(media.StorageProvider)?.DirectUrl(media.StorageKey) is { } direct) return direct;
+        if (_options.Delivery == DeliveryMode.Direct && !FileDelivery.IsActiveContent(media.ContentType) && storage.Find(media.StorageProvider)?.DirectUrl(media.StorageKey) is { } direct) return direct;
         return $"{BaseUrl(request)}/{OriginalPath(media.Id, media.Version, media.FileName)}";
     }
 

@@ -30,6 +30,32 @@ public sealed class S3DirectDeliveryTests(S3DirectDeliveryTests.App app) : IClas
         using var old = await outside.GetAsync(first.Url, ct);
         Assert.Equal(HttpStatusCode.NotFound, old.StatusCode);
     }
+
+    [Fact]
+    public async Task TheBucket_AnswersWithImmutableCaching_AndInline()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var media = await (await app.ClientAsync()).UploadAsync(TestFiles.Png(6, 6));
+        using var outside = new HttpClient();
+        using var response = await outside.GetAsync(media.Url, ct);
+        await response.ShouldBe(HttpStatusCode.OK);
+        Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
+        Assert.Equal("inline", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task AnSvg_IsNeverHandedOutFromTheBucket_OnlyAsTheServicesSandboxedAttachment()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var svg = System.Text.Encoding.UTF8.GetBytes("<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(document.domain)\"><rect width=\"9\" height=\"9\"/></svg>");
+        var media = await (await app.ClientAsync()).UploadAsync(svg, "badge.svg");
+        Assert.StartsWith("http://localhost/files/", media.Url); // not the bucket's URL
+        using var response = await app.CreateClient().GetAsync(HttpExtensions.PathOf(media.Url), ct);
+        await response.ShouldBe(HttpStatusCode.OK);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Contains("sandbox", response.Headers.GetValues("Content-Security-Policy").Single());
+    }
 }
 
 /// <summary>MEDIALIB_DELIVERY=presigned: /files/… redirects to a short-lived signed URL (private buckets).</summary>
@@ -54,6 +80,18 @@ public sealed class S3PresignedDeliveryTests(S3PresignedDeliveryTests.App app) :
         Assert.Equal(TimeSpan.FromMinutes(14), response.Headers.CacheControl.MaxAge);
         using var outside = new HttpClient();
         Assert.Equal(TestFiles.Png(5, 5), await outside.GetByteArrayAsync(response.Headers.Location, ct));
+    }
+
+    [Fact]
+    public async Task AnSvg_IsServedByTheService_NotRedirectedToTheBucket()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var media = await (await app.ClientAsync()).UploadAsync(TestFiles.Svg(), "logo.svg");
+        using var noRedirects = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var response = await noRedirects.GetAsync(HttpExtensions.PathOf(media.Url), ct);
+        await response.ShouldBe(HttpStatusCode.OK);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal(TestFiles.Svg(), await response.Content.ReadAsByteArrayAsync(ct));
     }
 
     [Fact]

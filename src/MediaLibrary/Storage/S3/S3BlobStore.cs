@@ -59,12 +59,14 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             var filled = await content.FillAsync( buffer, partSize, ct);
             if (filled < partSize)
             {
-                await Call(key, () => _client.PutObjectAsync(new PutObjectRequest
+                var put = new PutObjectRequest
                 {
                     BucketName = _options.Bucket, Key = key, ContentType = contentType,
                     InputStream = new MemoryStream(buffer, 0, filled, writable: false), AutoCloseStream = false,
                     UseChunkEncoding = false, // the part is in memory already; plain signed bodies work on every S3-compatible server
-                }, ct));
+                };
+                SetDeliveryHeaders(put.Headers);
+                await Call(key, () => _client.PutObjectAsync(put, ct));
                 return new StoredBlob(key, filled);
             }
             return await MultipartAsync(key, content, contentType, buffer, filled, partSize, ct);
@@ -75,12 +77,22 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
     }
 
+    /// <summary>
+    /// What the bucket answers with when a client fetches the object directly (MEDIALIB_DELIVERY=direct, presigned URLs):
+    /// keys are never reused, so the object may be cached forever; inline, since active content (SVG) is never handed
+    /// out from the bucket (the service serves it as an attachment under a sandbox).
+    /// </summary>
+    private static void SetDeliveryHeaders(Amazon.S3.Model.HeadersCollection headers)
+    {
+        headers.CacheControl = "public, max-age=31536000, immutable";
+        headers.ContentDisposition = "inline";
+    }
+
     private async Task<StoredBlob> MultipartAsync(string key, Stream content, string contentType, byte[] buffer, int filled, int partSize, CancellationToken ct)
     {
-        var init = await Call(key, () => _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
-        {
-            BucketName = _options.Bucket, Key = key, ContentType = contentType,
-        }, ct));
+        var initiate = new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key, ContentType = contentType };
+        SetDeliveryHeaders(initiate.Headers);
+        var init = await Call(key, () => _client.InitiateMultipartUploadAsync(initiate, ct));
         var parts = new List<PartETag>();
         long total = 0;
         try
