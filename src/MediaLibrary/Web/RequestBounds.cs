@@ -9,7 +9,7 @@ public static class RequestBounds
     /// <summary>
     /// Every request body is bounded at MEDIALIB_MAX_JSON_BYTES unless its endpoint raises the bound for itself (the
     /// uploads raise it to the upload limit). A JSON body that declares a larger length is refused with 413 before a
-    /// byte of it is read; one that sends more than it declared is cut off by the server at the same bound.
+    /// byte of it is read; one sent without a length (chunked) is cut off by Kestrel at the same bound, also with 413.
     /// </summary>
     public static IApplicationBuilder UseRequestBounds(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
