@@ -224,6 +224,30 @@ public sealed class EditorPageTests(BrowserFixture app) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task Keyboard_SignIn_LeavesTheFocusOnTheSession_NotOnThePage()
+    {
+        var page = await app.NewPageAsync();
+        await page.GetByLabel("User name").FillAsync("admin");
+        await page.GetByLabel("Password").FillAsync(BrowserFixture.Password);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#signed-in")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task ARefusedFile_ShowsTheRefusal_WithoutAFullProgressBar()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page);
+        var exe = new byte[4096];
+        "MZ"u8.CopyTo(exe); // a Windows program by its bytes, whatever its name says
+        await UploadAsync(page, ("setup.png", exe));
+        var row = page.Locator(".transfer.failed");
+        await Assertions.Expect(row).ToContainTextAsync("not accepted");
+        await Assertions.Expect(row.Locator("progress")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Edit_TitleAndAltText_AreThereAfterAReload()
     {
         var page = await app.NewPageAsync();

@@ -154,6 +154,8 @@ $("sign-in").addEventListener("submit", async (event) => {
         password.value = "";
         notice("");
         startSession({ token: answer.access_token, user, expires: Date.now() + (answer.expires_in - 10) * 1000 });
+        // The form that had the focus is hidden now: hand the focus on, or a keyboard user is left at the top of the page.
+        $("sign-out").focus();
         status(`Signed in as ${user}.`);
         if (readsNeedToken)
             await refresh();
@@ -201,8 +203,11 @@ function transferRow(label) {
             cancel.remove();
             item.classList.add(ok ? "done" : "failed");
             message.textContent = text;
+            // A refused file was sent whole before the answer came: a full bar beside the refusal would say it arrived.
             if (ok)
                 bar.value = bar.max;
+            else
+                bar.remove();
         },
     };
 }
