@@ -112,7 +112,7 @@ public static class MediaEndpoints
     }
 
     public static async Task<Results<Created<MediaResponse>, ProblemHttpResult, ValidationProblem>> Upload(
-        HttpContext http, MediaLifecycle media, MediaUrls urls, CancellationToken ct)
+        HttpContext http, MediaLifecycle media, MediaUrls urls, IOptions<WebOptions> web, CancellationToken ct)
     {
         IdempotencyKey? idempotency = null;
         if (http.Request.Headers.TryGetValue(IdempotencyKeyHeader, out var keys))
@@ -126,7 +126,7 @@ public static class MediaEndpoints
         }
         if (TooLargeForLimit(http, media.MaxUploadBytes) is { } tooLarge) return tooLarge;
 
-        var (m, replayed) = await media.CreateAsync(Form(http.Request, media.MaxUploadBytes), idempotency, ct);
+        var (m, replayed) = await media.CreateAsync(Form(http.Request, media.MaxUploadBytes, web.Value), idempotency, ct);
         http.Response.Headers.ETag = m.ETag;
         if (replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return TypedResults.Created($"/api/media/{m.Id}", urls.Response(http.Request, m));
@@ -142,10 +142,10 @@ public static class MediaEndpoints
     }
 
     public static async Task<Results<Ok<MediaResponse>, ProblemHttpResult>> Replace(
-        long id, HttpContext http, MediaLifecycle media, MediaUrls urls, CancellationToken ct)
+        long id, HttpContext http, MediaLifecycle media, MediaUrls urls, IOptions<WebOptions> web, CancellationToken ct)
     {
         if (TooLargeForLimit(http, media.MaxUploadBytes) is { } tooLarge) return tooLarge;
-        var m = await media.ReplaceFileAsync(id, IfMatchOf(http.Request), Form(http.Request, media.MaxUploadBytes), ct);
+        var m = await media.ReplaceFileAsync(id, IfMatchOf(http.Request), Form(http.Request, media.MaxUploadBytes, web.Value), ct);
         if (m is null) return NotFound(id);
         http.Response.Headers.ETag = m.ETag;
         return TypedResults.Ok(urls.Response(http.Request, m));
@@ -185,11 +185,8 @@ public static class MediaEndpoints
     }
 
     /// <summary>The request's multipart form, read as it arrives: the file part streams into the lifecycle.</summary>
-    private static UploadReader Form(HttpRequest request, long maxUploadBytes)
-    {
-        var limits = FormLimits.From(request.HttpContext.RequestServices.GetRequiredService<IOptions<WebOptions>>().Value);
-        return (onFile, ct) => MultipartUpload.ReadAsync(request, maxUploadBytes, limits, onFile, ct);
-    }
+    private static UploadReader Form(HttpRequest request, long maxUploadBytes, WebOptions web) =>
+        (onFile, ct) => MultipartUpload.ReadAsync(request, maxUploadBytes, FormLimits.From(web), onFile, ct);
 
     /// <summary>If-Match through ASP.NET's typed headers (the same parser as If-None-Match); an unparsable value matches nothing.</summary>
     private static IfMatch IfMatchOf(HttpRequest request)

@@ -52,8 +52,8 @@ public static class MultipartUpload
             }
             else if (!fields.ContainsKey(name))
             {
-                var value = await ReadFieldAsync(name, section.Body, ct);
-                fieldBytes += System.Text.Encoding.UTF8.GetByteCount(value) + name.Length;
+                var (value, bytes) = await ReadFieldAsync(name, section.Body, ct);
+                fieldBytes += bytes + name.Length;
                 if (fieldBytes > limits.MaxFieldBytes)
                     throw limits.TooLarge($"The form's text fields hold more than {limits.MaxFieldBytes} bytes (MEDIALIB_MAX_FORM_FIELD_BYTES).",
                         "max_form_field_bytes", limits.MaxFieldBytes);
@@ -92,7 +92,8 @@ public static class MultipartUpload
         }
     }
 
-    private static async Task<string> ReadFieldAsync(string name, Stream body, CancellationToken ct)
+    /// <summary>The field's text and how many bytes it took on the wire.</summary>
+    private static async Task<(string Value, int Bytes)> ReadFieldAsync(string name, Stream body, CancellationToken ct)
     {
         var buffer = new byte[MaxFieldBytes + 1];
         var length = 0;
@@ -101,7 +102,7 @@ public static class MultipartUpload
         if (length > MaxFieldBytes) throw RequestValidationException.For(name, $"The value is longer than {MaxFieldBytes} bytes.");
         try
         {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, length);
+            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, length), length);
         }
         catch (DecoderFallbackException)
         {
