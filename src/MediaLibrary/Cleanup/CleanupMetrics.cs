@@ -11,6 +11,8 @@ public sealed class CleanupMetrics : IDisposable
     public const string MeterName = "MediaLibrary.Cleanup";
 
     private readonly Counter<long> _attempts;
+    private readonly ObservableGauge<long> _backlogGauge;
+    private readonly ObservableGauge<double> _ageGauge;
     private readonly MeterListener _listener = new();
     private long _attemptCount, _successCount, _failureCount;
     private (long Pending, long Dead, double? OldestSeconds) _backlog;
@@ -20,12 +22,12 @@ public sealed class CleanupMetrics : IDisposable
         var meter = meters.Create(MeterName);
         _attempts = meter.CreateCounter<long>("medialibrary.cleanup.attempts", "{attempt}",
             "Queued work attempted, by kind (a storage provider, http-cache) and result (ok, retry, dead, cancelled)");
-        meter.CreateObservableGauge("medialibrary.cleanup.backlog", () => new[]
+        _backlogGauge = meter.CreateObservableGauge("medialibrary.cleanup.backlog", () => new[]
         {
             new Measurement<long>(_backlog.Pending, new KeyValuePair<string, object?>("status", "pending")),
             new Measurement<long>(_backlog.Dead, new KeyValuePair<string, object?>("status", "dead")),
         }, "{entry}", "Entries waiting in the queue, and entries that gave up (as of the last worker pass or health check)");
-        meter.CreateObservableGauge("medialibrary.cleanup.oldest_pending_age", () => _backlog.OldestSeconds ?? 0, "s",
+        _ageGauge = meter.CreateObservableGauge("medialibrary.cleanup.oldest_pending_age", () => _backlog.OldestSeconds ?? 0, "s",
             "Age of the oldest waiting entry (as of the last worker pass or health check)");
 
         _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
@@ -44,6 +46,9 @@ public sealed class CleanupMetrics : IDisposable
 
     public void Attempted(string kind, string result) =>
         _attempts.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", result));
+
+    /// <summary>Whether a metrics exporter reads the backlog gauges; without one the worker need not count the backlog.</summary>
+    public bool BacklogObserved => _backlogGauge.Enabled || _ageGauge.Enabled;
 
     public void Observe(DeletionBacklog backlog) => _backlog = (backlog.PendingCount, backlog.DeadCount, backlog.OldestPendingAge?.TotalSeconds);
 

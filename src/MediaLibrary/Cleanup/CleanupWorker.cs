@@ -40,11 +40,13 @@ public sealed partial class CleanupWorker(
                 } while (attempted == BatchSize && !stoppingToken.IsCancellationRequested);
 
                 await using (var scope = scopes.CreateAsyncScope())
-                    metrics.Observe(await scope.ServiceProvider.GetRequiredService<CleanupQueue>().GetBacklogAsync(null, 0, stoppingToken));
-
-                await using (var scope = scopes.CreateAsyncScope())
+                {
+                    // The gauges' figures, counted only while an exporter reads them (two queries a pass).
+                    if (metrics.BacklogObserved)
+                        metrics.Observe(await scope.ServiceProvider.GetRequiredService<CleanupQueue>().GetBacklogAsync(null, 0, stoppingToken));
                     foreach (var pass in scope.ServiceProvider.GetServices<ICleanupPass>())
                         await pass.RunAsync(stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
