@@ -49,6 +49,7 @@ async Task<int> ServeAsync(CancellationToken ct)
     await Startup.PrepareAsync(app, ct);
 
     var telemetry = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
+    app.UseForwardedHeaders();
     app.UseMetricsPort(telemetry);
     app.UseExceptionHandler();
     app.UseStatusCodePages();
@@ -67,6 +68,7 @@ async Task<int> ServeAsync(CancellationToken ct)
     app.MapHealth();
     app.MapAuth();
     app.MapAdmin();
+    app.MapUsers();
     app.MapMedia(requireAuthForReads);
     app.MapFiles(requireAuthForReads);
     app.MapDerivatives(requireAuthForReads);

@@ -61,6 +61,19 @@ test("login returns a bearer token; a wrong password throws a typed 401 with pro
   });
 });
 
+test("signOut ends that token only: a change with it is a typed 401 after, another token still works", async () => {
+  const ended = await token();
+  const other = await token();
+  await client.signOut(ended);
+  await assert.rejects(client.uploadMedia(new Blob([png1], { type: "image/png" }), { title: "after sign-out" }, ended), (e) => {
+    assert.ok(e instanceof MediaLibraryError);
+    assert.equal(e.status, 401);
+    return true;
+  });
+  const media = await client.uploadMedia(new Blob([png1], { type: "image/png" }), { title: "other session" }, other);
+  await client.deleteMedia(media.id, other);
+});
+
 test("upload, get, list, update, replace and delete: the whole lifecycle", async () => {
   const t = await token();
   const progress = [];

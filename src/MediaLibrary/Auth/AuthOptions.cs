@@ -24,5 +24,15 @@ public sealed class AuthOptions
     [Range(1, 100_000, ErrorMessage = "MEDIALIB_TOKEN_RATE_LIMIT must be between 1 and 100000.")]
     public int TokenRequestsPerMinute { get; set; } = 10;
 
+    /// <summary>Failed sign-ins in a row for one user name before it is locked (known names and unknown alike).</summary>
+    [ConfigurationKeyName("MEDIALIB_SIGNIN_LOCK_AFTER")]
+    [Range(1, 1000, ErrorMessage = "MEDIALIB_SIGNIN_LOCK_AFTER must be between 1 and 1000.")]
+    public int SignInLockAfter { get; set; } = 5;
+
+    /// <summary>The first lock, in seconds; each further failure doubles it, up to 15 minutes.</summary>
+    [ConfigurationKeyName("MEDIALIB_SIGNIN_LOCK_SECONDS")]
+    [Range(1, 900, ErrorMessage = "MEDIALIB_SIGNIN_LOCK_SECONDS must be between 1 and 900.")]
+    public int SignInLockSeconds { get; set; } = 30;
+
     public const int MinPasswordLength = 8;
 }

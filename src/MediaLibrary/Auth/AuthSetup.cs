@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace MediaLibrary.Auth;
 
@@ -18,12 +19,35 @@ public static class AuthSetup
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordIterations);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton<JwtSigningKey>();
-        services.AddSingleton<TokenService>();
+        services.AddScoped<TokenService>();
+        services.AddScoped<SignInThrottling>();
+        services.AddSingleton<SessionCheck>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<JwtSigningKey, TimeProvider>((o, key, time) =>
         {
             o.MapInboundClaims = false;
             o.TokenValidationParameters = TokenService.ValidationParameters(key, time);
+            o.Events = new JwtBearerEvents
+            {
+                // An <img> cannot send a bearer header: under /files, reads may carry the token in the files cookie.
+                OnMessageReceived = context =>
+                {
+                    var request = context.Request;
+                    if (string.IsNullOrEmpty(request.Headers.Authorization) && request.Path.StartsWithSegments("/files")
+                        && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+                        && request.Cookies.TryGetValue(AuthEndpoints.FilesCookie, out var cookie))
+                        context.Token = cookie;
+                    return Task.CompletedTask;
+                },
+                // A signed, unexpired token counts only while its sign-in stands (see SessionCheck).
+                OnTokenValidated = async context =>
+                {
+                    var session = context.Principal?.FindFirst(JwtRegisteredClaimNames.Jti)?.Value;
+                    var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionCheck>();
+                    if (session is null || !await sessions.IsActiveAsync(session, context.HttpContext.RequestAborted))
+                        context.Fail("The sign-in has ended (signed out, revoked, or the user changed).");
+                },
+            };
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Read, p => p.RequireAuthenticatedUser())

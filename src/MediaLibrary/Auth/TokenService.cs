@@ -1,19 +1,27 @@
 using System.Security.Claims;
+using MediaLibrary.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace MediaLibrary.Auth;
 
-public sealed class TokenService(JwtSigningKey key, IOptions<AuthOptions> options, TimeProvider time)
+/// <summary>Issues tokens, each for a new <see cref="Session"/> whose id it carries as its jti.</summary>
+public sealed class TokenService(MediaDbContext db, JwtSigningKey key, IOptions<AuthOptions> options, TimeProvider time)
 {
     public const string Issuer = "medialibrary";
     public const string Audience = "medialibrary";
 
-    public TokenResponse Issue(User user)
+    public async Task<TokenResponse> IssueAsync(User user, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var lifetime = TimeSpan.FromMinutes(options.Value.TokenLifetimeMinutes);
+        var session = new Session { Id = Guid.NewGuid().ToString("n"), UserId = user.Id, CreatedAt = now, ExpiresAt = now + lifetime };
+        // Sessions past their tokens' lifetime go as new ones come: the table holds the live ones and a few more.
+        await db.Sessions.Where(s => s.ExpiresAt < now - ClockSkew).ExecuteDeleteAsync(ct);
+        db.Sessions.Add(session);
+        await db.SaveChangesAsync(ct);
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,
@@ -25,7 +33,7 @@ public sealed class TokenService(JwtSigningKey key, IOptions<AuthOptions> option
                 new Claim(JwtRegisteredClaimNames.Sub, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Claim("name", user.UserName),
                 new Claim("role", user.Role),
-                new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("n")),
+                new Claim(JwtRegisteredClaimNames.Jti, session.Id),
             ]),
             SigningCredentials = new SigningCredentials(key.Key, SecurityAlgorithms.HmacSha256),
         });

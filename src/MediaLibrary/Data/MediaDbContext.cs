@@ -12,6 +12,8 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<MediaItem> Media => Set<MediaItem>();
     public DbSet<PendingDeletion> PendingDeletions => Set<PendingDeletion>();
     public DbSet<User> Users => Set<User>();
+    public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<ReconcileCursor> ReconcileCursors => Set<ReconcileCursor>();
     public DbSet<Derivative> Derivatives => Set<Derivative>();
@@ -114,6 +116,24 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.HasIndex(x => x.UserName).IsUnique();
             e.Property(x => x.PasswordHash).HasMaxLength(500);
             e.Property(x => x.Role).HasMaxLength(20);
+        });
+
+        b.Entity<Session>(e =>
+        {
+            e.ToTable("sessions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(32);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.UserId);
+            e.HasIndex(x => x.ExpiresAt);
+        });
+
+        b.Entity<SignInThrottle>(e =>
+        {
+            e.ToTable("sign_in_throttles");
+            e.HasKey(x => x.UserName);
+            e.Property(x => x.UserName).HasMaxLength(100);
+            e.HasIndex(x => x.LastFailureAt);
         });
     }
 

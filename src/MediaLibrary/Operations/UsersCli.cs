@@ -4,7 +4,8 @@ using MediaLibrary.Auth;
 
 namespace MediaLibrary.Operations;
 
-/// <summary><c>users add NAME --role ROLE</c>, <c>users list</c>, <c>users set-password NAME</c>.</summary>
+/// <summary><c>users add NAME --role ROLE</c>, <c>users list</c>, <c>users set-password NAME</c>, <c>users set-role NAME ROLE</c>,
+/// <c>users delete NAME</c>, <c>users revoke NAME</c>.</summary>
 public static class UsersCli
 {
     public const string PasswordVariable = "MEDIALIB_USER_PASSWORD";
@@ -39,10 +40,40 @@ public static class UsersCli
         {
             var name = result.GetRequiredValue(who);
             await accounts.SetPasswordAsync(name, ReadPassword(input, output), ct);
-            await output.WriteLineAsync($"Changed the password of '{name}'.");
+            await output.WriteLineAsync($"Changed the password of '{name}'; the user's earlier sign-ins have ended.");
         }));
 
-        return new Command("users", "Manage who may sign in, against the service's database.") { add, list, setPassword };
+        var whoseRole = new Argument<string>("name") { Description = "The user whose role changes." };
+        var newRole = new Argument<string>("role") { Description = "admin, editor or viewer.", HelpName = "admin|editor|viewer" };
+        var setRole = new Command("set-role", "Change a user's role. The user's sign-ins end: tokens with the old role stop working.") { whoseRole, newRole };
+        setRole.SetAction((result, ct) => RunAsync(services, result, ct, async (accounts, output) =>
+        {
+            var (name, r) = (result.GetRequiredValue(whoseRole), result.GetRequiredValue(newRole));
+            await accounts.SetRoleAsync(name, r, ct);
+            await output.WriteLineAsync($"'{name}' now has role {r}; the user's earlier sign-ins have ended.");
+        }));
+
+        var whoGoes = new Argument<string>("name") { Description = "The user to delete." };
+        var delete = new Command("delete", "Delete a user; the user's tokens stop working. The last admin cannot be deleted.") { whoGoes };
+        delete.SetAction((result, ct) => RunAsync(services, result, ct, async (accounts, output) =>
+        {
+            var name = result.GetRequiredValue(whoGoes);
+            await accounts.DeleteAsync(name, ct);
+            await output.WriteLineAsync($"Deleted user '{name}'.");
+        }));
+
+        var whoseSessions = new Argument<string>("name") { Description = "The user to sign out everywhere." };
+        var revoke = new Command("revoke", "Sign a user out everywhere: every token issued to the user so far stops working.") { whoseSessions };
+        revoke.SetAction((result, ct) => RunAsync(services, result, ct, async (accounts, output) =>
+        {
+            var name = result.GetRequiredValue(whoseSessions);
+            var ended = await accounts.RevokeAsync(name, ct);
+            await output.WriteLineAsync($"Signed '{name}' out everywhere ({ended} sign-ins ended).");
+        }));
+
+        return new Command("users", "Manage who may sign in, against the service's database. A running service stops honouring " +
+            $"a changed, deleted or revoked user's tokens within {SessionCheck.RememberFor.TotalSeconds:0} seconds.")
+            { add, list, setPassword, setRole, delete, revoke };
     }
 
     private static async Task<int> RunAsync(VerbServices services, ParseResult result, CancellationToken ct, Func<UserAccounts, TextWriter, Task> run)

@@ -24,11 +24,36 @@ public sealed class WebOptions : IValidatableObject
     [Range(1024, 16 * 1024 * 1024, ErrorMessage = "MEDIALIB_MAX_JSON_BYTES must be between 1024 and 16777216.")]
     public int MaxJsonBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Comma-separated addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are
+    /// believed; from anyone else those headers are ignored. Empty: no one's.
+    /// </summary>
+    [ConfigurationKeyName("MEDIALIB_TRUSTED_PROXIES")]
+    public string? TrustedProxies { get; set; }
+
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks =>
+        [.. (TrustedProxies ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(ParseProxy).OfType<System.Net.IPNetwork>()];
+
+    private static System.Net.IPNetwork? ParseProxy(string entry)
+    {
+        if (System.Net.IPNetwork.TryParse(entry, out var network)) return network;
+        if (System.Net.IPAddress.TryParse(entry, out var address))
+            return new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+        return null;
+    }
+
     public IReadOnlyList<string> CorsOriginList =>
         (CorsOrigins ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var proxy in (TrustedProxies ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (ParseProxy(proxy) is null)
+                yield return new ValidationResult(
+                    $"MEDIALIB_TRUSTED_PROXIES lists '{proxy}', which is neither an IP address (10.0.0.5, ::1) nor a network (10.0.0.0/8).");
+        }
         foreach (var origin in CorsOriginList)
         {
             if (origin == "*") continue;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
 namespace MediaLibrary.Web;
@@ -16,6 +17,16 @@ public static class WebSetup
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
         services.AddOptions<WebOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<WebOptions>>((forwarded, web) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only the listed proxies, not the framework's default of loopback: a header from anyone else is the client's word.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var network in web.Value.TrustedProxyNetworks) forwarded.KnownIPNetworks.Add(network);
+            // A chain of listed proxies is walked to its first unlisted hop: that is the client.
+            forwarded.ForwardLimit = null;
+        });
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<WebOptions>>((cors, web) => cors.AddDefaultPolicy(policy =>
         {

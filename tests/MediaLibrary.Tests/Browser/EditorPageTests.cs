@@ -11,7 +11,7 @@ namespace MediaLibrary.Tests.Browser;
 /// The real executable and a real headless Chromium (Debian's <c>chromium</c>, or MEDIALIB_CHROMIUM), driven by
 /// Playwright. Screenshots of the main states go to TestResults/screenshots (MEDIALIB_SCREENSHOTS to change it).
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string Password = "browser-password-1";
 
@@ -22,6 +22,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     public string StrangerOrigin { get; } = $"http://localhost:{Ports.Free()}";
     private ServiceProcess? _service;
     private IPlaywright? _playwright;
+
+    /// <summary>A private library: lists, items and files need a token.</summary>
+    protected virtual bool RequireAuthForReads => false;
 
     public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "medialib-browser-" + Guid.NewGuid().ToString("n")[..10]);
     public string BaseUrl { get; private set; } = "";
@@ -50,6 +53,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             ["MEDIALIB_ADMIN_PASSWORD"] = Password,
             ["MEDIALIB_TOKEN_RATE_LIMIT"] = "1000",
             ["MEDIALIB_CORS_ORIGINS"] = SiteOrigin,
+            ["MEDIALIB_REQUIRE_AUTH_FOR_READS"] = RequireAuthForReads ? "true" : "false",
         }, "--urls", BaseUrl);
         await _service.WaitForLineAsync("Now listening on:");
         _playwright = await Playwright.CreateAsync();
@@ -96,7 +100,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
 public sealed class EditorPageTests(BrowserFixture app) : IClassFixture<BrowserFixture>
 {
-    private static async Task SignInAsync(IPage page, string password = BrowserFixture.Password)
+    internal static async Task SignInAsync(IPage page, string password = BrowserFixture.Password)
     {
         await page.GetByLabel("User name").FillAsync("admin");
         await page.GetByLabel("Password").FillAsync(password);
@@ -324,6 +328,31 @@ public sealed class EditorPageTests(BrowserFixture app) : IClassFixture<BrowserF
         Assert.Equal(before.Where(f => Path.GetFileName(f) == "original"), app.StoredOriginals());
         await page.ReloadAsync();
         await Assertions.Expect(Card(page, "obsolete")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task SignOut_EndsTheTokenOnTheService_NotOnlyInThePage()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page);
+        var token = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('medialibrary.session')).token");
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, await TokenCheckAsync(http, token));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        // Someone who copied the token is out as well.
+        for (var i = 0; i < 50 && await TokenCheckAsync(http, token) != System.Net.HttpStatusCode.Unauthorized; i++) await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await TokenCheckAsync(http, token));
+    }
+
+    /// <summary>An authenticated call that changes nothing: 204 while the token stands, 401 after.</summary>
+    internal static async Task<System.Net.HttpStatusCode> TokenCheckAsync(HttpClient http, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/files-cookie");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        return response.StatusCode;
     }
 
     [Fact]

@@ -110,7 +110,7 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
         {
             _userLock.Release();
         }
-        return scope.ServiceProvider.GetRequiredService<TokenService>().Issue(user).AccessToken;
+        return (await scope.ServiceProvider.GetRequiredService<TokenService>().IssueAsync(user, CancellationToken.None)).AccessToken;
     }
 
     public async Task<T> WithDbAsync<T>(Func<MediaDbContext, Task<T>> action)

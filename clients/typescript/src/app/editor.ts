@@ -1,7 +1,7 @@
 // The editors' page: sign-in, upload, edit, replace, delete and copy, on top of the server-rendered library.
 // It uses the same client module as website frontends (served beside it at /client/media.js); after each change it
 // swaps in fresh results from the server.
-import { login, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, MediaLibraryError } from "../client/media.js";
+import { login, signOut, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, MediaLibraryError } from "../client/media.js";
 import type { TransferOptions } from "../client/media.js";
 
 /** An element the server-rendered page always has; a missing one is a bug in the page, not a state to handle. */
@@ -164,6 +164,14 @@ filters.addEventListener("submit", (event) => {
 for (const select of filters.querySelectorAll("select")) select.addEventListener("change", () => filters.requestSubmit());
 window.addEventListener("popstate", () => refresh().catch((error: unknown) => status(describe(error))));
 
+/**
+ * When reads need a token, an <img> cannot send it: the service sets a cookie carrying this token, scoped to /files
+ * (HttpOnly, SameSite=Strict), so the library's thumbnails load. It ends with the token.
+ */
+async function allowThumbnails(token: string): Promise<void> {
+  await fetch("/api/auth/files-cookie", { method: "POST", headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
+}
+
 // ---- sign in and out -----------------------------------------------------------------------------------------
 $("sign-in").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -177,18 +185,25 @@ $("sign-in").addEventListener("submit", async (event) => {
     // The form that had the focus is hidden now: hand the focus on, or a keyboard user is left at the top of the page.
     $("sign-out").focus();
     status(`Signed in as ${user}.`);
-    if (readsNeedToken) await refresh();
+    if (readsNeedToken) {
+      await allowThumbnails(answer.access_token);
+      await refresh();
+    }
   } catch (error) {
     notice(error instanceof MediaLibraryError && error.status === 401
       ? "The user name or password is wrong."
       : error instanceof MediaLibraryError && error.status === 429
-        ? "Too many sign-in attempts. Wait a minute and try again."
+        ? error.problem?.detail ?? "Too many sign-in attempts. Wait a minute and try again."
         : describe(error));
     password.select();
   }
 });
 
 $("sign-out").addEventListener("click", () => {
+  // The token ends on the service too (anyone who copied it is out), and with it the thumbnails' cookie. When the
+  // service cannot be reached the page still forgets the token; it then expires on its own.
+  const session = readSession();
+  if (session) signOut(session.token).catch(() => undefined);
   endSession("");
   status("Signed out.");
   if (readsNeedToken) $("results").innerHTML = '<p class="empty">Sign in to see the library.</p>';
@@ -389,7 +404,7 @@ for (const dialog of document.querySelectorAll("dialog")) {
 const session = currentSession();
 if (session) {
   showSignedIn(session);
-  if (readsNeedToken) refresh().catch((error: unknown) => status(describe(error)));
+  if (readsNeedToken) allowThumbnails(session.token).then(refresh).catch((error: unknown) => status(describe(error)));
 } else {
   $("sign-in").hidden = false;
 }

@@ -123,6 +123,8 @@ export interface ClientOptions {
 
 export interface MediaClient {
   login(username: string, password: string): Promise<Token>;
+  /** Ends this token's sign-in on the service: the token stops working everywhere within seconds. */
+  signOut(token: string): Promise<void>;
   getMedia(id: number, token?: string): Promise<Media>;
   listMedia(query?: MediaQuery, token?: string): Promise<MediaPage>;
   uploadMedia(file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions): Promise<Media>;
@@ -177,6 +179,7 @@ export function createClient(options: ClientOptions = {}): MediaClient {
 
   return {
     login: (username, password) => call<Token>("POST", "/api/auth/token", { json: { username, password } }),
+    signOut: (token) => call<void>("POST", "/api/auth/sign-out", { token }),
     getMedia: (id, token) => call<Media>("GET", `/api/media/${encodeURIComponent(id)}`, { token }),
     listMedia: (query = {}, token) => {
       const params = new URLSearchParams();
@@ -232,4 +235,4 @@ function viaXhr(method: string, url: string, data: FormData, token: string, head
 
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia } = defaultClient;
+export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia } = defaultClient;

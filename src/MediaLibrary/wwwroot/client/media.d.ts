@@ -105,6 +105,8 @@ export interface ClientOptions {
 }
 export interface MediaClient {
     login(username: string, password: string): Promise<Token>;
+    /** Ends this token's sign-in on the service: the token stops working everywhere within seconds. */
+    signOut(token: string): Promise<void>;
     getMedia(id: number, token?: string): Promise<Media>;
     listMedia(query?: MediaQuery, token?: string): Promise<MediaPage>;
     uploadMedia(file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions): Promise<Media>;
@@ -118,7 +120,7 @@ export interface MediaClient {
     }): Promise<void>;
 }
 export declare function createClient(options?: ClientOptions): MediaClient;
-export declare const login: (username: string, password: string) => Promise<Token>, getMedia: (id: number, token?: string) => Promise<Media>, listMedia: (query?: MediaQuery, token?: string) => Promise<MediaPage>, uploadMedia: (file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions) => Promise<Media>, updateMedia: (id: number, changes: MediaMetadata, token: string, options?: {
+export declare const login: (username: string, password: string) => Promise<Token>, signOut: (token: string) => Promise<void>, getMedia: (id: number, token?: string) => Promise<Media>, listMedia: (query?: MediaQuery, token?: string) => Promise<MediaPage>, uploadMedia: (file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions) => Promise<Media>, updateMedia: (id: number, changes: MediaMetadata, token: string, options?: {
     ifMatch?: string;
     signal?: AbortSignal;
 }) => Promise<Media>, replaceMediaFile: (id: number, file: Blob, token: string, options?: TransferOptions) => Promise<Media>, deleteMedia: (id: number, token: string, options?: {

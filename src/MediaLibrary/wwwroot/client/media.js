@@ -70,6 +70,7 @@ export function createClient(options = {}) {
     }
     return {
         login: (username, password) => call("POST", "/api/auth/token", { json: { username, password } }),
+        signOut: (token) => call("POST", "/api/auth/sign-out", { token }),
         getMedia: (id, token) => call("GET", `/api/media/${encodeURIComponent(id)}`, { token }),
         listMedia: (query = {}, token) => {
             const params = new URLSearchParams();
@@ -127,4 +128,4 @@ function viaXhr(method, url, data, token, headers, transfer) {
 }
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia } = defaultClient;
+export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia } = defaultClient;

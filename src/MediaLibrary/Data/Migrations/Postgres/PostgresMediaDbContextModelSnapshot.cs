@@ -22,6 +22,52 @@ namespace MediaLibrary.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("MediaLibrary.Auth.Session", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("sessions", (string)null);
+                });
+
+            modelBuilder.Entity("MediaLibrary.Auth.SignInThrottle", b =>
+                {
+                    b.Property<string>("UserName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserName");
+
+                    b.HasIndex("LastFailureAt");
+
+                    b.ToTable("sign_in_throttles", (string)null);
+                });
+
             modelBuilder.Entity("MediaLibrary.Auth.User", b =>
                 {
                     b.Property<long>("Id")
@@ -212,6 +258,7 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -235,6 +282,20 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("idempotency_keys", (string)null);
+                });
+
+            modelBuilder.Entity("MediaLibrary.Media.MediaCount", b =>
+                {
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(127)
+                        .HasColumnType("character varying(127)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ContentType");
+
+                    b.ToTable("media_counts", (string)null);
                 });
 
             modelBuilder.Entity("MediaLibrary.Media.MediaItem", b =>
@@ -342,18 +403,13 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.ToTable("media", (string)null);
                 });
 
-            modelBuilder.Entity("MediaLibrary.Media.MediaCount", b =>
+            modelBuilder.Entity("MediaLibrary.Auth.Session", b =>
                 {
-                    b.Property<string>("ContentType")
-                        .HasMaxLength(127)
-                        .HasColumnType("character varying(127)");
-
-                    b.Property<long>("Count")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("ContentType");
-
-                    b.ToTable("media_counts", (string)null);
+                    b.HasOne("MediaLibrary.Auth.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("MediaLibrary.Media.Derivative", b =>

@@ -17,6 +17,52 @@ namespace MediaLibrary.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("MediaLibrary.Auth.Session", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("sessions", (string)null);
+                });
+
+            modelBuilder.Entity("MediaLibrary.Auth.SignInThrottle", b =>
+                {
+                    b.Property<string>("UserName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastFailureAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserName");
+
+                    b.HasIndex("LastFailureAt");
+
+                    b.ToTable("sign_in_throttles", (string)null);
+                });
+
             modelBuilder.Entity("MediaLibrary.Auth.User", b =>
                 {
                     b.Property<long>("Id")
@@ -199,6 +245,7 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -222,6 +269,20 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("idempotency_keys", (string)null);
+                });
+
+            modelBuilder.Entity("MediaLibrary.Media.MediaCount", b =>
+                {
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(127)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ContentType");
+
+                    b.ToTable("media_counts", (string)null);
                 });
 
             modelBuilder.Entity("MediaLibrary.Media.MediaItem", b =>
@@ -327,18 +388,13 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.ToTable("media", (string)null);
                 });
 
-            modelBuilder.Entity("MediaLibrary.Media.MediaCount", b =>
+            modelBuilder.Entity("MediaLibrary.Auth.Session", b =>
                 {
-                    b.Property<string>("ContentType")
-                        .HasMaxLength(127)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Count")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ContentType");
-
-                    b.ToTable("media_counts", (string)null);
+                    b.HasOne("MediaLibrary.Auth.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("MediaLibrary.Media.Derivative", b =>

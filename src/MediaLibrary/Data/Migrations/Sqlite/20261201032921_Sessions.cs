@@ -1,0 +1,74 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace MediaLibrary.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Sessions : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "sessions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_sessions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_sessions_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sign_in_throttles",
+                columns: table => new
+                {
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Failures = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastFailureAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_sign_in_throttles", x => x.UserName);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sessions_ExpiresAt",
+                table: "sessions",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sessions_UserId",
+                table: "sessions",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sign_in_throttles_LastFailureAt",
+                table: "sign_in_throttles",
+                column: "LastFailureAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "sessions");
+
+            migrationBuilder.DropTable(
+                name: "sign_in_throttles");
+        }
+    }
+}
