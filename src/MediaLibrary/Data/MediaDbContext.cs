@@ -94,6 +94,7 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.HasKey(x => x.Id);
             e.Property(x => x.UserId).HasMaxLength(100);
             e.Property(x => x.Key).HasMaxLength(MediaRules.MaxIdempotencyKeyLength);
+            e.Property(x => x.Fingerprint).HasMaxLength(64);
             e.HasIndex(x => new { x.UserId, x.Key }).IsUnique();
             e.HasIndex(x => x.CreatedAt);
             e.HasOne(x => x.Media).WithMany().HasForeignKey(x => x.MediaId).OnDelete(DeleteBehavior.SetNull);

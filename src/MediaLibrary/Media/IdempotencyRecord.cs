@@ -14,5 +14,11 @@ public sealed class IdempotencyRecord
     public long? MediaId { get; set; }
 
     public MediaItem? Media { get; set; }
+
+    /// <summary>
+    /// What the first request sent (<see cref="MediaLifecycle.Fingerprint"/>): a retry must send the same, or it is
+    /// refused with 422. Null for records made before fingerprints, which replay as before.
+    /// </summary>
+    public string? Fingerprint { get; set; }
     public DateTime CreatedAt { get; set; }
 }

@@ -25,13 +25,25 @@ public sealed class MediaLifecycle(
 
     public async Task<UploadResult> CreateAsync(UploadReader read, IdempotencyKey? idempotency, CancellationToken ct)
     {
-        if (idempotency is not null && await FindIdempotentAsync(idempotency, ct) is { } earlier) return earlier;
+        if (idempotency is not null && await FindIdempotentAsync(idempotency, ct) is { } earlier)
+        {
+            // A retry: the body is read to its end (hashed, stored nowhere) to check that it is the same request.
+            string? fileName = null, sha256 = null;
+            var sent = await read(async (file, ct2) =>
+            {
+                await file.Content.CopyToAsync(Stream.Null, ct2);
+                (fileName, sha256) = (file.FileName, file.Content.Sha256);
+            }, ct);
+            return Replay(earlier, idempotency, Fingerprint(sent, fileName!, sha256!));
+        }
 
         var storageId = StorageKeys.NewId();
         StoredFile? stored = null;
+        string? fingerprint = null;
         try
         {
             var fields = await read(async (file, ct2) => stored = await StoreAsync(null, storageId, file, ct2), ct);
+            fingerprint = Fingerprint(fields, stored!.FileName, stored.Sha256);
             var title = fields.GetValueOrDefault("title");
             var altText = fields.GetValueOrDefault("alt_text") ?? "";
             ValidateMetadata(title, altText, allowEmptyTitle: true);
@@ -56,7 +68,10 @@ public sealed class MediaLifecycle(
             stored.ApplyTo(media);
             db.Media.Add(media);
             if (idempotency is not null)
-                db.IdempotencyRecords.Add(new IdempotencyRecord { UserId = idempotency.UserId, Key = idempotency.Key, Media = media, CreatedAt = now });
+                db.IdempotencyRecords.Add(new IdempotencyRecord
+                {
+                    UserId = idempotency.UserId, Key = idempotency.Key, Media = media, Fingerprint = fingerprint, CreatedAt = now,
+                });
             await db.SaveChangesAsync(ct);
             MediaLog.Created(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version);
             return new UploadResult(media, Replayed: false);
@@ -65,14 +80,26 @@ public sealed class MediaLifecycle(
         {
             MediaLog.CommitFailed(logger, ex, null, stored.Key, _store.Provider);
             await cleanup.DeleteUncommittedAsync(null, stored.Key, "upload-not-committed", CancellationToken.None);
-            // The same key committed by a concurrent retry: that one is the result.
-            if (idempotency is not null && ex is DbUpdateException && await FindIdempotentAsync(idempotency, CancellationToken.None) is { } winner)
-                return winner;
+            // The same key committed by a concurrent retry: that one is the result, if it was the same request.
+            if (idempotency is not null && fingerprint is not null && ex is DbUpdateException
+                && await FindIdempotentAsync(idempotency, CancellationToken.None) is { } winner)
+                return Replay(winner, idempotency, fingerprint);
             throw;
         }
     }
 
-    private async Task<UploadResult?> FindIdempotentAsync(IdempotencyKey idempotency, CancellationToken ct)
+    /// <summary>
+    /// What identifies an upload for its Idempotency-Key: the text fields as sent, the file's name and its SHA-256.
+    /// </summary>
+    public static string Fingerprint(IReadOnlyDictionary<string, string> fields, string fileName, string sha256)
+    {
+        // A JSON array keeps the parts apart: no value can be made to look like two.
+        var canonical = System.Text.Json.JsonSerializer.Serialize(new[]
+            { fields.GetValueOrDefault("title"), fields.GetValueOrDefault("alt_text"), fileName, sha256 });
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    private async Task<IdempotencyRecord?> FindIdempotentAsync(IdempotencyKey idempotency, CancellationToken ct)
     {
         var cutoff = Now().AddHours(-_options.IdempotencyHours);
         var record = await db.IdempotencyRecords.AsNoTracking().Include(r => r.Media)
@@ -83,6 +110,18 @@ public sealed class MediaLifecycle(
             // Expired: the key may be used afresh (the worker also purges these).
             await db.IdempotencyRecords.Where(r => r.Id == record.Id).ExecuteDeleteAsync(ct);
             return null;
+        }
+        return record;
+    }
+
+    private UploadResult Replay(IdempotencyRecord record, IdempotencyKey idempotency, string fingerprint)
+    {
+        if (record.Fingerprint is not null && record.Fingerprint != fingerprint)
+        {
+            MediaLog.IdempotencyMismatch(logger, record.MediaId, idempotency.Key);
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "The Idempotency-Key was used for another request.",
+                $"The upload with Idempotency-Key '{idempotency.Key}' sent a different file or different fields. " +
+                "A retry must send the same request; a new upload needs a new key.");
         }
         if (record.Media is null)
             throw new ApiProblemException(StatusCodes.Status410Gone, "The media has been deleted.",

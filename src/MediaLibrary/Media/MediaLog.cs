@@ -33,6 +33,9 @@ internal static partial class MediaLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload with Idempotency-Key {IdempotencyKey} replayed: media {MediaId} already exists; nothing stored")]
     public static partial void IdempotentReplay(ILogger logger, long mediaId, string idempotencyKey);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upload with Idempotency-Key {IdempotencyKey} refused: the key made media {MediaId} from another request; nothing stored")]
+    public static partial void IdempotencyMismatch(ILogger logger, long? mediaId, string idempotencyKey);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upload rejected before storing: {ContentType} of {Width}x{Height} pixels is over the limit (file name {FileName})")]
     public static partial void PixelFloodRejected(ILogger logger, string contentType, int width, int height, string fileName);
 

@@ -58,13 +58,14 @@ public abstract partial class ApiTests
     {
         var client = await App.ClientAsync();
         var key = Guid.NewGuid().ToString();
-        using var first = await SendIdempotentAsync(client, key, Unique());
+        var title = Unique();
+        using var first = await SendIdempotentAsync(client, key, title);
         var media = await first.ReadAsync<MediaResponse>();
         using var delete = await client.DeleteAsync($"/api/media/{media.Id}", Ct);
         await delete.ShouldBe(HttpStatusCode.NoContent);
 
         var before = App.StoredKeys();
-        using var retry = await SendIdempotentAsync(client, key, Unique());
+        using var retry = await SendIdempotentAsync(client, key, title);
         await retry.ProblemAsync(HttpStatusCode.Gone);
         Assert.Equal(before, App.StoredKeys());
     }
@@ -83,9 +84,35 @@ public abstract partial class ApiTests
         Assert.True(problem.GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
     }
 
-    private static Task<HttpResponseMessage> SendIdempotentAsync(HttpClient client, string key, string title)
+    [Fact]
+    public async Task Upload_IdempotencyKeyReusedWithAnotherFileOrTitle_Returns422_AndStoresNothing()
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/media") { Content = TestFiles.Form(TestFiles.Png(3, 3), title: title) };
+        var client = await App.ClientAsync();
+        var key = Guid.NewGuid().ToString();
+        var title = Unique();
+        using var first = await SendIdempotentAsync(client, key, title);
+        await first.ShouldBe(HttpStatusCode.Created);
+        var objects = App.StoredKeys();
+
+        using var otherFile = await SendIdempotentAsync(client, key, title, TestFiles.Png(4, 3));
+        var problem = await otherFile.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("different file or different fields", problem.GetProperty("detail").GetString());
+        using var otherTitle = await SendIdempotentAsync(client, key, title + "-changed");
+        await otherTitle.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        using var otherName = await SendIdempotentAsync(client, key, title, fileName: "renamed.png");
+        await otherName.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal(objects, App.StoredKeys());
+        Assert.Equal(1, await App.WithDbAsync(db => db.Media.CountAsync(m => m.Title.StartsWith(title))));
+        // The same request still replays.
+        using var same = await SendIdempotentAsync(client, key, title);
+        await same.ShouldBe(HttpStatusCode.Created);
+        Assert.Equal("true", same.Headers.GetValues("Idempotent-Replayed").Single());
+    }
+
+    private static Task<HttpResponseMessage> SendIdempotentAsync(HttpClient client, string key, string title, byte[]? file = null, string fileName = "photo.png")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/media") { Content = TestFiles.Form(file ?? TestFiles.Png(3, 3), fileName, title: title) };
         request.Headers.Add("Idempotency-Key", key);
         return client.SendAsync(request, Ct);
     }
