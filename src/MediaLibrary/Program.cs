@@ -11,7 +11,6 @@ using MediaLibrary.Operations;
 using MediaLibrary.Page;
 using MediaLibrary.Storage;
 using MediaLibrary.Web;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -101,7 +100,6 @@ static WebApplication Build(string[] args, bool verb)
     var dataDir = new DataDirectory(data);
     services.AddSingleton(dataDir);
     services.AddSingleton(TimeProvider.System);
-    services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir.Path, "keys")));
 
     var database = DatabaseSettings.From(data, dataDir.Path);
     services.AddMediaDatabase(database);

@@ -1,5 +1,8 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using MediaLibrary.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -19,6 +22,10 @@ public static class AuthSetup
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordIterations);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton<JwtSigningKey>();
+        // The key ring (antiforgery and anything else the framework protects) in the database, shared by every node,
+        // encrypted under the signing key.
+        services.AddDataProtection().SetApplicationName("MediaLibrary").PersistKeysToDbContext<MediaDbContext>();
+        services.AddOptions<KeyManagementOptions>().Configure<JwtSigningKey>((o, key) => o.XmlEncryptor = new KeyRingEncryption(key));
         services.AddScoped<TokenService>();
         services.AddScoped<SignInThrottling>();
         services.AddSingleton<SessionCheck>();

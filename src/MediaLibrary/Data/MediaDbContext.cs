@@ -1,18 +1,20 @@
 using MediaLibrary.Auth;
 using MediaLibrary.Cleanup;
 using MediaLibrary.Media;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace MediaLibrary.Data;
 
 /// <summary>The unit of work. One subclass per provider so that each keeps its own migrations.</summary>
-public abstract class MediaDbContext(DbContextOptions options) : DbContext(options)
+public abstract class MediaDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<MediaItem> Media => Set<MediaItem>();
     public DbSet<PendingDeletion> PendingDeletions => Set<PendingDeletion>();
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<ReconcileCursor> ReconcileCursors => Set<ReconcileCursor>();
@@ -128,6 +130,8 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.HasIndex(x => x.UserId);
             e.HasIndex(x => x.ExpiresAt);
         });
+
+        b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
 
         b.Entity<SignInThrottle>(e =>
         {
