@@ -11,6 +11,67 @@ public sealed partial class MultiNodeTests : IDisposable
     private readonly string _workDir = Directory.CreateTempSubdirectory("medialib-nodes-").FullName;
 
     [Fact]
+    public async Task TwoNodes_ATokenEndedOnOne_StopsWorkingOnTheOther_WithinFiveSeconds()
+    {
+        var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        Dictionary<string, string?> Env(string node) => new()
+        {
+            ["MEDIALIB_DATABASE"] = database,
+            ["MEDIALIB_STORAGE_ROOT"] = Path.Combine(_workDir, "shared-storage"),
+            ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, node),
+            ["MEDIALIB_JWT_SIGNING_KEY"] = "a-shared-signing-key-of-at-least-32-bytes",
+            ["MEDIALIB_ADMIN_PASSWORD"] = "admin-password",
+        };
+        var (urlA, urlB) = ($"http://127.0.0.1:{Ports.Free()}", $"http://127.0.0.1:{Ports.Free()}");
+        await using var nodeA = ServiceProcess.Start(_workDir, Env("a"), "--urls", urlA);
+        await nodeA.WaitForLineAsync("Now listening on:");
+        await using var nodeB = ServiceProcess.Start(_workDir, Env("b"), "--urls", urlB);
+        await nodeB.WaitForLineAsync("Now listening on:");
+        using var a = new HttpClient { BaseAddress = new Uri(urlA) };
+        using var b = new HttpClient { BaseAddress = new Uri(urlB) };
+
+        var admin = await SignInAsync(a, "admin", "admin-password");
+        using (var add = await SendAsync(a, HttpMethod.Post, "/api/admin/users", admin, new { username = "erin", role = "editor", password = "erin-password" }))
+            Assert.Equal(System.Net.HttpStatusCode.Created, add.StatusCode);
+        // Signed in on A, used on B: both nodes know the sign-in, and B now remembers it as standing.
+        var erin = await SignInAsync(a, "erin", "erin-password");
+        using (var check = await SendAsync(b, HttpMethod.Post, "/api/auth/files-cookie", erin))
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, check.StatusCode);
+
+        using (var downgrade = await SendAsync(a, HttpMethod.Patch, "/api/admin/users/erin", admin, new { role = "viewer" }))
+            Assert.Equal(System.Net.HttpStatusCode.OK, downgrade.StatusCode);
+        using (var onA = await SendAsync(a, HttpMethod.Post, "/api/auth/files-cookie", erin))
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, onA.StatusCode); // at once on the node that changed it
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        System.Net.HttpStatusCode onB;
+        do
+        {
+            using var response = await SendAsync(b, HttpMethod.Post, "/api/auth/files-cookie", erin);
+            onB = response.StatusCode;
+            if (onB == System.Net.HttpStatusCode.Unauthorized) break;
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        } while (clock.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, onB);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(6), $"node B honoured the ended token for {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private static async Task<string> SignInAsync(HttpClient http, string user, string password)
+    {
+        using var response = await SendAsync(http, HttpMethod.Post, "/api/auth/token", null, new { username = user, password });
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return (await response.ReadAsync<MediaLibrary.Auth.TokenResponse>()).AccessToken;
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? token, object? json = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (json is not null) request.Content = System.Net.Http.Json.JsonContent.Create(json);
+        if (token is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task TwoNodes_WorkEachPendingDeletionExactlyOnce()
     {
         const int entries = 1000;
