@@ -32,10 +32,10 @@ public static class FileDelivery
     }
 
     /// <summary>
-    /// Types a browser would run (SVG's scripts): served only by the service, as an attachment under a sandbox CSP, never
-    /// from the storage's own URL (direct or presigned), whose headers the service does not control.
+    /// Types a browser would run (<see cref="ActiveContent"/>): served only by the service, as an attachment under a
+    /// sandbox CSP, never handed out at the storage's own URL (direct or presigned), whose headers may not be ours.
     /// </summary>
-    public static bool IsActiveContent(string contentType) => contentType == "image/svg+xml";
+    public static bool IsActiveContent(string contentType) => ActiveContent.Is(contentType);
 
     /// <summary>MEDIALIB_DELIVERY=presigned: a redirect to a short-lived signed URL, where the storage offers one.</summary>
     public static async Task<IResult?> PresignedRedirectAsync(HttpContext http, IBlobStore store, string key, MediaOptions options, CancellationToken ct)

@@ -23,8 +23,8 @@ public class BrowserFixture : IAsyncLifetime
     private ServiceProcess? _service;
     private IPlaywright? _playwright;
 
-    /// <summary>A private library: lists, items and files need a token.</summary>
-    protected virtual bool RequireAuthForReads => false;
+    /// <summary>The service's settings beyond the defaults every browser suite shares.</summary>
+    protected virtual Task<Dictionary<string, string?>> MoreSettingsAsync() => Task.FromResult(new Dictionary<string, string?>());
 
     public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "medialib-browser-" + Guid.NewGuid().ToString("n")[..10]);
     public string BaseUrl { get; private set; } = "";
@@ -48,13 +48,14 @@ public class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(WorkDir);
         var port = Ports.Free();
         BaseUrl = $"http://127.0.0.1:{port}";
-        _service = ServiceProcess.Start(WorkDir, new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["MEDIALIB_ADMIN_PASSWORD"] = Password,
             ["MEDIALIB_TOKEN_RATE_LIMIT"] = "1000",
             ["MEDIALIB_CORS_ORIGINS"] = SiteOrigin,
-            ["MEDIALIB_REQUIRE_AUTH_FOR_READS"] = RequireAuthForReads ? "true" : "false",
-        }, "--urls", BaseUrl);
+        };
+        foreach (var (key, value) in await MoreSettingsAsync()) settings[key] = value;
+        _service = ServiceProcess.Start(WorkDir, settings, "--urls", BaseUrl);
         await _service.WaitForLineAsync("Now listening on:");
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

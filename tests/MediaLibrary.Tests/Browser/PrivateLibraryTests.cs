@@ -10,7 +10,8 @@ namespace MediaLibrary.Tests.Browser;
 /// <summary>The service with MEDIALIB_REQUIRE_AUTH_FOR_READS: its page, in Chromium.</summary>
 public sealed class PrivateLibraryFixture : BrowserFixture
 {
-    protected override bool RequireAuthForReads => true;
+    protected override Task<Dictionary<string, string?>> MoreSettingsAsync() =>
+        Task.FromResult(new Dictionary<string, string?> { ["MEDIALIB_REQUIRE_AUTH_FOR_READS"] = "true" });
 }
 
 public sealed class PrivateLibraryTests(PrivateLibraryFixture app) : IClassFixture<PrivateLibraryFixture>

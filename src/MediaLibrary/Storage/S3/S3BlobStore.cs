@@ -65,7 +65,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                     InputStream = new MemoryStream(buffer, 0, filled, writable: false), AutoCloseStream = false,
                     UseChunkEncoding = false, // the part is in memory already; plain signed bodies work on every S3-compatible server
                 };
-                SetDeliveryHeaders(put.Headers);
+                SetDeliveryHeaders(put.Headers, contentType);
                 await Call(key, () => _client.PutObjectAsync(put, ct));
                 return new StoredBlob(key, filled);
             }
@@ -79,19 +79,19 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     /// <summary>
     /// What the bucket answers with when a client fetches the object directly (MEDIALIB_DELIVERY=direct, presigned URLs):
-    /// keys are never reused, so the object may be cached forever; inline, since active content (SVG) is never handed
-    /// out from the bucket (the service serves it as an attachment under a sandbox).
+    /// keys are never reused, so the object may be cached forever; inline, except active content (SVG), which the
+    /// service never hands out from the bucket and which, should anyone find its URL, downloads instead of running.
     /// </summary>
-    private static void SetDeliveryHeaders(Amazon.S3.Model.HeadersCollection headers)
+    private static void SetDeliveryHeaders(Amazon.S3.Model.HeadersCollection headers, string contentType)
     {
         headers.CacheControl = "public, max-age=31536000, immutable";
-        headers.ContentDisposition = "inline";
+        headers.ContentDisposition = ActiveContent.Is(contentType) ? "attachment" : "inline";
     }
 
     private async Task<StoredBlob> MultipartAsync(string key, Stream content, string contentType, byte[] buffer, int filled, int partSize, CancellationToken ct)
     {
         var initiate = new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key, ContentType = contentType };
-        SetDeliveryHeaders(initiate.Headers);
+        SetDeliveryHeaders(initiate.Headers, contentType);
         var init = await Call(key, () => _client.InitiateMultipartUploadAsync(initiate, ct));
         var parts = new List<PartETag>();
         long total = 0;
