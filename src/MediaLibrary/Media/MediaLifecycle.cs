@@ -248,7 +248,9 @@ public sealed class MediaLifecycle(
         }
         catch (Exception ex)
         {
-            MediaLog.StoreFailed(logger, ex, mediaId, key, _store.Provider);
+            // The client's file refused on its way (too large): said once, without a stack trace; anything else is a failure.
+            if (ex is ApiProblemException refused) MediaLog.StoreRefused(logger, mediaId, key, _store.Provider, refused.Status, refused.Message);
+            else MediaLog.StoreFailed(logger, ex, mediaId, key, _store.Provider);
             metrics.NotStored(_store.Provider, ex is ApiProblemException ? "refused" : "failed", System.Diagnostics.Stopwatch.GetElapsedTime(started));
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             throw;

@@ -12,6 +12,9 @@ internal static partial class MediaLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {StorageKey} for media {MediaId} on {Provider} stopped: result=failed")]
     public static partial void StoreFailed(ILogger logger, Exception exception, long? mediaId, string storageKey, string provider);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storing {StorageKey} for media {MediaId} on {Provider} stopped: result=refused, {Status} {Reason}")]
+    public static partial void StoreRefused(ILogger logger, long? mediaId, string storageKey, string provider, int status, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} created: {StorageKey} on {Provider}, version {Version}")]
     public static partial void Created(ILogger logger, long mediaId, string storageKey, string provider, int version);
 

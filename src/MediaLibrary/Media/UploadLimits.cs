@@ -7,8 +7,11 @@ public static class UploadLimits
     public static ApiProblemException TooLarge(long maxBytes) => new(
         StatusCodes.Status413PayloadTooLarge,
         "The file is too large.",
-        $"The upload limit is {FormatBytes(maxBytes)} ({maxBytes} bytes), set by MEDIALIB_MAX_UPLOAD_BYTES.",
+        $"The upload limit is {Describe(maxBytes)}, set by MEDIALIB_MAX_UPLOAD_BYTES.",
         new Dictionary<string, object?> { ["max_upload_bytes"] = maxBytes });
+
+    /// <summary>"1 GiB (1073741824 bytes)", or just "1000 bytes" when there is no rounder way to say it.</summary>
+    public static string Describe(long bytes) => FormatBytes(bytes) is var round && round != $"{bytes} bytes" ? $"{round} ({bytes} bytes)" : round;
 
     public static string FormatBytes(long bytes) => bytes switch
     {

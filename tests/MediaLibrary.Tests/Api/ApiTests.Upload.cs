@@ -197,9 +197,12 @@ public abstract partial class ApiTests
         request.Headers.TransferEncodingChunked = true;
         using var response = await client.SendAsync(request, Ct);
         var problem = await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        Assert.Contains("2 MiB", problem.GetProperty("detail").GetString());
+        Assert.Equal("The upload limit is 2 MiB (2097152 bytes), set by MEDIALIB_MAX_UPLOAD_BYTES.", problem.GetProperty("detail").GetString());
         Assert.Equal(before, App.StoredKeys());
         Assert.Empty(App.TempFiles());
+        // The client's mistake is logged once as a refusal, not as a storage failure with a stack trace.
+        Assert.DoesNotContain(App.Logs.GetSnapshot(), r => r.Message.Contains("result=failed") && r.Exception is MediaLibrary.Web.ApiProblemException);
+        Assert.Contains(App.Logs.GetSnapshot(), r => r.Message.Contains("result=refused, 413 The upload limit is 2 MiB") && r.Exception is null);
     }
 
     [Fact]
