@@ -9,7 +9,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace MediaLibrary.Auth;
 
-public static class AuthSetup
+public static partial class AuthSetup
 {
     public const int PasswordIterations = 210_000;
 
@@ -51,8 +51,34 @@ public static class AuthSetup
                 {
                     var session = context.Principal?.FindFirst(JwtRegisteredClaimNames.Jti)?.Value;
                     var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionCheck>();
-                    if (session is null || !await sessions.IsActiveAsync(session, context.HttpContext.RequestAborted))
-                        context.Fail("The sign-in has ended (signed out, revoked, or the user changed).");
+                    bool active;
+                    try
+                    {
+                        active = session is not null && await sessions.IsActiveAsync(session, context.HttpContext.RequestAborted);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // The database cannot say: the sign-in is neither honoured nor ended. The challenge answers 503,
+                        // so a client retries instead of throwing its sign-in away.
+                        context.HttpContext.Items[SessionCheck.UnavailableItem] = ex;
+                        context.Fail("The sign-in could not be checked.");
+                        return;
+                    }
+                    if (!active) context.Fail("The sign-in has ended (signed out, revoked, or the user changed).");
+                },
+                OnChallenge = async context =>
+                {
+                    if (context.HttpContext.Items[SessionCheck.UnavailableItem] is not Exception cause) return;
+                    context.HandleResponse();
+                    var http = context.HttpContext;
+                    LogCheckFailed(http.RequestServices.GetRequiredService<ILogger<SessionCheck>>(), cause);
+                    http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    http.Response.Headers.RetryAfter = "5";
+                    await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                    {
+                        HttpContext = http,
+                        ProblemDetails = { Status = 503, Title = "Sign-ins cannot be checked right now.", Detail = "The database did not answer. Try again in a few seconds." },
+                    });
                 },
             };
         });
@@ -64,7 +90,7 @@ public static class AuthSetup
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy(AuthEndpoints.TokenRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                ClientOf(http.Connection.RemoteIpAddress),
                 _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.TokenRequestsPerMinute,
@@ -73,4 +99,21 @@ public static class AuthSetup
         });
         return services;
     }
+
+    /// <summary>
+    /// Whose count a token request joins: an IPv4 address, or an IPv6 address's /64 (one household or server gets a
+    /// whole /64, so counting single IPv6 addresses would let one client take 2^64 turns).
+    /// </summary>
+    public static string ClientOf(System.Net.IPAddress? address)
+    {
+        if (address is null) return "unknown";
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address.ToString();
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A sign-in could not be checked against the database: answered 503")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception);
 }

@@ -12,6 +12,9 @@ public sealed class SessionCheck(IServiceScopeFactory scopes, TimeProvider time)
 {
     public static readonly TimeSpan RememberFor = TimeSpan.FromSeconds(5);
 
+    /// <summary>Set on a request whose token could not be checked (the database failed): answered 503, not 401.</summary>
+    public const string UnavailableItem = "medialibrary.session-check-failed";
+
     // Its own cache: the answers are tiny and must never push file lookups out of the shared one.
     private readonly MemoryCache _answers = new(new MemoryCacheOptions { SizeLimit = 100_000, Clock = new Clock(time) });
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using MediaLibrary.Auth;
 using MediaLibrary.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace MediaLibrary.Tests.Api;
 
@@ -100,6 +101,25 @@ public abstract partial class ApiTests
         await refused.ProblemAsync(HttpStatusCode.Forbidden);
         using var refusedDelete = await editor.DeleteAsync($"/api/admin/users/{name}", Ct);
         await refusedDelete.ProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task ASignInThatCannotBeChecked_Is503WithRetryAfter_AndStandsAgainWhenTheDatabaseAnswers()
+    {
+        var (_, token) = await SignedInUserAsync(Roles.Editor); // not used yet, so no node remembers it
+        await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE sessions RENAME TO sessions_away", Ct));
+        try
+        {
+            using var response = await Client(token).PostAsync("/api/media", TestFiles.Form(TestFiles.Png(2, 2)), Ct);
+            var problem = await response.ProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("Sign-ins cannot be checked right now.", problem.GetProperty("title").GetString());
+            Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+        }
+        finally
+        {
+            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE sessions_away RENAME TO sessions", Ct));
+        }
+        Assert.Equal(HttpStatusCode.Created, await UploadStatusAsync(token));
     }
 
     /// <summary>A new user of that role (password "password-NAME"), signed in through the API.</summary>
