@@ -8,6 +8,9 @@ public sealed class Session
 {
     public required string Id { get; set; }
     public long UserId { get; set; }
+
+    /// <summary>The user's <see cref="User.SecurityStamp"/> when the token was issued.</summary>
+    public required string SecurityStamp { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime ExpiresAt { get; set; }
 }

@@ -23,8 +23,9 @@ public sealed class SessionCheck(IServiceScopeFactory scopes, TimeProvider time)
         if (_answers.TryGetValue(sessionId, out bool active)) return active;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            active = await scope.ServiceProvider.GetRequiredService<MediaDbContext>().Sessions
-                .AnyAsync(s => s.Id == sessionId, ct);
+            var db = scope.ServiceProvider.GetRequiredService<MediaDbContext>();
+            active = await db.Sessions.AnyAsync(s => s.Id == sessionId
+                && db.Users.Any(u => u.Id == s.UserId && u.SecurityStamp == s.SecurityStamp), ct);
         }
         _answers.Set(sessionId, active, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RememberFor });
         return active;

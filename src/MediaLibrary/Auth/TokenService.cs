@@ -17,7 +17,10 @@ public sealed class TokenService(MediaDbContext db, JwtSigningKey key, IOptions<
     {
         var now = time.GetUtcNow().UtcDateTime;
         var lifetime = TimeSpan.FromMinutes(options.Value.TokenLifetimeMinutes);
-        var session = new Session { Id = Guid.NewGuid().ToString("n"), UserId = user.Id, CreatedAt = now, ExpiresAt = now + lifetime };
+        var session = new Session
+        {
+            Id = Guid.NewGuid().ToString("n"), UserId = user.Id, SecurityStamp = user.SecurityStamp, CreatedAt = now, ExpiresAt = now + lifetime,
+        };
         // Sessions past their tokens' lifetime go as new ones come: the table holds the live ones and a few more.
         await db.Sessions.Where(s => s.ExpiresAt < now - ClockSkew).ExecuteDeleteAsync(ct);
         db.Sessions.Add(session);

@@ -6,5 +6,13 @@ public sealed class User
     public required string UserName { get; set; }
     public required string PasswordHash { get; set; }
     public required string Role { get; set; }
+
+    /// <summary>
+    /// Changes with the password, the role and "revoke": a session is honoured only while it carries the user's current
+    /// stamp, so not even a sign-in that was checking the old password as the change committed keeps a token.
+    /// </summary>
+    public string SecurityStamp { get; set; } = NewStamp();
+
+    public static string NewStamp() => Guid.NewGuid().ToString("n");
     public DateTime CreatedAt { get; set; }
 }

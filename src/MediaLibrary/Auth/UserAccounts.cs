@@ -59,6 +59,7 @@ public sealed partial class UserAccounts(MediaDbContext db, IPasswordHasher<User
         ValidatePassword(password);
         var user = await FindAsync(userName, ct);
         user.PasswordHash = hasher.HashPassword(user, password);
+        user.SecurityStamp = User.NewStamp();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         var ended = await EndSessionsAsync(user.Id, ct);
@@ -76,6 +77,7 @@ public sealed partial class UserAccounts(MediaDbContext db, IPasswordHasher<User
         if (user.Role == Roles.Admin) await EnsureAnotherAdminAsync(user, ct);
         var from = user.Role;
         user.Role = role;
+        user.SecurityStamp = User.NewStamp();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         var ended = await EndSessionsAsync(user.Id, ct);
@@ -103,7 +105,11 @@ public sealed partial class UserAccounts(MediaDbContext db, IPasswordHasher<User
     public async Task<int> RevokeAsync(string userName, CancellationToken ct)
     {
         var user = await FindAsync(userName, ct);
+        user.SecurityStamp = User.NewStamp();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
         var ended = await EndSessionsAsync(user.Id, ct);
+        await tx.CommitAsync(ct);
         sessions.Forget(ended);
         LogSessionsRevoked(LogText.Safe(userName), ended.Count);
         return ended.Count;

@@ -119,6 +119,7 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.HasIndex(x => x.UserName).IsUnique();
             e.Property(x => x.PasswordHash).HasMaxLength(500);
             e.Property(x => x.Role).HasMaxLength(20);
+            e.Property(x => x.SecurityStamp).HasMaxLength(32);
         });
 
         b.Entity<Session>(e =>
@@ -126,6 +127,7 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.ToTable("sessions");
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).HasMaxLength(32);
+            e.Property(x => x.SecurityStamp).HasMaxLength(32);
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => x.UserId);
             e.HasIndex(x => x.ExpiresAt);

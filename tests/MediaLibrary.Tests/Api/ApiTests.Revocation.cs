@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using MediaLibrary.Auth;
 using MediaLibrary.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaLibrary.Tests.Api;
 
@@ -48,6 +49,22 @@ public abstract partial class ApiTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, await UploadStatusAsync(token));
         Assert.Equal(HttpStatusCode.Created, await UploadStatusAsync(await SignInAsync(name, "a-new-password")));
+    }
+
+    [Fact]
+    public async Task ASignInThatReadTheUserBeforeAPasswordChange_GetsATokenThatDoesNotWork()
+    {
+        var (name, _) = await SignedInUserAsync(Roles.Editor);
+        // What a sign-in checking the old password read, before the change below committed.
+        var before = await App.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.UserName == name, Ct));
+        var admin = await App.ClientAsync(Roles.Admin);
+        using (var change = await admin.PatchAsJsonAsync($"/api/admin/users/{name}", new { password = "a-new-password" }, Ct))
+            await change.ShouldBe(HttpStatusCode.OK);
+
+        // The racing sign-in issues its token after the change's sessions were ended.
+        await using var scope = App.Services.CreateAsyncScope();
+        var late = await scope.ServiceProvider.GetRequiredService<TokenService>().IssueAsync(before, Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, await UploadStatusAsync(late.AccessToken));
     }
 
     [Fact]
