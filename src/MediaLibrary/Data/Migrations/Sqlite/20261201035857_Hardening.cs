@@ -6,17 +6,47 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace MediaLibrary.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class Sessions : Migration
+    public partial class Hardening : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "SecurityStamp",
+                table: "users",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "Fingerprint",
+                table: "idempotency_keys",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_data_protection_keys", x => x.Id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "sessions",
                 columns: table => new
                 {
                     Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SecurityStamp = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
@@ -65,10 +95,21 @@ namespace MediaLibrary.Data.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
                 name: "sessions");
 
             migrationBuilder.DropTable(
                 name: "sign_in_throttles");
+
+            migrationBuilder.DropColumn(
+                name: "SecurityStamp",
+                table: "users");
+
+            migrationBuilder.DropColumn(
+                name: "Fingerprint",
+                table: "idempotency_keys");
         }
     }
 }
