@@ -59,12 +59,7 @@ public sealed partial class UserAccounts(MediaDbContext db, IPasswordHasher<User
         ValidatePassword(password);
         var user = await FindAsync(userName, ct);
         user.PasswordHash = hasher.HashPassword(user, password);
-        user.SecurityStamp = User.NewStamp();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
-        var ended = await EndSessionsAsync(user.Id, ct);
-        await tx.CommitAsync(ct);
-        sessions.Forget(ended);
+        var ended = await SaveAndEndSessionsAsync(user, ct);
         LogPasswordChanged(LogText.Safe(userName), ended.Count);
     }
 
@@ -77,12 +72,7 @@ public sealed partial class UserAccounts(MediaDbContext db, IPasswordHasher<User
         if (user.Role == Roles.Admin) await EnsureAnotherAdminAsync(user, ct);
         var from = user.Role;
         user.Role = role;
-        user.SecurityStamp = User.NewStamp();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
-        var ended = await EndSessionsAsync(user.Id, ct);
-        await tx.CommitAsync(ct);
-        sessions.Forget(ended);
+        var ended = await SaveAndEndSessionsAsync(user, ct);
         LogRoleChanged(LogText.Safe(userName), from, role, ended.Count);
         return user;
     }
@@ -92,12 +82,8 @@ public sealed partial class UserAccounts(MediaDbContext db, IPasswordHasher<User
     {
         var user = await FindAsync(userName, ct);
         if (user.Role == Roles.Admin) await EnsureAnotherAdminAsync(user, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ended = await EndSessionsAsync(user.Id, ct);
         db.Users.Remove(user);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        sessions.Forget(ended);
+        var ended = await SaveAndEndSessionsAsync(user, ct);
         LogUserDeleted(LogText.Safe(userName), ended.Count);
     }
 
@@ -105,12 +91,7 @@ public sealed partial class UserAccounts(MediaDbContext db, IPasswordHasher<User
     public async Task<int> RevokeAsync(string userName, CancellationToken ct)
     {
         var user = await FindAsync(userName, ct);
-        user.SecurityStamp = User.NewStamp();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
-        var ended = await EndSessionsAsync(user.Id, ct);
-        await tx.CommitAsync(ct);
-        sessions.Forget(ended);
+        var ended = await SaveAndEndSessionsAsync(user, ct);
         LogSessionsRevoked(LogText.Safe(userName), ended.Count);
         return ended.Count;
     }
@@ -122,10 +103,19 @@ public sealed partial class UserAccounts(MediaDbContext db, IPasswordHasher<User
         sessions.Forget([sessionId]);
     }
 
-    private async Task<List<string>> EndSessionsAsync(long userId, CancellationToken ct)
+    /// <summary>
+    /// Saves the change to the user (a new stamp with it) and ends the user's sessions in one transaction; this node
+    /// forgets them at once. Returns the ended sessions' ids.
+    /// </summary>
+    private async Task<List<string>> SaveAndEndSessionsAsync(User user, CancellationToken ct)
     {
-        var ids = await db.Sessions.Where(s => s.UserId == userId).Select(s => s.Id).ToListAsync(ct);
-        if (ids.Count > 0) await db.Sessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(ct);
+        user.SecurityStamp = User.NewStamp();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ids = await db.Sessions.Where(s => s.UserId == user.Id).Select(s => s.Id).ToListAsync(ct);
+        if (ids.Count > 0) await db.Sessions.Where(s => s.UserId == user.Id).ExecuteDeleteAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        sessions.Forget(ids);
         return ids;
     }
 
