@@ -31,8 +31,8 @@ public sealed class CachePurger(HttpClient http, IOptions<CleanupOptions> option
 
     /// <summary>
     /// Sends <c>PURGE</c> for one path. 2xx means purged; 404 means the cache held no copy (docs/nginx.conf answers with
-    /// the service's own 404, which it now keeps in the copy's place). Anything else throws, and the entry is retried;
-    /// 405 and 501 (the cache does not purge at all) are permanent.
+    /// the service's own 404, which it now keeps in the copy's place). Anything else throws, and the entry is retried,
+    /// 405 and 501 too: a cache that does not take PURGE yet can be configured to, and the waiting purges then land.
     /// </summary>
     public Task ExecuteAsync(PendingDeletion entry, CancellationToken ct) => PurgeAsync(entry.StorageKey, ct);
 
@@ -44,7 +44,6 @@ public sealed class CachePurger(HttpClient http, IOptions<CleanupOptions> option
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         if (response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound) return;
         var status = (int)response.StatusCode;
-        throw new StorageException(Provider, path, $"The cache answered PURGE with {status} {response.ReasonPhrase}.",
-            permanent: status is 405 or 501);
+        throw new StorageException(Provider, path, $"The cache answered PURGE with {status} {response.ReasonPhrase}.");
     }
 }

@@ -1,6 +1,10 @@
 namespace MediaLibrary.Storage;
 
-/// <summary>A storage operation failed. <see cref="Permanent"/> means retrying cannot help (credentials, permissions).</summary>
+/// <summary>
+/// A storage operation failed. <see cref="Permanent"/> means no retry can ever succeed: the request itself is wrong (a
+/// malformed key, an invalid argument). Denied access, bad credentials, a missing bucket and outages are not permanent:
+/// an operator can fix them, and the work waiting on them must then go through by itself.
+/// </summary>
 public class StorageException(string provider, string key, string message, Exception? inner = null, bool permanent = false)
     : Exception(message, inner)
 {

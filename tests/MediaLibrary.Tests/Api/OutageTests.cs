@@ -100,8 +100,83 @@ public abstract class OutageTests(OutageTests.App app)
         var key = await DeleteDuringOutageAsync(Outage.Permanent, _ => Task.CompletedTask);
         var entry = await Pending(key);
         Assert.Equal(PendingDeletionStatus.Dead, entry.Status);
-        Assert.Contains("access denied", entry.LastError);
+        Assert.Contains("no retry can make valid", entry.LastError);
         Assert.Contains(key, app.StoredKeys());
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Delete_WhenTheStorageFolderDeniesAccess_KeepsRetrying_AndDrainsOnceAnOperatorFixesIt()
+    {
+        var client = await app.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Png(4, 4));
+        var key = await app.StorageKeyAsync(media.Id);
+        var folder = Path.GetDirectoryName(Path.Combine(app.StorageRoot, key))!;
+        using (ReadOnlyFolder.Make(folder))
+        {
+            using (var response = await client.DeleteAsync($"/api/media/{media.Id}", Ct)) await response.ShouldBe(HttpStatusCode.NoContent);
+            var entry = await Pending(key);
+            Assert.Equal(PendingDeletionStatus.Pending, entry.Status);
+            Assert.Contains("denied", entry.LastError);
+
+            app.Time.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(1, await app.RunCleanupPassAsync());
+            entry = await Pending(key);
+            Assert.Equal((PendingDeletionStatus.Pending, 2), (entry.Status, entry.Attempts));
+            Assert.Contains(key, app.StoredKeys());
+        }
+
+        // The operator fixes the folder; no one retries anything by hand.
+        app.Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await app.RunCleanupPassAsync());
+        Assert.DoesNotContain(key, app.StoredKeys());
+        Assert.Equal(0, await app.WithDbAsync(db => db.PendingDeletions.CountAsync(p => p.StorageKey == key)));
+    }
+
+    /// <summary>
+    /// A folder nothing may delete from, as a wrong owner or mode makes it: for a root process (which ignores modes)
+    /// the immutable attribute, otherwise mode 0555. Checked before use, so the test never passes by not denying.
+    /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private sealed class ReadOnlyFolder : IDisposable
+    {
+        private readonly string _folder;
+        private readonly UnixFileMode _mode;
+        private readonly bool _immutable;
+
+        private ReadOnlyFolder(string folder)
+        {
+            _folder = folder;
+            _mode = File.GetUnixFileMode(folder);
+            _immutable = Environment.UserName == "root";
+            if (_immutable) Chattr("+i");
+            else File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+            try
+            {
+                File.WriteAllBytes(Path.Combine(folder, "probe"), [1]);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return; // denied, as wanted
+            }
+            Dispose();
+            throw new InvalidOperationException($"Could not make {folder} deny writes on this machine.");
+        }
+
+        public static ReadOnlyFolder Make(string folder) => new(folder);
+
+        private void Chattr(string change)
+        {
+            using var chattr = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("chattr", [change, _folder]) { RedirectStandardError = true })!;
+            chattr.WaitForExit();
+            if (chattr.ExitCode != 0) throw new InvalidOperationException($"chattr {change} {_folder}: {chattr.StandardError.ReadToEnd()}");
+        }
+
+        public void Dispose()
+        {
+            if (_immutable) Chattr("-i");
+            else File.SetUnixFileMode(_folder, _mode);
+        }
     }
 
     [Fact]
@@ -151,7 +226,7 @@ public abstract class OutageTests(OutageTests.App app)
         Assert.True(backlog.GetProperty("counters").GetProperty("failures").GetInt64() >= 2);
         var dead = backlog.GetProperty("entries").EnumerateArray().Single(e => e.GetProperty("storage_key").GetString() == deadKey);
         Assert.Equal("dead", dead.GetProperty("status").GetString());
-        Assert.Contains("access denied", dead.GetProperty("last_error").GetString());
+        Assert.Contains("no retry can make valid", dead.GetProperty("last_error").GetString());
         var deadOnly = await admin.GetFromJsonAsync<JsonElement>("/api/admin/deletions?status=dead", Ct);
         Assert.All(deadOnly.GetProperty("entries").EnumerateArray(), e => Assert.Equal("dead", e.GetProperty("status").GetString()));
 

@@ -21,7 +21,7 @@ public sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {
-        if (FailDeletesPermanently) throw new StorageException(Provider, key, "Injected: access denied.", permanent: true);
+        if (FailDeletesPermanently) throw new StorageException(Provider, key, "Injected: a request no retry can make valid.", permanent: true);
         if (FailDeletes) throw new StorageException(Provider, key, "Injected: storage unreachable.");
         return inner.DeleteAsync(key, ct);
     }

@@ -277,14 +277,14 @@ public sealed class S3BlobStoreTests : BlobStoreContract, IAsyncLifetime
     }
 
     [Fact]
-    public async Task WrongCredentials_AreAPermanentError_NeverNotFound()
+    public async Task WrongCredentials_AreAnErrorToRetry_NeverNotFound()
     {
         // The test server checks access keys (not SigV4 signatures): an unknown key is refused as AWS refuses it.
         var wrong = new S3BlobStore(Options.Create(_server!.Options(_bucket, accessKey: "NOT-A-KEY")));
         var key = $"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original";
         await Store.UploadAsync(key, new MemoryStream([1, 2, 3]), "application/octet-stream", TestContext.Current.CancellationToken);
         var delete = await Assert.ThrowsAsync<StorageException>(() => wrong.DeleteAsync(key, TestContext.Current.CancellationToken));
-        Assert.True(delete.Permanent, delete.Message);
+        Assert.False(delete.Permanent, "an operator can fix credentials: " + delete.Message);
         Assert.IsNotType<BlobNotFoundException>(await Assert.ThrowsAnyAsync<StorageException>(() => wrong.OpenReadAsync(key, TestContext.Current.CancellationToken)));
         await Assert.ThrowsAsync<StorageException>(() => wrong.ExistsAsync(key, TestContext.Current.CancellationToken));
         await Assert.ThrowsAsync<StorageException>(() => wrong.CheckAsync(TestContext.Current.CancellationToken));
@@ -350,12 +350,12 @@ public sealed class CloudinaryBlobStoreTests : BlobStoreContract, IAsyncLifetime
     }
 
     [Fact]
-    public async Task WrongSecret_IsAPermanentError_NeverNotFound()
+    public async Task WrongSecret_IsAnErrorToRetry_NeverNotFound()
     {
         var stored = await Store.UploadAsync($"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original", new MemoryStream([1]), "image/png", TestContext.Current.CancellationToken);
         var wrong = Create(_stub!.Options(secret: "not-the-secret"));
         var delete = await Assert.ThrowsAsync<StorageException>(() => wrong.DeleteAsync(stored.Key, TestContext.Current.CancellationToken));
-        Assert.True(delete.Permanent, delete.Message);
+        Assert.False(delete.Permanent, "an operator can fix the secret: " + delete.Message);
         Assert.Contains("Invalid Signature", delete.Message);
         await Assert.ThrowsAsync<StorageException>(() => wrong.ExistsAsync(stored.Key, TestContext.Current.CancellationToken));
         await Assert.ThrowsAsync<StorageException>(() => wrong.CheckAsync(TestContext.Current.CancellationToken));

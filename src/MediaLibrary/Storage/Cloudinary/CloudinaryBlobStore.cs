@@ -231,7 +231,10 @@ public sealed partial class CloudinaryBlobStore(IHttpClientFactory clients, IOpt
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.Clone();
     }
 
-    /// <summary>401/403 (bad key, secret or signature) and 400 are permanent; 404 of an API path, 420/429 and 5xx are not.</summary>
+    /// <summary>
+    /// 400 (a request Cloudinary will never take) is permanent; 401/403 (a key, secret or permission an operator can fix),
+    /// 404 of an API path, 420/429 and 5xx are not.
+    /// </summary>
     private async Task EnsureSuccessAsync(HttpResponseMessage response, string key, CancellationToken ct)
     {
         if (response.IsSuccessStatusCode) return;
@@ -240,7 +243,7 @@ public sealed partial class CloudinaryBlobStore(IHttpClientFactory clients, IOpt
         try { message = JsonDocument.Parse(text).RootElement.GetProperty("error").GetProperty("message").GetString() ?? text; }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException) { message = text.Length > 300 ? text[..300] : text; }
         var status = (int)response.StatusCode;
-        throw new StorageException(Provider, key, $"Cloudinary answered {status} for '{key}': {message}", permanent: status is 400 or 401 or 403);
+        throw new StorageException(Provider, key, $"Cloudinary answered {status} for '{key}': {message}", permanent: status is 400);
     }
 
     public static string Locator(string resourceType, string type, string? version, string publicId) =>

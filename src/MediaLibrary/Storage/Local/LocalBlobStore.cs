@@ -102,7 +102,8 @@ public sealed class LocalBlobStore : IBlobStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new StorageException(Provider, key, $"Deleting '{key}' failed: {ex.Message}", ex, permanent: ex is UnauthorizedAccessException);
+            // Denied access is not permanent: a folder's permissions can be fixed, and the deletion then goes through.
+            throw new StorageException(Provider, key, $"Deleting '{key}' failed: {ex.Message}", ex);
         }
         PruneEmptyFolders(Path.GetDirectoryName(path)!);
         return Task.CompletedTask;

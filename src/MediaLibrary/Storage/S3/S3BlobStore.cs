@@ -237,8 +237,9 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
         catch (AmazonS3Exception ex)
         {
-            var permanent = ex.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized
-                || ex.ErrorCode is "AccessDenied" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "NoSuchBucket" or "AllAccessDisabled";
+            // Only a request no change on the server's side can make valid is permanent; denied access, unknown keys, a
+            // missing bucket can all be fixed by an operator, and are retried like an outage.
+            var permanent = ex.ErrorCode is "InvalidArgument" or "KeyTooLongError" or "InvalidBucketName";
             throw new StorageException(Provider, key, $"S3 {ex.ErrorCode ?? ((int)ex.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)} on '{key}' in bucket {_options.Bucket}: {ex.Message}", ex, permanent);
         }
         catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException or IOException
