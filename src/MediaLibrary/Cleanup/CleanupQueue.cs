@@ -40,10 +40,39 @@ public sealed partial class CleanupQueue(
         return entry;
     }
 
-    /// <summary>Tries committed entries right away, on the caller's time.</summary>
+    /// <summary>
+    /// Tries committed entries right away, on the caller's time. It never fails the caller: the change is committed, so
+    /// whatever goes wrong here is logged and left to the worker.
+    /// </summary>
     public async Task RunInlineAsync(IEnumerable<PendingDeletion> entries, CancellationToken ct)
     {
-        foreach (var entry in entries) await AttemptAsync(entry, ct);
+        foreach (var entry in entries)
+        {
+            try
+            {
+                await AttemptAsync(entry, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogInlineFailed(ex, entry.MediaId, entry.StorageKey, entry.Provider);
+                await ReleaseAsync(entry);
+            }
+        }
+    }
+
+    /// <summary>Hands an entry to the next worker pass now instead of when its lease runs out; a failure only logs.</summary>
+    private async Task ReleaseAsync(PendingDeletion entry)
+    {
+        try
+        {
+            var now = Now();
+            await db.PendingDeletions.Where(p => p.Id == entry.Id && p.Status == PendingDeletionStatus.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, (DateTime?)null).SetProperty(p => p.NextAttemptAt, now), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogReleaseFailed(ex, entry.MediaId, entry.StorageKey, entry.Provider);
+        }
     }
 
     /// <summary>
@@ -148,7 +177,19 @@ public sealed partial class CleanupQueue(
         }
 
         // The object is gone; only now may the entry go. CancellationToken.None: the outcome must be recorded.
-        await db.PendingDeletions.Where(p => p.Id == entry.Id).ExecuteDeleteAsync(CancellationToken.None);
+        try
+        {
+            await db.PendingDeletions.Where(p => p.Id == entry.Id).ExecuteDeleteAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // Done but not recorded: the entry comes round again (a missing object is a success) and goes then. It is
+            // released for that at once where the database lets us; otherwise its lease runs out first.
+            LogDoneNotRecorded(ex, entry.MediaId, entry.StorageKey, entry.Provider, attempt);
+            metrics.Attempted(entry.Provider, "retry");
+            await ReleaseAsync(entry);
+            return;
+        }
         metrics.Attempted(entry.Provider, "ok");
         activity?.SetTag("medialibrary.result", "ok");
         LogDeleted(entry.MediaId, entry.StorageKey, entry.Provider, attempt);
@@ -226,6 +267,15 @@ public sealed partial class CleanupQueue(
     }
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted {StorageKey} of media {MediaId} from {Provider} on attempt {Attempt}, but the entry could not be removed: result=ok-unrecorded; it comes round again")]
+    private partial void LogDoneNotRecorded(Exception exception, long? mediaId, string storageKey, string provider, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handing {StorageKey} (media {MediaId}, {Provider}) to the next pass failed; it is retried when its lease expires")]
+    private partial void LogReleaseFailed(Exception exception, long? mediaId, string storageKey, string provider);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inline attempt for {StorageKey} of media {MediaId} on {Provider} failed after the commit; left to the worker")]
+    private partial void LogInlineFailed(Exception exception, long? mediaId, string storageKey, string provider);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deletion of {StorageKey} (media {MediaId}, {Provider}) put back in line by an operator")]
     private partial void LogRetryRequested(long? mediaId, string storageKey, string provider);

@@ -180,6 +180,41 @@ public abstract class OutageTests(OutageTests.App app)
     }
 
     [Fact]
+    public async Task Replace_WhoseBookkeepingFailsAfterTheCommit_Answers200_AndTheNextPassFinishesIt()
+    {
+        var client = await app.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Png(4, 4));
+        var oldKey = await app.StorageKeyAsync(media.Id);
+        // A real database fault: removing a done entry fails (a trigger refuses deletes from the queue).
+        await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(app.UsePostgres
+            ? """
+              CREATE FUNCTION refuse_done() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected: the queue refuses deletes'; END $$ LANGUAGE plpgsql;
+              CREATE TRIGGER refuse_done BEFORE DELETE ON pending_deletions FOR EACH ROW EXECUTE FUNCTION refuse_done();
+              """
+            : "CREATE TRIGGER refuse_done BEFORE DELETE ON pending_deletions BEGIN SELECT RAISE(ABORT, 'injected: the queue refuses deletes'); END;", Ct));
+        try
+        {
+            using var response = await client.PutAsync($"/api/media/{media.Id}/file", TestFiles.Form(TestFiles.Png(5, 5)), Ct);
+            await response.ShouldBe(HttpStatusCode.OK);
+            Assert.Equal(2, (await response.ReadAsync<MediaLibrary.Delivery.MediaResponse>()).Version);
+            Assert.DoesNotContain(oldKey, app.StoredKeys()); // the inline attempt did delete it
+            // The entry that could not be removed is handed to the next pass at once, not after its lease.
+            var entry = await Pending(oldKey);
+            Assert.Null(entry.LeaseUntil);
+            Assert.True(entry.NextAttemptAt <= app.Time.GetUtcNow().UtcDateTime);
+            Assert.Contains(app.Logs.GetSnapshot(), r => r.Message.Contains(oldKey) && r.Message.Contains("result=ok-unrecorded"));
+        }
+        finally
+        {
+            await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(app.UsePostgres
+                ? "DROP TRIGGER refuse_done ON pending_deletions; DROP FUNCTION refuse_done();"
+                : "DROP TRIGGER refuse_done;", Ct));
+        }
+        Assert.True(await app.RunCleanupPassAsync() >= 1);
+        Assert.Equal(0, await app.WithDbAsync(db => db.PendingDeletions.CountAsync(p => p.StorageKey == oldKey)));
+    }
+
+    [Fact]
     public async Task PendingEntries_AreClaimedByOneWorkerAtATime()
     {
         var key = await DeleteDuringOutageAsync(Outage.Transient, _ => Task.CompletedTask);
