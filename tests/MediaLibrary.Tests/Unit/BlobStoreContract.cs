@@ -246,6 +246,31 @@ public sealed class LocalBlobStoreTests : BlobStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task Upload_FlushesEveryFolderWhoseEntriesItChanged_AndDeleteTheOneItLeft()
+    {
+        var store = (LocalBlobStore)Store;
+        var synced = new List<string>();
+        store.Synced = synced.Add;
+        var (first, second) = (StorageKeys.NewId(), StorageKeys.NewId());
+        var key = $"{first}/{second}/original";
+        await store.UploadAsync(key, new MemoryStream([1]), "text/plain", TestContext.Current.CancellationToken);
+        // The object's name in its folder, and the two new folders' names in theirs.
+        Assert.Equal([Path.Combine(_root, first, second), Path.Combine(_root, first), _root], synced);
+
+        synced.Clear();
+        var sibling = $"{first}/{second}/w_320";
+        await store.UploadAsync(sibling, new MemoryStream([2]), "text/plain", TestContext.Current.CancellationToken);
+        Assert.Equal([Path.Combine(_root, first, second)], synced); // no folder was new
+
+        synced.Clear();
+        await store.DeleteAsync(sibling, TestContext.Current.CancellationToken);
+        Assert.Equal([Path.Combine(_root, first, second)], synced); // the folder stays, holding the original
+        synced.Clear();
+        await store.DeleteAsync(key, TestContext.Current.CancellationToken);
+        Assert.Equal([_root], synced); // both folders went: the root's entries changed last
+    }
+
+    [Fact]
     public void Start_RemovesTempFilesOfUploadsThatDiedWithTheirProcess()
     {
         var stale = Path.Combine(_root, ".tmp", "stale");

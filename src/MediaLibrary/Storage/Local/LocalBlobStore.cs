@@ -3,7 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace MediaLibrary.Storage.Local;
 
-/// <summary>Objects as files below one root folder; writes go to a temp file first and are renamed into place.</summary>
+/// <summary>
+/// Objects as files below one root folder; writes go to a temp file first and are renamed into place. Durable before
+/// the row commits: the file is flushed to disk before the rename, and the folders whose entries changed after it
+/// (the object's folder, and the parent of each folder the write created); a deletion flushes the folder it changed.
+/// </summary>
 public sealed class LocalBlobStore : IBlobStore
 {
     private const string TempFolder = ".tmp";
@@ -43,16 +47,19 @@ public sealed class LocalBlobStore : IBlobStore
             }))
             {
                 await content.CopyToAsync(file, 128 * 1024, ct);
-                await file.FlushAsync(ct);
+                file.Flush(flushToDisk: true);
                 size = file.Length;
             }
+            var dir = Path.GetDirectoryName(path)!;
+            var created = new List<string>();
             for (var attempt = 1; ; attempt++)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                created.AddRange(MissingFolders(dir));
+                Directory.CreateDirectory(dir);
                 try
                 {
                     File.Move(temp, path, overwrite: false);
-                    return new StoredBlob(key, size);
+                    break;
                 }
                 catch (IOException) when (File.Exists(path))
                 {
@@ -63,6 +70,9 @@ public sealed class LocalBlobStore : IBlobStore
                     // A concurrent delete pruned the folder between creating it and moving into it.
                 }
             }
+            // The new name, and each new folder's name in its parent: until these are on disk, a power loss can undo them.
+            Sync(created.Select(d => Path.GetDirectoryName(d)!).Prepend(dir).Distinct());
+            return new StoredBlob(key, size);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -98,14 +108,19 @@ public sealed class LocalBlobStore : IBlobStore
         try
         {
             // File.Delete is already a no-op for a missing file; a missing folder must be one too.
-            if (Directory.Exists(Path.GetDirectoryName(path))) File.Delete(path);
+            var dir = Path.GetDirectoryName(path)!;
+            if (Directory.Exists(dir))
+            {
+                File.Delete(path);
+                // The removal is on disk before the queue's entry goes: a power loss cannot bring the object back unlisted.
+                Sync([PruneEmptyFolders(dir)]);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Denied access is not permanent: a folder's permissions can be fixed, and the deletion then goes through.
             throw new StorageException(Provider, key, $"Deleting '{key}' failed: {ex.Message}", ex);
         }
-        PruneEmptyFolders(Path.GetDirectoryName(path)!);
         return Task.CompletedTask;
     }
 
@@ -181,20 +196,42 @@ public sealed class LocalBlobStore : IBlobStore
         return path;
     }
 
-    private void PruneEmptyFolders(string dir)
+    /// <summary>Removes the emptied folders upwards; returns the folder whose entries changed last (to flush).</summary>
+    private string PruneEmptyFolders(string dir)
     {
         while (dir.Length > _root.Length && dir.StartsWith(_root, StringComparison.Ordinal))
         {
             try
             {
-                if (Directory.EnumerateFileSystemEntries(dir).Any()) return;
+                if (Directory.EnumerateFileSystemEntries(dir).Any()) return dir;
                 Directory.Delete(dir);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return; // a concurrent upload into the same folder; the folder is still in use
+                return dir; // a concurrent upload into the same folder; the folder is still in use
             }
             dir = Path.GetDirectoryName(dir)!;
         }
+        return dir;
     }
+
+    /// <summary>The folders from <paramref name="dir"/> up that do not exist yet, deepest first.</summary>
+    private List<string> MissingFolders(string dir)
+    {
+        var missing = new List<string>();
+        for (var d = dir; d.Length > _root.Length && !Directory.Exists(d); d = Path.GetDirectoryName(d)!) missing.Add(d);
+        return missing;
+    }
+
+    private void Sync(IEnumerable<string> folders)
+    {
+        foreach (var folder in folders)
+        {
+            DirectorySync.Flush(folder);
+            Synced?.Invoke(folder);
+        }
+    }
+
+    /// <summary>For tests: each folder as it is flushed to disk.</summary>
+    internal Action<string>? Synced { get; set; }
 }

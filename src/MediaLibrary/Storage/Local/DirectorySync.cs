@@ -1,0 +1,39 @@
+using System.Runtime.InteropServices;
+
+namespace MediaLibrary.Storage.Local;
+
+/// <summary>
+/// fsync of a folder: makes a file's name in it (a rename into place, a removal) survive a power loss, which the file's
+/// own fsync does not. .NET opens no handle on a folder, so this is the one call it lacks. On Windows NTFS journals
+/// names itself and there is nothing to do.
+/// </summary>
+internal static class DirectorySync
+{
+    public static void Flush(string directory)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var fd = Open(directory, 0 /* O_RDONLY */);
+        if (fd < 0) throw new IOException($"Opening the folder '{directory}' to flush it failed (errno {Marshal.GetLastPInvokeError()}).");
+        try
+        {
+            if (Fsync(fd) != 0) throw new IOException($"Flushing the folder '{directory}' to disk failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    // DllImport, not LibraryImport: the generated marshalling needs unsafe code, which the project does not allow.
+    [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Open(string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Close(int fd);
+}
