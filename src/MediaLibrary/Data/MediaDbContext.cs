@@ -15,6 +15,7 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<NodeProbe> NodeProbes => Set<NodeProbe>();
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<ReconcileCursor> ReconcileCursors => Set<ReconcileCursor>();
@@ -134,6 +135,13 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
         });
 
         b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
+
+        b.Entity<NodeProbe>(e =>
+        {
+            e.ToTable("node_probes");
+            e.HasKey(x => x.Node);
+            e.Property(x => x.Node).HasMaxLength(200);
+        });
 
         b.Entity<SignInThrottle>(e =>
         {

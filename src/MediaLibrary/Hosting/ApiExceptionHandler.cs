@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MediaLibrary.Data;
 using MediaLibrary.Imaging;
 using MediaLibrary.Storage;
 using MediaLibrary.Web;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace MediaLibrary.Hosting;
 
 /// <summary>The one place that turns exceptions into problem details (RFC 9457).</summary>
-internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, WriteProbes probes, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
@@ -19,6 +20,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             return true;
         }
 
+        var fault = DatabaseFault.Classify(exception);
         var problem = exception switch
         {
             RequestValidationException v => new HttpValidationProblemDetails(v.Errors) { Status = 400, Title = "The request is invalid." },
@@ -29,11 +31,27 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             DbUpdateConcurrencyException or Media.MediaChangedException => new ProblemDetails { Status = 409, Title = "The media was changed by another request.", Detail = "Reload it and try again." },
             ImagingBusyException => new ProblemDetails { Status = 503, Title = "The image service is busy.", Detail = exception.Message },
             StorageException s => new ProblemDetails { Status = 503, Title = "The storage is unavailable.", Detail = $"The {s.Provider} storage failed; nothing was changed. Try again later." },
+            _ when fault == DatabaseFaultKind.DiskFull => new ProblemDetails
+                { Status = 503, Title = "The database's disk is full.", Detail = "Nothing was changed. Reads still work; writes resume once space is made." },
+            _ when fault == DatabaseFaultKind.Unavailable => new ProblemDetails
+                { Status = 503, Title = "The database is unavailable.", Detail = "It did not answer or refused for now; nothing was changed. Try again shortly." },
             _ => new ProblemDetails { Status = 500, Title = "An unexpected error occurred.", Detail = "The error was logged with the trace id below." },
         };
 
-        if (exception is ImagingBusyException) context.Response.Headers.RetryAfter = "2";
-        else if (problem.Status >= 500) LogUnhandled(exception, context.Request.Method, LogText.Safe(context.Request.Path));
+        // A 503 always says when to come back, so a client can tell a passing outage from a bug (a 500).
+        var retryAfter = exception switch
+        {
+            ImagingBusyException => "2",
+            StorageException => "5",
+            _ => fault switch { DatabaseFaultKind.DiskFull => "30", DatabaseFaultKind.Unavailable => "5", _ => null },
+        };
+        if (retryAfter is not null) context.Response.Headers.RetryAfter = retryAfter;
+        if (fault != DatabaseFaultKind.None)
+        {
+            LogDatabaseFault(exception, fault, context.Request.Method, LogText.Safe(context.Request.Path));
+            probes.Report(DatabaseHealthCheck.Probe, exception); // /health says so now, not at its next probe
+        }
+        else if (problem.Status >= 500 && exception is not ImagingBusyException) LogUnhandled(exception, context.Request.Method, LogText.Safe(context.Request.Path));
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
@@ -43,6 +61,9 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         foreach (var (key, value) in extensions) problem.Extensions[key] = value;
         return problem;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Method} {Path} answered 503: the database failed ({Fault})")]
+    private partial void LogDatabaseFault(Exception exception, DatabaseFaultKind fault, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {Method} {Path} failed")]
     private partial void LogUnhandled(Exception exception, string method, string path);

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace MediaLibrary.Hosting;
 
-/// <summary>/health: the database and the deletion backlog (DeletionBacklogHealthCheck), as JSON, never cached.</summary>
+/// <summary>/health: the database (reads and writes), the storage (writes) and the deletion backlog, as JSON, never cached.</summary>
 public static class HealthEndpoints
 {
     public static IEndpointConventionBuilder MapHealth(this IEndpointRouteBuilder app) =>

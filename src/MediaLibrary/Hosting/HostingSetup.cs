@@ -21,7 +21,9 @@ public static class HostingSetup
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptionHandler.Customize);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<DeletionBacklogHealthCheck>("deletions");
+        services.AddSingleton<WriteProbes>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<StorageHealthCheck>("storage")
+            .AddCheck<DeletionBacklogHealthCheck>("deletions");
         services.AddOptions<TelemetryOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
         services.AddMediaLibraryTelemetry(telemetry, database);
         return services;

@@ -50,13 +50,14 @@ public abstract partial class ApiTests
     }
 
     [Fact]
-    public async Task Health_ReportsTheDatabaseCheck()
+    public async Task Health_ReportsTheDatabaseTheStorageAndTheDeletions()
     {
         using var response = await App.CreateClient().GetAsync("/health", Ct);
         await response.ShouldBe(HttpStatusCode.OK);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
         Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString());
         Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("deletions").GetProperty("status").GetString());
     }
 }

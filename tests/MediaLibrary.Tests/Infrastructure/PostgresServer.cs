@@ -9,13 +9,38 @@ namespace MediaLibrary.Tests.Infrastructure;
 /// </summary>
 public sealed class PostgresServer
 {
-    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync);
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartSharedAsync);
 
     private readonly string _connectionString;
+    private readonly (string Bin, string? RunAs, string Root, string Data, int Port)? _cluster;
+    private readonly bool _durable;
 
-    private PostgresServer(string connectionString) => _connectionString = connectionString;
+    private PostgresServer(string connectionString, (string, string?, string, string, int)? cluster = null, bool durable = false)
+    {
+        _connectionString = connectionString;
+        _cluster = cluster;
+        _durable = durable;
+    }
 
+    /// <summary>The server most suites share (one cluster for the whole run).</summary>
     public static Task<PostgresServer> GetAsync() => Shared.Value;
+
+    /// <summary>A cluster of its own, for a test that stops and starts it (an outage no other suite may see).</summary>
+    public static Task<PostgresServer> StartPrivateAsync() => StartClusterAsync(durable: true);
+
+    /// <summary>Stops the server at once, as a crash or an operator would (connections are cut).</summary>
+    public Task StopAsync()
+    {
+        var (bin, runAs, _, data, _) = _cluster ?? throw new InvalidOperationException("Only a private cluster is stopped.");
+        return RunAsync(Path.Combine(bin, "pg_ctl"), runAs, "-D", data, "-m", "immediate", "-w", "stop");
+    }
+
+    /// <summary>Starts a stopped private cluster again, on its port.</summary>
+    public Task StartAgainAsync()
+    {
+        var (bin, runAs, root, data, port) = _cluster ?? throw new InvalidOperationException("Only a private cluster is started again.");
+        return StartServerAsync(bin, runAs, root, data, port, _durable);
+    }
 
     public async Task<string> CreateDatabaseAsync()
     {
@@ -29,11 +54,19 @@ public sealed class PostgresServer
         return new NpgsqlConnectionStringBuilder(_connectionString) { Database = name, MaxPoolSize = 30 }.ToString();
     }
 
-    private static async Task<PostgresServer> StartAsync()
+    private static async Task<PostgresServer> StartSharedAsync()
     {
         var external = Environment.GetEnvironmentVariable("MEDIALIB_TEST_POSTGRES");
         if (!string.IsNullOrWhiteSpace(external)) return new PostgresServer(external);
+        return await StartClusterAsync(durable: false);
+    }
 
+    /// <summary>
+    /// <paramref name="durable"/>: a commit is in the WAL before it returns, so a stop (-m immediate, like a crash) loses
+    /// nothing acknowledged; the shared cluster trades that for speed, as nothing stops it mid-run.
+    /// </summary>
+    private static async Task<PostgresServer> StartClusterAsync(bool durable)
+    {
         var bin = FindBinDirectory() ?? throw new InvalidOperationException(
             "PostgreSQL server binaries (initdb, pg_ctl) were not found on PATH or in /usr/lib/postgresql/*/bin. " +
             "Install them (Debian: apt-get install postgresql) or set MEDIALIB_TEST_POSTGRES to a connection string.");
@@ -51,9 +84,7 @@ public sealed class PostgresServer
 
         var port = Ports.Free();
         await RunAsync(Path.Combine(bin, "initdb"), runAs, "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync");
-        await RunAsync(Path.Combine(bin, "pg_ctl"), runAs, "-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o",
-            $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-            "start");
+        await StartServerAsync(bin, runAs, root, data, port, durable);
 
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -67,8 +98,14 @@ public sealed class PostgresServer
                 // best effort at exit: the cluster lives in a temp folder
             }
         };
-        return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Timeout=30");
+        return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Timeout=30", (bin, runAs, root, data, port), durable);
     }
+
+    private static Task StartServerAsync(string bin, string? runAs, string root, string data, int port, bool durable) =>
+        RunAsync(Path.Combine(bin, "pg_ctl"), runAs, "-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o",
+            $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c full_page_writes=off " +
+            $"-c synchronous_commit={(durable ? "on" : "off")}",
+            "start");
 
     private static string? FindBinDirectory()
     {

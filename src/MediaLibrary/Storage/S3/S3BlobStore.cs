@@ -199,8 +199,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     public async Task CheckAsync(CancellationToken ct)
     {
-        await Call("", () => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, MaxKeys = 1 }, ct));
-        var probe = $"_check/{StorageKeys.NewId()}";
+        // Listing proves the bucket and the right to list (the reconciler's); under the probes' own prefix, so that a check
+        // made while the service works (/health) walks nothing of the media's.
+        const string probes = "_check/";
+        await Call("", () => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = probes, MaxKeys = 1 }, ct));
+        var probe = probes + StorageKeys.NewId();
         await UploadAsync(probe, new MemoryStream("probe"u8.ToArray()), "text/plain", ct);
         await using (var read = await OpenReadAsync(probe, ct))
         {

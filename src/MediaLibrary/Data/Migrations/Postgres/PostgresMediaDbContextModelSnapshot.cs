@@ -195,6 +195,20 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.ToTable("reconcile_cursors", (string)null);
                 });
 
+            modelBuilder.Entity("MediaLibrary.Data.NodeProbe", b =>
+                {
+                    b.Property<string>("Node")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Node");
+
+                    b.ToTable("node_probes", (string)null);
+                });
+
             modelBuilder.Entity("MediaLibrary.Media.Derivative", b =>
                 {
                     b.Property<long>("Id")

@@ -186,6 +186,20 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.ToTable("reconcile_cursors", (string)null);
                 });
 
+            modelBuilder.Entity("MediaLibrary.Data.NodeProbe", b =>
+                {
+                    b.Property<string>("Node")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Node");
+
+                    b.ToTable("node_probes", (string)null);
+                });
+
             modelBuilder.Entity("MediaLibrary.Media.Derivative", b =>
                 {
                     b.Property<long>("Id")

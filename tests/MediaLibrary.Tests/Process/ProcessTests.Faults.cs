@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using MediaLibrary.Tests.Infrastructure;
+
+namespace MediaLibrary.Tests.Process;
+
+public sealed partial class ProcessTests
+{
+    [Fact]
+    public async Task AFullDatabaseDisk_Answers503WithRetryAfter_HealthSaysWhy_AndWritesResumeOnceThereIsSpace()
+    {
+        // The data folder (SQLite) on a small disk of its own; the files elsewhere, so only the database's disk fills.
+        var data = Path.Combine(_workDir, "data");
+        await using var disk = await SmallDisk.MountAsync(data, megabytes: 16);
+        var env = new Dictionary<string, string?>
+        {
+            ["MEDIALIB_DATA_DIR"] = data, ["MEDIALIB_STORAGE_ROOT"] = Path.Combine(_workDir, "files"), ["MEDIALIB_ADMIN_PASSWORD"] = "admin-password",
+        };
+        var port = Ports.Free();
+        await using var service = ServiceProcess.Start(_workDir, env, "--urls", $"http://127.0.0.1:{port}");
+        await service.WaitForLineAsync("Now listening on:");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(http, "admin", "admin-password"));
+        await http.UploadAsync(TestFiles.Png(4, 4));
+
+        var filler = disk.Fill();
+        using (var refused = await http.PostAsync("/api/media", TestFiles.Form(TestFiles.Png(5, 5), title: "while full " + new string('x', 400)), Ct))
+        {
+            var problem = await refused.ProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("The database's disk is full.", problem.GetProperty("title").GetString());
+            Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
+        }
+        using (var health = await http.GetAsync("/health", Ct))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            var database = JsonDocument.Parse(await health.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("checks").GetProperty("database");
+            Assert.Equal("Unhealthy", database.GetProperty("status").GetString());
+            Assert.Contains("cannot write: its disk is full", database.GetProperty("description").GetString());
+        }
+        // Reads still work, and the refused upload left no file behind.
+        using (var list = await http.GetAsync("/api/media", Ct)) await list.ShouldBe(HttpStatusCode.OK);
+        Assert.Single(Directory.EnumerateFiles(Path.Combine(_workDir, "files"), "original", SearchOption.AllDirectories));
+
+        File.Delete(filler);
+        var clock = Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            using var retry = await http.PostAsync("/api/media", TestFiles.Form(TestFiles.Png(6, 6)), Ct);
+            status = retry.StatusCode;
+            if (status == HttpStatusCode.Created) break;
+            await Task.Delay(500, Ct);
+        } while (clock.Elapsed < TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.Created, status);
+        await Task.Delay(WriteProbesAfterFailure, Ct);
+        using (var healthy = await http.GetAsync("/health", Ct))
+        {
+            var database = JsonDocument.Parse(await healthy.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("checks").GetProperty("database");
+            Assert.NotEqual("Unhealthy", database.GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task APostgresOutage_Answers503WithRetryAfter_ReadsAndWritesAlike_AndTheServiceRecoversByItself()
+    {
+        var postgres = await PostgresServer.StartPrivateAsync();
+        var env = new Dictionary<string, string?>
+        {
+            ["MEDIALIB_DATABASE"] = await postgres.CreateDatabaseAsync(), ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "data"),
+            ["MEDIALIB_ADMIN_PASSWORD"] = "admin-password",
+        };
+        var port = Ports.Free();
+        await using var service = ServiceProcess.Start(_workDir, env, "--urls", $"http://127.0.0.1:{port}");
+        await service.WaitForLineAsync("Now listening on:");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(http, "admin", "admin-password"));
+        var media = await http.UploadAsync(TestFiles.Png(4, 4));
+
+        await postgres.StopAsync();
+        try
+        {
+            foreach (var request in new Func<Task<HttpResponseMessage>>[]
+                     {
+                         () => http.GetAsync("/api/media", Ct),
+                         () => http.GetAsync($"/api/media/{media.Id}", Ct),
+                         () => http.PostAsync("/api/media", TestFiles.Form(TestFiles.Png(5, 5)), Ct),
+                         () => http.DeleteAsync($"/api/media/{media.Id}", Ct),
+                     })
+            {
+                using var response = await request();
+                var problem = await response.ProblemAsync(HttpStatusCode.ServiceUnavailable);
+                Assert.NotNull(response.Headers.RetryAfter);
+                Assert.DoesNotContain("unexpected", problem.GetProperty("title").GetString());
+            }
+            using var health = await http.GetAsync("/health", Ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        }
+        finally
+        {
+            await postgres.StartAgainAsync();
+        }
+
+        var clock = Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            using var again = await http.GetAsync($"/api/media/{media.Id}", Ct);
+            status = again.StatusCode;
+            if (status == HttpStatusCode.OK) break;
+            await Task.Delay(500, Ct);
+        } while (clock.Elapsed < TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, status);
+        await http.UploadAsync(TestFiles.Png(6, 6));
+        Assert.DoesNotContain("An unexpected error occurred", service.Output);
+    }
+
+    private static readonly TimeSpan WriteProbesAfterFailure = MediaLibrary.Hosting.WriteProbes.AfterFailure + TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A tmpfs of a given size mounted on a folder (the test runs as root, as CI does), and a file that fills it.</summary>
+    private sealed class SmallDisk : IAsyncDisposable
+    {
+        private readonly string _folder;
+
+        private SmallDisk(string folder) => _folder = folder;
+
+        public static async Task<SmallDisk> MountAsync(string folder, int megabytes)
+        {
+            Directory.CreateDirectory(folder);
+            await RunAsync("mount", "-t", "tmpfs", "-o", $"size={megabytes}m,mode=0700", "tmpfs", folder);
+            return new SmallDisk(folder);
+        }
+
+        /// <summary>Writes a file until the disk refuses more; returns its path.</summary>
+        public string Fill()
+        {
+            var path = Path.Combine(_folder, "filler");
+            var block = new byte[64 * 1024];
+            using var file = new FileStream(path, FileMode.CreateNew);
+            try
+            {
+                while (true) file.Write(block);
+            }
+            catch (IOException)
+            {
+                return path; // full
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await RunAsync("umount", _folder);
+                    return;
+                }
+                catch (InvalidOperationException) when (attempt < 20)
+                {
+                    await Task.Delay(250); // the service still closing its files
+                }
+            }
+        }
+
+        private static async Task RunAsync(string file, params string[] args)
+        {
+            var psi = new ProcessStartInfo(file) { RedirectStandardError = true };
+            foreach (var arg in args) psi.ArgumentList.Add(arg);
+            using var process = System.Diagnostics.Process.Start(psi)!;
+            var error = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {error} (mounting a small disk needs root, as CI runs)");
+        }
+    }
+}
