@@ -10,7 +10,12 @@ public sealed class BlobDeletion(IBlobStore store) : ICleanupHandler
 {
     public string Kind => store.Provider;
 
+    /// <summary>An upload's entry first removes what the unfinished upload left (parts, a temporary file), then the object.</summary>
+    public async Task ExecuteAsync(PendingDeletion entry, CancellationToken ct)
+    {
+        if (entry.UploadId is not null) await store.AbortUploadAsync(entry.StorageKey, entry.UploadId, ct);
 #pragma warning disable RS0030 // the cleanup queue is the one code path that deletes stored objects
-    public Task ExecuteAsync(PendingDeletion entry, CancellationToken ct) => store.DeleteAsync(entry.StorageKey, ct);
+        await store.DeleteAsync(entry.StorageKey, ct);
 #pragma warning restore RS0030
+    }
 }

@@ -28,6 +28,14 @@ public sealed class CleanupOptions
     [Range(5, 86400, ErrorMessage = "MEDIALIB_CLEANUP_LEASE_SECONDS must be between 5 and 86400.")]
     public int LeaseSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// An upload's own pending deletion (of the object it is writing) falls due this long after the upload last showed
+    /// it is alive; a live upload pushes it on every quarter of it, so only a dead one's comes due.
+    /// </summary>
+    [ConfigurationKeyName("MEDIALIB_UPLOAD_GRACE_SECONDS")]
+    [Range(2, 86400, ErrorMessage = "MEDIALIB_UPLOAD_GRACE_SECONDS must be between 2 and 86400.")]
+    public int UploadGraceSeconds { get; set; } = 600;
+
     /// <summary>Base URL of the HTTP cache in front of /files/ that takes PURGE requests; empty: no cache to purge.</summary>
     [ConfigurationKeyName("MEDIALIB_CACHE_PURGE_URL")]
     [RegularExpression("^https?://[^\\s]+$", ErrorMessage = "MEDIALIB_CACHE_PURGE_URL is an http(s) URL, such as http://127.0.0.1/.")]

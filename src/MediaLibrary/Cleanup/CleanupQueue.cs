@@ -13,8 +13,11 @@ namespace MediaLibrary.Cleanup;
 /// </summary>
 public sealed partial class CleanupQueue(
     MediaDbContext db, StorageRegistry storage, IEnumerable<ICleanupHandler> handlers, IStorageReferences references, TimeProvider time,
-    IOptions<CleanupOptions> options, CleanupMetrics metrics, ILogger<CleanupQueue> logger)
+    IOptions<CleanupOptions> options, CleanupMetrics metrics, IServiceScopeFactory scopes, ILogger<CleanupQueue> logger)
 {
+    /// <summary>The reason of an upload's own entry: the object it is writing, should it never commit.</summary>
+    public const string UploadReason = "upload";
+
     /// <summary>A span per attempt, inline (under the request that queued it) or in a worker pass.</summary>
     public static readonly System.Diagnostics.ActivitySource Activities = new("MediaLibrary.Cleanup");
 
@@ -38,6 +41,122 @@ public sealed partial class CleanupQueue(
         db.PendingDeletions.Add(entry);
         LogEnqueued(mediaId, key, provider, reason);
         return entry;
+    }
+
+    /// <summary>
+    /// Before an upload's first byte: records the key it is about to write as a pending deletion that falls due after
+    /// the grace period, committed at once. The transaction that commits the row cancels it (<see cref="Cancel"/>);
+    /// after a crash or a failed commit it falls due and deletes the object and what the unfinished upload left. When
+    /// it cannot be written (the database is down) this throws, and the upload is refused before anything is stored.
+    /// </summary>
+    public async Task<PendingDeletion> DeferAsync(long? mediaId, string key, string provider, CancellationToken ct)
+    {
+        var now = Now();
+        var entry = new PendingDeletion
+        {
+            MediaId = mediaId, StorageKey = key, Provider = provider, Reason = UploadReason,
+            CreatedAt = now, NextAttemptAt = now.AddSeconds(_options.UploadGraceSeconds),
+        };
+        db.PendingDeletions.Add(entry);
+        await db.SaveChangesAsync(ct);
+        LogDeferred(mediaId, key, provider, _options.UploadGraceSeconds);
+        return entry;
+    }
+
+    /// <summary>Records what the upload leaves while under way (a multipart upload's id, a temporary file), on its own connection.</summary>
+    public async Task RecordUploadIdAsync(PendingDeletion entry, string uploadId, CancellationToken ct)
+    {
+        entry.UploadId = uploadId;
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<MediaDbContext>().PendingDeletions.Where(p => p.Id == entry.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.UploadId, uploadId), ct);
+    }
+
+    /// <summary>
+    /// While the upload runs: pushes its entry's due time on every quarter of the grace period, on a connection of its
+    /// own (the request's is busy), so that a long upload is never taken for a dead one. A failed push is logged.
+    /// </summary>
+    public IAsyncDisposable KeepAlive(PendingDeletion entry)
+    {
+        var stop = new CancellationTokenSource();
+        var grace = TimeSpan.FromSeconds(_options.UploadGraceSeconds);
+        var loop = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(grace / 4, time);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stop.Token))
+                {
+                    try
+                    {
+                        await using var scope = scopes.CreateAsyncScope();
+                        var due = Now() + grace;
+                        await scope.ServiceProvider.GetRequiredService<MediaDbContext>().PendingDeletions
+                            .Where(p => p.Id == entry.Id && p.LeaseUntil == null)
+                            .ExecuteUpdateAsync(s => s.SetProperty(p => p.NextAttemptAt, due), stop.Token);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        LogKeepAliveFailed(ex, entry.MediaId, entry.StorageKey, entry.Provider);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // the upload ended
+            }
+        });
+        return new KeepingAlive(stop, loop);
+    }
+
+    private sealed class KeepingAlive(CancellationTokenSource stop, Task loop) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await loop;
+            stop.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// In the transaction that commits the upload's row: removes its entry. Refused (a concurrency conflict, so the
+    /// commit fails) when a worker holds it, since that worker may be deleting the object.
+    /// </summary>
+    public void Cancel(PendingDeletion entry)
+    {
+        var tracked = db.PendingDeletions.Local.FirstOrDefault(p => p.Id == entry.Id) ?? db.PendingDeletions.Attach(entry).Entity;
+        db.PendingDeletions.Remove(tracked);
+    }
+
+    /// <summary>
+    /// The upload did not commit: its entry falls due now and is attempted at once, unless it is gone (the commit
+    /// landed after all) or a worker holds it. When even that cannot be recorded, it falls due after its grace period.
+    /// </summary>
+    public async Task DeleteUncommittedUploadAsync(PendingDeletion entry, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var now = Now();
+        var lease = now.AddSeconds(_options.LeaseSeconds);
+        int claimed;
+        try
+        {
+            claimed = await db.PendingDeletions
+                .Where(p => p.Id == entry.Id && p.Status == PendingDeletionStatus.Pending && (p.LeaseUntil == null || p.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, lease).SetProperty(p => p.NextAttemptAt, now), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogUncommittedLeftToGrace(ex, entry.MediaId, entry.StorageKey, entry.Provider);
+            return;
+        }
+        if (claimed == 0)
+        {
+            LogUncommittedKept(entry.MediaId, entry.StorageKey, entry.Provider);
+            return;
+        }
+        entry.LeaseUntil = lease;
+        await RunInlineAsync([entry], ct);
     }
 
     /// <summary>
@@ -270,6 +389,15 @@ public sealed partial class CleanupQueue(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted {StorageKey} of media {MediaId} from {Provider} on attempt {Attempt}, but the entry could not be removed: result=ok-unrecorded; it comes round again")]
     private partial void LogDoneNotRecorded(Exception exception, long? mediaId, string storageKey, string provider, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upload of {StorageKey} (media {MediaId}) to {Provider} recorded before its first byte: deleted in {GraceSeconds} s unless it commits")]
+    private partial void LogDeferred(long? mediaId, string storageKey, string provider, int graceSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pushing the due time of the upload of {StorageKey} (media {MediaId}, {Provider}) failed; it is tried again")]
+    private partial void LogKeepAliveFailed(Exception exception, long? mediaId, string storageKey, string provider);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The upload of {StorageKey} (media {MediaId}, {Provider}) did not commit and its entry could not be brought forward: it falls due after its grace period")]
+    private partial void LogUncommittedLeftToGrace(Exception exception, long? mediaId, string storageKey, string provider);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handing {StorageKey} (media {MediaId}, {Provider}) to the next pass failed; it is retried when its lease expires")]
     private partial void LogReleaseFailed(Exception exception, long? mediaId, string storageKey, string provider);

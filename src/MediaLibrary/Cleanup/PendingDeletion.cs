@@ -20,4 +20,10 @@ public sealed class PendingDeletion
     public DateTime? LeaseUntil { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>
+    /// For an upload's entry: what the unfinished upload leaves (an S3 multipart upload's id, a local temporary file),
+    /// removed with the object should the upload never commit.
+    /// </summary>
+    public string? UploadId { get; set; }
 }

@@ -87,6 +87,9 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.Property(x => x.Provider).HasMaxLength(32);
             e.Property(x => x.Reason).HasMaxLength(32);
             e.Property(x => x.LastError).HasMaxLength(2000);
+            e.Property(x => x.UploadId).HasMaxLength(1024);
+            // An upload cancels its entry at its commit only while no worker holds it (a worker may be deleting the object).
+            e.Property(x => x.LeaseUntil).IsConcurrencyToken();
             e.HasIndex(x => new { x.Status, x.NextAttemptAt });
             e.HasIndex(x => x.StorageKey);
         });

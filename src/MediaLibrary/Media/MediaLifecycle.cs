@@ -67,6 +67,7 @@ public sealed class MediaLifecycle(
             };
             stored.ApplyTo(media);
             db.Media.Add(media);
+            cleanup.Cancel(stored.Deferred); // in the same commit as the row
             if (idempotency is not null)
                 db.IdempotencyRecords.Add(new IdempotencyRecord
                 {
@@ -79,7 +80,7 @@ public sealed class MediaLifecycle(
         catch (Exception ex) when (stored is not null)
         {
             MediaLog.CommitFailed(logger, ex, null, stored.Key, _store.Provider);
-            await cleanup.DeleteUncommittedAsync(null, stored.Key, "upload-not-committed", CancellationToken.None);
+            await cleanup.DeleteUncommittedUploadAsync(stored.Deferred, CancellationToken.None);
             // The same key committed by a concurrent retry: that one is the result, if it was the same request.
             if (idempotency is not null && fingerprint is not null && ex is DbUpdateException
                 && await FindIdempotentAsync(idempotency, CancellationToken.None) is { } winner)
@@ -169,7 +170,8 @@ public sealed class MediaLifecycle(
             await read(async (file, ct2) => stored = await StoreAsync(media.Id, media.StorageId, file, ct2), ct);
             await retirement.RetireVersionAsync(media, "replaced", urlRetired: true, m =>
             {
-                m.StorageKey = stored!.Key;
+                cleanup.Cancel(stored!.Deferred); // in the same commit as the new version
+                m.StorageKey = stored.Key;
                 m.StorageProvider = _store.Provider;
                 m.FileName = stored.FileName;
                 m.ContentType = stored.Sniff.ContentType;
@@ -188,7 +190,7 @@ public sealed class MediaLifecycle(
         catch (Exception ex) when (stored is not null && !committed) // after the commit the new file is the row's
         {
             MediaLog.CommitFailed(logger, ex, media.Id, stored.Key, _store.Provider);
-            await cleanup.DeleteUncommittedAsync(media.Id, stored.Key, "replace-not-committed", CancellationToken.None);
+            await cleanup.DeleteUncommittedUploadAsync(stored.Deferred, CancellationToken.None);
             if (ex is DbUpdateConcurrencyException or MediaChangedException)
                 throw Stale(ifMatch, "The media was changed while the new file was uploaded.");
             throw;
@@ -240,11 +242,15 @@ public sealed class MediaLifecycle(
         activity?.SetTag("medialibrary.media_id", mediaId).SetTag("medialibrary.storage_key", key).SetTag("medialibrary.provider", _store.Provider)
             .SetTag("medialibrary.content_type", contentType);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        // Tracked before the first byte: if this process dies or the row never commits, the entry deletes what was
+        // written. If even that cannot be recorded (the database is down), nothing is written at all.
+        var deferred = await cleanup.DeferAsync(mediaId, key, _store.Provider, ct);
         MediaLog.Storing(logger, mediaId, key, _store.Provider, contentType, file.FileName);
         StoredBlob blob;
         try
         {
-            blob = await _store.UploadAsync(key, file.Content, contentType, ct);
+            await using (cleanup.KeepAlive(deferred))
+                blob = await _store.UploadAsync(key, file.Content, contentType, (id, c) => cleanup.RecordUploadIdAsync(deferred, id, c), ct);
         }
         catch (Exception ex)
         {
@@ -253,6 +259,8 @@ public sealed class MediaLifecycle(
             else MediaLog.StoreFailed(logger, ex, mediaId, key, _store.Provider);
             metrics.NotStored(_store.Provider, ex is ApiProblemException ? "refused" : "failed", System.Diagnostics.Stopwatch.GetElapsedTime(started));
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            // The adapter left nothing at the key (its contract); the entry goes now, with anything it did leave.
+            await cleanup.DeleteUncommittedUploadAsync(deferred, CancellationToken.None);
             throw;
         }
         try
@@ -262,7 +270,7 @@ public sealed class MediaLifecycle(
             // Raster images are decoded once from the stored copy: a truncated or hostile file is refused here,
             // and the facts the page and websites need (display size, alpha, placeholder, colour) are kept.
             var facts = await images.AnalyseAsync(contentType, c => _store.OpenReadAsync(blob.Key, c), _options.MaxPixels, ct);
-            var stored = new StoredFile(blob.Key, file.FileName, file.Sniff, file.Content.Sha256, file.Content.BytesRead, facts);
+            var stored = new StoredFile(blob.Key, file.FileName, file.Sniff, file.Content.Sha256, file.Content.BytesRead, facts, deferred);
             MediaLog.Stored(logger, mediaId, blob.Key, _store.Provider, stored.Size, stored.Sha256);
             metrics.Stored(_store.Provider, stored.Size, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             return stored;
@@ -272,7 +280,7 @@ public sealed class MediaLifecycle(
             MediaLog.RefusedAfterStoring(logger, ex, mediaId, blob.Key, _store.Provider);
             metrics.NotStored(_store.Provider, ex is ApiProblemException ? "refused" : "failed", System.Diagnostics.Stopwatch.GetElapsedTime(started));
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
-            await cleanup.DeleteUncommittedAsync(mediaId, blob.Key, "upload-refused", CancellationToken.None);
+            await cleanup.DeleteUncommittedUploadAsync(deferred, CancellationToken.None);
             throw;
         }
     }
@@ -313,7 +321,8 @@ public sealed class MediaLifecycle(
         return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
     }
 
-    private sealed record StoredFile(string Key, string FileName, SniffResult Sniff, string Sha256, long Size, ImageFacts? Facts)
+    /// <summary>A file stored for a row not yet committed; <paramref name="Deferred"/> deletes it unless the commit cancels it.</summary>
+    private sealed record StoredFile(string Key, string FileName, SniffResult Sniff, string Sha256, long Size, ImageFacts? Facts, PendingDeletion Deferred)
     {
         /// <summary>Dimensions as displayed (EXIF orientation applied) when decoded, else from the header.</summary>
         public void ApplyTo(MediaItem media)

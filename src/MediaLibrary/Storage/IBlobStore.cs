@@ -33,6 +33,20 @@ public interface IBlobStore
     /// </summary>
     Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct);
 
+    /// <summary>
+    /// The same, telling <paramref name="started"/> the id of what the upload leaves while it is on its way (an S3
+    /// multipart upload's id, a local temporary file's name) before the first byte goes: if the process dies
+    /// mid-way, <see cref="AbortUploadAsync"/> with that id removes it. Adapters with nothing of the kind ignore it.
+    /// </summary>
+    Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, Func<string, CancellationToken, Task> started, CancellationToken ct) =>
+        UploadAsync(key, content, contentType, ct);
+
+    /// <summary>
+    /// Removes what an unfinished upload to <paramref name="key"/> left under <paramref name="uploadId"/> (see the
+    /// upload's <c>started</c>). Idempotent: an upload that finished or is gone already is success.
+    /// </summary>
+    Task AbortUploadAsync(string key, string uploadId, CancellationToken ct) => Task.CompletedTask;
+
     /// <summary>Opens the object for reading. Adapters return a seekable stream when they can (range requests).</summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken ct);
 

@@ -185,13 +185,20 @@ public abstract class OutageTests(OutageTests.App app)
         var client = await app.ClientAsync();
         var media = await client.UploadAsync(TestFiles.Png(4, 4));
         var oldKey = await app.StorageKeyAsync(media.Id);
-        // A real database fault: removing a done entry fails (a trigger refuses deletes from the queue).
+        // A real database fault: removing a done entry fails (a trigger refuses deletes from the queue, except the
+        // upload's own entry, which the commit itself removes).
         await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(app.UsePostgres
             ? """
-              CREATE FUNCTION refuse_done() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected: the queue refuses deletes'; END $$ LANGUAGE plpgsql;
+              CREATE FUNCTION refuse_done() RETURNS trigger AS $$ BEGIN
+                IF OLD."Reason" <> 'upload' THEN RAISE EXCEPTION 'injected: the queue refuses deletes'; END IF;
+                RETURN OLD;
+              END $$ LANGUAGE plpgsql;
               CREATE TRIGGER refuse_done BEFORE DELETE ON pending_deletions FOR EACH ROW EXECUTE FUNCTION refuse_done();
               """
-            : "CREATE TRIGGER refuse_done BEFORE DELETE ON pending_deletions BEGIN SELECT RAISE(ABORT, 'injected: the queue refuses deletes'); END;", Ct));
+            : """
+              CREATE TRIGGER refuse_done BEFORE DELETE ON pending_deletions WHEN OLD."Reason" <> 'upload'
+              BEGIN SELECT RAISE(ABORT, 'injected: the queue refuses deletes'); END;
+              """, Ct));
         try
         {
             using var response = await client.PutAsync($"/api/media/{media.Id}/file", TestFiles.Form(TestFiles.Png(5, 5)), Ct);

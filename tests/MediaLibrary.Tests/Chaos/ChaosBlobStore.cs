@@ -25,15 +25,20 @@ public sealed class ChaosBlobStore(IBlobStore inner, int seed) : IBlobStore
     public string Provider => inner.Provider;
     public string Describe() => inner.Describe();
 
-    public async Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct)
+    public Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct) =>
+        UploadAsync(key, content, contentType, (_, _) => Task.CompletedTask, ct);
+
+    public async Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, Func<string, CancellationToken, Task> started, CancellationToken ct)
     {
         var fault = await BeforeAsync(ct);
-        var stored = await inner.UploadAsync(key, content, contentType, ct);
+        var stored = await inner.UploadAsync(key, content, contentType, started, ct);
         if (fault is Fault.Ambiguous or Fault.Crash)
             lock (_lock) StrandedKeys.Add(key);
         After(fault, "upload");
         return stored;
     }
+
+    public Task AbortUploadAsync(string key, string uploadId, CancellationToken ct) => inner.AbortUploadAsync(key, uploadId, ct);
 
     public async Task DeleteAsync(string key, CancellationToken ct)
     {

@@ -15,6 +15,11 @@ public sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
     public Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct) =>
         FailUploads ? throw new StorageException(Provider, key, "Injected upload failure.") : inner.UploadAsync(key, content, contentType, ct);
 
+    public Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, Func<string, CancellationToken, Task> started, CancellationToken ct) =>
+        FailUploads ? throw new StorageException(Provider, key, "Injected upload failure.") : inner.UploadAsync(key, content, contentType, started, ct);
+
+    public Task AbortUploadAsync(string key, string uploadId, CancellationToken ct) => inner.AbortUploadAsync(key, uploadId, ct);
+
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct) => inner.OpenReadAsync(key, ct);
     public string? DirectUrl(string key) => inner.DirectUrl(key);
     public Task<string?> PresignedUrlAsync(string key, TimeSpan lifetime, CancellationToken ct) => inner.PresignedUrlAsync(key, lifetime, ct);

@@ -18,9 +18,30 @@ public sealed class S3Server
     public const string SecretKey = "S3RVER";
     private static readonly Lazy<Task<S3Server>> Shared = new(StartAsync);
 
-    private S3Server(string endpoint) => Endpoint = endpoint;
+    private S3Server(string endpoint, string? dataDirectory = null)
+    {
+        Endpoint = endpoint;
+        DataDirectory = dataDirectory;
+    }
 
     public string Endpoint { get; }
+
+    /// <summary>Where the test server keeps its buckets (null for an external server).</summary>
+    public string? DataDirectory { get; }
+
+    /// <summary>The multipart uploads begun in the bucket and neither completed nor aborted (s3rver keeps a folder for each).</summary>
+    public int UnfinishedUploads(string bucket) => UploadFolders(bucket).Length;
+
+    /// <summary>The parts those uploads hold (s3rver keeps a file per part beside the upload's key and metadata).</summary>
+    public int UnfinishedParts(string bucket) =>
+        UploadFolders(bucket).Sum(d => Directory.GetFiles(d).Count(f => Path.GetFileName(f) is not ("key" or "metadata")));
+
+    private string[] UploadFolders(string bucket)
+    {
+        var folder = Path.Combine(DataDirectory ?? throw new InvalidOperationException("Counting unfinished uploads needs the local test server."),
+            bucket, "._S3rver_uploads");
+        return Directory.Exists(folder) ? Directory.GetDirectories(folder) : [];
+    }
 
     public static Task<S3Server> GetAsync() => Shared.Value;
 
@@ -69,7 +90,7 @@ public sealed class S3Server
             {
                 using var probe = new TcpClient();
                 await probe.ConnectAsync(IPAddress.Loopback, port);
-                return new S3Server($"http://127.0.0.1:{port}");
+                return new S3Server($"http://127.0.0.1:{port}", data);
             }
             catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
             {

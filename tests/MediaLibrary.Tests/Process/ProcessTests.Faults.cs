@@ -96,6 +96,9 @@ public sealed partial class ProcessTests
             }
             using var health = await http.GetAsync("/health", Ct);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            // The upload was refused before a byte was stored: its pending entry could not be written.
+            Assert.Single(Directory.EnumerateFiles(Path.Combine(_workDir, "data", "files"), "original", SearchOption.AllDirectories));
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(_workDir, "data", "files", ".tmp")));
         }
         finally
         {

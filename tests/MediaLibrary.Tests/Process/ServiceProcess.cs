@@ -21,6 +21,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _lines);
 
+    /// <summary>Where a caller started it to listen, for helpers that talk to it.</summary>
+    public string? Url { get; set; }
+
     public static string ExecutablePath()
     {
         // tests/MediaLibrary.Tests/bin/{Configuration}/net10.0 → src/MediaLibrary/bin/{Configuration}/net10.0

@@ -33,11 +33,17 @@ public sealed class LocalBlobStore : IBlobStore
 
     public string Describe() => $"local ({_root})";
 
-    public async Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct)
+    public Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct) =>
+        UploadAsync(key, content, contentType, null, ct);
+
+    /// <summary>Reports the temporary file's name before writing to it: a process killed mid-way leaves only that.</summary>
+    public async Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, Func<string, CancellationToken, Task>? started, CancellationToken ct)
     {
         var path = PathFor(key);
         if (File.Exists(path)) throw new BlobAlreadyExistsException(Provider, key);
-        var temp = Path.Combine(_root, TempFolder, Guid.NewGuid().ToString("n"));
+        var name = Guid.NewGuid().ToString("n");
+        var temp = Path.Combine(_root, TempFolder, name);
+        if (started is not null) await started(name, ct);
         try
         {
             long size;
@@ -82,6 +88,22 @@ public sealed class LocalBlobStore : IBlobStore
         {
             File.Delete(temp);
         }
+    }
+
+    /// <summary>Deletes the temporary file an unfinished upload left (the name it reported).</summary>
+    public Task AbortUploadAsync(string key, string uploadId, CancellationToken ct)
+    {
+        if (uploadId.Length != 32 || !uploadId.All(char.IsAsciiHexDigitLower))
+            throw new StorageException(Provider, key, $"'{uploadId}' is not the name of a temporary file of this storage.", permanent: true);
+        try
+        {
+            File.Delete(Path.Combine(_root, TempFolder, uploadId));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException(Provider, key, $"Deleting the temporary file of '{key}' failed: {ex.Message}", ex);
+        }
+        return Task.CompletedTask;
     }
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct)

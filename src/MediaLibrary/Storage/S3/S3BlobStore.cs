@@ -48,7 +48,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         $"s3 (bucket {_options.Bucket} at {(string.IsNullOrWhiteSpace(_options.Endpoint) ? "AWS " + _options.Region : _options.Endpoint)}, " +
         $"access key {(string.IsNullOrEmpty(_options.AccessKey) ? "from the environment" : Redact(_options.AccessKey))})";
 
-    public async Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct)
+    public Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct) =>
+        UploadAsync(key, content, contentType, null, ct);
+
+    /// <summary>A file of one part is one PUT (nothing to leave behind); a longer one reports its multipart upload's id.</summary>
+    public async Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, Func<string, CancellationToken, Task>? started, CancellationToken ct)
     {
         StorageKeys.EnsureValid(key);
         if (await ExistsAsync(key, ct)) throw new BlobAlreadyExistsException(Provider, key);
@@ -69,7 +73,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                 await Call(key, () => _client.PutObjectAsync(put, ct));
                 return new StoredBlob(key, filled);
             }
-            return await MultipartAsync(key, content, contentType, buffer, filled, partSize, ct);
+            return await MultipartAsync(key, content, contentType, buffer, filled, partSize, started, ct);
         }
         finally
         {
@@ -88,7 +92,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         headers.ContentDisposition = ActiveContent.Is(contentType) ? "attachment" : "inline";
     }
 
-    private async Task<StoredBlob> MultipartAsync(string key, Stream content, string contentType, byte[] buffer, int filled, int partSize, CancellationToken ct)
+    private async Task<StoredBlob> MultipartAsync(string key, Stream content, string contentType, byte[] buffer, int filled, int partSize,
+        Func<string, CancellationToken, Task>? started, CancellationToken ct)
     {
         var initiate = new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key, ContentType = contentType };
         SetDeliveryHeaders(initiate.Headers, contentType);
@@ -97,6 +102,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         long total = 0;
         try
         {
+            if (started is not null) await started(init.UploadId, ct);
             while (filled > 0)
             {
                 var number = parts.Count + 1;
@@ -125,9 +131,23 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             }
             catch (Exception abortError) when (abortError is AmazonServiceException or HttpRequestException)
             {
-                // The original failure is the one to report; a bucket lifecycle rule is the backstop for this.
+                // The original failure is the one to report. The upload's pending entry holds this upload's id and
+                // aborts it when it falls due (a bucket lifecycle rule is the backstop beyond that).
             }
             throw;
+        }
+    }
+
+    public async Task AbortUploadAsync(string key, string uploadId, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        try
+        {
+            await Call(key, () => _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _options.Bucket, Key = key, UploadId = uploadId }, ct));
+        }
+        catch (StorageException ex) when (ex.InnerException is AmazonS3Exception { ErrorCode: "NoSuchUpload" } or AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
+        {
+            // Completed, aborted already, or expired by a lifecycle rule: nothing left.
         }
     }
 

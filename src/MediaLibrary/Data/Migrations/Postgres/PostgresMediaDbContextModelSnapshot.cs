@@ -131,6 +131,7 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .HasColumnType("character varying(2000)");
 
                     b.Property<DateTime?>("LeaseUntil")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<long?>("MediaId")
@@ -156,6 +157,10 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(4096)
                         .HasColumnType("character varying(4096)");
+
+                    b.Property<string>("UploadId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
 
                     b.HasKey("Id");
 

@@ -122,6 +122,7 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LeaseUntil")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("MediaId")
@@ -146,6 +147,10 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.Property<string>("StorageKey")
                         .IsRequired()
                         .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadId")
+                        .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

@@ -1,9 +1,10 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace MediaLibrary.Data.Migrations.Sqlite
+namespace MediaLibrary.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Hardening : Migration
@@ -14,15 +15,22 @@ namespace MediaLibrary.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "SecurityStamp",
                 table: "users",
-                type: "TEXT",
+                type: "character varying(32)",
                 maxLength: 32,
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.AddColumn<string>(
+                name: "UploadId",
+                table: "pending_deletions",
+                type: "character varying(1024)",
+                maxLength: 1024,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "Fingerprint",
                 table: "idempotency_keys",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: true);
 
@@ -30,10 +38,10 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                 name: "data_protection_keys",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
-                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -44,8 +52,8 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                 name: "node_probes",
                 columns: table => new
                 {
-                    Node = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    CheckedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Node = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CheckedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -56,11 +64,11 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                 name: "sessions",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
-                    SecurityStamp = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    UserId = table.Column<long>(type: "bigint", nullable: false),
+                    SecurityStamp = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -77,10 +85,10 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                 name: "sign_in_throttles",
                 columns: table => new
                 {
-                    UserName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Failures = table.Column<int>(type: "INTEGER", nullable: false),
-                    LastFailureAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    UserName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Failures = table.Column<int>(type: "integer", nullable: false),
+                    LastFailureAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -121,6 +129,10 @@ namespace MediaLibrary.Data.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "SecurityStamp",
                 table: "users");
+
+            migrationBuilder.DropColumn(
+                name: "UploadId",
+                table: "pending_deletions");
 
             migrationBuilder.DropColumn(
                 name: "Fingerprint",

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MediaLibrary.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresMediaDbContext))]
-    [Migration("20261201041538_Hardening")]
+    [Migration("20261201043304_Hardening")]
     partial class Hardening
     {
         /// <inheritdoc />
@@ -134,6 +134,7 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .HasColumnType("character varying(2000)");
 
                     b.Property<DateTime?>("LeaseUntil")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<long?>("MediaId")
@@ -159,6 +160,10 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(4096)
                         .HasColumnType("character varying(4096)");
+
+                    b.Property<string>("UploadId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
 
                     b.HasKey("Id");
 

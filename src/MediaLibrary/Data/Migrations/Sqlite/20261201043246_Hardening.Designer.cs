@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MediaLibrary.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMediaDbContext))]
-    [Migration("20261201041518_Hardening")]
+    [Migration("20261201043246_Hardening")]
     partial class Hardening
     {
         /// <inheritdoc />
@@ -125,6 +125,7 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LeaseUntil")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("MediaId")
@@ -149,6 +150,10 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.Property<string>("StorageKey")
                         .IsRequired()
                         .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadId")
+                        .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

@@ -1,10 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace MediaLibrary.Data.Migrations.Postgres
+namespace MediaLibrary.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Hardening : Migration
@@ -15,15 +14,22 @@ namespace MediaLibrary.Data.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "SecurityStamp",
                 table: "users",
-                type: "character varying(32)",
+                type: "TEXT",
                 maxLength: 32,
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.AddColumn<string>(
+                name: "UploadId",
+                table: "pending_deletions",
+                type: "TEXT",
+                maxLength: 1024,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "Fingerprint",
                 table: "idempotency_keys",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: true);
 
@@ -31,10 +37,10 @@ namespace MediaLibrary.Data.Migrations.Postgres
                 name: "data_protection_keys",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    FriendlyName = table.Column<string>(type: "text", nullable: true),
-                    Xml = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -45,8 +51,8 @@ namespace MediaLibrary.Data.Migrations.Postgres
                 name: "node_probes",
                 columns: table => new
                 {
-                    Node = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    CheckedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Node = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CheckedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -57,11 +63,11 @@ namespace MediaLibrary.Data.Migrations.Postgres
                 name: "sessions",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    UserId = table.Column<long>(type: "bigint", nullable: false),
-                    SecurityStamp = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: false),
+                    SecurityStamp = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -78,10 +84,10 @@ namespace MediaLibrary.Data.Migrations.Postgres
                 name: "sign_in_throttles",
                 columns: table => new
                 {
-                    UserName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Failures = table.Column<int>(type: "integer", nullable: false),
-                    LastFailureAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LockedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Failures = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastFailureAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -122,6 +128,10 @@ namespace MediaLibrary.Data.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "SecurityStamp",
                 table: "users");
+
+            migrationBuilder.DropColumn(
+                name: "UploadId",
+                table: "pending_deletions");
 
             migrationBuilder.DropColumn(
                 name: "Fingerprint",
