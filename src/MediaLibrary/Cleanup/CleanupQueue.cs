@@ -73,6 +73,20 @@ public sealed partial class CleanupQueue(
     }
 
     /// <summary>
+    /// The storage stored the upload under a key of its own making (Cloudinary's locator): the entry must name that one
+    /// to delete it.
+    /// </summary>
+    public async Task RekeyAsync(PendingDeletion entry, string key, CancellationToken ct)
+    {
+        if (entry.StorageKey == key) return;
+        await db.PendingDeletions.Where(p => p.Id == entry.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.StorageKey, key), ct);
+        entry.StorageKey = key;
+        // The row has it already: a later SaveChanges must not write it again.
+        if (db.ChangeTracker.Entries<PendingDeletion>().FirstOrDefault(e => ReferenceEquals(e.Entity, entry)) is { } tracked)
+            tracked.Property(p => p.StorageKey).OriginalValue = key;
+    }
+
+    /// <summary>
     /// While the upload runs: pushes its entry's due time on every quarter of the grace period, on a connection of its
     /// own (the request's is busy), so that a long upload is never taken for a dead one. A failed push is logged.
     /// </summary>

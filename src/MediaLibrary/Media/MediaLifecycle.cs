@@ -265,6 +265,7 @@ public sealed class MediaLifecycle(
         }
         try
         {
+            await cleanup.RekeyAsync(deferred, blob.Key, ct);
             if (blob.Size != file.Content.BytesRead)
                 throw new StorageException(_store.Provider, blob.Key, $"The storage kept {blob.Size} bytes of {file.Content.BytesRead}.");
             // Raster images are decoded once from the stored copy: a truncated or hostile file is refused here,

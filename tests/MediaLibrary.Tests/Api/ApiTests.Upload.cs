@@ -253,15 +253,17 @@ public abstract partial class ApiTests
         Assert.EndsWith("x.png", media.FileName);
     }
 
-    [Fact]
-    public async Task Upload_TitleTooLong_Returns400AndLeavesNoObjectBehind()
+    [Theory]
+    [InlineData("a.png")]
+    [InlineData("b.pdf")] // on Cloudinary a raw resource, stored under a locator of Cloudinary's making
+    public async Task Upload_TitleTooLong_Returns400AndLeavesNoObjectBehind(string fileName)
     {
         var client = await App.ClientAsync();
         var before = App.StoredKeys();
         // The title comes after the file here, so the file is already stored when the title is read.
         var form = new MultipartFormDataContent
         {
-            { new ByteArrayContent(TestFiles.Png(2, 2)), "file", "a.png" },
+            { new ByteArrayContent(fileName.EndsWith(".pdf", StringComparison.Ordinal) ? TestFiles.Pdf() : TestFiles.Png(2, 2)), "file", fileName },
             { new StringContent(new string('t', MediaRules.MaxTitleLength + 1)), "title" },
         };
         using var response = await client.PostAsync("/api/media", form, Ct);
