@@ -34,7 +34,8 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             _ when fault == DatabaseFaultKind.DiskFull => new ProblemDetails
                 { Status = 503, Title = "The database's disk is full.", Detail = "Nothing was changed. Reads still work; writes resume once space is made." },
             _ when fault == DatabaseFaultKind.Unavailable => new ProblemDetails
-                { Status = 503, Title = "The database is unavailable.", Detail = "It did not answer or refused for now; nothing was changed. Try again shortly." },
+                { Status = 503, Title = "The database is unavailable.", Detail = "It did not answer or refused for now. Try again shortly: a change " +
+                  "it was committing as it went down may have been made, so retry an upload with the same Idempotency-Key." },
             _ => new ProblemDetails { Status = 500, Title = "An unexpected error occurred.", Detail = "The error was logged with the trace id below." },
         };
 
