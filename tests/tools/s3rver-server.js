@@ -30,8 +30,33 @@ function abortMultipartUpload(store) {
   };
 }
 
+// Nor ListMultipartUploads (GET /bucket?uploads), with which a reconciler finds the uploads a crash left: the same
+// answer S3 gives, from the folder s3rver keeps for each upload (its key in a file, begun when the folder was made).
+function listMultipartUploads(store) {
+  const escape = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return async (ctx, next) => {
+    if (ctx.method !== "GET" || ctx.query.uploads === undefined) return next();
+    const bucket = decodeURIComponent(ctx.path.replace(/^\/+|\/+$/g, ""));
+    if (bucket.includes("/")) return next();
+    const folder = path.join(store.rootDirectory, bucket, "._S3rver_uploads");
+    const ids = await fs.readdir(folder).catch(() => []);
+    const uploads = [];
+    for (const id of ids) {
+      const key = await fs.readFile(path.join(folder, id, "key"), "utf8").catch(() => null);
+      if (key === null) continue;
+      const { birthtime, mtime } = await fs.stat(path.join(folder, id));
+      uploads.push(`<Upload><Key>${escape(key)}</Key><UploadId>${escape(id)}</UploadId><Initiated>${(birthtime.getTime() ? birthtime : mtime).toISOString()}</Initiated></Upload>`);
+    }
+    ctx.type = "application/xml";
+    ctx.body = `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` +
+      `<Bucket>${escape(bucket)}</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><MaxUploads>1000</MaxUploads>` +
+      `<IsTruncated>false</IsTruncated>${uploads.join("")}</ListMultipartUploadsResult>`;
+  };
+}
+
 const run = S3rver.prototype.run;
 S3rver.prototype.run = function (...args) {
+  this.middleware.unshift(listMultipartUploads(this.store));
   this.middleware.unshift(abortMultipartUpload(this.store));
   return run.apply(this, args);
 };

@@ -1,3 +1,5 @@
+using MediaLibrary.Storage;
+
 namespace MediaLibrary.Cleanup;
 
 public sealed class ReconcileReport
@@ -8,6 +10,12 @@ public sealed class ReconcileReport
     public int RowsScanned { get; set; }
     public List<OrphanObject> Orphans { get; } = [];
     public List<DanglingRow> Dangling { get; } = [];
+
+    /// <summary>Unfinished uploads (multipart parts, temporary files) older than the grace period that no entry covers.</summary>
+    public List<(string Provider, UnfinishedUpload Upload)> StaleUploads { get; } = [];
+
+    /// <summary>Storages that keep unfinished uploads but would not list them, with the reason.</summary>
+    public List<string> UploadsNotListed { get; } = [];
 
     /// <summary>Rows flagged missing earlier whose object is there again.</summary>
     public int Restored { get; set; }

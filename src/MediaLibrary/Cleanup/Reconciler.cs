@@ -79,10 +79,50 @@ public sealed partial class Reconciler(
             await SaveCursorAsync(cursor, c => c.LastMediaId = rows[^1].OwnerId, ct);
         }
 
+        foreach (var store in Stores()) await UnfinishedUploadsAsync(store, cutoff, request.Apply, report, ct);
+
         db.ReconcileCursors.Remove(cursor);
         await db.SaveChangesAsync(ct);
         LogFinished(name, report.ObjectsScanned, report.RowsScanned, report.Orphans.Count, report.Dangling.Count);
         return report;
+    }
+
+    /// <summary>
+    /// What uploads that never finished left (S3 multipart parts, local temporary files), older than the grace period and
+    /// covered by no upload's pending entry (which removes its own): reported, and with apply aborted. Each abort and
+    /// each failure is logged.
+    /// </summary>
+    private async Task UnfinishedUploadsAsync(IBlobStore store, DateTimeOffset cutoff, bool apply, ReconcileReport report, CancellationToken ct)
+    {
+        var stale = new List<UnfinishedUpload>();
+        try
+        {
+            await foreach (var upload in store.ListUnfinishedUploadsAsync(ct))
+                if (upload.StartedAt < cutoff) stale.Add(upload);
+        }
+        catch (StorageException ex)
+        {
+            report.UploadsNotListed.Add($"{store.Provider}: {ex.Message}");
+            LogUploadsNotListed(ex, store.Provider);
+            return;
+        }
+        var ids = stale.Select(u => u.UploadId).ToList();
+        var covered = (await db.PendingDeletions.Where(p => p.Provider == store.Provider && p.UploadId != null && ids.Contains(p.UploadId))
+            .Select(p => p.UploadId!).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        foreach (var upload in stale.Where(u => !covered.Contains(u.UploadId)))
+        {
+            report.StaleUploads.Add((store.Provider, upload));
+            if (!apply) continue;
+            try
+            {
+                await store.AbortUploadAsync(upload.Key ?? upload.UploadId, upload.UploadId, ct);
+                LogUploadAborted(store.Provider, upload.Key, upload.UploadId, upload.StartedAt);
+            }
+            catch (StorageException ex)
+            {
+                LogUploadAbortFailed(ex, store.Provider, upload.Key, upload.UploadId);
+            }
+        }
     }
 
     private List<IBlobStore> Stores() => storage.All.OrderBy(s => s.Provider, StringComparer.Ordinal).ToList();
@@ -128,4 +168,13 @@ public sealed partial class Reconciler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconcile ({Run}) finished: {Objects} objects and {Rows} rows scanned, {Orphans} orphans, {Dangling} dangling rows")]
     private partial void LogFinished(string run, int objects, int rows, int orphans, int dangling);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Aborted the unfinished upload {UploadId} of {StorageKey} on {Provider}, begun {StartedAt:o}: result=ok")]
+    private partial void LogUploadAborted(string provider, string? storageKey, string uploadId, DateTimeOffset startedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Aborting the unfinished upload {UploadId} of {StorageKey} on {Provider} failed: result=failed; the next run tries again")]
+    private partial void LogUploadAbortFailed(Exception exception, string provider, string? storageKey, string uploadId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Provider} storage did not list its unfinished uploads; a lifecycle rule must remove them there")]
+    private partial void LogUploadsNotListed(Exception exception, string provider);
 }

@@ -46,11 +46,16 @@ public static class ReconcileCli
             await output.WriteLineAsync($"orphan\t{orphan.Key}\t{orphan.Size} bytes\t{orphan.LastModified:yyyy-MM-ddTHH:mm:ssZ}");
         foreach (var row in report.Dangling)
             await output.WriteLineAsync($"dangling\tmedia {row.MediaId}\t{row.StorageKey}");
+        foreach (var (provider, upload) in report.StaleUploads)
+            await output.WriteLineAsync($"unfinished\t{provider}\t{upload.Key ?? "(temporary file)"}\t{upload.UploadId}\t{upload.StartedAt:yyyy-MM-ddTHH:mm:ssZ}");
+        foreach (var reason in report.UploadsNotListed)
+            await output.WriteLineAsync($"unlisted\t{reason}");
         await output.WriteLineAsync(
             $"Scanned {report.ObjectsScanned} objects and {report.RowsScanned} rows (grace {grace}): " +
             $"{report.Orphans.Count} orphans {(apply ? "queued for deletion" : "would be deleted")}, " +
             $"{report.Dangling.Count} dangling rows {(apply ? "flagged" : "would be flagged")}" +
             (report.Restored > 0 ? $", {report.Restored} flagged rows found again" : "") +
+            $", {report.StaleUploads.Count} unfinished uploads {(apply ? "aborted" : "would be aborted")}" +
             (apply ? "." : ". Dry run: nothing changed; run with --apply to act."));
         return ExitCodes.Ok;
     }

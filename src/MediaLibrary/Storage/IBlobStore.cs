@@ -47,6 +47,12 @@ public interface IBlobStore
     /// </summary>
     Task AbortUploadAsync(string key, string uploadId, CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>
+    /// Every unfinished upload the storage holds, for the reconciler; nothing where the provider keeps none. Throws
+    /// <see cref="StorageException"/> where the provider keeps them but cannot list them.
+    /// </summary>
+    IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync(CancellationToken ct) => AsyncEnumerable.Empty<UnfinishedUpload>();
+
     /// <summary>Opens the object for reading. Adapters return a seekable stream when they can (range requests).</summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken ct);
 

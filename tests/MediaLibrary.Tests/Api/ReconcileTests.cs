@@ -68,6 +68,29 @@ public abstract class ReconcileTests(ReconcileTests.App app)
     }
 
     [Fact]
+    public async Task TemporaryFilesOfDeadUploads_AreReportedAfterTheGracePeriod_AndRemovedWithApply_FreshOnesKept()
+    {
+        var temp = Path.Combine(app.StorageRoot, ".tmp");
+        var (stale, fresh) = (Guid.NewGuid().ToString("n"), Guid.NewGuid().ToString("n"));
+        File.WriteAllBytes(Path.Combine(temp, stale), [1, 2, 3]);
+        File.WriteAllBytes(Path.Combine(temp, fresh), [4]);
+        // Times against the fake clock: one left two hours ago by a process that died, one being written now.
+        File.SetLastWriteTimeUtc(Path.Combine(temp, stale), app.Time.GetUtcNow().UtcDateTime - TimeSpan.FromHours(2));
+        File.SetLastWriteTimeUtc(Path.Combine(temp, fresh), app.Time.GetUtcNow().UtcDateTime);
+
+        var dryRun = await app.ReconcileAsync(apply: false);
+        Assert.Contains(dryRun.StaleUploads, u => u.Upload.UploadId == stale && u.Upload.Key is null);
+        Assert.DoesNotContain(dryRun.StaleUploads, u => u.Upload.UploadId == fresh);
+        Assert.True(File.Exists(Path.Combine(temp, stale)));
+
+        await app.ReconcileAsync(apply: true);
+        Assert.False(File.Exists(Path.Combine(temp, stale)));
+        Assert.True(File.Exists(Path.Combine(temp, fresh)));
+        Assert.Contains(app.Logs.GetSnapshot(), r => r.Message.Contains($"Aborted the unfinished upload {stale}") && r.Message.Contains("result=ok"));
+        File.Delete(Path.Combine(temp, fresh));
+    }
+
+    [Fact]
     public async Task DanglingRow_IsReported_FlaggedWithApply_AndUnflaggedWhenTheObjectIsBack()
     {
         var client = await app.ClientAsync();

@@ -20,6 +20,8 @@ public sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
 
     public Task AbortUploadAsync(string key, string uploadId, CancellationToken ct) => inner.AbortUploadAsync(key, uploadId, ct);
 
+    public IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync(CancellationToken ct) => inner.ListUnfinishedUploadsAsync(ct);
+
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct) => inner.OpenReadAsync(key, ct);
     public string? DirectUrl(string key) => inner.DirectUrl(key);
     public Task<string?> PresignedUrlAsync(string key, TimeSpan lifetime, CancellationToken ct) => inner.PresignedUrlAsync(key, lifetime, ct);

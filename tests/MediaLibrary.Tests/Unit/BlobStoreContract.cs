@@ -1,3 +1,6 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
 using MediaLibrary.Storage;
 using MediaLibrary.Storage.Cloudinary;
 using MediaLibrary.Storage.Local;
@@ -299,6 +302,31 @@ public sealed class S3BlobStoreTests : BlobStoreContract, IAsyncLifetime
         _server = await S3Server.GetAsync();
         _bucket = await _server.CreateBucketAsync();
         _store = new S3BlobStore(Options.Create(_server.Options(_bucket)));
+    }
+
+    [Fact]
+    public async Task AnUnfinishedMultipartUpload_IsListed_AndAbortingItRemovesItsParts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = new AmazonS3Client(new BasicAWSCredentials(S3Server.AccessKey, S3Server.SecretKey),
+            new AmazonS3Config { ServiceURL = _server!.Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        var key = $"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original";
+        // What a process killed between two parts leaves: an upload begun, one part sent, never completed.
+        var begun = await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _bucket, Key = key }, ct);
+        await client.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = _bucket, Key = key, UploadId = begun.UploadId, PartNumber = 1, InputStream = new MemoryStream(new byte[5 << 20]), UseChunkEncoding = false,
+        }, ct);
+
+        var listed = await Store.ListUnfinishedUploadsAsync(ct).ToListAsync(ct);
+        var upload = Assert.Single(listed, u => u.UploadId == begun.UploadId);
+        Assert.Equal(key, upload.Key);
+        Assert.InRange(upload.StartedAt, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
+
+        await Store.AbortUploadAsync(key, begun.UploadId, ct);
+        Assert.DoesNotContain(await Store.ListUnfinishedUploadsAsync(ct).ToListAsync(ct), u => u.UploadId == begun.UploadId);
+        Assert.Equal(0, _server.UnfinishedUploads(_bucket));
+        await Store.AbortUploadAsync(key, begun.UploadId, ct); // an upload gone already: success
     }
 
     [Fact]

@@ -90,6 +90,17 @@ public sealed class LocalBlobStore : IBlobStore
         }
     }
 
+    /// <summary>The temporary files of uploads on their way or dead with their process.</summary>
+    public async IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        await Task.Yield();
+        foreach (var file in new DirectoryInfo(Path.Combine(_root, TempFolder)).EnumerateFiles())
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return new UnfinishedUpload(null, file.Name, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
+        }
+    }
+
     /// <summary>Deletes the temporary file an unfinished upload left (the name it reported).</summary>
     public Task AbortUploadAsync(string key, string uploadId, CancellationToken ct)
     {

@@ -138,6 +138,23 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
     }
 
+    /// <summary>The bucket's multipart uploads neither completed nor aborted (ListMultipartUploads, page by page).</summary>
+    public async IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        string? keyMarker = null, idMarker = null;
+        while (true)
+        {
+            var page = await Call("", () => _client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest
+            {
+                BucketName = _options.Bucket, KeyMarker = keyMarker, UploadIdMarker = idMarker,
+            }, ct));
+            foreach (var upload in page.MultipartUploads ?? [])
+                yield return new UnfinishedUpload(upload.Key, upload.UploadId, new DateTimeOffset((upload.Initiated ?? DateTime.UtcNow).ToUniversalTime()));
+            if (page.IsTruncated != true) yield break;
+            (keyMarker, idMarker) = (page.NextKeyMarker, page.NextUploadIdMarker);
+        }
+    }
+
     public async Task AbortUploadAsync(string key, string uploadId, CancellationToken ct)
     {
         StorageKeys.EnsureValid(key);
