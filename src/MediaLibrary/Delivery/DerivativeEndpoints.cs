@@ -68,7 +68,14 @@ public static class DerivativeEndpoints
                 await renderer.ForgetAsync(row, ct);
                 continue;
             }
-            if (!found) throw new BlobNotFoundException(row.StorageProvider, row.StorageKey);
+            if (!found)
+            {
+                // Gone twice: a delete or replace retired this version under the render (a 404 is the truth), unless the
+                // version still stands, when the storage lost the object.
+                if (await media.FindAsync(id, ct) is not { } still || still.Version != version)
+                    return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
+                throw new BlobNotFoundException(row.StorageProvider, row.StorageKey);
+            }
 
             var headers = http.Response.Headers;
             headers.CacheControl = FileDelivery.FileCacheControl(mediaOptions.Value);

@@ -385,7 +385,8 @@ public abstract class ImageTests(MediaLibraryApp app)
                 : client.PutAsync($"/api/media/{media.Id}/file", TestFiles.Form(TestFiles.Jpeg(300, 200, seed: 99), "new.jpg"), Ct);
             await Task.WhenAll([.. renders, change]);
         }
-        Assert.Equal(0, await App.WithDbAsync(db => db.PendingDeletions.CountAsync()));
+        var waiting = await App.WithDbAsync(db => db.PendingDeletions.AsNoTracking().ToListAsync());
+        Assert.True(waiting.Count == 0, "waiting: " + string.Join(" | ", waiting.Select(p => $"{p.Reason} {p.Status} attempts={p.Attempts} lease={p.LeaseUntil:o} next={p.NextAttemptAt:o} {p.StorageKey} {p.LastError}")));
         Assert.Equal(await App.ReferencedKeysAsync(), App.StoredKeys());
     }
 

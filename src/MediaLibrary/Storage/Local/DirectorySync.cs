@@ -9,11 +9,19 @@ namespace MediaLibrary.Storage.Local;
 /// </summary>
 internal static class DirectorySync
 {
-    public static void Flush(string directory)
+    private const int NoSuchFile = 2; // ENOENT
+
+    /// <summary>Flushes the folder; false when it does not exist (removed meanwhile), so the caller flushes its parent.</summary>
+    public static bool Flush(string directory)
     {
-        if (OperatingSystem.IsWindows()) return;
+        if (OperatingSystem.IsWindows()) return true;
         var fd = Open(directory, 0 /* O_RDONLY */);
-        if (fd < 0) throw new IOException($"Opening the folder '{directory}' to flush it failed (errno {Marshal.GetLastPInvokeError()}).");
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == NoSuchFile) return false;
+            throw new IOException($"Opening the folder '{directory}' to flush it failed (errno {errno}).");
+        }
         try
         {
             if (Fsync(fd) != 0) throw new IOException($"Flushing the folder '{directory}' to disk failed (errno {Marshal.GetLastPInvokeError()}).");
@@ -22,6 +30,7 @@ internal static class DirectorySync
         {
             _ = Close(fd);
         }
+        return true;
     }
 
     // DllImport, not LibraryImport: the generated marshalling needs unsafe code, which the project does not allow.

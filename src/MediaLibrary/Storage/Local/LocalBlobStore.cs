@@ -260,8 +260,10 @@ public sealed class LocalBlobStore : IBlobStore
     {
         foreach (var folder in folders)
         {
-            DirectorySync.Flush(folder);
-            Synced?.Invoke(folder);
+            // A folder a concurrent delete pruned meanwhile: its removal is an entry of its parent, which is flushed instead.
+            var flushed = folder;
+            while (!DirectorySync.Flush(flushed) && flushed.Length > _root.Length) flushed = Path.GetDirectoryName(flushed)!;
+            Synced?.Invoke(flushed);
         }
     }
 
