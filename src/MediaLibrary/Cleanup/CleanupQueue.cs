@@ -156,7 +156,7 @@ public sealed partial class CleanupQueue(
         try
         {
             claimed = await db.PendingDeletions
-                .Where(p => p.Id == entry.Id && p.Status == PendingDeletionStatus.Pending && (p.LeaseUntil == null || p.LeaseUntil < now))
+                .Where(p => p.Id == entry.Id).Where(Unleased(now))
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, lease).SetProperty(p => p.NextAttemptAt, now), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -255,12 +255,16 @@ public sealed partial class CleanupQueue(
         await AttemptAsync(entry, ct);
     }
 
+    /// <summary>Pending and held by no one at <paramref name="now"/>: what a conditional update may claim.</summary>
+    private static System.Linq.Expressions.Expression<Func<PendingDeletion, bool>> Unleased(DateTime now) =>
+        p => p.Status == PendingDeletionStatus.Pending && (p.LeaseUntil == null || p.LeaseUntil < now);
+
     /// <summary>One worker pass: claims due entries one by one and attempts them. Returns how many were attempted.</summary>
     public async Task<int> ProcessDueAsync(int batchSize, CancellationToken ct)
     {
         var now = Now();
         var due = await db.PendingDeletions.AsNoTracking()
-            .Where(p => p.Status == PendingDeletionStatus.Pending && p.NextAttemptAt <= now && (p.LeaseUntil == null || p.LeaseUntil < now))
+            .Where(Unleased(now)).Where(p => p.NextAttemptAt <= now)
             .OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id)
             .Take(batchSize)
             .ToListAsync(ct);
@@ -271,8 +275,7 @@ public sealed partial class CleanupQueue(
             var leaseUntil = Now().AddSeconds(_options.LeaseSeconds);
             // A conditional update is the lease: of several nodes, exactly one sees one row changed.
             var claimed = await db.PendingDeletions
-                .Where(p => p.Id == entry.Id && p.Status == PendingDeletionStatus.Pending && p.NextAttemptAt <= now
-                            && (p.LeaseUntil == null || p.LeaseUntil < now))
+                .Where(p => p.Id == entry.Id && p.NextAttemptAt <= now).Where(Unleased(now))
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, leaseUntil), ct);
             if (claimed != 1) continue;
             await AttemptAsync(entry, ct);

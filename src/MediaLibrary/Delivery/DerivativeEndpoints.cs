@@ -24,6 +24,7 @@ public static class DerivativeEndpoints
     public static async Task<IResult> Serve(long id, int version, string transform, HttpContext http, MediaQueries media, DerivativeRenderer renderer,
         StorageRegistry storage, TransformSigner signer, IOptions<ImagingOptions> imaging, IOptions<MediaOptions> mediaOptions, CancellationToken ct)
     {
+        IResult NoFile() => TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
         var options = imaging.Value;
         if (!ImageTransform.TryParse(transform, options.MaxDimension, out var parsed, out var signature, out var error))
             return TypedResults.Problem(statusCode: 400, title: "The transform is not valid.", detail: error);
@@ -35,7 +36,7 @@ public static class DerivativeEndpoints
 
         var m = await media.FindAsync(id, ct);
         if (m is null || m.Version != version)
-            return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
+            return NoFile();
         if (!ImageProcessor.CanRender(m.ContentType))
             return TypedResults.Problem(statusCode: 404, title: "No derivatives for this file.",
                 detail: $"Media {id} is {m.ContentType}; only JPEG, PNG, GIF, WebP, AVIF and TIFF images are rendered. Use its url.");
@@ -53,10 +54,10 @@ public static class DerivativeEndpoints
             catch (BlobNotFoundException)
             {
                 // The original went away under the render: replaced or deleted meanwhile (or a dangling row).
-                return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
+                return NoFile();
             }
             if (row is null)
-                return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
+                return NoFile();
             var store = storage.Find(row.StorageProvider)
                 ?? throw new StorageException(row.StorageProvider, row.StorageKey, $"The derivative is in '{row.StorageProvider}' storage, which this node has not configured.");
             if (await FileDelivery.PresignedRedirectAsync(http, store, row.StorageKey, mediaOptions.Value, ct) is { } redirect) return redirect;
@@ -73,7 +74,7 @@ public static class DerivativeEndpoints
                 // Gone twice: a delete or replace retired this version under the render (a 404 is the truth), unless the
                 // version still stands, when the storage lost the object.
                 if (await media.FindAsync(id, ct) is not { } still || still.Version != version)
-                    return TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
+                    return NoFile();
                 throw new BlobNotFoundException(row.StorageProvider, row.StorageKey);
             }
 

@@ -31,9 +31,7 @@ public sealed class WebOptions : IValidatableObject
     [ConfigurationKeyName("MEDIALIB_TRUSTED_PROXIES")]
     public string? TrustedProxies { get; set; }
 
-    public IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks =>
-        [.. (TrustedProxies ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(ParseProxy).OfType<System.Net.IPNetwork>()];
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks => [.. Entries(TrustedProxies).Select(ParseProxy).OfType<System.Net.IPNetwork>()];
 
     private static System.Net.IPNetwork? ParseProxy(string entry)
     {
@@ -43,12 +41,14 @@ public sealed class WebOptions : IValidatableObject
         return null;
     }
 
-    public IReadOnlyList<string> CorsOriginList =>
-        (CorsOrigins ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public IReadOnlyList<string> CorsOriginList => Entries(CorsOrigins);
+
+    /// <summary>The entries of a comma-separated setting, trimmed, empty ones dropped.</summary>
+    private static string[] Entries(string? list) => (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var proxy in (TrustedProxies ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var proxy in Entries(TrustedProxies))
         {
             if (ParseProxy(proxy) is null)
                 yield return new ValidationResult(
