@@ -30,6 +30,8 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "The request is invalid.", Detail = b.Message },
             DbUpdateConcurrencyException or Media.MediaChangedException => new ProblemDetails { Status = 409, Title = "The media was changed by another request.", Detail = "Reload it and try again." },
             ImagingBusyException => new ProblemDetails { Status = 503, Title = "The image service is busy.", Detail = exception.Message },
+            StorageException { DiskFull: true } => new ProblemDetails
+                { Status = 507, Title = "The storage's disk is full.", Detail = "Nothing was changed. Reads still work; uploads resume once space is made." },
             StorageException s => new ProblemDetails { Status = 503, Title = "The storage is unavailable.", Detail = $"The {s.Provider} storage failed; nothing was changed. Try again later." },
             _ when fault == DatabaseFaultKind.DiskFull => new ProblemDetails
                 { Status = 503, Title = "The database's disk is full.", Detail = "Nothing was changed. Reads still work; writes resume once space is made." },
@@ -39,10 +41,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             _ => new ProblemDetails { Status = 500, Title = "An unexpected error occurred.", Detail = "The error was logged with the trace id below." },
         };
 
-        // A 503 always says when to come back, so a client can tell a passing outage from a bug (a 500).
+        // A 503 or 507 always says when to come back, so a client can tell a passing outage from a bug (a 500).
         var retryAfter = exception switch
         {
             ImagingBusyException => "2",
+            StorageException { DiskFull: true } => "30",
             StorageException => "5",
             _ => fault switch { DatabaseFaultKind.DiskFull => "30", DatabaseFaultKind.Unavailable => "5", _ => null },
         };
@@ -52,6 +55,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             LogDatabaseFault(exception, fault, context.Request.Method, LogText.Safe(context.Request.Path));
             probes.Report(DatabaseHealthCheck.Probe, exception); // /health says so now, not at its next probe
         }
+        else if (exception is StorageException { DiskFull: true }) probes.Report(StorageHealthCheck.Probe, exception); // a whole disk, not one object
         else if (problem.Status >= 500 && exception is not ImagingBusyException) LogUnhandled(exception, context.Request.Method, LogText.Safe(context.Request.Path));
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });

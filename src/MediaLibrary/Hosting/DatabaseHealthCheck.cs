@@ -2,6 +2,7 @@ using MediaLibrary.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace MediaLibrary.Hosting;
 
@@ -9,7 +10,8 @@ namespace MediaLibrary.Hosting;
 /// Healthy while the database answers a real query and takes a write (probed now and then, see
 /// <see cref="WriteProbes"/>); Unhealthy with the reason when either fails; Degraded while SQLite's disk is nearly full.
 /// </summary>
-internal sealed class DatabaseHealthCheck(MediaDbContext db, DatabaseSettings settings, WriteProbes probes, TimeProvider time) : IHealthCheck
+internal sealed class DatabaseHealthCheck(MediaDbContext db, DatabaseSettings settings, WriteProbes probes, IOptions<HealthOptions> health, TimeProvider time)
+    : IHealthCheck
 {
     public const string Probe = "database";
 
@@ -32,8 +34,8 @@ internal sealed class DatabaseHealthCheck(MediaDbContext db, DatabaseSettings se
 
         if (settings.Provider == DatabaseProvider.Sqlite
             && Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource)) is { } folder
-            && DiskSpace.FreeBytes(folder) is { } free && free < DiskSpace.LowBytes)
-            return HealthCheckResult.Degraded($"The database's disk is nearly full: {DiskSpace.Describe(free)} free in {folder}.");
+            && DiskSpace.FreeBytes(folder) is var free && health.Value.IsLow(free))
+            return HealthCheckResult.Degraded($"The database's disk is nearly full: {DiskSpace.Describe(free!.Value)} free in {folder}.");
         return HealthCheckResult.Healthy();
     }
 

@@ -3,9 +3,6 @@ namespace MediaLibrary.Hosting;
 /// <summary>Free space on the disk that holds a folder, for /health.</summary>
 public static class DiskSpace
 {
-    /// <summary>Below this a disk is reported nearly full (Degraded): writes still work, not for long.</summary>
-    public const long LowBytes = 256L * 1024 * 1024;
-
     public static long? FreeBytes(string folder)
     {
         try

@@ -25,6 +25,7 @@ public static class HostingSetup
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<StorageHealthCheck>("storage")
             .AddCheck<DeletionBacklogHealthCheck>("deletions");
         services.AddOptions<TelemetryOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HealthOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
         services.AddMediaLibraryTelemetry(telemetry, database);
         return services;
     }

@@ -11,4 +11,10 @@ public class StorageException(string provider, string key, string message, Excep
     public string Provider { get; } = provider;
     public string Key { get; } = key;
     public bool Permanent { get; } = permanent;
+
+    /// <summary>The storage's own disk is full (local storage): nothing can be written until space is made.</summary>
+    public bool DiskFull => InnerException is IOException io && IsDiskFull(io.HResult);
+
+    // ENOSPC is the HResult on Unix; ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL on Windows.
+    private static bool IsDiskFull(int hresult) => hresult is 28 or unchecked((int)0x80070070) or unchecked((int)0x80070027);
 }

@@ -58,6 +58,59 @@ public sealed partial class ProcessTests
     }
 
     [Fact]
+    public async Task AFullStorageDisk_Answers507WithRetryAfter_HealthSaysWhy_LeavesNoPartialFile_AndUploadsResume()
+    {
+        // The files on a small disk of their own; the database elsewhere, so only the storage's disk fills.
+        var files = Path.Combine(_workDir, "files");
+        await using var disk = await SmallDisk.MountAsync(files, megabytes: 16);
+        var env = new Dictionary<string, string?>
+        {
+            ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "data"), ["MEDIALIB_STORAGE_ROOT"] = files, ["MEDIALIB_ADMIN_PASSWORD"] = "admin-password",
+            ["MEDIALIB_LOW_DISK_MB"] = "1", // the 16 MiB disk is not "nearly full" until it is
+        };
+        await using var service = await StartAsync(env);
+        using var http = new HttpClient { BaseAddress = new Uri(service.Url!) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(http, "admin", "admin-password"));
+        var kept = await http.UploadAsync(TestFiles.Png(4, 4));
+        Assert.Equal("Healthy", await StorageHealthAsync(http));
+
+        var filler = disk.Fill();
+        var big = TestFiles.Png(8, 8).Concat(new byte[1 << 20]).ToArray(); // a megabyte that has nowhere to go
+        using (var refused = await http.PostAsync("/api/media", TestFiles.Form(big, "big.png"), Ct))
+        {
+            var problem = await refused.ProblemAsync(HttpStatusCode.InsufficientStorage);
+            Assert.Equal("The storage's disk is full.", problem.GetProperty("title").GetString());
+            Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
+        }
+        using (var health = await http.GetAsync("/health", Ct))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            var storage = JsonDocument.Parse(await health.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("checks").GetProperty("storage");
+            Assert.Equal("Unhealthy", storage.GetProperty("status").GetString());
+            Assert.Equal("The local storage cannot write: its disk is full.", storage.GetProperty("description").GetString());
+        }
+        // The refused upload left no partial file; reads and deletes (which free space) still work.
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(files, ".tmp")));
+        Assert.Equal(TestFiles.Png(4, 4), await http.GetByteArrayAsync(kept.Url, Ct));
+        Assert.Single(Directory.EnumerateFiles(files, "original", SearchOption.AllDirectories));
+
+        File.Delete(filler);
+        await EventuallyAsync(async () =>
+        {
+            using var retry = await http.PostAsync("/api/media", TestFiles.Form(big, "big.png"), Ct);
+            return retry.StatusCode == HttpStatusCode.Created;
+        }, "uploads were still refused 30 s after space was made");
+        await Task.Delay(WriteProbesAfterFailure, Ct);
+        Assert.Equal("Healthy", await StorageHealthAsync(http));
+    }
+
+    private static async Task<string?> StorageHealthAsync(HttpClient http)
+    {
+        using var health = await http.GetAsync("/health", Ct);
+        return JsonDocument.Parse(await health.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString();
+    }
+
+    [Fact]
     public async Task APostgresOutage_Answers503WithRetryAfter_ReadsAndWritesAlike_AndTheServiceRecoversByItself()
     {
         var postgres = await PostgresServer.StartPrivateAsync();
@@ -174,62 +227,4 @@ public sealed partial class ProcessTests
     }
 
     private static readonly TimeSpan WriteProbesAfterFailure = MediaLibrary.Hosting.WriteProbes.AfterFailure + TimeSpan.FromMilliseconds(500);
-
-    /// <summary>A tmpfs of a given size mounted on a folder (the test runs as root, as CI does), and a file that fills it.</summary>
-    private sealed class SmallDisk : IAsyncDisposable
-    {
-        private readonly string _folder;
-
-        private SmallDisk(string folder) => _folder = folder;
-
-        public static async Task<SmallDisk> MountAsync(string folder, int megabytes)
-        {
-            Directory.CreateDirectory(folder);
-            await RunAsync("mount", "-t", "tmpfs", "-o", $"size={megabytes}m,mode=0700", "tmpfs", folder);
-            return new SmallDisk(folder);
-        }
-
-        /// <summary>Writes a file until the disk refuses more; returns its path.</summary>
-        public string Fill()
-        {
-            var path = Path.Combine(_folder, "filler");
-            var block = new byte[64 * 1024];
-            using var file = new FileStream(path, FileMode.CreateNew);
-            try
-            {
-                while (true) file.Write(block);
-            }
-            catch (IOException)
-            {
-                return path; // full
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            for (var attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    await RunAsync("umount", _folder);
-                    return;
-                }
-                catch (InvalidOperationException) when (attempt < 20)
-                {
-                    await Task.Delay(250); // the service still closing its files
-                }
-            }
-        }
-
-        private static async Task RunAsync(string file, params string[] args)
-        {
-            var psi = new ProcessStartInfo(file) { RedirectStandardError = true };
-            foreach (var arg in args) psi.ArgumentList.Add(arg);
-            using var process = System.Diagnostics.Process.Start(psi)!;
-            var error = await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {error} (mounting a small disk needs root, as CI runs)");
-        }
-    }
 }

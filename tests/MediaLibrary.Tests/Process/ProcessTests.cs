@@ -77,6 +77,7 @@ public sealed partial class ProcessTests : IDisposable
     [InlineData("MEDIALIB_DELIVERY", "sideways", "'sideways' at 'MEDIALIB_DELIVERY'")]
     [InlineData("MEDIALIB_CORS_ORIGINS", "www.example.com", "MEDIALIB_CORS_ORIGINS lists 'www.example.com'")]
     [InlineData("MEDIALIB_CLEANUP_INTERVAL_SECONDS", "0", "MEDIALIB_CLEANUP_INTERVAL_SECONDS must be between 1 and 3600.")]
+    [InlineData("MEDIALIB_LOW_DISK_MB", "-1", "MEDIALIB_LOW_DISK_MB must be between 0 and 16777216 (16 TiB).")]
     public async Task Start_WithAMisconfiguration_ExitsWithOneLineNamingTheSetting(string key, string value, string message)
     {
         var env = new Dictionary<string, string?> { [key] = value, ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "d") };
