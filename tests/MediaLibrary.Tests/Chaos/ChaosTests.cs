@@ -8,6 +8,7 @@ using MediaLibrary.Media;
 using MediaLibrary.Storage;
 using MediaLibrary.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -16,10 +17,14 @@ namespace MediaLibrary.Tests.Chaos;
 
 /// <summary>
 /// Random uploads, edits, replaces and deletes (some of them racing on one media) against a storage that fails,
-/// times out after acting, lags, and crashes requests between a commit and a storage call; with restarts. Then
-/// the worker drains, the reconciler runs, and the invariants must hold: every row's object exists, the stored
-/// keys are exactly the keys rows reference, and every acknowledged change is durable.
+/// times out after acting, lags, and crashes requests between a commit and a storage call; a database that goes away
+/// in the middle of requests for a while; a disk (the storage's, and SQLite's) that fills up and is freed again; with
+/// restarts. Every answer is checked as it comes: a 500 only where the request crashed, and an error answer (503,
+/// 507) only where nothing changed, unless the database lost a commit's answer. Then the worker drains, and the
+/// invariants must hold with no reconcile: every row's object exists, the stored keys are exactly the keys rows
+/// reference, no temporary file and no queue entry is left, and every acknowledged change is durable.
 /// Reproduce a failure with MEDIALIB_CHAOS_SEED; MEDIALIB_CHAOS_OPERATIONS sets the length (default 2000).
+/// The data folder is a small disk of its own (tmpfs), so the run needs root, as CI has.
 /// </summary>
 public abstract class ChaosTests
 {
@@ -29,16 +34,19 @@ public abstract class ChaosTests
     {
         private readonly bool _postgres;
         private readonly int _seed;
+        private readonly ChaosDatabase _database;
 
-        public ChaosApp(string? dataDir, string? database, bool postgres, int seed, FakeTimeProvider time) : base(dataDir)
+        public ChaosApp(string dataDir, string? database, bool postgres, int seed, FakeTimeProvider time, ChaosDatabase chaosDatabase) : base(dataDir)
         {
             _postgres = postgres;
             _seed = seed;
+            _database = chaosDatabase;
             Time = time;
             KeepData = true;
             if (database is not null) Set("MEDIALIB_DATABASE", database);
             Set("MEDIALIB_CLEANUP_MAX_ATTEMPTS", "1000");
             Set("MEDIALIB_CLEANUP_BASE_DELAY_SECONDS", "1");
+            Set("MEDIALIB_LOW_DISK_MB", "0");
         }
 
         public FakeTimeProvider Time { get; }
@@ -52,8 +60,8 @@ public abstract class ChaosTests
             services.AddSingleton<TimeProvider>(Time);
             foreach (var worker in services.Where(d => d.ImplementationType == typeof(CleanupWorker)).ToList()) services.Remove(worker);
             services.AddTransient<IStartupFilter, CrashScopeStartupFilter>();
-            services.ConfigureDbContext<SqliteMediaDbContext>(o => o.AddInterceptors(new CrashInterceptor()));
-            services.ConfigureDbContext<PostgresMediaDbContext>(o => o.AddInterceptors(new CrashInterceptor()));
+            services.ConfigureDbContext<SqliteMediaDbContext>(o => o.AddInterceptors(new CrashInterceptor()).AddInterceptors(_database.Interceptors));
+            services.ConfigureDbContext<PostgresMediaDbContext>(o => o.AddInterceptors(new CrashInterceptor()).AddInterceptors(_database.Interceptors));
         }
 
         public async Task<int> CleanupPassAsync()
@@ -71,7 +79,53 @@ public abstract class ChaosTests
         public required string Sha256;
         public int Version = 1;
         public bool Deleted;
-        public bool Uncertain; // an outcome the client could not know (a crash, a race): only global checks apply
+        public bool Uncertain; // an outcome the client could not know (a crash, a lost commit, a race): only global checks apply
+    }
+
+    /// <summary>An answer as the client saw it, and what the chaos header says it could not see.</summary>
+    private sealed record Answer(HttpStatusCode Status, string? Chaos, MediaResponse? Media)
+    {
+        /// <summary>Crashed, or the database lost the answer to a commit: whether it happened is unknown.</summary>
+        public bool Unknown => Chaos is not null;
+    }
+
+    /// <summary>Faults with a beginning and an end, driven by the loop: a database outage and a full disk.</summary>
+    private sealed class Windows(ChaosDatabase database, SmallDisk disk)
+    {
+        private string? _filler;
+        private int _fullFor;
+
+        public int DiskFulls { get; private set; }
+        public bool Open => database.Active || _filler is not null;
+
+        public void Step(Random random)
+        {
+            if (_filler is not null && --_fullFor <= 0) EndDiskFull();
+            if (Open) return;
+            var roll = random.Next(200);
+            if (roll < 2) database.Arm();
+            else if (roll < 4)
+            {
+                _filler = disk.Fill();
+                _fullFor = random.Next(3, 40);
+                DiskFulls++;
+            }
+        }
+
+        /// <summary>Every fault over and off, for a restart or the final drain.</summary>
+        public void EndAll()
+        {
+            database.End();
+            database.Enabled = false;
+            EndDiskFull();
+        }
+
+        private void EndDiskFull()
+        {
+            if (_filler is null) return;
+            File.Delete(_filler);
+            _filler = null;
+        }
     }
 
     [Fact]
@@ -94,36 +148,44 @@ public abstract class ChaosTests
     {
         var random = new Random(seed);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var app = new ChaosApp(null, null, Postgres, seed, time);
-        await app.InitializeAsync();
+        var database = new ChaosDatabase(Postgres, seed);
+        var dataDir = Path.Combine(Path.GetTempPath(), "medialib-chaos-" + Guid.NewGuid().ToString("n")[..12]);
+        var disk = await SmallDisk.MountAsync(dataDir, megabytes: 64);
+        var windows = new Windows(database, disk);
+        ChaosApp? app = null;
         var tracked = new Dictionary<long, Tracked>();
         var failedUploadTitles = new List<string>();
         var done = 0;
         var restarts = 0;
         var statuses = new Dictionary<string, int>();
-        var stranded = new HashSet<string>();
         try
         {
-            app.Chaos.Enabled = true;
+            app = new ChaosApp(dataDir, null, Postgres, seed, time, database);
+            await app.InitializeAsync();
             var client = await app.ClientAsync();
+            (app.Chaos.Enabled, database.Enabled) = (true, true);
             while (done < operations)
             {
                 if (done > 0 && done / 500 > restarts)
                 {
-                    // An orderly restart over the same data (the crashes above are the abrupt ones).
+                    // An orderly restart over the same data (the crashes above are the abrupt ones), with the faults over.
                     restarts++;
-                    stranded.UnionWith(app.Chaos.StrandedKeys);
+                    windows.EndAll();
                     await app.DisposeAsync();
-                    app = new ChaosApp(app.DataDir, app.Database, Postgres, seed + restarts, time);
+                    app = new ChaosApp(dataDir, app.Database, Postgres, seed + restarts, time, database);
                     await app.InitializeAsync();
-                    app.Chaos.Enabled = true;
                     client = await app.ClientAsync();
+                    (app.Chaos.Enabled, database.Enabled) = (true, true);
                 }
+                windows.Step(random);
                 if (random.Next(40) == 0)
                 {
-                    time.Advance(TimeSpan.FromMinutes(random.Next(1, 10)));
-                    await app.CleanupPassAsync(); // the worker, under the same faults
-                    client = await app.ClientAsync();
+                    var advance = !windows.Open; // time moves on (tokens age) only where a new token can be had
+                    if (advance) time.Advance(TimeSpan.FromMinutes(random.Next(1, 10)));
+                    // The worker, under the same faults: where the database fails, so does its pass, and nothing is lost.
+                    try { await app.CleanupPassAsync(); }
+                    catch (Exception ex) when (DatabaseFault.Classify(ex) != DatabaseFaultKind.None) { }
+                    if (advance) client = await NewClientAsync(app);
                 }
 
                 var live = tracked.Values.Where(t => !t.Deleted).ToList();
@@ -131,10 +193,9 @@ public abstract class ChaosTests
                 if (live.Count < 5 || roll < 30)
                 {
                     var title = $"c{done}-{seed}";
-                    var (status, media) = await UploadAsync(client, random, title);
-                    Count(statuses, "upload", status);
-                    if (media is not null) tracked[media.Id] = new Tracked { Id = media.Id, Title = title, Sha256 = media.Sha256 };
-                    else failedUploadTitles.Add(title);
+                    var answer = Check("upload", await UploadAsync(client, random, title), statuses);
+                    if (answer.Media is { } media) tracked[media.Id] = new Tracked { Id = media.Id, Title = title, Sha256 = media.Sha256 };
+                    else if (answer.Chaos != "uncertain") failedUploadTitles.Add(title); // a crashed upload never reaches its row
                     done++;
                     continue;
                 }
@@ -143,73 +204,97 @@ public abstract class ChaosTests
                 if (roll < 48)
                 {
                     var title = $"p{done}";
-                    var status = await PatchAsync(client, target.Id, title);
-                    Count(statuses, "patch", status);
-                    if (status == HttpStatusCode.OK) target.Title = title;
-                    else target.Uncertain |= status != HttpStatusCode.NotFound;
+                    var answer = Check("patch", await PatchAsync(client, target.Id, title), statuses);
+                    if (answer.Status == HttpStatusCode.OK) target.Title = title;
+                    else target.Uncertain |= answer.Unknown || answer.Status == HttpStatusCode.NotFound;
                     done++;
                 }
                 else if (roll < 66)
                 {
-                    var (status, media) = await ReplaceAsync(client, random, target.Id);
-                    Count(statuses, "replace", status);
-                    if (media is not null) { target.Sha256 = media.Sha256; target.Version = media.Version; }
-                    else if ((int)status >= 500 && status != HttpStatusCode.ServiceUnavailable) target.Uncertain = true;
+                    var answer = Check("replace", await ReplaceAsync(client, random, target.Id), statuses);
+                    if (answer.Media is { } media) { target.Sha256 = media.Sha256; target.Version = media.Version; }
+                    else target.Uncertain |= answer.Unknown || answer.Status == HttpStatusCode.NotFound;
                     done++;
                 }
                 else if (roll < 82)
                 {
-                    var status = await DeleteAsync(client, target.Id);
-                    Count(statuses, "delete", status);
-                    if (status == HttpStatusCode.NoContent) target.Deleted = true;
-                    else target.Uncertain = true;
+                    var answer = Check("delete", await DeleteAsync(client, target.Id), statuses);
+                    if (answer.Status == HttpStatusCode.NoContent) target.Deleted = true;
+                    else target.Uncertain |= answer.Unknown || answer.Status == HttpStatusCode.NotFound; // 503, 507: still there
                     done++;
                 }
                 else
                 {
                     // Two requests racing on one media.
                     var pair = random.Next(4);
-                    Task<HttpStatusCode>[] racing = pair switch
+                    Task<Answer>[] racing = pair switch
                     {
                         0 => [DeleteAsync(client, target.Id), DeleteAsync(client, target.Id)],
-                        1 => [DeleteAsync(client, target.Id), ReplaceStatusAsync(client, new Random(random.Next()), target.Id)],
-                        2 => [ReplaceStatusAsync(client, new Random(random.Next()), target.Id), ReplaceStatusAsync(client, new Random(random.Next()), target.Id)],
-                        _ => [ReplaceStatusAsync(client, new Random(random.Next()), target.Id), PatchAsync(client, target.Id, $"r{done}")],
+                        1 => [DeleteAsync(client, target.Id), ReplaceAsync(client, new Random(random.Next()), target.Id)],
+                        2 => [ReplaceAsync(client, new Random(random.Next()), target.Id), ReplaceAsync(client, new Random(random.Next()), target.Id)],
+                        _ => [ReplaceAsync(client, new Random(random.Next()), target.Id), PatchAsync(client, target.Id, $"r{done}")],
                     };
-                    var results = await Task.WhenAll(racing);
-                    foreach (var r in results) Count(statuses, "race", r);
-                    if (pair == 0) Assert.True(results.Count(r => r == HttpStatusCode.NoContent) <= 1, "two deletes of one media both answered 204");
-                    if (pair <= 1 && results[0] == HttpStatusCode.NoContent) target.Deleted = true;
+                    var results = (await Task.WhenAll(racing)).Select(a => Check("race", a, statuses)).ToList();
+                    if (pair == 0) Assert.True(results.Count(r => r.Status == HttpStatusCode.NoContent) <= 1, "two deletes of one media both answered 204");
+                    if (pair <= 1 && results[0].Status == HttpStatusCode.NoContent) target.Deleted = true;
                     else target.Uncertain = true;
                     done += 2;
                 }
             }
 
-            // Storage is healthy again: let the worker drain everything, then reconcile what crashes left.
+            // The faults end: the worker drains everything. No reconcile: what was written and never committed is
+            // removed by the entry recorded before its first byte.
+            windows.EndAll();
             app.Chaos.Enabled = false;
             await DrainAsync(app);
-            time.Advance(TimeSpan.FromHours(2));
-            ReconcileReport reconciled;
-            await using (var scope = app.Services.CreateAsyncScope())
-                reconciled = await scope.ServiceProvider.GetRequiredService<Reconciler>().RunAsync(new ReconcileRequest(Apply: true, TimeSpan.FromHours(1)), CancellationToken.None);
-            await DrainAsync(app);
-
-            // Orphans may only come from writes the service never learnt succeeded (a crash or a timeout after the
-            // write). An orphan from anywhere else means a code path dropped an object it should have deleted.
-            stranded.UnionWith(app.Chaos.StrandedKeys);
-            Assert.Empty(reconciled.Orphans.Select(o => o.Key).Except(stranded));
-            Assert.Empty(reconciled.Dangling);
 
             TestContext.Current.TestOutputHelper?.WriteLine(
-                $"{done} operations, {restarts} restarts, {app.Chaos.Faults} injected faults and {app.Chaos.Crashes} crashes in the last run; " +
+                $"{done} operations, {restarts} restarts, {database.Outages} database outages and {database.Blips} blips ({database.Refused} calls refused), " +
+                $"{windows.DiskFulls} full disks; " +
+                $"{app.Chaos.Faults} storage faults and {app.Chaos.Crashes} crashes in the last run; " +
                 string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}")));
             await CheckInvariantsAsync(app, tracked, failedUploadTitles);
         }
         finally
         {
-            app.KeepData = false;
-            await app.DisposeAsync();
+            windows.EndAll();
+            if (app is not null)
+            {
+                app.KeepData = false;
+                await app.DisposeAsync();
+            }
+            SqliteConnection.ClearAllPools();
+            await disk.DisposeAsync();
+            try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>A client with a fresh token, asked for until a blip of the database lets it through.</summary>
+    private static async Task<HttpClient> NewClientAsync(ChaosApp app)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await app.ClientAsync();
+            }
+            catch (Exception ex) when (DatabaseFault.Classify(ex) != DatabaseFaultKind.None && attempt < 100)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// What may be answered: a 500 only to a request that crashed (a real client sees a lost connection). An error
+    /// answer to a change is checked later against the data: it must have changed nothing, unless it is marked unknown.
+    /// </summary>
+    private static Answer Check(string op, Answer answer, Dictionary<string, int> statuses)
+    {
+        var key = $"{op} {(int)answer.Status}";
+        statuses[key] = statuses.GetValueOrDefault(key) + 1;
+        if (answer.Status == HttpStatusCode.InternalServerError && answer.Chaos != "crashed")
+            Assert.Fail($"{op} answered 500 though nothing crashed: a fault the service should have answered 503 (or a commit it should have answered 2xx)");
+        return answer;
     }
 
     private static async Task DrainAsync(ChaosApp app)
@@ -217,7 +302,7 @@ public abstract class ChaosTests
         for (var round = 0; round < 50; round++)
         {
             if (await app.WithDbAsync(db => db.PendingDeletions.CountAsync()) == 0) return;
-            app.Time.Advance(TimeSpan.FromHours(2)); // past every lease and backoff
+            app.Time.Advance(TimeSpan.FromHours(2)); // past every lease, backoff and upload grace period
             while (await app.CleanupPassAsync() > 0) { }
         }
         var left = await app.WithDbAsync(db => db.PendingDeletions.AsNoTracking().ToListAsync());
@@ -242,12 +327,12 @@ public abstract class ChaosTests
         var counts = await app.WithDbAsync(db => db.MediaCounts.AsNoTracking().Where(c => c.Count != 0).ToDictionaryAsync(c => c.ContentType, c => c.Count));
         Assert.Equal(rows.GroupBy(r => r.ContentType).ToDictionary(g => g.Key, g => (long)g.Count()), counts);
 
-        // The stored keys are exactly the keys rows reference: no orphan, nothing pending, nothing dead.
+        // The stored keys are exactly the keys rows reference: no orphan, nothing pending, nothing dead, no partial file.
         Assert.Equal(rows.Select(r => r.StorageKey).Order(StringComparer.Ordinal), app.StoredKeys());
         Assert.Equal(0, await app.WithDbAsync(db => db.PendingDeletions.CountAsync()));
         Assert.Empty(app.TempFiles());
 
-        // Every acknowledged change is durable.
+        // Every acknowledged change is durable, and every refused one changed nothing.
         foreach (var t in tracked.Values)
         {
             if (t.Deleted)
@@ -256,24 +341,19 @@ public abstract class ChaosTests
                 continue;
             }
             if (t.Uncertain) continue;
-            Assert.True(byId.TryGetValue(t.Id, out var row), $"media {t.Id} was created (201) and never deleted, but is gone");
+            Assert.True(byId.TryGetValue(t.Id, out var row), $"media {t.Id} was created (201) and its deletes refused, but it is gone");
             Assert.Equal(t.Title, row!.Title);
             Assert.Equal(t.Sha256, row.Sha256);
             Assert.Equal(t.Version, row.Version);
         }
         Assert.DoesNotContain(rows, r => failedUploadTitles.Contains(r.Title));
 
-        // And the reconciler, run again, finds nothing left to do.
+        // And the reconciler finds nothing to do, even for objects written a moment ago.
         await using var scope = app.Services.CreateAsyncScope();
         var report = await scope.ServiceProvider.GetRequiredService<Reconciler>().RunAsync(new ReconcileRequest(Apply: false, TimeSpan.Zero), CancellationToken.None);
         Assert.Empty(report.Orphans);
         Assert.Empty(report.Dangling);
-    }
-
-    private static void Count(Dictionary<string, int> statuses, string op, HttpStatusCode status)
-    {
-        var key = $"{op} {(int)status}";
-        statuses[key] = statuses.GetValueOrDefault(key) + 1;
+        Assert.Empty(report.StaleUploads);
     }
 
     private static byte[] RandomFile(Random random)
@@ -284,31 +364,27 @@ public abstract class ChaosTests
         return TestFiles.Pdf().Concat(padding).ToArray();
     }
 
-    private static async Task<(HttpStatusCode, MediaResponse?)> UploadAsync(HttpClient client, Random random, string title)
+    private static async Task<Answer> AnswerAsync(HttpResponseMessage response, HttpStatusCode success)
     {
-        using var response = await client.PostAsync("/api/media", TestFiles.Form(RandomFile(random), "f.bin", title));
-        return (response.StatusCode, response.StatusCode == HttpStatusCode.Created ? await response.ReadAsync<MediaResponse>() : null);
+        using (response)
+        {
+            var chaos = response.Headers.TryGetValues(CrashScope.Header, out var values) ? values.Single() : null;
+            var media = response.StatusCode == success && success != HttpStatusCode.NoContent ? await response.ReadAsync<MediaResponse>() : null;
+            return new Answer(response.StatusCode, chaos, media);
+        }
     }
 
-    private static async Task<(HttpStatusCode, MediaResponse?)> ReplaceAsync(HttpClient client, Random random, long id)
-    {
-        using var response = await client.PutAsync($"/api/media/{id}/file", TestFiles.Form(RandomFile(random), "r.bin"));
-        return (response.StatusCode, response.StatusCode == HttpStatusCode.OK ? await response.ReadAsync<MediaResponse>() : null);
-    }
+    private static async Task<Answer> UploadAsync(HttpClient client, Random random, string title) =>
+        await AnswerAsync(await client.PostAsync("/api/media", TestFiles.Form(RandomFile(random), "f.bin", title)), HttpStatusCode.Created);
 
-    private static async Task<HttpStatusCode> ReplaceStatusAsync(HttpClient client, Random random, long id) => (await ReplaceAsync(client, random, id)).Item1;
+    private static async Task<Answer> ReplaceAsync(HttpClient client, Random random, long id) =>
+        await AnswerAsync(await client.PutAsync($"/api/media/{id}/file", TestFiles.Form(RandomFile(random), "r.bin")), HttpStatusCode.OK);
 
-    private static async Task<HttpStatusCode> PatchAsync(HttpClient client, long id, string title)
-    {
-        using var response = await client.PatchAsJsonAsync($"/api/media/{id}", new { title });
-        return response.StatusCode;
-    }
+    private static async Task<Answer> PatchAsync(HttpClient client, long id, string title) =>
+        await AnswerAsync(await client.PatchAsJsonAsync($"/api/media/{id}", new { title }), HttpStatusCode.OK);
 
-    private static async Task<HttpStatusCode> DeleteAsync(HttpClient client, long id)
-    {
-        using var response = await client.DeleteAsync($"/api/media/{id}");
-        return response.StatusCode;
-    }
+    private static async Task<Answer> DeleteAsync(HttpClient client, long id) =>
+        await AnswerAsync(await client.DeleteAsync($"/api/media/{id}"), HttpStatusCode.NoContent);
 }
 
 public sealed class SqliteChaosTests : ChaosTests

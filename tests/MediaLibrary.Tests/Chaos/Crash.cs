@@ -17,9 +17,20 @@ public sealed class CrashScope
 {
     private static readonly AsyncLocal<CrashScope?> Current = new();
 
+    /// <summary>The response header that tells the client what its answer cannot tell: "crashed" or "uncertain".</summary>
+    public const string Header = "X-Chaos";
+
     public bool Crashed { get; private set; }
 
-    public static void Begin() => Current.Value = new CrashScope();
+    /// <summary>The database may have done what the request asked, but its answer was lost.</summary>
+    public bool Uncertain { get; private set; }
+
+    public static CrashScope Begin() => Current.Value = new CrashScope();
+
+    public static void MarkUncertain()
+    {
+        if (Current.Value is { } scope) scope.Uncertain = true;
+    }
 
     /// <summary>Marks the current request as crashed and throws.</summary>
     public static SimulatedCrashException CrashNow()
@@ -36,14 +47,22 @@ public sealed class CrashScope
     }
 }
 
-/// <summary>Gives each request its own crash scope, before anything else runs.</summary>
+/// <summary>
+/// Gives each request its own crash scope, before anything else runs. A request that crashed (which a real client sees
+/// as a lost connection) or whose commit's answer was lost says so in <see cref="CrashScope.Header"/>.
+/// </summary>
 public sealed class CrashScopeStartupFilter : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         app.Use((context, nextMiddleware) =>
         {
-            CrashScope.Begin();
+            var scope = CrashScope.Begin();
+            context.Response.OnStarting(() =>
+            {
+                if (scope.Crashed || scope.Uncertain) context.Response.Headers[CrashScope.Header] = scope.Crashed ? "crashed" : "uncertain";
+                return Task.CompletedTask;
+            });
             return nextMiddleware(context);
         });
         next(app);
