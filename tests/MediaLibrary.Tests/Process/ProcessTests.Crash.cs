@@ -95,11 +95,13 @@ public sealed partial class ProcessTests
     {
         using var http = new HttpClient { BaseAddress = new Uri(service.Url!) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(http, "admin", "admin-password"));
+        var backlog = "";
         await EventuallyAsync(async () =>
         {
-            var backlog = JsonDocument.Parse(await http.GetStringAsync("/api/admin/deletions", Ct)).RootElement;
-            return backlog.GetProperty("pending_count").GetInt32() == 0 && backlog.GetProperty("dead_count").GetInt32() == 0;
-        }, "the killed upload's entry is still waiting");
+            backlog = await http.GetStringAsync("/api/admin/deletions", Ct);
+            var counts = JsonDocument.Parse(backlog).RootElement;
+            return counts.GetProperty("pending_count").GetInt32() == 0 && counts.GetProperty("dead_count").GetInt32() == 0;
+        }, () => "entries are still waiting: " + backlog);
     }
 
     /// <summary>A request body that sends its head and some filler, then waits (as a slow client would) until cancelled.</summary>
