@@ -62,6 +62,19 @@ public abstract class BlobStoreContract
         await Store.DeleteAsync(stored.Key, Ct);
     }
 
+    [Theory]
+    [InlineData("application/pdf")]
+    [InlineData("image/png")]
+    [InlineData("video/mp4")]
+    public async Task Delete_OfTheKeyAnUploadAskedFor_RemovesIt_WhateverItsType(string contentType)
+    {
+        // What an upload's entry holds when the storage's answer never came: the key asked for, not the one returned.
+        var key = Key();
+        var stored = await Store.UploadAsync(key, new MemoryStream(contentType == "image/png" ? TestFiles.Png(3, 3) : TestFiles.Pdf()), contentType, Ct);
+        await Store.DeleteAsync(key, Ct);
+        Assert.False(await Store.ExistsAsync(stored.Key, Ct));
+    }
+
     [Fact]
     public async Task Upload_ToAnExistingKey_IsRefused_AndKeepsTheFirstObject()
     {

@@ -101,7 +101,7 @@ public sealed partial class CloudinaryBlobStore(IHttpClientFactory clients, IOpt
     public string? DirectUrl(string key)
     {
         var (resourceType, type, version, publicId) = Parse(key);
-        return $"{_options.DeliveryPrefix.TrimEnd('/')}/{_options.Cloud}/{resourceType}/{type}/v{version}/{publicId}";
+        return $"{_options.DeliveryPrefix.TrimEnd('/')}/{_options.Cloud}/{resourceType ?? "image"}/{type}/v{version}/{publicId}";
     }
 
     public Task<string?> PresignedUrlAsync(string key, TimeSpan lifetime, CancellationToken ct) => Task.FromResult<string?>(null);
@@ -134,13 +134,21 @@ public sealed partial class CloudinaryBlobStore(IHttpClientFactory clients, IOpt
     public async Task DeleteAsync(string key, CancellationToken ct)
     {
         var (resourceType, type, _, publicId) = Parse(key);
+        // A bare key (an upload whose answer never came) does not say its resource type: each is tried.
+        foreach (var candidate in resourceType is null ? ["image", "raw", "video"] : new[] { resourceType })
+            if (await DestroyAsync(key, candidate, type, publicId, ct)) return;
+    }
+
+    /// <summary>True when Cloudinary destroyed it; false when it says "not found" (gone either way: a repeated or late delete).</summary>
+    private async Task<bool> DestroyAsync(string key, string resourceType, string type, string publicId, CancellationToken ct)
+    {
         var parameters = Signed(new Dictionary<string, string> { ["public_id"] = publicId, ["type"] = type, ["invalidate"] = "true" });
         using var request = new HttpRequestMessage(HttpMethod.Post, ApiUrl($"{resourceType}/destroy")) { Content = new FormUrlEncodedContent(parameters) };
         using var response = await SendAsync(request, key, ct);
         var result = (await ReadJsonAsync(response, key, ct)).GetProperty("result").GetString();
-        // "not found" is what a repeated or late delete sees: the object is gone either way.
         if (result is not ("ok" or "not found"))
             throw new StorageException(Provider, key, $"Cloudinary destroy of '{publicId}' answered result={result}.");
+        return result == "ok";
     }
 
     public async IAsyncEnumerable<BlobItem> ListAsync(string prefix, string? startAfter, [EnumeratorCancellation] CancellationToken ct)
@@ -172,7 +180,7 @@ public sealed partial class CloudinaryBlobStore(IHttpClientFactory clients, IOpt
     public async Task<bool> ExistsAsync(string key, CancellationToken ct)
     {
         var (resourceType, type, _, publicId) = Parse(key);
-        using var response = await SendAsync(AdminRequest(HttpMethod.Get, ApiUrl($"resources/{resourceType}/{type}/{publicId}")), key, ct);
+        using var response = await SendAsync(AdminRequest(HttpMethod.Get, ApiUrl($"resources/{resourceType ?? "image"}/{type}/{publicId}")), key, ct);
         if (response.StatusCode == HttpStatusCode.NotFound) return false;
         await EnsureSuccessAsync(response, key, ct);
         return true;
@@ -249,12 +257,11 @@ public sealed partial class CloudinaryBlobStore(IHttpClientFactory clients, IOpt
     public static string Locator(string resourceType, string type, string? version, string publicId) =>
         version is null ? $"{resourceType}/{type}/{publicId}" : $"{resourceType}/{type}/v{version}/{publicId}";
 
-    private static (string ResourceType, string Type, string Version, string PublicId) Parse(string key)
+    /// <summary>The locator's parts; a bare key, the public_id an upload asked for before Cloudinary answered, has no resource type.</summary>
+    private static (string? ResourceType, string Type, string Version, string PublicId) Parse(string key)
     {
         var m = LocatorPattern().Match(key);
-        // A bare key is the public_id an upload was asked for, before Cloudinary answered with the locator: only
-        // image derivatives are recorded that way (their claim is written before the upload), so it names an image.
-        if (!m.Success && StorageKeys.IsValid(key) && StorageKeys.IsOurs(key)) return ("image", "upload", "", key);
+        if (!m.Success && StorageKeys.IsValid(key) && StorageKeys.IsOurs(key)) return (null, "upload", "", key);
         if (!m.Success) throw new ArgumentException($"'{key}' is not a Cloudinary locator (resource_type/type/v{{version}}/public_id).", nameof(key));
         return (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value, m.Groups[4].Value);
     }
