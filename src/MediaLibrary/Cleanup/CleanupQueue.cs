@@ -12,7 +12,7 @@ namespace MediaLibrary.Cleanup;
 /// kind: a configured storage's object deletion, or a kind a feature registered (a cache purge).
 /// </summary>
 public sealed partial class CleanupQueue(
-    MediaDbContext db, StorageRegistry storage, IEnumerable<ICleanupHandler> handlers, IStorageReferences references, TimeProvider time,
+    MediaDbContext db, StorageRegistry storage, IEnumerable<ICleanupHandler> handlers, TimeProvider time,
     IOptions<CleanupOptions> options, CleanupMetrics metrics, IServiceScopeFactory scopes, ILogger<CleanupQueue> logger)
 {
     /// <summary>The reason of an upload's own entry: the object it is writing, should it never commit.</summary>
@@ -22,7 +22,6 @@ public sealed partial class CleanupQueue(
     public static readonly System.Diagnostics.ActivitySource Activities = new("MediaLibrary.Cleanup");
 
     private readonly CleanupOptions _options = options.Value;
-    private readonly IBlobStore _active = storage.Active;
     private readonly Dictionary<string, ICleanupHandler> _handlers = storage.All.Select(s => (ICleanupHandler)new BlobDeletion(s))
         .Concat(handlers).ToDictionary(h => h.Kind, StringComparer.Ordinal);
 
@@ -144,6 +143,16 @@ public sealed partial class CleanupQueue(
     }
 
     /// <summary>
+    /// In the caller's transaction, at once: removes an upload's entry unless a worker holds it (it may be deleting the
+    /// object); false then, and the caller must not commit what refers to the object.
+    /// </summary>
+    public async Task<bool> CancelNowAsync(PendingDeletion entry, CancellationToken ct)
+    {
+        var now = Now();
+        return await db.PendingDeletions.Where(p => p.Id == entry.Id).Where(Unleased(now)).ExecuteDeleteAsync(ct) == 1;
+    }
+
+    /// <summary>
     /// The upload did not commit: its entry falls due now and is attempted at once, unless it is gone (the commit
     /// landed after all) or a worker holds it. When even that cannot be recorded, it falls due after its grace period.
     /// </summary>
@@ -206,53 +215,6 @@ public sealed partial class CleanupQueue(
         {
             LogReleaseFailed(ex, entry.MediaId, entry.StorageKey, entry.Provider);
         }
-    }
-
-    /// <summary>
-    /// An object was stored but its row never committed: delete it now, unless a row references it after all (a
-    /// commit that reported failure yet landed). If that cannot be checked or the delete fails, the object is
-    /// queued; if even that fails, the reconciler finds it.
-    /// </summary>
-    public async Task DeleteUncommittedAsync(long? mediaId, string key, string reason, CancellationToken ct, IBlobStore? store = null)
-    {
-        store ??= _active;
-        db.ChangeTracker.Clear();
-        try
-        {
-            if (await references.IsReferencedAsync(key, ct))
-            {
-                LogUncommittedKept(mediaId, key, store.Provider);
-                return;
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogUncommittedUnverified(ex, mediaId, key, store.Provider);
-            return;
-        }
-
-        var entry = Enqueue(mediaId, key, store.Provider, reason);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Not queued: delete inline once; the reconciler is the safety net for an object no row references.
-            db.ChangeTracker.Clear();
-            LogQueueFailed(ex, mediaId, key, store.Provider);
-            try
-            {
-                await new BlobDeletion(store).ExecuteAsync(new PendingDeletion { MediaId = mediaId, StorageKey = key, Provider = store.Provider, Reason = reason }, ct);
-                LogDeleted(mediaId, key, store.Provider, 1);
-            }
-            catch (Exception deleteError) when (deleteError is not OperationCanceledException)
-            {
-                LogOrphanLeft(deleteError, mediaId, key, store.Provider);
-            }
-            return;
-        }
-        await AttemptAsync(entry, ct);
     }
 
     /// <summary>Pending and held by no one at <paramref name="now"/>: what a conditional update may claim.</summary>
@@ -446,15 +408,6 @@ public sealed partial class CleanupQueue(
     [LoggerMessage(Level = LogLevel.Error, Message = "Recording the failed deletion of {StorageKey} (media {MediaId}, {Provider}) failed; it is retried when its lease expires")]
     private partial void LogRecordFailed(Exception exception, long? mediaId, string storageKey, string provider);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Uncommitted object {StorageKey} of media {MediaId} on {Provider} is referenced by a row after all: result=kept")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Uncommitted object {StorageKey} of media {MediaId} on {Provider}: its entry is gone (the commit landed after all) or a worker holds it: result=left to that")]
     private partial void LogUncommittedKept(long? mediaId, string storageKey, string provider);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not check whether {StorageKey} (media {MediaId}, {Provider}) is referenced: result=left for the reconciler")]
-    private partial void LogUncommittedUnverified(Exception exception, long? mediaId, string storageKey, string provider);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not queue the deletion of {StorageKey} (media {MediaId}, {Provider}); deleting it inline")]
-    private partial void LogQueueFailed(Exception exception, long? mediaId, string storageKey, string provider);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Object {StorageKey} (media {MediaId}, {Provider}) could be neither deleted nor queued: result=orphan left for the reconciler")]
-    private partial void LogOrphanLeft(Exception exception, long? mediaId, string storageKey, string provider);
 }

@@ -6,9 +6,6 @@ namespace MediaLibrary.Cleanup;
 /// </summary>
 public interface IStorageReferences
 {
-    /// <summary>Whether any row references the key, on any storage.</summary>
-    Task<bool> IsReferencedAsync(string key, CancellationToken ct);
-
     /// <summary>Which of <paramref name="keys"/> on <paramref name="provider"/> some row references.</summary>
     Task<IReadOnlySet<string>> ReferencedAsync(string provider, IReadOnlyCollection<string> keys, CancellationToken ct);
 

@@ -107,35 +107,39 @@ public sealed partial class DerivativeRenderer(
         }
         temp.Position = 0;
         LogStoring(media.Id, claim.StorageKey, store.Provider, claim.Transform, result.Width, result.Height, temp.Length);
-        StoredBlob blob;
+        // Tracked before the first byte, like an upload: a node that dies mid-store leaves nothing once the entry falls due.
+        PendingDeletion deferred;
         try
         {
-            blob = await store.UploadAsync(claim.StorageKey, temp, result.ContentType, ct);
+            deferred = await cleanup.DeferAsync(media.Id, claim.StorageKey, store.Provider, ct);
+        }
+        catch
+        {
+            await derivatives.AbandonAsync(claim, CancellationToken.None);
+            throw;
+        }
+        StoredBlob blob;
+        bool completed;
+        try
+        {
+            await using (cleanup.KeepAlive(deferred))
+                blob = await store.UploadAsync(claim.StorageKey, temp, result.ContentType, (id, c) => cleanup.RecordUploadIdAsync(deferred, id, c), ct);
+            await cleanup.RekeyAsync(deferred, blob.Key, ct);
+            completed = await derivatives.CompleteAsync(claim, blob, result, deferred, ct);
         }
         catch (Exception ex)
         {
             LogStoreFailed(ex, media.Id, claim.StorageKey, store.Provider);
+            await cleanup.DeleteUncommittedUploadAsync(deferred, CancellationToken.None);
             await derivatives.AbandonAsync(claim, CancellationToken.None);
-            await cleanup.DeleteUncommittedAsync(media.Id, claim.StorageKey, "render-not-committed", CancellationToken.None, store);
-            throw;
-        }
-        bool completed;
-        try
-        {
-            completed = await derivatives.CompleteAsync(claim, blob, result, ct);
-        }
-        catch (Exception ex)
-        {
-            LogStoreFailed(ex, media.Id, blob.Key, store.Provider);
-            await derivatives.AbandonAsync(claim, CancellationToken.None);
-            await cleanup.DeleteUncommittedAsync(media.Id, blob.Key, "render-not-committed", CancellationToken.None, store);
             throw;
         }
         if (!completed)
         {
-            // Replaced or deleted while rendering: the claim was retired (and its key queued); make sure of the object.
+            // Replaced or deleted while rendering: the claim was retired (and its key queued); the entry removes the object too.
             LogRetiredWhileRendering(media.Id, blob.Key, store.Provider);
-            await cleanup.DeleteUncommittedAsync(media.Id, blob.Key, "render-retired", CancellationToken.None, store);
+            await cleanup.DeleteUncommittedUploadAsync(deferred, CancellationToken.None);
+            await derivatives.AbandonAsync(claim, CancellationToken.None);
             return null;
         }
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);

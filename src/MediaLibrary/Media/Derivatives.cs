@@ -44,7 +44,7 @@ public sealed class Derivatives(MediaDbContext db, CleanupQueue cleanup, TimePro
         else if (now - row.ClaimedAt < ClaimTimeout) return (ClaimOutcome.Busy, row);
         else
         {
-            // The render that claimed it died. Its object, if any, is no longer referenced: the reconciler removes it.
+            // The render that claimed it died. Its object, if any, is no longer referenced: its upload entry removes it.
             row.StorageKey = key;
             row.ClaimedAt = now;
         }
@@ -54,9 +54,14 @@ public sealed class Derivatives(MediaDbContext db, CleanupQueue cleanup, TimePro
         return (ClaimOutcome.Claimed, row);
     }
 
-    /// <summary>Marks a claimed render done; false if its claim was retired or taken over meanwhile.</summary>
-    public async Task<bool> CompleteAsync(Derivative claim, StoredBlob blob, RenderResult result, CancellationToken ct) =>
-        await db.Derivatives.Where(d => d.Id == claim.Id && d.StorageKey == claim.StorageKey && !d.Ready)
+    /// <summary>
+    /// Marks a claimed render done and, in the same commit, removes the entry that would delete its object; false if
+    /// its claim was retired or taken over meanwhile, or a worker holds the entry (nothing is changed then).
+    /// </summary>
+    public async Task<bool> CompleteAsync(Derivative claim, StoredBlob blob, RenderResult result, PendingDeletion deferred, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var done = await db.Derivatives.Where(d => d.Id == claim.Id && d.StorageKey == claim.StorageKey && !d.Ready)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.Ready, true)
                 .SetProperty(d => d.StorageKey, blob.Key)
@@ -64,6 +69,10 @@ public sealed class Derivatives(MediaDbContext db, CleanupQueue cleanup, TimePro
                 .SetProperty(d => d.Width, result.Width)
                 .SetProperty(d => d.Height, result.Height)
                 .SetProperty(d => d.ContentType, result.ContentType), ct) == 1;
+        if (!done || !await cleanup.CancelNowAsync(deferred, ct)) return false; // rolled back
+        await tx.CommitAsync(ct);
+        return true;
+    }
 
     /// <summary>Gives a claim up (the render failed before anything was stored, or its object is removed next).</summary>
     public Task AbandonAsync(Derivative claim, CancellationToken ct) =>

@@ -7,10 +7,6 @@ namespace MediaLibrary.Media;
 /// <summary>The rows that reference stored objects: each media's current original and its derivatives.</summary>
 public sealed class MediaStorageReferences(MediaDbContext db) : IStorageReferences
 {
-    public async Task<bool> IsReferencedAsync(string key, CancellationToken ct) =>
-        await db.Media.AsNoTracking().AnyAsync(m => m.StorageKey == key, ct)
-        || await db.Derivatives.AsNoTracking().AnyAsync(d => d.StorageKey == key, ct);
-
     public async Task<IReadOnlySet<string>> ReferencedAsync(string provider, IReadOnlyCollection<string> keys, CancellationToken ct)
     {
         var list = keys.ToList();

@@ -51,13 +51,26 @@ public sealed partial class StorageMigration(
         var from = storage.Find(row.StorageProvider)
             ?? throw new StorageException(row.StorageProvider, row.StorageKey, $"The '{row.StorageProvider}' storage holding it is not configured.");
         var key = StorageKeys.Original(row.StorageId, StorageKeys.NewId());
+        // Tracked before the first byte, like an upload: a run killed mid-copy leaves nothing once the entry falls due.
+        var deferred = await cleanup.DeferAsync(row.Id, key, to.Provider, ct);
         StoredBlob copy;
         string sha256;
-        await using (var source = await from.OpenReadAsync(row.StorageKey, ct))
-        await using (var hashing = new HashingStream(source, long.MaxValue))
+        try
         {
-            copy = await to.UploadAsync(key, hashing, row.ContentType, ct);
-            sha256 = hashing.Sha256;
+            await using (cleanup.KeepAlive(deferred))
+            await using (var source = await from.OpenReadAsync(row.StorageKey, ct))
+            await using (var hashing = new HashingStream(source, long.MaxValue))
+            {
+                copy = await to.UploadAsync(key, hashing, row.ContentType, (id, c) => cleanup.RecordUploadIdAsync(deferred, id, c), ct);
+                sha256 = hashing.Sha256;
+            }
+            await cleanup.RekeyAsync(deferred, copy.Key, ct);
+        }
+        catch (Exception ex)
+        {
+            LogDiscarded(ex, row.Id, key, to.Provider);
+            await cleanup.DeleteUncommittedUploadAsync(deferred, CancellationToken.None);
+            throw;
         }
         LogCopied(row.Id, row.StorageKey, from.Provider, copy.Key, to.Provider);
 
@@ -72,6 +85,7 @@ public sealed partial class StorageMigration(
             // Renders of the old copy go too; the new storage renders them afresh on request. The URL stays: no purge.
             await retirement.RetireVersionAsync(tracked, "migrated", urlRetired: false, m =>
             {
+                cleanup.Cancel(deferred); // in the same commit as the switch
                 m.StorageKey = copy.Key;
                 m.StorageProvider = to.Provider;
             }, old =>
@@ -82,8 +96,8 @@ public sealed partial class StorageMigration(
         }
         catch (Exception ex) when (!committed)
         {
-            await cleanup.DeleteUncommittedAsync(row.Id, copy.Key, "migration-discarded", CancellationToken.None, to);
             LogDiscarded(ex, row.Id, copy.Key, to.Provider);
+            await cleanup.DeleteUncommittedUploadAsync(deferred, CancellationToken.None);
             throw;
         }
         db.ChangeTracker.Clear();
@@ -96,7 +110,7 @@ public sealed partial class StorageMigration(
     [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} now at {StorageKey} on {Provider}; old {OldStorageKey} on {OldProvider} queued for deletion")]
     private partial void LogSwitched(long mediaId, string storageKey, string provider, string oldStorageKey, string oldProvider);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Copy {StorageKey} of media {MediaId} on {Provider} is discarded: the switch did not commit")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Copy {StorageKey} of media {MediaId} on {Provider} is discarded: the copy or the switch failed")]
     private partial void LogDiscarded(Exception exception, long mediaId, string storageKey, string provider);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Moving media {MediaId} ({StorageKey} on {Provider}) to {Target} failed: result=left where it was")]

@@ -415,6 +415,41 @@ public abstract class ImageTests(MediaLibraryApp app)
     }
 
     [Fact]
+    public async Task ARender_IsTrackedBeforeItsFirstByte_AndOneWhoseStoreFailsAfterWriting_LeavesNothing()
+    {
+        var media = await (await App.ClientAsync()).UploadAsync(TestFiles.Jpeg(640, 480, seed: 31), "tracked.jpg");
+        var seen = new List<MediaLibrary.Cleanup.PendingDeletion>();
+        App.Storage.BeforeUpload = async _ =>
+            seen.AddRange(await App.WithDbAsync(db => db.PendingDeletions.AsNoTracking().Where(p => p.MediaId == media.Id).ToListAsync()));
+        try
+        {
+            using (var rendered = await App.CreateClient().GetAsync(HttpExtensions.PathOf(media.Variants[0].Url), Ct))
+                await rendered.ShouldBe(HttpStatusCode.OK);
+            // Before the render's first byte, its key waited in the queue, to be deleted should the render never finish.
+            var entry = Assert.Single(seen);
+            Assert.Equal(MediaLibrary.Cleanup.CleanupQueue.UploadReason, entry.Reason);
+            Assert.Contains("w_320", entry.StorageKey);
+            Assert.Equal(0, await App.WithDbAsync(db => db.PendingDeletions.CountAsync(p => p.MediaId == media.Id)));
+
+            // Written, then reported failed: the entry deletes what was written.
+            var before = App.StoredKeys();
+            App.Storage.FailAfterUploads = true;
+            using (var failed = await App.CreateClient().GetAsync(HttpExtensions.PathOf(media.Variants[1].Url), Ct))
+                await failed.ProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Equal(before, App.StoredKeys());
+            Assert.Equal(0, await App.WithDbAsync(db => db.PendingDeletions.CountAsync(p => p.MediaId == media.Id)));
+        }
+        finally
+        {
+            App.Storage.BeforeUpload = null;
+            App.Storage.FailAfterUploads = false;
+        }
+        using var again = await App.CreateClient().GetAsync(HttpExtensions.PathOf(media.Variants[1].Url), Ct);
+        await again.ShouldBe(HttpStatusCode.OK);
+        Assert.Equal(await App.ReferencedKeysAsync(), App.StoredKeys().Where(k => !k.Contains("_check/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task MissingDerivativeObject_IsRenderedAgain()
     {
         var media = await (await App.ClientAsync()).UploadAsync(TestFiles.Jpeg(640, 480, seed: 23), "lost.jpg");

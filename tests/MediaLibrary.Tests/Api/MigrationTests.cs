@@ -71,4 +71,35 @@ public sealed class MigrationTests(MigrationTests.App app) : IClassFixture<Migra
         await delete.ShouldBe(HttpStatusCode.NoContent);
         Assert.False(await app.S3.ExistsAsync(key, ct));
     }
+
+    [Fact]
+    public async Task Migrate_ACopyThatDoesNotMatch_IsRemovedFromTheTarget_AndTheRowStaysWhereItWas()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var client = await app.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Png(7, 5), "stays.png");
+        var row = await app.WithDbAsync(db => db.Media.AsNoTracking().SingleAsync(m => m.Id == media.Id));
+        var path = Path.Combine(app.StorageRoot, row.StorageKey);
+
+        // The local file changed behind the service's back (same size): the copy's SHA-256 does not match the row.
+        var original = await File.ReadAllBytesAsync(path, ct);
+        var tampered = original.ToArray();
+        tampered[^1] ^= 0xFF;
+        await File.WriteAllBytesAsync(path, tampered, ct);
+        try
+        {
+            var report = await app.MigrateAsync(apply: true);
+            Assert.Contains(report.Failures, f => f.Contains($"media {media.Id}", StringComparison.Ordinal) && f.Contains("does not match", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await File.WriteAllBytesAsync(path, original, ct);
+        }
+        Assert.Equal("local", await app.WithDbAsync(db => db.Media.Where(m => m.Id == media.Id).Select(m => m.StorageProvider).SingleAsync()));
+        Assert.Empty(await S3KeysAsync(row.StorageId));
+        Assert.Equal(0, await app.WithDbAsync(db => db.PendingDeletions.CountAsync()));
+    }
+
+    private async Task<List<string>> S3KeysAsync(string storageId) =>
+        await app.S3.ListAsync(storageId + "/", null, CancellationToken.None).Select(i => i.Key).ToListAsync();
 }

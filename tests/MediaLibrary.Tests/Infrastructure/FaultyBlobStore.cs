@@ -9,14 +9,26 @@ public sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
     public volatile bool FailDeletesPermanently;
     public volatile bool FailUploads;
 
+    /// <summary>Uploads are written, then reported failed (a timeout whose work was done).</summary>
+    public volatile bool FailAfterUploads;
+
+    /// <summary>Runs before each upload's first byte, with the key.</summary>
+    public Func<string, Task>? BeforeUpload;
+
     public string Provider => inner.Provider;
     public string Describe() => inner.Describe();
 
     public Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct) =>
-        FailUploads ? throw new StorageException(Provider, key, "Injected upload failure.") : inner.UploadAsync(key, content, contentType, ct);
+        UploadAsync(key, content, contentType, (_, _) => Task.CompletedTask, ct);
 
-    public Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, Func<string, CancellationToken, Task> started, CancellationToken ct) =>
-        FailUploads ? throw new StorageException(Provider, key, "Injected upload failure.") : inner.UploadAsync(key, content, contentType, started, ct);
+    public async Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, Func<string, CancellationToken, Task> started, CancellationToken ct)
+    {
+        if (BeforeUpload is { } before) await before(key);
+        if (FailUploads) throw new StorageException(Provider, key, "Injected upload failure.");
+        var stored = await inner.UploadAsync(key, content, contentType, started, ct);
+        if (FailAfterUploads) throw new StorageException(Provider, key, "Injected: the upload timed out after it was done.", new TimeoutException());
+        return stored;
+    }
 
     public Task AbortUploadAsync(string key, string uploadId, CancellationToken ct) => inner.AbortUploadAsync(key, uploadId, ct);
 
