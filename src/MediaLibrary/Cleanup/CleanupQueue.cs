@@ -50,6 +50,14 @@ public sealed partial class CleanupQueue(
     /// </summary>
     public async Task<PendingDeletion> DeferAsync(long? mediaId, string key, string provider, CancellationToken ct)
     {
+        var entry = Defer(mediaId, key, provider);
+        await db.SaveChangesAsync(ct);
+        return entry;
+    }
+
+    /// <summary>The same, added to the context: the caller's SaveChanges commits it with what it records (a render's claim).</summary>
+    public PendingDeletion Defer(long? mediaId, string key, string provider)
+    {
         var now = Now();
         var entry = new PendingDeletion
         {
@@ -57,7 +65,6 @@ public sealed partial class CleanupQueue(
             CreatedAt = now, NextAttemptAt = now.AddSeconds(_options.UploadGraceSeconds),
         };
         db.PendingDeletions.Add(entry);
-        await db.SaveChangesAsync(ct);
         LogDeferred(mediaId, key, provider, _options.UploadGraceSeconds);
         return entry;
     }

@@ -67,7 +67,7 @@ public sealed partial class DerivativeRenderer(
         {
             await using var scope = scopes.CreateAsyncScope();
             var derivatives = scope.ServiceProvider.GetRequiredService<Derivatives>();
-            var (outcome, row) = await derivatives.ClaimAsync(media, canonical, ct);
+            var (outcome, row, deferred) = await derivatives.ClaimAsync(media, canonical, ct);
             switch (outcome)
             {
                 case ClaimOutcome.Gone: return null;
@@ -77,11 +77,12 @@ public sealed partial class DerivativeRenderer(
                     continue;
                 case ClaimOutcome.Busy: throw new ImagingBusyException();
             }
-            return await RenderAsync(media, transform, row!, derivatives, scope.ServiceProvider.GetRequiredService<CleanupQueue>(), ct);
+            return await RenderAsync(media, transform, row!, deferred!, derivatives, scope.ServiceProvider.GetRequiredService<CleanupQueue>(), ct);
         }
     }
 
-    private async Task<Derivative?> RenderAsync(MediaItem media, ImageTransform transform, Derivative claim, Derivatives derivatives, CleanupQueue cleanup, CancellationToken ct)
+    private async Task<Derivative?> RenderAsync(MediaItem media, ImageTransform transform, Derivative claim, PendingDeletion deferred, Derivatives derivatives,
+        CleanupQueue cleanup, CancellationToken ct)
     {
         var store = storage.Find(media.StorageProvider)
             ?? throw new StorageException(media.StorageProvider, media.StorageKey, $"Media {media.Id} is in '{media.StorageProvider}' storage, which this node has not configured.");
@@ -102,22 +103,13 @@ public sealed partial class DerivativeRenderer(
             _renderDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, format, new KeyValuePair<string, object?>("result", "failed"));
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             LogRenderFailed(ex, media.Id, media.Version, claim.Transform, media.StorageKey, store.Provider);
+            await cleanup.DeleteUncommittedUploadAsync(deferred, CancellationToken.None); // nothing was stored: the entry goes
             await derivatives.AbandonAsync(claim, CancellationToken.None);
             throw;
         }
         temp.Position = 0;
         LogStoring(media.Id, claim.StorageKey, store.Provider, claim.Transform, result.Width, result.Height, temp.Length);
-        // Tracked before the first byte, like an upload: a node that dies mid-store leaves nothing once the entry falls due.
-        PendingDeletion deferred;
-        try
-        {
-            deferred = await cleanup.DeferAsync(media.Id, claim.StorageKey, store.Provider, ct);
-        }
-        catch
-        {
-            await derivatives.AbandonAsync(claim, CancellationToken.None);
-            throw;
-        }
+        // The claim's entry tracks the key, like an upload's: a node that dies mid-store leaves nothing once it falls due.
         StoredBlob blob;
         bool completed;
         try

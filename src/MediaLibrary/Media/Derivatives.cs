@@ -23,11 +23,14 @@ public sealed class Derivatives(MediaDbContext db, CleanupQueue cleanup, TimePro
     public Task<int> LockMediaAsync(long mediaId, int version, CancellationToken ct) =>
         db.Media.Where(m => m.Id == mediaId && m.Version == version).ExecuteUpdateAsync(s => s.SetProperty(m => m.Version, m => m.Version), ct);
 
-    /// <summary>Claims the right to render (or finds the render done), while the media is still at its version.</summary>
-    public async Task<(ClaimOutcome Outcome, Derivative? Row)> ClaimAsync(MediaItem media, string transform, CancellationToken ct)
+    /// <summary>
+    /// Claims the right to render (or finds the render done), while the media is still at its version. A claim comes
+    /// with its upload entry, committed together: the key is tracked before the render's first byte is stored.
+    /// </summary>
+    public async Task<(ClaimOutcome Outcome, Derivative? Row, PendingDeletion? Deferred)> ClaimAsync(MediaItem media, string transform, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await LockMediaAsync(media.Id, media.Version, ct) == 0) return (ClaimOutcome.Gone, null);
+        if (await LockMediaAsync(media.Id, media.Version, ct) == 0) return (ClaimOutcome.Gone, null, null);
         var now = Now();
         var key = StorageKeys.Derivative(media.StorageKey, transform);
         var row = await db.Derivatives.FirstOrDefaultAsync(d => d.MediaId == media.Id && d.Transform == transform, ct);
@@ -40,18 +43,19 @@ public sealed class Derivatives(MediaDbContext db, CleanupQueue cleanup, TimePro
             };
             db.Derivatives.Add(row);
         }
-        else if (row.Ready) return (ClaimOutcome.Ready, row);
-        else if (now - row.ClaimedAt < ClaimTimeout) return (ClaimOutcome.Busy, row);
+        else if (row.Ready) return (ClaimOutcome.Ready, row, null);
+        else if (now - row.ClaimedAt < ClaimTimeout) return (ClaimOutcome.Busy, row, null);
         else
         {
             // The render that claimed it died. Its object, if any, is no longer referenced: its upload entry removes it.
             row.StorageKey = key;
             row.ClaimedAt = now;
         }
+        var deferred = cleanup.Defer(media.Id, key, media.StorageProvider);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
-        return (ClaimOutcome.Claimed, row);
+        return (ClaimOutcome.Claimed, row, deferred);
     }
 
     /// <summary>
