@@ -40,16 +40,17 @@ function listMultipartUploads(store) {
     if (bucket.includes("/")) return next();
     const folder = path.join(store.rootDirectory, bucket, "._S3rver_uploads");
     const ids = await fs.readdir(folder).catch(() => []);
+    const prefix = ctx.query.prefix ?? "";
     const uploads = [];
     for (const id of ids) {
       const key = await fs.readFile(path.join(folder, id, "key"), "utf8").catch(() => null);
-      if (key === null) continue;
+      if (key === null || !key.startsWith(prefix)) continue;
       const { birthtime, mtime } = await fs.stat(path.join(folder, id));
       uploads.push(`<Upload><Key>${escape(key)}</Key><UploadId>${escape(id)}</UploadId><Initiated>${(birthtime.getTime() ? birthtime : mtime).toISOString()}</Initiated></Upload>`);
     }
     ctx.type = "application/xml";
     ctx.body = `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` +
-      `<Bucket>${escape(bucket)}</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><MaxUploads>1000</MaxUploads>` +
+      `<Bucket>${escape(bucket)}</Bucket><Prefix>${escape(prefix)}</Prefix><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><MaxUploads>1000</MaxUploads>` +
       `<IsTruncated>false</IsTruncated>${uploads.join("")}</ListMultipartUploadsResult>`;
   };
 }

@@ -48,6 +48,13 @@ public interface IBlobStore
     Task AbortUploadAsync(string key, string uploadId, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>
+    /// Removes every unfinished upload to <paramref name="key"/>, including one whose id never reached its caller (a
+    /// process killed between beginning a multipart upload and recording its id). Keys are never reused, so whatever
+    /// is under the key belongs to the upload that was to write it. Nothing where the provider keeps none.
+    /// </summary>
+    Task AbortUploadsOfAsync(string key, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
     /// Every unfinished upload the storage holds, for the reconciler; nothing where the provider keeps none. Throws
     /// <see cref="StorageException"/> where the provider keeps them but cannot list them.
     /// </summary>

@@ -40,6 +40,8 @@ public sealed class ChaosBlobStore(IBlobStore inner, int seed) : IBlobStore
 
     public Task AbortUploadAsync(string key, string uploadId, CancellationToken ct) => inner.AbortUploadAsync(key, uploadId, ct);
 
+    public Task AbortUploadsOfAsync(string key, CancellationToken ct) => inner.AbortUploadsOfAsync(key, ct);
+
     public IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync(CancellationToken ct) => inner.ListUnfinishedUploadsAsync(ct);
 
     public async Task DeleteAsync(string key, CancellationToken ct)

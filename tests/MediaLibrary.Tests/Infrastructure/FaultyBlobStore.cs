@@ -32,6 +32,8 @@ public sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
 
     public Task AbortUploadAsync(string key, string uploadId, CancellationToken ct) => inner.AbortUploadAsync(key, uploadId, ct);
 
+    public Task AbortUploadsOfAsync(string key, CancellationToken ct) => inner.AbortUploadsOfAsync(key, ct);
+
     public IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync(CancellationToken ct) => inner.ListUnfinishedUploadsAsync(ct);
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct) => inner.OpenReadAsync(key, ct);

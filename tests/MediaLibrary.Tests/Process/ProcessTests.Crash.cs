@@ -10,10 +10,12 @@ namespace MediaLibrary.Tests.Process;
 
 public sealed partial class ProcessTests
 {
-    [Fact]
-    public async Task AKillMidUpload_ToLocalStorage_LeavesNoTemporaryFile_OnceItsEntryFallsDue()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AKillMidUpload_ToLocalStorage_LeavesNoTemporaryFile_OnceItsEntryFallsDue(bool postgres)
     {
-        var env = CrashEnv();
+        var env = await CrashEnvAsync(postgres);
         var files = Path.Combine(_workDir, "data", "files");
         await KillMidUploadAsync(env, fillerBytes: 3 << 20, () => Directory.Exists(Path.Combine(files, ".tmp")) && Directory.EnumerateFiles(Path.Combine(files, ".tmp")).Any());
 
@@ -23,12 +25,14 @@ public sealed partial class ProcessTests
         await AssertNoDeletionWaitsAsync(again);
     }
 
-    [Fact]
-    public async Task AKillMidMultipartUpload_ToS3_LeavesNoParts_OnceItsEntryFallsDue()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AKillMidMultipartUpload_Of200MB_ToS3_LeavesNoParts_OnceItsEntryFallsDue(bool postgres)
     {
         var s3 = await S3Server.GetAsync();
         var bucket = await s3.CreateBucketAsync();
-        var env = CrashEnv();
+        var env = await CrashEnvAsync(postgres);
         env["MEDIALIB_STORAGE"] = "s3";
         env["MEDIALIB_S3_ENDPOINT"] = s3.Endpoint;
         env["MEDIALIB_S3_BUCKET"] = bucket;
@@ -36,8 +40,8 @@ public sealed partial class ProcessTests
         env["MEDIALIB_S3_SECRET_KEY"] = S3Server.SecretKey;
         env["MEDIALIB_S3_FORCE_PATH_STYLE"] = "true";
         env["MEDIALIB_S3_PART_SIZE_MB"] = "5";
-        // Two parts sent, the third on its way when the process dies.
-        await KillMidUploadAsync(env, fillerBytes: 12 << 20, () => s3.UnfinishedParts(bucket) >= 2);
+        // A 200 MB upload: two parts sent, the third on its way when the process dies.
+        await KillMidUploadAsync(env, fillerBytes: 200 << 20, () => s3.UnfinishedParts(bucket) >= 2);
         Assert.Equal(1, s3.UnfinishedUploads(bucket)); // what a kill leaves: parts no listing of objects shows
 
         await using var again = await StartAsync(env);
@@ -49,11 +53,17 @@ public sealed partial class ProcessTests
         await AssertNoDeletionWaitsAsync(again);
     }
 
-    private Dictionary<string, string?> CrashEnv() => new()
+    /// <summary>A short grace period and a busy worker; the database a PostgreSQL one of its own when asked.</summary>
+    private async Task<Dictionary<string, string?>> CrashEnvAsync(bool postgres)
     {
-        ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "data"), ["MEDIALIB_ADMIN_PASSWORD"] = "admin-password",
-        ["MEDIALIB_UPLOAD_GRACE_SECONDS"] = "3", ["MEDIALIB_CLEANUP_INTERVAL_SECONDS"] = "1",
-    };
+        var env = new Dictionary<string, string?>
+        {
+            ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "data"), ["MEDIALIB_ADMIN_PASSWORD"] = "admin-password",
+            ["MEDIALIB_UPLOAD_GRACE_SECONDS"] = "3", ["MEDIALIB_CLEANUP_INTERVAL_SECONDS"] = "1",
+        };
+        if (postgres) env["MEDIALIB_DATABASE"] = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        return env;
+    }
 
     private async Task<ServiceProcess> StartAsync(Dictionary<string, string?> env)
     {

@@ -7,6 +7,7 @@ using Amazon.S3.Model;
 using MediaLibrary.Delivery;
 using MediaLibrary.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace MediaLibrary.Tests.Process;
 
@@ -29,15 +30,17 @@ public sealed partial class ProcessTests
     /// bucket, else at a random moment. Once its entries fall due after the last restart, with no reconcile, the bucket
     /// holds exactly the rows' objects and no unfinished upload, and every acknowledged change is there.
     /// </summary>
-    [Fact]
-    public async Task RandomKills_DuringUploadsToS3_LeaveNoPartsAndNoOrphans_AndLoseNoAcknowledgedChange()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RandomKills_DuringUploadsToS3_LeaveNoPartsAndNoOrphans_AndLoseNoAcknowledgedChange(bool postgres)
     {
         var seed = Random.Shared.Next();
         TestContext.Current.TestOutputHelper?.WriteLine($"kill seed {seed}");
         var random = new Random(seed);
         var s3 = await S3Server.GetAsync();
         var bucket = await s3.CreateBucketAsync();
-        var env = CrashEnv();
+        var env = await CrashEnvAsync(postgres);
         env["MEDIALIB_STORAGE"] = "s3";
         env["MEDIALIB_S3_ENDPOINT"] = s3.Endpoint;
         env["MEDIALIB_S3_BUCKET"] = bucket;
@@ -95,7 +98,9 @@ public sealed partial class ProcessTests
         // The bucket holds exactly the rows' objects (and the health probe's).
         List<string> rowKeys = [];
         var titles = new HashSet<string>();
-        await using (var db = new SqliteConnection($"Data Source={Path.Combine(_workDir, "data", "medialibrary.db")};Mode=ReadOnly;Pooling=false"))
+        await using (System.Data.Common.DbConnection db = postgres
+            ? new NpgsqlConnection(env["MEDIALIB_DATABASE"])
+            : new SqliteConnection($"Data Source={Path.Combine(_workDir, "data", "medialibrary.db")};Mode=ReadOnly;Pooling=false"))
         {
             await db.OpenAsync(Ct);
             await using var command = db.CreateCommand();

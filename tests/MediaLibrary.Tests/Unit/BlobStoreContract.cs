@@ -343,6 +343,37 @@ public sealed class S3BlobStoreTests : BlobStoreContract, IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnfinishedUploadsOfAKey_AreAborted_WithoutTheirId_AndOthersKept()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = new AmazonS3Client(new BasicAWSCredentials(S3Server.AccessKey, S3Server.SecretKey),
+            new AmazonS3Config { ServiceURL = _server!.Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        // What a process killed right after beginning a multipart upload leaves: an id nobody recorded. A longer key
+        // that starts with the same text, and another key, are someone else's.
+        var key = $"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original";
+        var begun = new List<string>();
+        var keys = new List<string>();
+        foreach (var k in new[] { key, key, key + "-other", $"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original" })
+        {
+            var upload = await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _bucket, Key = k }, ct);
+            await client.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = _bucket, Key = k, UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(new byte[16]), UseChunkEncoding = false,
+            }, ct);
+            begun.Add(upload.UploadId);
+            keys.Add(k);
+        }
+
+        await Store.AbortUploadsOfAsync(key, ct);
+        var left = await Store.ListUnfinishedUploadsAsync(ct).Select(u => u.UploadId).ToListAsync(ct);
+        Assert.DoesNotContain(begun[0], left);
+        Assert.DoesNotContain(begun[1], left);
+        Assert.Contains(begun[2], left);
+        Assert.Contains(begun[3], left);
+        for (var i = 2; i < begun.Count; i++) await client.AbortMultipartUploadAsync(_bucket, keys[i], begun[i], ct);
+    }
+
+    [Fact]
     public async Task WrongCredentials_AreAnErrorToRetry_NeverNotFound()
     {
         // The test server checks access keys (not SigV4 signatures): an unknown key is refused as AWS refuses it.

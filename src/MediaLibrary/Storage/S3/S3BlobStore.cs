@@ -139,14 +139,24 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     }
 
     /// <summary>The bucket's multipart uploads neither completed nor aborted (ListMultipartUploads, page by page).</summary>
-    public async IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    public IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync(CancellationToken ct) => ListUnfinishedUploadsAsync(null, ct);
+
+    /// <summary>ListMultipartUploads with the key as prefix; each one of exactly that key is aborted.</summary>
+    public async Task AbortUploadsOfAsync(string key, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        await foreach (var upload in ListUnfinishedUploadsAsync(key, ct))
+            if (upload.Key == key) await AbortUploadAsync(key, upload.UploadId, ct);
+    }
+
+    private async IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync(string? prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         string? keyMarker = null, idMarker = null;
         while (true)
         {
-            var page = await Call("", () => _client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest
+            var page = await Call(prefix ?? "", () => _client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest
             {
-                BucketName = _options.Bucket, KeyMarker = keyMarker, UploadIdMarker = idMarker,
+                BucketName = _options.Bucket, Prefix = prefix, KeyMarker = keyMarker, UploadIdMarker = idMarker,
             }, ct));
             foreach (var upload in page.MultipartUploads ?? [])
                 yield return new UnfinishedUpload(upload.Key, upload.UploadId, new DateTimeOffset((upload.Initiated ?? DateTime.UtcNow).ToUniversalTime()));
