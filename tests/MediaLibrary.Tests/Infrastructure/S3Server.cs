@@ -36,6 +36,11 @@ public sealed class S3Server
     public int UnfinishedParts(string bucket) =>
         UploadFolders(bucket).Sum(d => Directory.GetFiles(d).Count(f => Path.GetFileName(f) is not ("key" or "metadata")));
 
+    /// <summary>The ids of those uploads that hold at least one part.</summary>
+    public HashSet<string> UnfinishedUploadsWithParts(string bucket) =>
+        UploadFolders(bucket).Where(d => Directory.GetFiles(d).Any(f => Path.GetFileName(f) is not ("key" or "metadata")))
+            .Select(Path.GetFileName).ToHashSet()!;
+
     private string[] UploadFolders(string bucket)
     {
         var folder = Path.Combine(DataDirectory ?? throw new InvalidOperationException("Counting unfinished uploads needs the local test server."),
