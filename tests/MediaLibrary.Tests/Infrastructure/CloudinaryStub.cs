@@ -41,6 +41,9 @@ public sealed class CloudinaryStub : IAsyncDisposable
     public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     public int RejectedSignatures;
     public int ChunkedUploads;
+
+    /// <summary>Every X-Unique-Upload-Id a chunk came with.</summary>
+    public readonly System.Collections.Concurrent.ConcurrentBag<string> UploadIds = [];
     public IReadOnlyCollection<Resource> Resources => _resources.Values.ToList();
 
     public static async Task<CloudinaryStub> StartAsync(string algorithm = "sha1")
@@ -105,6 +108,7 @@ public sealed class CloudinaryStub : IAsyncDisposable
         {
             var uploadId = http.Request.Headers["X-Unique-Upload-Id"].ToString();
             if (uploadId.Length == 0) return Error(400, "X-Unique-Upload-Id is required with Content-Range");
+            UploadIds.Add(uploadId);
             var m = System.Text.RegularExpressions.Regex.Match(range, @"^bytes (\d+)-(\d+)/(-1|\d+)$");
             if (!m.Success) return Error(400, "Bad Content-Range " + range);
             var buffer = _chunks.GetOrAdd(uploadId, _ => new MemoryStream());

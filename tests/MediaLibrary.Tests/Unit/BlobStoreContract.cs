@@ -426,8 +426,12 @@ public sealed class CloudinaryBlobStoreTests : BlobStoreContract, IAsyncLifetime
     {
         var bytes = TestFiles.Random(12 * 1024 * 1024 + 7, seed: 5);
         var key = $"{StorageKeys.NewId()}/{StorageKeys.NewId()}/original";
-        var stored = await Store.UploadAsync(key, new MemoryStream(bytes), "video/mp4", TestContext.Current.CancellationToken);
+        var reported = new List<string>();
+        var stored = await Store.UploadAsync(key, new MemoryStream(bytes), "video/mp4",
+            (id, _) => { reported.Add(id); return Task.CompletedTask; }, TestContext.Current.CancellationToken);
         Assert.Equal(1, _stub!.ChunkedUploads);
+        // Its id reported once, before the first chunk: an upload's entry records it.
+        Assert.Equal(_stub.UploadIds.Distinct(), reported);
         Assert.StartsWith("video/upload/v", stored.Key);
         Assert.Equal(bytes, _stub.Resources.Single(r => r.PublicId == key).Bytes);
         Assert.Equal(0, _stub.RejectedSignatures);

@@ -31,7 +31,14 @@ public sealed partial class CloudinaryBlobStore(IHttpClientFactory clients, IOpt
         : contentType.StartsWith("video/", StringComparison.Ordinal) || contentType.StartsWith("audio/", StringComparison.Ordinal) ? "video"
         : "raw";
 
-    public async Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct)
+    public Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, CancellationToken ct) =>
+        UploadAsync(key, content, contentType, null, ct);
+
+    /// <summary>
+    /// Reports a chunked upload's X-Unique-Upload-Id before its first chunk, for the record: Cloudinary has no call to
+    /// abort one, so <see cref="IBlobStore.AbortUploadAsync"/> does nothing here, and the object's deletion is what counts.
+    /// </summary>
+    public async Task<StoredBlob> UploadAsync(string key, Stream content, string contentType, Func<string, CancellationToken, Task>? started, CancellationToken ct)
     {
         StorageKeys.EnsureValid(key);
         var resourceType = ResourceTypeFor(contentType);
@@ -52,6 +59,7 @@ public sealed partial class CloudinaryBlobStore(IHttpClientFactory clients, IOpt
                 try
                 {
                     var chunked = offset > 0 || !last;
+                    if (chunked && offset == 0 && started is not null) await started(uploadId, ct);
                     var range = chunked ? $"bytes {offset}-{offset + filled - 1}/{(last ? (offset + filled).ToString(CultureInfo.InvariantCulture) : "-1")}" : null;
                     using var response = await SendUploadAsync(resourceType, key, buffer, filled, range, chunked ? uploadId : null, ct);
                     if (last)
