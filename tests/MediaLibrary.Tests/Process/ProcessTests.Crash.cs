@@ -32,14 +32,7 @@ public sealed partial class ProcessTests
     {
         var s3 = await S3Server.GetAsync();
         var bucket = await s3.CreateBucketAsync();
-        var env = await CrashEnvAsync(postgres);
-        env["MEDIALIB_STORAGE"] = "s3";
-        env["MEDIALIB_S3_ENDPOINT"] = s3.Endpoint;
-        env["MEDIALIB_S3_BUCKET"] = bucket;
-        env["MEDIALIB_S3_ACCESS_KEY"] = S3Server.AccessKey;
-        env["MEDIALIB_S3_SECRET_KEY"] = S3Server.SecretKey;
-        env["MEDIALIB_S3_FORCE_PATH_STYLE"] = "true";
-        env["MEDIALIB_S3_PART_SIZE_MB"] = "5";
+        var env = WithS3(await CrashEnvAsync(postgres), s3, bucket);
         // A 200 MB upload: two parts sent, the third on its way when the process dies.
         await KillMidUploadAsync(env, fillerBytes: 200 << 20, () => s3.UnfinishedParts(bucket) >= 2);
         Assert.Equal(1, s3.UnfinishedUploads(bucket)); // what a kill leaves: parts no listing of objects shows
@@ -62,6 +55,19 @@ public sealed partial class ProcessTests
             ["MEDIALIB_UPLOAD_GRACE_SECONDS"] = "3", ["MEDIALIB_CLEANUP_INTERVAL_SECONDS"] = "1",
         };
         if (postgres) env["MEDIALIB_DATABASE"] = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        return env;
+    }
+
+    /// <summary>The test server's bucket as the storage, in parts of 5 MB.</summary>
+    private static Dictionary<string, string?> WithS3(Dictionary<string, string?> env, S3Server s3, string bucket)
+    {
+        env["MEDIALIB_STORAGE"] = "s3";
+        env["MEDIALIB_S3_ENDPOINT"] = s3.Endpoint;
+        env["MEDIALIB_S3_BUCKET"] = bucket;
+        env["MEDIALIB_S3_ACCESS_KEY"] = S3Server.AccessKey;
+        env["MEDIALIB_S3_SECRET_KEY"] = S3Server.SecretKey;
+        env["MEDIALIB_S3_FORCE_PATH_STYLE"] = "true";
+        env["MEDIALIB_S3_PART_SIZE_MB"] = "5";
         return env;
     }
 

@@ -32,13 +32,10 @@ public sealed partial class ProcessTests
             Assert.Equal("The database's disk is full.", problem.GetProperty("title").GetString());
             Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
         }
-        using (var health = await http.GetAsync("/health", Ct))
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-            var database = JsonDocument.Parse(await health.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("checks").GetProperty("database");
-            Assert.Equal("Unhealthy", database.GetProperty("status").GetString());
-            Assert.Contains("cannot write: its disk is full", database.GetProperty("description").GetString());
-        }
+        var (status, database) = await HealthCheckAsync(http, "database");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("Unhealthy", database.GetProperty("status").GetString());
+        Assert.Contains("cannot write: its disk is full", database.GetProperty("description").GetString());
         // Reads still work, and the refused upload left no file behind.
         using (var list = await http.GetAsync("/api/media", Ct)) await list.ShouldBe(HttpStatusCode.OK);
         Assert.Single(Directory.EnumerateFiles(Path.Combine(_workDir, "files"), "original", SearchOption.AllDirectories));
@@ -50,11 +47,7 @@ public sealed partial class ProcessTests
             return retry.StatusCode == HttpStatusCode.Created;
         }, "uploads were still refused 30 s after space was made");
         await Task.Delay(WriteProbesAfterFailure, Ct);
-        using (var healthy = await http.GetAsync("/health", Ct))
-        {
-            var database = JsonDocument.Parse(await healthy.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("checks").GetProperty("database");
-            Assert.NotEqual("Unhealthy", database.GetProperty("status").GetString());
-        }
+        Assert.NotEqual("Unhealthy", (await HealthCheckAsync(http, "database")).Check.GetProperty("status").GetString());
     }
 
     [Fact]
@@ -72,7 +65,7 @@ public sealed partial class ProcessTests
         using var http = new HttpClient { BaseAddress = new Uri(service.Url!) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(http, "admin", "admin-password"));
         var kept = await http.UploadAsync(TestFiles.Png(4, 4));
-        Assert.Equal("Healthy", await StorageHealthAsync(http));
+        Assert.Equal("Healthy", (await HealthCheckAsync(http, "storage")).Check.GetProperty("status").GetString());
 
         var filler = disk.Fill();
         var big = TestFiles.Png(8, 8).Concat(new byte[1 << 20]).ToArray(); // a megabyte that has nowhere to go
@@ -82,13 +75,10 @@ public sealed partial class ProcessTests
             Assert.Equal("The storage's disk is full.", problem.GetProperty("title").GetString());
             Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
         }
-        using (var health = await http.GetAsync("/health", Ct))
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-            var storage = JsonDocument.Parse(await health.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("checks").GetProperty("storage");
-            Assert.Equal("Unhealthy", storage.GetProperty("status").GetString());
-            Assert.Equal("The local storage cannot write: its disk is full.", storage.GetProperty("description").GetString());
-        }
+        var (status, storage) = await HealthCheckAsync(http, "storage");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("Unhealthy", storage.GetProperty("status").GetString());
+        Assert.Equal("The local storage cannot write: its disk is full.", storage.GetProperty("description").GetString());
         // The refused upload left no partial file; reads and deletes (which free space) still work.
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(files, ".tmp")));
         Assert.Equal(TestFiles.Png(4, 4), await http.GetByteArrayAsync(kept.Url, Ct));
@@ -101,13 +91,15 @@ public sealed partial class ProcessTests
             return retry.StatusCode == HttpStatusCode.Created;
         }, "uploads were still refused 30 s after space was made");
         await Task.Delay(WriteProbesAfterFailure, Ct);
-        Assert.Equal("Healthy", await StorageHealthAsync(http));
+        Assert.Equal("Healthy", (await HealthCheckAsync(http, "storage")).Check.GetProperty("status").GetString());
     }
 
-    private static async Task<string?> StorageHealthAsync(HttpClient http)
+    /// <summary>/health's status code and one of its checks.</summary>
+    private static async Task<(HttpStatusCode Status, JsonElement Check)> HealthCheckAsync(HttpClient http, string name)
     {
         using var health = await http.GetAsync("/health", Ct);
-        return JsonDocument.Parse(await health.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString();
+        var check = JsonDocument.Parse(await health.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("checks").GetProperty(name).Clone();
+        return (health.StatusCode, check);
     }
 
     [Fact]

@@ -40,14 +40,7 @@ public sealed partial class ProcessTests
         var random = new Random(seed);
         var s3 = await S3Server.GetAsync();
         var bucket = await s3.CreateBucketAsync();
-        var env = await CrashEnvAsync(postgres);
-        env["MEDIALIB_STORAGE"] = "s3";
-        env["MEDIALIB_S3_ENDPOINT"] = s3.Endpoint;
-        env["MEDIALIB_S3_BUCKET"] = bucket;
-        env["MEDIALIB_S3_ACCESS_KEY"] = S3Server.AccessKey;
-        env["MEDIALIB_S3_SECRET_KEY"] = S3Server.SecretKey;
-        env["MEDIALIB_S3_FORCE_PATH_STYLE"] = "true";
-        env["MEDIALIB_S3_PART_SIZE_MB"] = "5";
+        var env = WithS3(await CrashEnvAsync(postgres), s3, bucket);
         env["MEDIALIB_CLEANUP_LEASE_SECONDS"] = "5"; // a deletion the killed process held is taken over after this
 
         var views = new List<KilledClientView>();
