@@ -69,6 +69,7 @@ async Task<int> ServeAsync(CancellationToken ct)
     app.MapAdmin();
     app.MapUsers();
     app.MapMedia(requireAuthForReads);
+    app.MapFolders(requireAuthForReads);
     app.MapFiles(requireAuthForReads);
     app.MapDerivatives(requireAuthForReads);
     app.MapImages();

@@ -21,6 +21,7 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<ReconcileCursor> ReconcileCursors => Set<ReconcileCursor>();
     public DbSet<Derivative> Derivatives => Set<Derivative>();
     public DbSet<MediaCount> MediaCounts => Set<MediaCount>();
+    public DbSet<Folder> Folders => Set<Folder>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -138,6 +139,20 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
         });
 
         b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
+
+        b.Entity<Folder>(e =>
+        {
+            e.ToTable("folders");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Name).HasMaxLength(FolderNames.MaxLength);
+            e.Property(x => x.NameKey).HasMaxLength(FolderNames.MaxLength);
+            e.Property(x => x.Path).HasMaxLength(1024);
+            e.HasOne<Folder>().WithMany().HasForeignKey(x => x.ParentId).OnDelete(DeleteBehavior.Restrict);
+            // Unique among siblings whatever the case; at the top (no parent) by a filtered index, as NULLs never collide.
+            e.HasIndex(x => new { x.ParentId, x.NameKey }).IsUnique();
+            e.HasIndex(x => x.NameKey).IsUnique().HasFilter("\"ParentId\" IS NULL").HasDatabaseName("IX_folders_NameKey_top");
+            e.HasIndex(x => x.Path);
+        });
 
         b.Entity<NodeProbe>(e =>
         {

@@ -15,6 +15,7 @@ public static class MediaSetup
         services.AddScoped<VersionRetirement>();
         services.AddScoped<Derivatives>();
         services.AddScoped<StorageMigration>();
+        services.AddScoped<FolderTree>();
         services.AddSingleton<MediaMetrics>();
         services.AddSingleton<FileLookups>();
         services.AddMemoryCache(o => o.SizeLimit = 100_000); // file lookups by (id, version)

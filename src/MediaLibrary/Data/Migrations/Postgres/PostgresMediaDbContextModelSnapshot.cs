@@ -276,6 +276,56 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.ToTable("derivatives", (string)null);
                 });
 
+            modelBuilder.Entity("MediaLibrary.Media.Folder", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Depth")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long?>("ParentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameKey")
+                        .IsUnique()
+                        .HasDatabaseName("IX_folders_NameKey_top")
+                        .HasFilter("\"ParentId\" IS NULL");
+
+                    b.HasIndex("Path");
+
+                    b.HasIndex("ParentId", "NameKey")
+                        .IsUnique();
+
+                    b.ToTable("folders", (string)null);
+                });
+
             modelBuilder.Entity("MediaLibrary.Media.IdempotencyRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -470,6 +520,14 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .HasForeignKey("MediaId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("MediaLibrary.Media.Folder", b =>
+                {
+                    b.HasOne("MediaLibrary.Media.Folder", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("MediaLibrary.Media.IdempotencyRecord", b =>

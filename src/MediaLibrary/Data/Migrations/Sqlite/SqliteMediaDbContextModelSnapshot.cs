@@ -265,6 +265,54 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.ToTable("derivatives", (string)null);
                 });
 
+            modelBuilder.Entity("MediaLibrary.Media.Folder", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Depth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ParentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameKey")
+                        .IsUnique()
+                        .HasDatabaseName("IX_folders_NameKey_top")
+                        .HasFilter("\"ParentId\" IS NULL");
+
+                    b.HasIndex("Path");
+
+                    b.HasIndex("ParentId", "NameKey")
+                        .IsUnique();
+
+                    b.ToTable("folders", (string)null);
+                });
+
             modelBuilder.Entity("MediaLibrary.Media.IdempotencyRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -453,6 +501,14 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                         .HasForeignKey("MediaId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("MediaLibrary.Media.Folder", b =>
+                {
+                    b.HasOne("MediaLibrary.Media.Folder", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("MediaLibrary.Media.IdempotencyRecord", b =>

@@ -1,0 +1,4 @@
+namespace MediaLibrary.Api;
+
+/// <summary>One step of a folder's path from the top.</summary>
+public sealed record FolderCrumb(long Id, string Name);

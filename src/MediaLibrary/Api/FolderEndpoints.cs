@@ -1,0 +1,80 @@
+using MediaLibrary.Auth;
+using MediaLibrary.Media;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MediaLibrary.Api;
+
+/// <summary>/api/folders: the folder tree. A folder is organisation only; no change to it touches a stored object or a URL.</summary>
+public static class FolderEndpoints
+{
+    public static RouteGroupBuilder MapFolders(this IEndpointRouteBuilder app, bool requireAuthForReads)
+    {
+        var api = app.MapGroup("/api/folders").WithTags("Folders");
+        var reads = api.MapGroup("");
+        if (requireAuthForReads) reads.RequireAuthorization(Policies.Read);
+        reads.MapGet("", List).WithName("ListFolders")
+            .WithSummary("The folders directly in ?parent={id} (or at the top without it, or with parent=root), by name.");
+        reads.MapGet("{id:long}", Get).WithName("GetFolder")
+            .WithSummary("One folder, with its path from the top (a breadcrumb).");
+
+        var writes = api.MapGroup("").RequireAuthorization(Policies.Edit);
+        writes.MapPost("", Create).WithName("CreateFolder")
+            .WithSummary("Create a folder (name, parent_id). Names are unique among siblings whatever their case; folders nest 32 deep.");
+        writes.MapPatch("{id:long}", Rename).WithName("RenameFolder")
+            .WithSummary("Rename a folder. No stored object or media URL changes.");
+        writes.MapPost("{id:long}/move", Move).WithName("MoveFolder")
+            .WithSummary("Move a folder and everything in it (parent_id; null: to the top). A move into itself is 409.");
+        writes.MapDelete("{id:long}", Delete).WithName("DeleteFolder")
+            .WithSummary("Delete an empty folder; one with folders in it is 409.");
+        return api;
+    }
+
+    public static async Task<Results<Ok<FolderListResponse>, ProblemHttpResult, ValidationProblem>> List(
+        FolderTree folders, CancellationToken ct, [FromQuery] string? parent = null)
+    {
+        long? parentId = null;
+        if (parent is not null and not "root")
+        {
+            if (!long.TryParse(parent, out var id) || id < 1)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["parent"] = ["parent is a folder's id, or root."] },
+                    title: "The request is invalid.");
+            parentId = id;
+        }
+        var children = await folders.ChildrenAsync(parentId, ct);
+        return children is null ? NotFound(parentId!.Value) : TypedResults.Ok(new FolderListResponse(parentId, children.Select(f => FolderResponse.From(f)).ToList()));
+    }
+
+    public static async Task<Results<Ok<FolderResponse>, ProblemHttpResult>> Get(long id, FolderTree folders, CancellationToken ct)
+    {
+        var folder = await folders.FindAsync(id, ct);
+        return folder is null ? NotFound(id) : TypedResults.Ok(await WithPathAsync(folders, folder, ct));
+    }
+
+    public static async Task<Created<FolderResponse>> Create(CreateFolderRequest body, FolderTree folders, CancellationToken ct)
+    {
+        var folder = await folders.CreateAsync(body.Name, body.ParentId, ct);
+        return TypedResults.Created($"/api/folders/{folder.Id}", await WithPathAsync(folders, folder, ct));
+    }
+
+    public static async Task<Results<Ok<FolderResponse>, ProblemHttpResult>> Rename(long id, RenameFolderRequest body, FolderTree folders, CancellationToken ct)
+    {
+        var folder = await folders.RenameAsync(id, body.Name, ct);
+        return folder is null ? NotFound(id) : TypedResults.Ok(await WithPathAsync(folders, folder, ct));
+    }
+
+    public static async Task<Results<Ok<FolderResponse>, ProblemHttpResult>> Move(long id, MoveFolderRequest body, FolderTree folders, CancellationToken ct)
+    {
+        var folder = await folders.MoveAsync(id, body.ParentId, ct);
+        return folder is null ? NotFound(id) : TypedResults.Ok(await WithPathAsync(folders, folder, ct));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, FolderTree folders, CancellationToken ct) =>
+        await folders.DeleteAsync(id, ct) ? TypedResults.NoContent() : NotFound(id);
+
+    private static async Task<FolderResponse> WithPathAsync(FolderTree folders, Folder folder, CancellationToken ct) =>
+        FolderResponse.From(folder, (await folders.AncestorsAsync(folder, ct)).Select(a => new FolderCrumb(a.Id, a.Name)).ToList());
+
+    private static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Folder not found.", detail: $"There is no folder with id {id}.");
+}
