@@ -161,6 +161,33 @@ test("listMedia follows next and previous with the cursor from their links", asy
   assert.deepEqual(back.results, first.results);
 });
 
+test("folders: create, nest, upload into, list by folder, move media and folders, delete with contents", async () => {
+  const t = await token();
+  const tag = `folders-${Date.now()}`;
+  const shop = await client.createFolder(tag, null, t);
+  const shoes = await client.createFolder("Shoes", shop.id, t);
+  assert.deepEqual((await client.getFolder(shoes.id)).path, [{ id: shop.id, name: tag }]);
+  assert.deepEqual((await client.listFolders(shop.id)).results.map((f) => f.name), ["Shoes"]);
+  assert.ok((await client.listFolders()).results.some((f) => f.id === shop.id));
+
+  const boot = await client.uploadMedia(new Blob([png1]), { title: `${tag} boot`, folder_id: shoes.id }, t);
+  assert.equal(boot.folder_id, shoes.id);
+  assert.deepEqual((await client.listMedia({ folder: shoes.id })).results.map((m) => m.id), [boot.id]);
+  assert.equal((await client.listMedia({ folder: shop.id })).count, 0);
+  assert.equal((await client.listMedia({ folder: shop.id, recursive: true })).count, 1);
+
+  const moved = await client.updateMedia(boot.id, { folder_id: shop.id }, t);
+  assert.equal(moved.folder_id, shop.id);
+  assert.equal(moved.url, boot.url); // a folder is never part of a URL
+  const top = await client.moveFolder(shoes.id, null, t);
+  assert.equal(top.parent_id, null);
+  await assert.rejects(client.moveFolder(shop.id, shop.id, t), (e) => e instanceof MediaLibraryError && e.status === 409);
+  await assert.rejects(client.deleteFolder(shop.id, t), (e) => e instanceof MediaLibraryError && e.status === 409);
+  await client.deleteFolder(shop.id, t, { contents: true });
+  await assert.rejects(client.getMedia(boot.id), (e) => e instanceof MediaLibraryError && e.status === 404);
+  await client.deleteFolder(shoes.id, t);
+});
+
 test("the service serves this module and its types at /client/", async () => {
   const js = await fetch(`${baseUrl}/client/media.js`);
   assert.equal(js.status, 200);

@@ -26,7 +26,8 @@ public static class FolderEndpoints
         writes.MapPost("{id:long}/move", Move).WithName("MoveFolder")
             .WithSummary("Move a folder and everything in it (parent_id; null: to the top). A move into itself is 409.");
         writes.MapDelete("{id:long}", Delete).WithName("DeleteFolder")
-            .WithSummary("Delete an empty folder; one with folders in it is 409.");
+            .WithSummary("Delete an empty folder (one with folders or media in it is 409), or with contents=true everything in it: "
+                + "each media as DELETE /api/media/{id} deletes it, then the folders.");
         return api;
     }
 
@@ -69,8 +70,23 @@ public static class FolderEndpoints
         return folder is null ? NotFound(id) : TypedResults.Ok(await WithPathAsync(folders, folder, ct));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, FolderTree folders, CancellationToken ct) =>
-        await folders.DeleteAsync(id, ct) ? TypedResults.NoContent() : NotFound(id);
+    /// <summary>
+    /// With contents=true, every media anywhere below goes through the media's own delete (its file leaves storage by the
+    /// cleanup queue), then the folders. Interrupted, it leaves whole media and whole folders: run it again.
+    /// </summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        long id, FolderTree folders, MediaLifecycle media, CancellationToken ct, [FromQuery] bool contents = false)
+    {
+        if (contents)
+        {
+            var folder = await folders.FindAsync(id, ct);
+            if (folder is null) return NotFound(id);
+            for (var batch = await folders.MediaBelowAsync(folder, 100, ct); batch.Count > 0; batch = await folders.MediaBelowAsync(folder, 100, ct))
+                foreach (var mediaId in batch)
+                    await media.DeleteAsync(mediaId, IfMatch.None, ct);
+        }
+        return await folders.DeleteAsync(id, withFolders: contents, ct) ? TypedResults.NoContent() : NotFound(id);
+    }
 
     private static async Task<FolderResponse> WithPathAsync(FolderTree folders, Folder folder, CancellationToken ct) =>
         FolderResponse.From(folder, (await folders.AncestorsAsync(folder, ct)).Select(a => new FolderCrumb(a.Id, a.Name)).ToList());

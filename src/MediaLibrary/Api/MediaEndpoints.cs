@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using System.Text.Json;
 
 namespace MediaLibrary.Api;
 
@@ -32,18 +33,19 @@ public static class MediaEndpoints
         var reads = api.MapGroup("");
         if (requireAuthForReads) reads.RequireAuthorization(Policies.Read);
         reads.MapGet("", List).WithName("ListMedia")
-            .WithSummary("List media, newest first by default; filter by search text and content type. "
+            .WithSummary("List media, newest first by default; filter by search text, content type and folder (folder={id} or root; "
+                + "recursive=true for everything below it). "
                 + "next and previous are links with a cursor (page=N jumps); a search counts up to 1,000 matches (count_exact).");
         reads.MapGet("{id:long}", Get).WithName("GetMedia")
             .WithSummary("One media item, with an ETag; If-None-Match answers 304.");
 
         var writes = api.MapGroup("").RequireAuthorization(Policies.Edit);
         writes.MapPost("", Upload).WithName("UploadMedia")
-            .WithSummary("Upload a file (multipart: file, title, alt_text). The type is detected from the bytes. " +
+            .WithSummary("Upload a file (multipart: file, title, alt_text, folder_id). The type is detected from the bytes. " +
                 "With an Idempotency-Key header a retried upload returns the first result.")
             .Accepts<UploadForm>("multipart/form-data");
         writes.MapPatch("{id:long}", Update).WithName("UpdateMedia")
-            .WithSummary("Change title and/or alt text. If-Match with the ETag guards against lost updates.");
+            .WithSummary("Change title, alt text and/or folder_id (null: to the top). If-Match with the ETag guards against lost updates.");
         writes.MapPut("{id:long}/file", Replace).WithName("ReplaceMediaFile")
             .WithSummary("Replace the file: version + 1, a new URL; the old file is deleted from storage.")
             .Accepts<ReplaceForm>("multipart/form-data");
@@ -52,13 +54,22 @@ public static class MediaEndpoints
         return api;
     }
 
-    public static async Task<Results<Ok<MediaListResponse>, ValidationProblem>> List(
-        HttpRequest request, MediaQueries media, MediaUrls urls, CancellationToken ct,
+    public static async Task<Results<Ok<MediaListResponse>, ValidationProblem, ProblemHttpResult>> List(
+        HttpRequest request, MediaQueries media, FolderTree folders, MediaUrls urls, CancellationToken ct,
         [FromQuery] string? page = null, [FromQuery(Name = "page_size")] string? pageSize = null,
         [FromQuery] string? search = null, [FromQuery(Name = "content_type")] string? contentType = null,
-        [FromQuery] string? ordering = null, [FromQuery] string? cursor = null)
+        [FromQuery] string? ordering = null, [FromQuery] string? cursor = null,
+        [FromQuery] string? folder = null, [FromQuery] string? recursive = null)
     {
         var errors = new Dictionary<string, string[]>();
+        long? folderId = null;
+        if (folder is not null and not "root")
+        {
+            if (long.TryParse(folder, out var id) && id > 0) folderId = id;
+            else errors["folder"] = ["folder is a folder's id, or root."];
+        }
+        if (recursive is not (null or "true" or "false")) errors["recursive"] = ["recursive is true or false."];
+        else if (recursive is not null && folder is null) errors["recursive"] = ["recursive goes with folder."];
         var pageNumber = 1;
         if (page is not null && (!int.TryParse(page, out pageNumber) || pageNumber < 1))
             errors["page"] = ["page is a whole number from 1."];
@@ -83,7 +94,15 @@ public static class MediaEndpoints
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The request is invalid.");
 
-        var list = await media.ListAsync(new MediaQuery(pageNumber, size, search, contentType, order, at), ct);
+        FolderFilter? inFolder = null;
+        if (folder is not null)
+        {
+            var path = folderId is { } fid ? (await folders.FindAsync(fid, ct))?.Path : null;
+            if (folderId is not null && path is null)
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Folder not found.", detail: $"There is no folder with id {folderId}.");
+            inFolder = new FolderFilter(folderId, path, recursive == "true");
+        }
+        var list = await media.ListAsync(new MediaQuery(pageNumber, size, search, contentType, order, at, inFolder), ct);
         // Links keep the filters and the page size and start from a cursor: following them never skips through rows.
         string Link(string name, string value) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}" +
             Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("", request.Query
@@ -135,7 +154,14 @@ public static class MediaEndpoints
     public static async Task<Results<Ok<MediaResponse>, ProblemHttpResult>> Update(
         long id, UpdateMediaRequest body, HttpContext http, MediaLifecycle media, MediaUrls urls, CancellationToken ct)
     {
-        var m = await media.UpdateAsync(id, IfMatchOf(http.Request), body.Title, body.AltText, ct);
+        FolderMove? move = body.FolderId.ValueKind switch
+        {
+            JsonValueKind.Undefined => null,
+            JsonValueKind.Null => new FolderMove(null),
+            JsonValueKind.Number when body.FolderId.TryGetInt64(out var folderId) && folderId > 0 => new FolderMove(folderId),
+            _ => throw new RequestValidationException(new Dictionary<string, string[]> { ["folder_id"] = ["folder_id is a folder's id, or null for the top."] }),
+        };
+        var m = await media.UpdateAsync(id, IfMatchOf(http.Request), body.Title, body.AltText, move, ct);
         if (m is null) return NotFound(id);
         http.Response.Headers.ETag = m.ETag;
         return TypedResults.Ok(urls.Response(http.Request, m));
@@ -196,7 +222,7 @@ public static class MediaEndpoints
     }
 
     /// <summary>OpenAPI description of the upload form (the handler reads the body as a stream).</summary>
-    public sealed record UploadForm(IFormFile File, string? Title, string? AltText);
+    public sealed record UploadForm(IFormFile File, string? Title, string? AltText, long? FolderId);
 
     /// <summary>OpenAPI description of the replace form.</summary>
     public sealed record ReplaceForm(IFormFile File);

@@ -1,4 +1,9 @@
+using System.Text.Json;
+
 namespace MediaLibrary.Api;
 
-/// <summary>PATCH body: a missing or null field is left as it is.</summary>
-public sealed record UpdateMediaRequest(string? Title, string? AltText);
+/// <summary>
+/// PATCH body: a missing or null title or alt text is left as it is. folder_id moves the media: a folder's id, or null
+/// for the top; missing leaves it where it is (so it is read as raw JSON, where missing and null differ).
+/// </summary>
+public sealed record UpdateMediaRequest(string? Title, string? AltText, JsonElement FolderId);

@@ -51,6 +51,11 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.HasIndex(x => new { x.Title, x.Id });
             e.HasIndex(x => new { x.Size, x.Id });
             e.HasIndex(x => x.ContentType);
+            // A folder's page in each ordering is one range of one index. No foreign key: SQLite would rebuild the
+            // table (and lose its triggers) to add one; the folder tree's lock keeps the reference true instead.
+            e.HasIndex(x => new { x.FolderId, x.CreatedAt, x.Id });
+            e.HasIndex(x => new { x.FolderId, x.Title, x.Id });
+            e.HasIndex(x => new { x.FolderId, x.Size, x.Id });
             // Served by a trigram index that each migration creates itself (FTS5 table, pg_trgm GIN index).
             e.Property(x => x.SearchText).HasMaxLength(3000).UsePropertyAccessMode(PropertyAccessMode.Property);
             e.Property(x => x.Placeholder).HasMaxLength(2000);

@@ -20,9 +20,10 @@ public sealed record MediaResponse(
     bool? HasAlpha,
     string? Placeholder,
     string? DominantColor,
-    IReadOnlyList<ImageVariant> Variants)
+    IReadOnlyList<ImageVariant> Variants,
+    long? FolderId)
 {
     public static MediaResponse From(MediaItem m, string url, IReadOnlyList<ImageVariant> variants) => new(
         m.Id, m.Title, m.AltText, m.FileName, m.ContentType, m.Size, m.Width, m.Height, m.Sha256, m.Version,
-        url, m.CreatedAt, m.UpdatedAt, m.HasAlpha, m.Placeholder, m.DominantColor, variants);
+        url, m.CreatedAt, m.UpdatedAt, m.HasAlpha, m.Placeholder, m.DominantColor, variants, m.FolderId);
 }

@@ -96,20 +96,59 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
         return folder;
     }
 
-    /// <summary>Deletes an empty folder; one with folders in it is refused (409), and the caller says so.</summary>
-    public async Task<bool> DeleteAsync(long id, CancellationToken ct)
+    /// <summary>
+    /// Deletes a folder. Without <paramref name="withFolders"/> it must be empty; with it, the folders below go too, but
+    /// only once no media is left anywhere in them (the caller deletes those first): otherwise 409, and nothing changes.
+    /// </summary>
+    public async Task<bool> DeleteAsync(long id, bool withFolders, CancellationToken ct)
     {
         await using var tx = await LockAsync(ct);
-        var folder = await db.Folders.FirstOrDefaultAsync(f => f.Id == id, ct);
+        var folder = await db.Folders.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, ct);
         if (folder is null) return false;
-        if (await db.Folders.AnyAsync(f => f.ParentId == id, ct))
-            throw new ApiProblemException(StatusCodes.Status409Conflict, "The folder is not empty.",
-                $"Folder {id} holds other folders; delete or move them first.");
-        db.Folders.Remove(folder);
-        await db.SaveChangesAsync(ct);
+        var path = folder.Path;
+        var subtree = db.Folders.Where(f => f.Path.StartsWith(path)).Select(f => (long?)f.Id);
+        if (!withFolders && await db.Folders.AnyAsync(f => f.ParentId == id, ct))
+            throw NotEmpty(id, "other folders; delete or move them first, or delete it with its contents");
+        if (await db.Media.AnyAsync(m => subtree.Contains(m.FolderId), ct))
+            throw NotEmpty(id, "media; move or delete them first, or delete it with its contents");
+        // Deepest first: SQLite checks the parent reference row by row.
+        var deleted = 0;
+        for (var depth = await db.Folders.Where(f => f.Path.StartsWith(path)).MaxAsync(f => f.Depth, ct); depth >= folder.Depth; depth--)
+            deleted += await db.Folders.Where(f => f.Path.StartsWith(path) && f.Depth == depth).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
-        LogDeleted(folder.Id, folder.Path);
+        LogDeleted(folder.Id, folder.Path, deleted);
         return true;
+    }
+
+    /// <summary>Up to <paramref name="count"/> media anywhere in the folder or below it, for a deletion with contents.</summary>
+    public async Task<List<long>> MediaBelowAsync(Folder folder, int count, CancellationToken ct)
+    {
+        var path = folder.Path;
+        var subtree = db.Folders.Where(f => f.Path.StartsWith(path)).Select(f => (long?)f.Id);
+        return await db.Media.Where(m => subtree.Contains(m.FolderId)).OrderBy(m => m.Id).Select(m => m.Id).Take(count).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Begins the transaction that puts media into <paramref name="folderId"/>: the folder is checked inside it, and on
+    /// PostgreSQL a shared hold on the tree's lock keeps a deletion of the folder from passing it; SQLite's writers
+    /// take turns anyway. Null: nothing to hold, no transaction.
+    /// </summary>
+    public async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> HoldAsync(long? folderId, CancellationToken ct)
+    {
+        if (folderId is not { } id) return null;
+        var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({TreeLock})", ct);
+            if (!await db.Folders.AnyAsync(f => f.Id == id, ct))
+                throw new RequestValidationException(new Dictionary<string, string[]> { ["folder_id"] = [$"There is no folder with id {id}."] });
+            return tx;
+        }
+        catch
+        {
+            await tx.DisposeAsync();
+            throw;
+        }
     }
 
     private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> LockAsync(CancellationToken ct)
@@ -133,6 +172,9 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
         return clean ?? throw new RequestValidationException(new Dictionary<string, string[]> { ["name"] = [error!] });
     }
 
+    private static ApiProblemException NotEmpty(long id, string what) =>
+        new(StatusCodes.Status409Conflict, "The folder is not empty.", $"Folder {id} (or a folder in it) holds {what}.");
+
     private static ApiProblemException ParentNotFound(long id) =>
         new(StatusCodes.Status404NotFound, "Parent folder not found.", $"There is no folder with id {id} to put it in.");
 
@@ -154,6 +196,6 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
     [LoggerMessage(Level = LogLevel.Information, Message = "Moved folder {FolderId} from {OldPath} to {Path}: no stored object or URL changed")]
     private partial void LogMoved(long folderId, string oldPath, string path);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted folder {FolderId} at {Path}")]
-    private partial void LogDeleted(long folderId, string path);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted folder {FolderId} at {Path} ({Count} folders with those below it)")]
+    private partial void LogDeleted(long folderId, string path, int count);
 }

@@ -18,10 +18,14 @@ public sealed class ListPlanner(MediaDbContext db)
         IQueryable<MediaItem> filtered = db.Media.AsNoTracking();
         if (family is not null) filtered = filtered.Where(m => m.ContentType.StartsWith(family));
         else if (type is not null) filtered = filtered.Where(m => m.ContentType == type);
+        var inFolder = query.Folder is { } folder && !(folder.Id is null && folder.Recursive); // the top, recursively, is everything
+        if (inFolder) filtered = InFolder(filtered, query.Folder!);
 
         // A page far past the end skips everything (an empty page), never wraps around to page 1.
         var offset = query.Cursor is null ? (int)Math.Min((long)(query.Page - 1) * query.PageSize, int.MaxValue) : 0;
         var term = MediaSearch.Term(query.Search);
+        if (term is null && inFolder)
+            return new ListPlan(filtered, offset, await filtered.CountAsync(ct), IsSearch: false); // one range of a folder index
         if (term is null)
         {
             // Kept per content type by triggers in the same transaction as the rows: exact, and a handful of rows to read.
@@ -37,10 +41,20 @@ public sealed class ListPlanner(MediaDbContext db)
         var phrase = MediaSearch.FtsPhrase(term);
         var matches = db.Database.SqlQuery<long>($"SELECT rowid AS \"Value\" FROM media_search WHERE media_search MATCH {phrase}");
         var indexed = filtered.Where(m => matches.Contains(m.Id));
-        var count = await (type is null ? matches : indexed.Select(m => m.Id)).Take(MediaQueries.CountCap + 1).CountAsync(ct);
+        var count = await (type is null && !inFolder ? matches : indexed.Select(m => m.Id)).Take(MediaQueries.CountCap + 1).CountAsync(ct);
         var walk = count > MediaQueries.CountCap
             || WalkOrderingIndex((long)offset + query.PageSize, await db.Media.MaxAsync(m => (long?)m.Id, ct) ?? 0, count);
         return new ListPlan(walk ? like : indexed, offset, count, IsSearch: true);
+    }
+
+    /// <summary>The media directly in the folder (or at the top), or anywhere below it when recursive.</summary>
+    private IQueryable<MediaItem> InFolder(IQueryable<MediaItem> rows, FolderFilter folder)
+    {
+        if (folder.Id is null) return rows.Where(m => m.FolderId == null);
+        if (!folder.Recursive) return rows.Where(m => m.FolderId == folder.Id);
+        var path = folder.Path!;
+        var subtree = db.Folders.Where(f => f.Path.StartsWith(path)).Select(f => (long?)f.Id);
+        return rows.Where(m => subtree.Contains(m.FolderId));
     }
 
     /// <summary>

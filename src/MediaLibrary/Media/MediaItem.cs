@@ -29,6 +29,10 @@ public sealed class MediaItem
     public required string StorageKey { get; set; }
 
     public required string StorageProvider { get; set; }
+
+    /// <summary>The folder it is in; null at the top. Organisation only: never part of a key or a URL.</summary>
+    public long? FolderId { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

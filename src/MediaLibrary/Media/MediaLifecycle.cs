@@ -15,7 +15,7 @@ namespace MediaLibrary.Media;
 /// </summary>
 public sealed class MediaLifecycle(
     MediaDbContext db, StorageRegistry storage, CleanupQueue cleanup, VersionRetirement retirement, ImageProcessor images, MediaMetrics metrics,
-    IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaLifecycle> logger)
+    FolderTree folders, IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaLifecycle> logger)
 {
     private const int ConcurrencyRetries = 5;
     private readonly IBlobStore _store = storage.Active; // where new files go
@@ -47,6 +47,7 @@ public sealed class MediaLifecycle(
             var title = fields.GetValueOrDefault("title");
             var altText = fields.GetValueOrDefault("alt_text") ?? "";
             ValidateMetadata(title, altText, allowEmptyTitle: true);
+            var folderId = FolderIdField(fields.GetValueOrDefault("folder_id"));
 
             var now = Now();
             var media = new MediaItem
@@ -62,6 +63,7 @@ public sealed class MediaLifecycle(
                 Revision = 1,
                 StorageKey = stored.Key,
                 StorageProvider = _store.Provider,
+                FolderId = folderId,
                 CreatedAt = now,
                 UpdatedAt = now,
             };
@@ -73,7 +75,11 @@ public sealed class MediaLifecycle(
                 {
                     UserId = idempotency.UserId, Key = idempotency.Key, Media = media, Fingerprint = fingerprint, CreatedAt = now,
                 });
-            await db.SaveChangesAsync(ct);
+            await using (var hold = await folders.HoldAsync(folderId, ct))
+            {
+                await db.SaveChangesAsync(ct);
+                if (hold is not null) await hold.CommitAsync(ct);
+            }
             MediaLog.Created(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version);
             return new UploadResult(media, Replayed: false);
         }
@@ -94,9 +100,11 @@ public sealed class MediaLifecycle(
     /// </summary>
     public static string Fingerprint(IReadOnlyDictionary<string, string> fields, string fileName, string sha256)
     {
-        // A JSON array keeps the parts apart: no value can be made to look like two.
-        var canonical = System.Text.Json.JsonSerializer.Serialize(new[]
-            { fields.GetValueOrDefault("title"), fields.GetValueOrDefault("alt_text"), fileName, sha256 });
+        // A JSON array keeps the parts apart: no value can be made to look like two. The folder joins it only when sent,
+        // so the fingerprints of uploads without one stay what they were.
+        string?[] parts = [fields.GetValueOrDefault("title"), fields.GetValueOrDefault("alt_text"), fileName, sha256];
+        if (fields.GetValueOrDefault("folder_id") is { } folder) parts = [.. parts, folder];
+        var canonical = System.Text.Json.JsonSerializer.Serialize(parts);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical)));
     }
 
@@ -131,7 +139,8 @@ public sealed class MediaLifecycle(
         return new UploadResult(record.Media, Replayed: true);
     }
 
-    public async Task<MediaItem?> UpdateAsync(long id, IfMatch ifMatch, string? title, string? altText, CancellationToken ct)
+    /// <summary>Changes the title, the alt text and/or the folder (<paramref name="move"/>: null leaves it where it is).</summary>
+    public async Task<MediaItem?> UpdateAsync(long id, IfMatch ifMatch, string? title, string? altText, FolderMove? move, CancellationToken ct)
     {
         ValidateMetadata(title, altText, allowEmptyTitle: false);
         for (var attempt = 1; ; attempt++)
@@ -139,14 +148,19 @@ public sealed class MediaLifecycle(
             var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
             if (media is null) return null;
             CheckIfMatch(media, ifMatch);
-            if (title is null && altText is null) return media;
+            if (title is null && altText is null && (move is null || move.FolderId == media.FolderId)) return media;
             if (title is not null) media.Title = title.Trim();
             if (altText is not null) media.AltText = altText.Trim();
+            if (move is not null) media.FolderId = move.FolderId;
             media.UpdatedAt = Now();
             media.Revision++;
             try
             {
-                await db.SaveChangesAsync(ct);
+                await using (var hold = await folders.HoldAsync(move?.FolderId, ct))
+                {
+                    await db.SaveChangesAsync(ct);
+                    if (hold is not null) await hold.CommitAsync(ct);
+                }
                 MediaLog.Updated(logger, media.Id, media.Revision);
                 return media;
             }
@@ -284,6 +298,14 @@ public sealed class MediaLifecycle(
             await cleanup.DeleteUncommittedUploadAsync(deferred, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>The upload form's folder_id: empty or absent is the top; otherwise a folder's id (checked at the commit).</summary>
+    private static long? FolderIdField(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && id > 0) return id;
+        throw new RequestValidationException(new Dictionary<string, string[]> { ["folder_id"] = ["folder_id is a folder's id."] });
     }
 
     /// <summary>An upload may leave the title empty (it defaults to the file name); an edit may not clear it.</summary>

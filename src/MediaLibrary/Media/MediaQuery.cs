@@ -1,4 +1,5 @@
 namespace MediaLibrary.Media;
 
 /// <summary>A page of the list: by number (<see cref="Page"/>) or after/before a <see cref="Cursor"/> from a next/previous link.</summary>
-public sealed record MediaQuery(int Page, int PageSize, string? Search, string? ContentType, MediaOrdering Ordering, MediaCursor? Cursor = null);
+public sealed record MediaQuery(int Page, int PageSize, string? Search, string? ContentType, MediaOrdering Ordering, MediaCursor? Cursor = null,
+    FolderFilter? Folder = null);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using MediaLibrary.Api;
 using MediaLibrary.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace MediaLibrary.Tests.Api;
 
@@ -178,6 +179,144 @@ public abstract class FolderTests(MediaLibraryApp app)
         using (var anonymous = await app.CreateClient().PostAsJsonAsync("/api/folders", new { name = Unique() }, HttpExtensions.Json, Ct))
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         using (var read = await app.CreateClient().GetAsync("/api/folders", Ct)) await read.ShouldBe(HttpStatusCode.OK);
+    }
+
+    private async Task<MediaLibrary.Delivery.MediaResponse> UploadIntoAsync(HttpClient client, long? folderId, string title, byte[]? file = null)
+    {
+        var form = TestFiles.Form(file ?? TestFiles.Png(3, 2), "f.png", title);
+        if (folderId is not null) form.Add(new StringContent(folderId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)), "folder_id");
+        using var response = await client.PostAsync("/api/media", form, Ct);
+        await response.ShouldBe(HttpStatusCode.Created);
+        return await response.ReadAsync<MediaLibrary.Delivery.MediaResponse>();
+    }
+
+    private static async Task<List<long>> ListIdsAsync(HttpClient client, string query)
+    {
+        var ids = new List<long>();
+        for (var url = "/api/media?page_size=2&" + query; url is not null;)
+        {
+            var page = await client.GetFromJsonAsync<MediaListResponse>(url, HttpExtensions.Json, Ct);
+            ids.AddRange(page!.Results.Select(m => m.Id));
+            url = page.Next is null ? null : HttpExtensions.PathOf(page.Next);
+        }
+        return ids;
+    }
+
+    [Fact]
+    public async Task Media_GoIntoAFolderOnUpload_MoveByPatch_AndTheListFiltersByFolder_DirectOrBelow()
+    {
+        var client = await app.ClientAsync();
+        var top = await CreateAsync(client, Unique("Shop"));
+        var shoes = await CreateAsync(client, "Shoes", top.Id);
+        var tag = Unique("m");
+        var inTop = await UploadIntoAsync(client, top.Id, tag + " top");
+        var inShoes = new List<long>();
+        for (var i = 0; i < 3; i++) inShoes.Add((await UploadIntoAsync(client, shoes.Id, $"{tag} shoe {i}")).Id);
+        var atRoot = await UploadIntoAsync(client, null, tag + " root");
+        Assert.Equal(top.Id, inTop.FolderId);
+        Assert.Null(atRoot.FolderId);
+
+        // Paged by links, each exactly once, newest first; and the count.
+        Assert.Equal(Enumerable.Reverse(inShoes), await ListIdsAsync(client, $"folder={shoes.Id}"));
+        Assert.Equal([inTop.Id], await ListIdsAsync(client, $"folder={top.Id}"));
+        Assert.Equal(inShoes.Append(inTop.Id).Order(), (await ListIdsAsync(client, $"folder={top.Id}&recursive=true")).Order());
+        var first = await client.GetFromJsonAsync<MediaListResponse>($"/api/media?folder={top.Id}&recursive=true&page_size=1", HttpExtensions.Json, Ct);
+        Assert.Equal(4, first!.Count);
+        Assert.Contains(atRoot.Id, await ListIdsAsync(client, $"folder=root&search={tag}"));
+        Assert.DoesNotContain(inTop.Id, await ListIdsAsync(client, $"folder=root&search={tag}"));
+        // With search and ordering: "shoe 1" in the subtree, by title.
+        Assert.Equal([inShoes[1]], await ListIdsAsync(client, $"folder={top.Id}&recursive=true&search={Uri.EscapeDataString(tag + " shoe 1")}&ordering=title"));
+
+        // PATCH moves it (a new ETag), null moves it to the top.
+        using (var moved = await client.PatchAsJsonAsync($"/api/media/{inShoes[0]}", new { folder_id = top.Id }, HttpExtensions.Json, Ct))
+        {
+            await moved.ShouldBe(HttpStatusCode.OK);
+            Assert.Equal(top.Id, (await moved.ReadAsync<MediaLibrary.Delivery.MediaResponse>()).FolderId);
+        }
+        Assert.Equal(2, (await ListIdsAsync(client, $"folder={top.Id}")).Count);
+        using (var toTop = await client.PatchAsJsonAsync($"/api/media/{inShoes[0]}", new { folder_id = (long?)null }, HttpExtensions.Json, Ct))
+            Assert.Null((await toTop.ReadAsync<MediaLibrary.Delivery.MediaResponse>()).FolderId);
+        using (var titleOnly = await client.PatchAsJsonAsync($"/api/media/{inShoes[1]}", new { title = "kept in place" }, HttpExtensions.Json, Ct))
+            Assert.Equal(shoes.Id, (await titleOnly.ReadAsync<MediaLibrary.Delivery.MediaResponse>()).FolderId);
+    }
+
+    [Fact]
+    public async Task MovingAndRenamingFolders_ChangeNoStoredObjectAndNoUrl()
+    {
+        var client = await app.ClientAsync();
+        var a = await CreateAsync(client, Unique("A"));
+        var b = await CreateAsync(client, "B", a.Id);
+        var media = await UploadIntoAsync(client, b.Id, Unique("photo"));
+        var stored = app.StoredKeys();
+
+        using (await MoveAsync(client, b.Id, null)) { }
+        using (await client.PatchAsJsonAsync($"/api/folders/{b.Id}", new { name = "Renamed" }, HttpExtensions.Json, Ct)) { }
+
+        Assert.Equal(stored, app.StoredKeys());
+        var read = await client.GetFromJsonAsync<MediaLibrary.Delivery.MediaResponse>($"/api/media/{media.Id}", HttpExtensions.Json, Ct);
+        Assert.Equal((media.Url, b.Id), (read!.Url, read.FolderId));
+        Assert.Equal(TestFiles.Png(3, 2), await client.GetByteArrayAsync(HttpExtensions.PathOf(read.Url), Ct));
+    }
+
+    [Fact]
+    public async Task AFolderWithMedia_IsDeletedOnlyWithItsContents_WhichLeaveStorageLikeAnyDeletedMedia()
+    {
+        var client = await app.ClientAsync();
+        var a = await CreateAsync(client, Unique("Old campaign"));
+        var b = await CreateAsync(client, "Banners", a.Id);
+        var media = new[] { await UploadIntoAsync(client, a.Id, Unique("x")), await UploadIntoAsync(client, b.Id, Unique("y")) };
+        var keys = new List<string>();
+        foreach (var m in media) keys.Add(await app.StorageKeyAsync(m.Id));
+
+        using (var refused = await client.DeleteAsync($"/api/folders/{b.Id}", Ct))
+            Assert.Contains("media", (await refused.ProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+        using (var all = await client.DeleteAsync($"/api/folders/{a.Id}?contents=true", Ct)) await all.ShouldBe(HttpStatusCode.NoContent);
+
+        foreach (var m in media)
+            using (var gone = await client.GetAsync($"/api/media/{m.Id}", Ct)) Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Empty(app.StoredKeys().Intersect(keys));
+        using (var folderGone = await client.GetAsync($"/api/folders/{b.Id}", Ct)) Assert.Equal(HttpStatusCode.NotFound, folderGone.StatusCode);
+    }
+
+    [Fact]
+    public async Task AMissingFolder_IsRefusedOnUploadAndPatch_AndNothingIsStored_AndTheListSays404()
+    {
+        var client = await app.ClientAsync();
+        var before = app.StoredKeys();
+        var form = TestFiles.Form(TestFiles.Png(2, 2));
+        form.Add(new StringContent(long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture)), "folder_id");
+        using (var upload = await client.PostAsync("/api/media", form, Ct))
+            Assert.True((await upload.ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("folder_id", out _));
+        Assert.Equal(before, app.StoredKeys());
+
+        var media = await UploadIntoAsync(client, null, Unique("p"));
+        foreach (var body in new object[] { new { folder_id = long.MaxValue }, new { folder_id = "3" }, new { folder_id = -1 } })
+            using (var patch = await client.PatchAsJsonAsync($"/api/media/{media.Id}", body, HttpExtensions.Json, Ct))
+                await patch.ProblemAsync(HttpStatusCode.BadRequest);
+        using (var list = await client.GetAsync($"/api/media?folder={long.MaxValue}", Ct)) await list.ProblemAsync(HttpStatusCode.NotFound);
+        using (var bad = await client.GetAsync("/api/media?folder=x", Ct)) await bad.ProblemAsync(HttpStatusCode.BadRequest);
+        using (var alone = await client.GetAsync("/api/media?recursive=true", Ct)) await alone.ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task UploadsRacingTheFoldersDeletion_NeverLeaveMediaInAFolderThatIsGone()
+    {
+        var client = await app.ClientAsync();
+        for (var round = 0; round < 8; round++)
+        {
+            var folder = await CreateAsync(client, Unique("race"));
+            var form = TestFiles.Form(TestFiles.Png(2, 2), "r.png", Unique("r"));
+            form.Add(new StringContent(folder.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), "folder_id");
+            var upload = client.PostAsync("/api/media", form, Ct);
+            var delete = client.DeleteAsync($"/api/folders/{folder.Id}", Ct);
+            using var up = await upload;
+            using var del = await delete;
+            // Either the upload landed first (and the delete is refused) or the folder went first (and the upload is).
+            Assert.True((up.StatusCode, del.StatusCode) is (HttpStatusCode.Created, HttpStatusCode.Conflict) or (HttpStatusCode.BadRequest, HttpStatusCode.NoContent),
+                $"upload {(int)up.StatusCode}, delete {(int)del.StatusCode}");
+        }
+        var orphans = await app.WithDbAsync(db => db.Media.CountAsync(m => m.FolderId != null && !db.Folders.Any(f => f.Id == m.FolderId)));
+        Assert.Equal(0, orphans);
     }
 }
 

@@ -32,6 +32,28 @@ export interface Media {
   dominant_color: string | null;
   /** Rendered sizes for srcset, smallest first; empty for files that are not decoded raster images. */
   variants: ImageVariant[];
+  /** The folder it is in; null at the top. Organisation only: never part of its URL. */
+  folder_id: number | null;
+}
+
+/** A folder. Renaming or moving one changes no media URL. */
+export interface Folder {
+  id: number;
+  name: string;
+  /** null at the top. */
+  parent_id: number | null;
+  /** 1 at the top; folders nest at most 32 deep. */
+  depth: number;
+  created_at: string;
+  updated_at: string;
+  /** Its ancestors from the top down (a breadcrumb), when one folder was asked for; null in lists. */
+  path: { id: number; name: string }[] | null;
+}
+
+export interface FolderList {
+  parent_id: number | null;
+  /** The folders directly in it, by name. */
+  results: Folder[];
 }
 
 export interface ImageVariant {
@@ -75,11 +97,17 @@ export interface MediaQuery {
   /** A type ("image/png") or a family ("image/*"). */
   content_type?: string;
   ordering?: Ordering;
+  /** A folder's id, or "root" for the media at the top. */
+  folder?: number | "root";
+  /** With `folder`: everything below it too. */
+  recursive?: boolean;
 }
 
 export interface MediaMetadata {
   title?: string;
   alt_text?: string;
+  /** On upload: the folder to put it in. On update: a folder's id, or null to move it to the top. */
+  folder_id?: number | null;
 }
 
 export interface TransferOptions {
@@ -131,6 +159,16 @@ export interface MediaClient {
   updateMedia(id: number, changes: MediaMetadata, token: string, options?: { ifMatch?: string; signal?: AbortSignal }): Promise<Media>;
   replaceMediaFile(id: number, file: Blob, token: string, options?: TransferOptions): Promise<Media>;
   deleteMedia(id: number, token: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /** The folders directly in `parent` (a folder's id; omitted: at the top). */
+  listFolders(parent?: number, token?: string): Promise<FolderList>;
+  /** One folder with its path from the top. */
+  getFolder(id: number, token?: string): Promise<Folder>;
+  createFolder(name: string, parentId: number | null, token: string): Promise<Folder>;
+  renameFolder(id: number, name: string, token: string): Promise<Folder>;
+  /** Moves the folder and everything in it into `parentId` (null: to the top). A move into itself fails with 409. */
+  moveFolder(id: number, parentId: number | null, token: string): Promise<Folder>;
+  /** Deletes an empty folder; with `contents: true` the media and folders in it too (each media as deleteMedia deletes it). */
+  deleteFolder(id: number, token: string, options?: { contents?: boolean }): Promise<void>;
 }
 
 export function createClient(options: ClientOptions = {}): MediaClient {
@@ -161,6 +199,7 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     const data = new FormData();
     if (metadata.title !== undefined) data.append("title", metadata.title);
     if (metadata.alt_text !== undefined) data.append("alt_text", metadata.alt_text);
+    if (metadata.folder_id !== undefined && metadata.folder_id !== null) data.append("folder_id", String(metadata.folder_id));
     data.append("file", file, (file as File).name ?? "file");
     return data;
   }
@@ -194,6 +233,13 @@ export function createClient(options: ClientOptions = {}): MediaClient {
       }),
     replaceMediaFile: (id, file, token, transfer) => send("PUT", `/api/media/${encodeURIComponent(id)}/file`, form(file), token, transfer),
     deleteMedia: (id, token, opts = {}) => call<void>("DELETE", `/api/media/${encodeURIComponent(id)}`, { token, signal: opts.signal }),
+    listFolders: (parent, token) => call<FolderList>("GET", `/api/folders${parent === undefined ? "" : `?parent=${encodeURIComponent(parent)}`}`, { token }),
+    getFolder: (id, token) => call<Folder>("GET", `/api/folders/${encodeURIComponent(id)}`, { token }),
+    createFolder: (name, parentId, token) => call<Folder>("POST", "/api/folders", { token, json: { name, parent_id: parentId } }),
+    renameFolder: (id, name, token) => call<Folder>("PATCH", `/api/folders/${encodeURIComponent(id)}`, { token, json: { name } }),
+    moveFolder: (id, parentId, token) => call<Folder>("POST", `/api/folders/${encodeURIComponent(id)}/move`, { token, json: { parent_id: parentId } }),
+    deleteFolder: (id, token, opts = {}) =>
+      call<void>("DELETE", `/api/folders/${encodeURIComponent(id)}${opts.contents ? "?contents=true" : ""}`, { token }),
   };
 }
 
@@ -235,4 +281,7 @@ function viaXhr(method: string, url: string, data: FormData, token: string, head
 
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia } = defaultClient;
+export const {
+  login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia,
+  listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder,
+} = defaultClient;

@@ -31,6 +31,29 @@ export interface Media {
     dominant_color: string | null;
     /** Rendered sizes for srcset, smallest first; empty for files that are not decoded raster images. */
     variants: ImageVariant[];
+    /** The folder it is in; null at the top. Organisation only: never part of its URL. */
+    folder_id: number | null;
+}
+/** A folder. Renaming or moving one changes no media URL. */
+export interface Folder {
+    id: number;
+    name: string;
+    /** null at the top. */
+    parent_id: number | null;
+    /** 1 at the top; folders nest at most 32 deep. */
+    depth: number;
+    created_at: string;
+    updated_at: string;
+    /** Its ancestors from the top down (a breadcrumb), when one folder was asked for; null in lists. */
+    path: {
+        id: number;
+        name: string;
+    }[] | null;
+}
+export interface FolderList {
+    parent_id: number | null;
+    /** The folders directly in it, by name. */
+    results: Folder[];
 }
 export interface ImageVariant {
     width: number;
@@ -66,10 +89,16 @@ export interface MediaQuery {
     /** A type ("image/png") or a family ("image/*"). */
     content_type?: string;
     ordering?: Ordering;
+    /** A folder's id, or "root" for the media at the top. */
+    folder?: number | "root";
+    /** With `folder`: everything below it too. */
+    recursive?: boolean;
 }
 export interface MediaMetadata {
     title?: string;
     alt_text?: string;
+    /** On upload: the folder to put it in. On update: a folder's id, or null to move it to the top. */
+    folder_id?: number | null;
 }
 export interface TransferOptions {
     /** Upload progress; in browsers per chunk sent, elsewhere once when the upload is done. */
@@ -118,6 +147,18 @@ export interface MediaClient {
     deleteMedia(id: number, token: string, options?: {
         signal?: AbortSignal;
     }): Promise<void>;
+    /** The folders directly in `parent` (a folder's id; omitted: at the top). */
+    listFolders(parent?: number, token?: string): Promise<FolderList>;
+    /** One folder with its path from the top. */
+    getFolder(id: number, token?: string): Promise<Folder>;
+    createFolder(name: string, parentId: number | null, token: string): Promise<Folder>;
+    renameFolder(id: number, name: string, token: string): Promise<Folder>;
+    /** Moves the folder and everything in it into `parentId` (null: to the top). A move into itself fails with 409. */
+    moveFolder(id: number, parentId: number | null, token: string): Promise<Folder>;
+    /** Deletes an empty folder; with `contents: true` the media and folders in it too (each media as deleteMedia deletes it). */
+    deleteFolder(id: number, token: string, options?: {
+        contents?: boolean;
+    }): Promise<void>;
 }
 export declare function createClient(options?: ClientOptions): MediaClient;
 export declare const login: (username: string, password: string) => Promise<Token>, signOut: (token: string) => Promise<void>, getMedia: (id: number, token?: string) => Promise<Media>, listMedia: (query?: MediaQuery, token?: string) => Promise<MediaPage>, uploadMedia: (file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions) => Promise<Media>, updateMedia: (id: number, changes: MediaMetadata, token: string, options?: {
@@ -125,4 +166,6 @@ export declare const login: (username: string, password: string) => Promise<Toke
     signal?: AbortSignal;
 }) => Promise<Media>, replaceMediaFile: (id: number, file: Blob, token: string, options?: TransferOptions) => Promise<Media>, deleteMedia: (id: number, token: string, options?: {
     signal?: AbortSignal;
+}) => Promise<void>, listFolders: (parent?: number, token?: string) => Promise<FolderList>, getFolder: (id: number, token?: string) => Promise<Folder>, createFolder: (name: string, parentId: number | null, token: string) => Promise<Folder>, renameFolder: (id: number, name: string, token: string) => Promise<Folder>, moveFolder: (id: number, parentId: number | null, token: string) => Promise<Folder>, deleteFolder: (id: number, token: string, options?: {
+    contents?: boolean;
 }) => Promise<void>;

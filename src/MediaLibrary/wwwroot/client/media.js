@@ -53,6 +53,8 @@ export function createClient(options = {}) {
             data.append("title", metadata.title);
         if (metadata.alt_text !== undefined)
             data.append("alt_text", metadata.alt_text);
+        if (metadata.folder_id !== undefined && metadata.folder_id !== null)
+            data.append("folder_id", String(metadata.folder_id));
         data.append("file", file, file.name ?? "file");
         return data;
     }
@@ -86,6 +88,12 @@ export function createClient(options = {}) {
         }),
         replaceMediaFile: (id, file, token, transfer) => send("PUT", `/api/media/${encodeURIComponent(id)}/file`, form(file), token, transfer),
         deleteMedia: (id, token, opts = {}) => call("DELETE", `/api/media/${encodeURIComponent(id)}`, { token, signal: opts.signal }),
+        listFolders: (parent, token) => call("GET", `/api/folders${parent === undefined ? "" : `?parent=${encodeURIComponent(parent)}`}`, { token }),
+        getFolder: (id, token) => call("GET", `/api/folders/${encodeURIComponent(id)}`, { token }),
+        createFolder: (name, parentId, token) => call("POST", "/api/folders", { token, json: { name, parent_id: parentId } }),
+        renameFolder: (id, name, token) => call("PATCH", `/api/folders/${encodeURIComponent(id)}`, { token, json: { name } }),
+        moveFolder: (id, parentId, token) => call("POST", `/api/folders/${encodeURIComponent(id)}/move`, { token, json: { parent_id: parentId } }),
+        deleteFolder: (id, token, opts = {}) => call("DELETE", `/api/folders/${encodeURIComponent(id)}${opts.contents ? "?contents=true" : ""}`, { token }),
     };
 }
 async function parse(status, contentType, text) {
@@ -128,4 +136,4 @@ function viaXhr(method, url, data, token, headers, transfer) {
 }
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia } = defaultClient;
+export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, } = defaultClient;

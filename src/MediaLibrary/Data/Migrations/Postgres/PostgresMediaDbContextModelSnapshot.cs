@@ -410,6 +410,9 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
 
+                    b.Property<long?>("FolderId")
+                        .HasColumnType("bigint");
+
                     b.Property<bool?>("HasAlpha")
                         .HasColumnType("boolean");
 
@@ -481,6 +484,12 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.HasIndex("Size", "Id");
 
                     b.HasIndex("Title", "Id");
+
+                    b.HasIndex("FolderId", "CreatedAt", "Id");
+
+                    b.HasIndex("FolderId", "Size", "Id");
+
+                    b.HasIndex("FolderId", "Title", "Id");
 
                     b.ToTable("media", (string)null);
                 });

@@ -393,6 +393,9 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("FolderId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool?>("HasAlpha")
                         .HasColumnType("INTEGER");
 
@@ -464,6 +467,12 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.HasIndex("Size", "Id");
 
                     b.HasIndex("Title", "Id");
+
+                    b.HasIndex("FolderId", "CreatedAt", "Id");
+
+                    b.HasIndex("FolderId", "Size", "Id");
+
+                    b.HasIndex("FolderId", "Title", "Id");
 
                     b.ToTable("media", (string)null);
                 });

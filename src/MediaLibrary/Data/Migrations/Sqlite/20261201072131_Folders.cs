@@ -11,6 +11,12 @@ namespace MediaLibrary.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<long>(
+                name: "FolderId",
+                table: "media",
+                type: "INTEGER",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "folders",
                 columns: table => new
@@ -37,6 +43,21 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_media_FolderId_CreatedAt_Id",
+                table: "media",
+                columns: new[] { "FolderId", "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_media_FolderId_Size_Id",
+                table: "media",
+                columns: new[] { "FolderId", "Size", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_media_FolderId_Title_Id",
+                table: "media",
+                columns: new[] { "FolderId", "Title", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_folders_NameKey_top",
                 table: "folders",
                 column: "NameKey",
@@ -60,6 +81,22 @@ namespace MediaLibrary.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "folders");
+
+            migrationBuilder.DropIndex(
+                name: "IX_media_FolderId_CreatedAt_Id",
+                table: "media");
+
+            migrationBuilder.DropIndex(
+                name: "IX_media_FolderId_Size_Id",
+                table: "media");
+
+            migrationBuilder.DropIndex(
+                name: "IX_media_FolderId_Title_Id",
+                table: "media");
+
+            migrationBuilder.DropColumn(
+                name: "FolderId",
+                table: "media");
         }
     }
 }

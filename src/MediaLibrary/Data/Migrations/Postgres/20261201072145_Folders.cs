@@ -12,6 +12,12 @@ namespace MediaLibrary.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<long>(
+                name: "FolderId",
+                table: "media",
+                type: "bigint",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "folders",
                 columns: table => new
@@ -38,6 +44,21 @@ namespace MediaLibrary.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_media_FolderId_CreatedAt_Id",
+                table: "media",
+                columns: new[] { "FolderId", "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_media_FolderId_Size_Id",
+                table: "media",
+                columns: new[] { "FolderId", "Size", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_media_FolderId_Title_Id",
+                table: "media",
+                columns: new[] { "FolderId", "Title", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_folders_NameKey_top",
                 table: "folders",
                 column: "NameKey",
@@ -61,6 +82,22 @@ namespace MediaLibrary.Data.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "folders");
+
+            migrationBuilder.DropIndex(
+                name: "IX_media_FolderId_CreatedAt_Id",
+                table: "media");
+
+            migrationBuilder.DropIndex(
+                name: "IX_media_FolderId_Size_Id",
+                table: "media");
+
+            migrationBuilder.DropIndex(
+                name: "IX_media_FolderId_Title_Id",
+                table: "media");
+
+            migrationBuilder.DropColumn(
+                name: "FolderId",
+                table: "media");
         }
     }
 }

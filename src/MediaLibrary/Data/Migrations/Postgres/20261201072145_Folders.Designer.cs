@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MediaLibrary.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresMediaDbContext))]
-    [Migration("20261201070625_Folders")]
+    [Migration("20261201072145_Folders")]
     partial class Folders
     {
         /// <inheritdoc />
@@ -413,6 +413,9 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
 
+                    b.Property<long?>("FolderId")
+                        .HasColumnType("bigint");
+
                     b.Property<bool?>("HasAlpha")
                         .HasColumnType("boolean");
 
@@ -484,6 +487,12 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.HasIndex("Size", "Id");
 
                     b.HasIndex("Title", "Id");
+
+                    b.HasIndex("FolderId", "CreatedAt", "Id");
+
+                    b.HasIndex("FolderId", "Size", "Id");
+
+                    b.HasIndex("FolderId", "Title", "Id");
 
                     b.ToTable("media", (string)null);
                 });

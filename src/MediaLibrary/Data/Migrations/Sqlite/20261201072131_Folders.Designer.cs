@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MediaLibrary.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMediaDbContext))]
-    [Migration("20261201070611_Folders")]
+    [Migration("20261201072131_Folders")]
     partial class Folders
     {
         /// <inheritdoc />
@@ -396,6 +396,9 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("FolderId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool?>("HasAlpha")
                         .HasColumnType("INTEGER");
 
@@ -467,6 +470,12 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.HasIndex("Size", "Id");
 
                     b.HasIndex("Title", "Id");
+
+                    b.HasIndex("FolderId", "CreatedAt", "Id");
+
+                    b.HasIndex("FolderId", "Size", "Id");
+
+                    b.HasIndex("FolderId", "Title", "Id");
 
                     b.ToTable("media", (string)null);
                 });
