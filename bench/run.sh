@@ -263,6 +263,42 @@ for rows in $rows_list; do
   record "list $rows rows, search=photo4242.jpg (1 match)" "$(latency "$base/api/media?page_size=50&search=photo4242.jpg")" "one connection" "target p99 ≤ 10 ms"
 done
 
+# ---- folders: 1,000 folders (a chain 20 deep, the rest hung below it), every media row in one of them --------------
+echo "Folders at $total rows…"
+python3 - "$database" > "$work/folders.sql" <<'PY'
+import random, sys
+pg = sys.argv[1] == "postgres"
+when = "'2026-01-01 00:00:00+00'" if pg else "'2026-01-01 00:00:00'"
+random.seed(7)
+paths = {}
+print("BEGIN;")
+for i in range(1, 1001):
+    parent = None if i == 1 else i - 1 if i <= 20 else random.randint(1, 20)
+    paths[i] = (paths[parent] if parent else "/") + f"{i}/"
+    depth = paths[i].count("/") - 1
+    print(f'INSERT INTO folders ("Id", "ParentId", "Name", "NameKey", "Path", "Depth", "CreatedAt", "UpdatedAt") '
+          f"VALUES ({i}, {parent or 'NULL'}, 'Folder {i}', 'folder {i}', '{paths[i]}', {depth}, {when}, {when});")
+print('UPDATE media SET "FolderId" = ("Id" % 1000) + 1;')
+print("COMMIT;")
+PY
+if [ "$database" = postgres ]; then
+  "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d medialib -q -f "$work/folders.sql" >/dev/null
+  sql "ANALYZE" >/dev/null
+else
+  sqlite3 -cmd ".timeout 30000" "$work/data/medialibrary.db" < "$work/folders.sql" >/dev/null
+  sql "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+fi
+q="$base/api/media?page_size=50&folder=500"
+record "list $total rows, one folder (count $(curl -sf "$q" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')), page 1" "$(latency "$q")" "one connection" "target p99 ≤ 10 ms"
+record "list $total rows, one folder, page 2 by its link" "$(latency "$(next_of "$q")")" "one connection" "target p99 ≤ 10 ms"
+q="$base/api/media?page_size=50&folder=1&recursive=true"
+record "list $total rows, the top of the tree recursively (all of them), page 1" "$(latency "$q")" "one connection" "target p99 ≤ 10 ms"
+record "list $total rows, the top of the tree recursively, last page by its link" "$(latency "$(next_of "$q&page=$((last - 1))")")" "page $last, one connection" "target p99 ≤ 10 ms"
+q="$base/api/media?page_size=50&folder=20&recursive=true"
+record "list $total rows, a folder 20 levels deep recursively (count $(curl -sf "$q" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')), page 1" "$(latency "$q")" "one connection" "target p99 ≤ 10 ms"
+record "list $total rows, one folder with search=harbour" "$(latency "$base/api/media?page_size=50&folder=500&search=harbour")" "one connection" "target p99 ≤ 10 ms"
+record "list $total rows, the whole tree with search=harbour" "$(latency "$base/api/media?page_size=50&folder=1&recursive=true&search=harbour")" "one connection" "target p99 ≤ 10 ms"
+
 # ---- delete: the 200 uploaded media, 4 at a time; nothing may stay behind -------------------------------------------
 echo "Deleting 200 media…"
 : > "$work/delete.conf"
