@@ -33,12 +33,12 @@ public sealed class MediaQueries(MediaDbContext db, ListPlanner planner, FileLoo
         var page = query.Cursor is { } cursor
             ? await SeekPageAsync(plan.Rows, cursor, query.PageSize, ct)
             : await NumberedPageAsync(plan.Rows, query.Ordering, plan.Offset, query.PageSize, ct);
-        // A search counts its matches only up to a cap: past it, counting would read every match. When the first
-        // page holds them all, it is the count.
+        // A search (or a folder with everything below it) counts only up to a cap: past it, counting would read every
+        // row it selects. When the first page holds them all, it is the count.
         var count = plan.Count ?? (query.Cursor is null && plan.Offset == 0 && page.Next is null
             ? page.Items.Count
             : await plan.Rows.Select(m => m.Id).Take(CountCap + 1).CountAsync(ct));
-        return plan.IsSearch && count > CountCap ? page with { Count = CountCap, CountExact = false } : page with { Count = count };
+        return plan.CappedCount && count > CountCap ? page with { Count = CountCap, CountExact = false } : page with { Count = count };
     }
 
     /// <summary>How far a search counts its matches; beyond it the list says "at least this many".</summary>
