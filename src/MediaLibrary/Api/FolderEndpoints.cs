@@ -34,14 +34,9 @@ public static class FolderEndpoints
     public static async Task<Results<Ok<FolderListResponse>, ProblemHttpResult, ValidationProblem>> List(
         FolderTree folders, CancellationToken ct, [FromQuery] string? parent = null)
     {
-        long? parentId = null;
-        if (parent is not null and not "root")
-        {
-            if (!long.TryParse(parent, out var id) || id < 1)
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["parent"] = ["parent is a folder's id, or root."] },
-                    title: "The request is invalid.");
-            parentId = id;
-        }
+        if (!TryParseFolder(parent, out var parentId))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["parent"] = ["parent is a folder's id, or root."] },
+                title: "The request is invalid.");
         var children = await folders.ChildrenAsync(parentId, ct);
         return children is null ? NotFound(parentId!.Value) : TypedResults.Ok(new FolderListResponse(parentId, children.Select(f => FolderResponse.From(f)).ToList()));
     }
@@ -86,6 +81,16 @@ public static class FolderEndpoints
                     await media.DeleteAsync(mediaId, IfMatch.None, ct);
         }
         return await folders.DeleteAsync(id, withFolders: contents, ct) ? TypedResults.NoContent() : NotFound(id);
+    }
+
+    /// <summary>A folder named in a query: absent or "root" is the top (null); otherwise a positive id.</summary>
+    public static bool TryParseFolder(string? value, out long? id)
+    {
+        id = null;
+        if (value is null or "root") return true;
+        if (!long.TryParse(value, out var parsed) || parsed < 1) return false;
+        id = parsed;
+        return true;
     }
 
     private static async Task<FolderResponse> WithPathAsync(FolderTree folders, Folder folder, CancellationToken ct) =>

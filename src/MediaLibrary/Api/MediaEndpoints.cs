@@ -62,12 +62,7 @@ public static class MediaEndpoints
         [FromQuery] string? folder = null, [FromQuery] string? recursive = null)
     {
         var errors = new Dictionary<string, string[]>();
-        long? folderId = null;
-        if (folder is not null and not "root")
-        {
-            if (long.TryParse(folder, out var id) && id > 0) folderId = id;
-            else errors["folder"] = ["folder is a folder's id, or root."];
-        }
+        if (!FolderEndpoints.TryParseFolder(folder, out var folderId)) errors["folder"] = ["folder is a folder's id, or root."];
         if (recursive is not (null or "true" or "false")) errors["recursive"] = ["recursive is true or false."];
         else if (recursive is not null && folder is null) errors["recursive"] = ["recursive goes with folder."];
         var pageNumber = 1;

@@ -98,9 +98,6 @@ public sealed class Derivatives(MediaDbContext db, CleanupQueue cleanup, TimePro
         return entries;
     }
 
-    private DateTime Now()
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
-    }
+
+    private DateTime Now() => StoredTime.Now(time);
 }

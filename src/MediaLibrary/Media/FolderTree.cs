@@ -106,7 +106,7 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
         var folder = await db.Folders.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, ct);
         if (folder is null) return false;
         var path = folder.Path;
-        var subtree = db.Folders.Where(f => f.Path.StartsWith(path)).Select(f => (long?)f.Id);
+        var subtree = Subtree(path);
         if (!withFolders && await db.Folders.AnyAsync(f => f.ParentId == id, ct))
             throw NotEmpty(id, "other folders; delete or move them first, or delete it with its contents");
         if (await db.Media.AnyAsync(m => subtree.Contains(m.FolderId), ct))
@@ -123,38 +123,40 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
     /// <summary>Up to <paramref name="count"/> media anywhere in the folder or below it, for a deletion with contents.</summary>
     public async Task<List<long>> MediaBelowAsync(Folder folder, int count, CancellationToken ct)
     {
-        var path = folder.Path;
-        var subtree = db.Folders.Where(f => f.Path.StartsWith(path)).Select(f => (long?)f.Id);
+        var subtree = Subtree(folder.Path);
         return await db.Media.Where(m => subtree.Contains(m.FolderId)).OrderBy(m => m.Id).Select(m => m.Id).Take(count).ToListAsync(ct);
     }
 
     /// <summary>
-    /// Begins the transaction that puts media into <paramref name="folderId"/>: the folder is checked inside it, and on
-    /// PostgreSQL a shared hold on the tree's lock keeps a deletion of the folder from passing it; SQLite's writers
-    /// take turns anyway. Null: nothing to hold, no transaction.
+    /// Saves the context's changes that put media into <paramref name="folderId"/>: in one transaction with the folder
+    /// checked inside it and, on PostgreSQL, the tree's lock held shared, so a deletion of the folder cannot pass it
+    /// (SQLite's writers take turns anyway). Null, the top: a plain save.
     /// </summary>
-    public async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> HoldAsync(long? folderId, CancellationToken ct)
+    public async Task SaveIntoAsync(long? folderId, CancellationToken ct)
     {
-        if (folderId is not { } id) return null;
-        var tx = await db.Database.BeginTransactionAsync(ct);
-        try
+        if (folderId is not { } id)
         {
-            if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({TreeLock})", ct);
-            if (!await db.Folders.AnyAsync(f => f.Id == id, ct))
-                throw new RequestValidationException(new Dictionary<string, string[]> { ["folder_id"] = [$"There is no folder with id {id}."] });
-            return tx;
+            await db.SaveChangesAsync(ct);
+            return;
         }
-        catch
-        {
-            await tx.DisposeAsync();
-            throw;
-        }
+        await using var tx = await LockAsync(ct, shared: true);
+        if (!await db.Folders.AnyAsync(f => f.Id == id, ct))
+            throw new RequestValidationException(new Dictionary<string, string[]> { ["folder_id"] = [$"There is no folder with id {id}."] });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
-    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> LockAsync(CancellationToken ct)
+    /// <summary>The ids of the folder at <paramref name="path"/> and of every folder below it.</summary>
+    public IQueryable<long?> Subtree(string path) => db.Folders.Where(f => f.Path.StartsWith(path)).Select(f => (long?)f.Id);
+
+    /// <summary>A transaction holding the tree's lock: exclusive for changes to the tree, shared for putting media in it.</summary>
+    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> LockAsync(CancellationToken ct, bool shared = false)
     {
         var tx = await db.Database.BeginTransactionAsync(ct); // SQLite: BEGIN IMMEDIATE, one writer at a time
-        if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({TreeLock})", ct);
+        if (db.Database.IsNpgsql())
+            await (shared
+                ? db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({TreeLock})", ct)
+                : db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({TreeLock})", ct));
         return tx;
     }
 
@@ -181,11 +183,8 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
     private static ApiProblemException TooDeep() =>
         new(StatusCodes.Status409Conflict, "The tree would be too deep.", $"Folders nest at most {FolderNames.MaxDepth} deep.");
 
-    private DateTime Now()
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
-    }
+
+    private DateTime Now() => StoredTime.Now(time);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created folder {FolderId} in {ParentId} at {Path}")]
     private partial void LogCreated(long folderId, long? parentId, string path);

@@ -8,7 +8,7 @@ namespace MediaLibrary.Media;
 /// comes from. PostgreSQL's planner picks between its trigram index and the ordering's index from statistics; SQLite
 /// has none, so the choice is made here from the number of matches its FTS5 index finds.
 /// </summary>
-public sealed class ListPlanner(MediaDbContext db)
+public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
 {
     public async Task<ListPlan> PlanAsync(MediaQuery query, CancellationToken ct)
     {
@@ -56,8 +56,7 @@ public sealed class ListPlanner(MediaDbContext db)
     {
         if (folder.Id is null) return rows.Where(m => m.FolderId == null);
         if (!folder.Recursive) return rows.Where(m => m.FolderId == folder.Id);
-        var path = folder.Path!;
-        var subtree = db.Folders.Where(f => f.Path.StartsWith(path)).Select(f => (long?)f.Id);
+        var subtree = folders.Subtree(folder.Path!);
         return rows.Where(m => subtree.Contains(m.FolderId));
     }
 

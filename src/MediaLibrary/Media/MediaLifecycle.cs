@@ -75,11 +75,7 @@ public sealed class MediaLifecycle(
                 {
                     UserId = idempotency.UserId, Key = idempotency.Key, Media = media, Fingerprint = fingerprint, CreatedAt = now,
                 });
-            await using (var hold = await folders.HoldAsync(folderId, ct))
-            {
-                await db.SaveChangesAsync(ct);
-                if (hold is not null) await hold.CommitAsync(ct);
-            }
+            await folders.SaveIntoAsync(folderId, ct);
             MediaLog.Created(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version);
             return new UploadResult(media, Replayed: false);
         }
@@ -156,11 +152,7 @@ public sealed class MediaLifecycle(
             media.Revision++;
             try
             {
-                await using (var hold = await folders.HoldAsync(move?.FolderId, ct))
-                {
-                    await db.SaveChangesAsync(ct);
-                    if (hold is not null) await hold.CommitAsync(ct);
-                }
+                await folders.SaveIntoAsync(move?.FolderId, ct);
                 MediaLog.Updated(logger, media.Id, media.Revision);
                 return media;
             }
@@ -337,12 +329,7 @@ public sealed class MediaLifecycle(
         ? new ApiProblemException(StatusCodes.Status409Conflict, "The media was changed by another request.", detail)
         : new ApiProblemException(StatusCodes.Status412PreconditionFailed, "The media has changed.", detail);
 
-    // Millisecond precision: what both databases store, so a value reads back exactly as it was returned.
-    private DateTime Now()
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
-    }
+    private DateTime Now() => StoredTime.Now(time);
 
     /// <summary>A file stored for a row not yet committed; <paramref name="Deferred"/> deletes it unless the commit cancels it.</summary>
     private sealed record StoredFile(string Key, string FileName, SniffResult Sniff, string Sha256, long Size, ImageFacts? Facts, PendingDeletion Deferred)
