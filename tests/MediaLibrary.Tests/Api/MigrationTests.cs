@@ -98,6 +98,12 @@ public sealed class MigrationTests(MigrationTests.App app) : IClassFixture<Migra
         Assert.Equal("local", await app.WithDbAsync(db => db.Media.Where(m => m.Id == media.Id).Select(m => m.StorageProvider).SingleAsync()));
         Assert.Empty(await S3KeysAsync(row.StorageId));
         Assert.Equal(0, await app.WithDbAsync(db => db.PendingDeletions.CountAsync()));
+
+        // Leave the shared app as it was found (the other test counts the local files it migrates), and show the
+        // media that stayed behind still deletes from where it lives.
+        using var delete = await client.DeleteAsync($"/api/media/{media.Id}", ct);
+        await delete.ShouldBe(HttpStatusCode.NoContent);
+        Assert.False(File.Exists(path));
     }
 
     private async Task<List<string>> S3KeysAsync(string storageId) =>
