@@ -70,6 +70,7 @@ async Task<int> ServeAsync(CancellationToken ct)
     app.MapUsers();
     app.MapMedia(requireAuthForReads);
     app.MapFolders(requireAuthForReads);
+    app.MapTags(requireAuthForReads);
     app.MapFiles(requireAuthForReads);
     app.MapDerivatives(requireAuthForReads);
     app.MapImages();

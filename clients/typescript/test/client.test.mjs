@@ -188,6 +188,52 @@ test("folders: create, nest, upload into, list by folder, move media and folders
   await client.deleteFolder(shoes.id, t);
 });
 
+test("tags: on upload and update, add and remove, filter by several, counts and prefix completion", async () => {
+  const t = await token();
+  const u = `tg${Date.now()}`;
+  const a = await client.uploadMedia(new Blob([png1]), { title: `${u} a`, tags: [`${u}-Red`, `${u}-big`] }, t);
+  assert.deepEqual(a.tags, [`${u}-big`, `${u}-Red`]);
+  const b = await client.uploadMedia(new Blob([png1]), { title: `${u} b`, tags: [`${u}-red`] }, t);
+  assert.deepEqual(b.tags, [`${u}-Red`]); // one tag whatever the case, in its first spelling
+
+  const added = await client.addTags(b.id, [`${u}-big`, `${u}-new`], t, { ifMatch: `"${b.id}-1"` });
+  assert.deepEqual(added.tags, [`${u}-big`, `${u}-new`, `${u}-Red`]);
+  await assert.rejects(client.removeTags(b.id, [`${u}-new`], t, { ifMatch: `"${b.id}-1"` }), (e) => e instanceof MediaLibraryError && e.status === 412);
+  assert.deepEqual((await client.removeTags(b.id, [`${u}-NEW`], t)).tags, [`${u}-big`, `${u}-Red`]);
+
+  assert.deepEqual((await client.listMedia({ tag: [`${u}-red`, `${u}-big`], ordering: "created_at" })).results.map((m) => m.id), [a.id, b.id]);
+  assert.equal((await client.listMedia({ tag: `${u}-red` })).count, 2);
+  const counts = await client.listTags({ prefix: `${u}-` });
+  assert.deepEqual(counts.results.map((c) => [c.name, c.count]), [[`${u}-big`, 2], [`${u}-Red`, 2]]);
+
+  assert.deepEqual((await client.updateMedia(a.id, { tags: [] }, t)).tags, []);
+  await assert.rejects(client.updateMedia(a.id, { tags: ["a,b"] }, t), (e) => e instanceof MediaLibraryError && e.status === 400 && "tags" in e.problem.errors);
+  await client.deleteMedia(a.id, t);
+  await client.deleteMedia(b.id, t);
+  assert.deepEqual((await client.listTags({ prefix: `${u}-` })).results, []);
+});
+
+test("bulkMedia: move and tag by ids, delete by filter, a result per media", async () => {
+  const t = await token();
+  const u = `bk${Date.now()}`;
+  const folder = await client.createFolder(u, null, t);
+  const a = await client.uploadMedia(new Blob([png1]), { title: `${u} a` }, t);
+  const b = await client.uploadMedia(new Blob([png1]), { title: `${u} b` }, t);
+
+  const moved = await client.bulkMedia({ action: "move", ids: [a.id, b.id, 2 ** 40], folder_id: folder.id, if_match: { [b.id]: '"0-0"' } }, t);
+  assert.deepEqual(moved.results.map((r) => [r.id, r.status]), [[a.id, 200], [b.id, 412], [2 ** 40, 404]]);
+  assert.equal((await client.getMedia(a.id)).folder_id, folder.id);
+  const tagged = await client.bulkMedia({ action: "tag", filter: { search: u }, limit: 10, tags: [u] }, t);
+  assert.equal(tagged.selected, 2);
+  assert.deepEqual((await client.getMedia(b.id)).tags, [u]);
+  await assert.rejects(client.bulkMedia({ action: "move", ids: [a.id] }, t), (e) => e instanceof MediaLibraryError && e.status === 400);
+
+  const deleted = await client.bulkMedia({ action: "delete", filter: { tag: [u] }, limit: 10 }, t);
+  assert.deepEqual(deleted.results.map((r) => r.status), [204, 204]);
+  assert.equal((await client.listMedia({ search: u })).count, 0);
+  await client.deleteFolder(folder.id, t);
+});
+
 test("the service serves this module and its types at /client/", async () => {
   const js = await fetch(`${baseUrl}/client/media.js`);
   assert.equal(js.status, 200);

@@ -33,51 +33,51 @@ public static class MediaEndpoints
         var reads = api.MapGroup("");
         if (requireAuthForReads) reads.RequireAuthorization(Policies.Read);
         reads.MapGet("", List).WithName("ListMedia")
-            .WithSummary("List media, newest first by default; filter by search text, content type and folder (folder={id} or root; "
-                + "recursive=true for everything below it). "
+            .WithSummary("List media, newest first by default; filter by search text, content type, folder (folder={id} or root; "
+                + "recursive=true for everything below it) and tags (tag=a&tag=b: media with all of them). "
                 + "next and previous are links with a cursor (page=N jumps); a search counts up to 1,000 matches (count_exact).");
         reads.MapGet("{id:long}", Get).WithName("GetMedia")
             .WithSummary("One media item, with an ETag; If-None-Match answers 304.");
 
         var writes = api.MapGroup("").RequireAuthorization(Policies.Edit);
         writes.MapPost("", Upload).WithName("UploadMedia")
-            .WithSummary("Upload a file (multipart: file, title, alt_text, folder_id). The type is detected from the bytes. " +
+            .WithSummary("Upload a file (multipart: file, title, alt_text, folder_id, tags as a comma-separated list). The type is detected from the bytes. " +
                 "With an Idempotency-Key header a retried upload returns the first result.")
             .Accepts<UploadForm>("multipart/form-data");
         writes.MapPatch("{id:long}", Update).WithName("UpdateMedia")
-            .WithSummary("Change title, alt text and/or folder_id (null: to the top). If-Match with the ETag guards against lost updates.");
+            .WithSummary("Change title, alt text, folder_id (null: to the top) and/or tags (the whole list). If-Match with the ETag guards against lost updates.");
+        writes.MapPost("{id:long}/tags", AddTags).WithName("AddMediaTags")
+            .WithSummary("Add tags to the media (those it has already stay once). If-Match as for PATCH.");
+        writes.MapDelete("{id:long}/tags", RemoveTags).WithName("RemoveMediaTags")
+            .WithSummary("Remove the tags named by tag=… (repeatable) from the media; a tag it does not have is no error. If-Match as for PATCH.");
         writes.MapPut("{id:long}/file", Replace).WithName("ReplaceMediaFile")
             .WithSummary("Replace the file: version + 1, a new URL; the old file is deleted from storage.")
             .Accepts<ReplaceForm>("multipart/form-data");
+        writes.MapBulk();
         writes.MapDelete("{id:long}", Delete).WithName("DeleteMedia")
             .WithSummary("Delete the media: the row and every stored byte of its file.");
         return api;
     }
 
     public static async Task<Results<Ok<MediaListResponse>, ValidationProblem, ProblemHttpResult>> List(
-        HttpRequest request, MediaQueries media, FolderTree folders, MediaUrls urls, CancellationToken ct,
+        HttpRequest request, MediaQueries media, FolderTree folders, MediaTags tags, MediaUrls urls, CancellationToken ct,
         [FromQuery] string? page = null, [FromQuery(Name = "page_size")] string? pageSize = null,
         [FromQuery] string? search = null, [FromQuery(Name = "content_type")] string? contentType = null,
         [FromQuery] string? ordering = null, [FromQuery] string? cursor = null,
-        [FromQuery] string? folder = null, [FromQuery] string? recursive = null)
+        [FromQuery] string? folder = null, [FromQuery] string? recursive = null, [FromQuery] string[]? tag = null)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!FolderEndpoints.TryParseFolder(folder, out var folderId)) errors["folder"] = ["folder is a folder's id, or root."];
-        if (recursive is not (null or "true" or "false")) errors["recursive"] = ["recursive is true or false."];
-        else if (recursive is not null && folder is null) errors["recursive"] = ["recursive goes with folder."];
+        var filter = new MediaFilter(search, contentType, folder, recursive, tag);
+        filter.Validate(errors);
         var pageNumber = 1;
         if (page is not null && (!int.TryParse(page, out pageNumber) || pageNumber < 1))
             errors["page"] = ["page is a whole number from 1."];
         var size = DefaultPageSize;
         if (pageSize is not null && (!int.TryParse(pageSize, out size) || size < 1 || size > MaxPageSize))
             errors["page_size"] = [$"page_size is a whole number from 1 to {MaxPageSize}."];
-        if (contentType is not null && !IsContentTypeFilter(contentType))
-            errors["content_type"] = ["content_type is a media type such as image/png, or a family such as image/*."];
         var order = MediaOrdering.CreatedAtDesc;
         if (ordering is not null && !Orderings.TryGetValue(ordering, out order))
             errors["ordering"] = [$"ordering is one of {string.Join(", ", Orderings.Keys)}."];
-        if (search is not null && !MediaSearch.IsValid(search))
-            errors["search"] = [$"search is at most {MediaSearch.MaxLength} characters, without control characters."];
         MediaCursor? at = null;
         if (cursor is not null)
         {
@@ -89,15 +89,10 @@ public static class MediaEndpoints
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The request is invalid.");
 
-        FolderFilter? inFolder = null;
-        if (folder is not null)
-        {
-            var path = folderId is { } fid ? (await folders.FindAsync(fid, ct))?.Path : null;
-            if (folderId is not null && path is null)
-                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Folder not found.", detail: $"There is no folder with id {folderId}.");
-            inFolder = new FolderFilter(folderId, path, recursive == "true");
-        }
-        var list = await media.ListAsync(new MediaQuery(pageNumber, size, search, contentType, order, at, inFolder), ct);
+        var resolved = await filter.ResolveAsync(folders, tags, ct);
+        // A tag that no media ever had matches nothing: an empty list, as for a search that finds nothing.
+        if (resolved.MatchesNothing) return TypedResults.Ok(new MediaListResponse(0, true, null, null, []));
+        var list = await media.ListAsync(filter.Query(resolved, pageNumber, size, order, at), ct);
         // Links keep the filters and the page size and start from a cursor: following them never skips through rows.
         string Link(string name, string value) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}" +
             Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("", request.Query
@@ -111,18 +106,19 @@ public static class MediaEndpoints
             : at is null && pageNumber > 1 && list.Items.Count == 0
                 ? Link("page", Math.Max(1, (list.Count + size - 1) / size).ToString(System.Globalization.CultureInfo.InvariantCulture))
                 : null;
-        return TypedResults.Ok(new MediaListResponse(list.Count, list.CountExact, next, previous, list.Items.Select(m => urls.Response(request, m)).ToList()));
+        var pageTags = await tags.OfAsync(list.Items.Select(m => m.Id).ToList(), ct);
+        return TypedResults.Ok(new MediaListResponse(list.Count, list.CountExact, next, previous, urls.Responses(request, list.Items, pageTags)));
     }
 
     public static async Task<Results<Ok<MediaResponse>, StatusCodeHttpResult, ProblemHttpResult>> Get(
-        long id, HttpContext http, MediaQueries media, MediaUrls urls, CancellationToken ct)
+        long id, HttpContext http, MediaQueries media, MediaTags tags, MediaUrls urls, CancellationToken ct)
     {
         var m = await media.FindAsync(id, ct);
         if (m is null) return NotFound(id);
         http.Response.Headers.ETag = m.ETag;
         if (http.Request.IfNoneMatches(m.ETag))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        return TypedResults.Ok(urls.Response(http.Request, m));
+        return TypedResults.Ok(urls.Response(http.Request, m, await tags.OfAsync(m.Id, ct)));
     }
 
     public static async Task<Results<Created<MediaResponse>, ProblemHttpResult, ValidationProblem>> Upload(
@@ -140,10 +136,10 @@ public static class MediaEndpoints
         }
         if (TooLargeForLimit(http, media.MaxUploadBytes) is { } tooLarge) return tooLarge;
 
-        var (m, replayed) = await media.CreateAsync(Form(http.Request, media.MaxUploadBytes, web.Value), idempotency, ct);
+        var (m, tagNames, replayed) = await media.CreateAsync(Form(http.Request, media.MaxUploadBytes, web.Value), idempotency, ct);
         http.Response.Headers.ETag = m.ETag;
         if (replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
-        return TypedResults.Created($"/api/media/{m.Id}", urls.Response(http.Request, m));
+        return TypedResults.Created($"/api/media/{m.Id}", urls.Response(http.Request, m, tagNames));
     }
 
     public static async Task<Results<Ok<MediaResponse>, ProblemHttpResult>> Update(
@@ -156,20 +152,27 @@ public static class MediaEndpoints
             JsonValueKind.Number when body.FolderId.TryGetInt64(out var folderId) && folderId > 0 => new FolderMove(folderId),
             _ => throw new RequestValidationException(new Dictionary<string, string[]> { ["folder_id"] = ["folder_id is a folder's id, or null for the top."] }),
         };
-        var m = await media.UpdateAsync(id, IfMatchOf(http.Request), body.Title, body.AltText, move, ct);
-        if (m is null) return NotFound(id);
-        http.Response.Headers.ETag = m.ETag;
-        return TypedResults.Ok(urls.Response(http.Request, m));
+        var change = body.Tags is null ? null : TagChange.Replace(TagNames.CleanAll(body.Tags, "tags"));
+        return await EditAsync(id, new MediaEdit(body.Title, body.AltText, move, change), http, media, urls, ct);
     }
+
+    public static Task<Results<Ok<MediaResponse>, ProblemHttpResult>> AddTags(
+        long id, TagsRequest body, HttpContext http, MediaLifecycle media, MediaUrls urls, CancellationToken ct) =>
+        EditAsync(id, new MediaEdit(Tags: TagChange.Adding(TagNames.CleanAll(body.Tags ?? [], "tags"))), http, media, urls, ct);
+
+    public static Task<Results<Ok<MediaResponse>, ProblemHttpResult>> RemoveTags(
+        long id, HttpContext http, MediaLifecycle media, MediaUrls urls, CancellationToken ct, [FromQuery] string[]? tag = null) =>
+        EditAsync(id, new MediaEdit(Tags: TagChange.Removing(TagNames.CleanAll(tag ?? [], "tag"))), http, media, urls, ct);
+
+    private static async Task<Results<Ok<MediaResponse>, ProblemHttpResult>> EditAsync(
+        long id, MediaEdit edit, HttpContext http, MediaLifecycle media, MediaUrls urls, CancellationToken ct) =>
+        Edited(id, await media.UpdateAsync(id, IfMatchOf(http.Request), edit, ct), http, urls);
 
     public static async Task<Results<Ok<MediaResponse>, ProblemHttpResult>> Replace(
         long id, HttpContext http, MediaLifecycle media, MediaUrls urls, IOptions<WebOptions> web, CancellationToken ct)
     {
         if (TooLargeForLimit(http, media.MaxUploadBytes) is { } tooLarge) return tooLarge;
-        var m = await media.ReplaceFileAsync(id, IfMatchOf(http.Request), Form(http.Request, media.MaxUploadBytes, web.Value), ct);
-        if (m is null) return NotFound(id);
-        http.Response.Headers.ETag = m.ETag;
-        return TypedResults.Ok(urls.Response(http.Request, m));
+        return Edited(id, await media.ReplaceFileAsync(id, IfMatchOf(http.Request), Form(http.Request, media.MaxUploadBytes, web.Value), ct), http, urls);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
@@ -178,6 +181,14 @@ public static class MediaEndpoints
         return await media.DeleteAsync(id, IfMatchOf(http.Request), ct)
             ? TypedResults.NoContent()
             : NotFound(id);
+    }
+
+    /// <summary>The answer to a change: the media with its new ETag, from what the change committed (no read after it).</summary>
+    private static Results<Ok<MediaResponse>, ProblemHttpResult> Edited(long id, TaggedMedia? changed, HttpContext http, MediaUrls urls)
+    {
+        if (changed is null) return NotFound(id);
+        http.Response.Headers.ETag = changed.Media.ETag;
+        return TypedResults.Ok(urls.Response(http.Request, changed.Media, changed.Tags));
     }
 
     private static ProblemHttpResult NotFound(long id) =>
@@ -197,14 +208,6 @@ public static class MediaEndpoints
         return null;
     }
 
-    private static bool IsContentTypeFilter(string value)
-    {
-        var parts = value.Split('/');
-        return parts.Length == 2 && parts[0].Length is > 0 and <= 40 && parts[1].Length is > 0 and <= 100
-            && parts[0].All(IsTokenChar) && (parts[1] == "*" || parts[1].All(IsTokenChar));
-        static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '+' or '.' or '_';
-    }
-
     /// <summary>The request's multipart form, read as it arrives: the file part streams into the lifecycle.</summary>
     private static UploadReader Form(HttpRequest request, long maxUploadBytes, WebOptions web) =>
         (onFile, ct) => MultipartUpload.ReadAsync(request, maxUploadBytes, FormLimits.From(web), onFile, ct);
@@ -217,7 +220,7 @@ public static class MediaEndpoints
     }
 
     /// <summary>OpenAPI description of the upload form (the handler reads the body as a stream).</summary>
-    public sealed record UploadForm(IFormFile File, string? Title, string? AltText, long? FolderId);
+    public sealed record UploadForm(IFormFile File, string? Title, string? AltText, long? FolderId, string? Tags);
 
     /// <summary>OpenAPI description of the replace form.</summary>
     public sealed record ReplaceForm(IFormFile File);

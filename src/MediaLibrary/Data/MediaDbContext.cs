@@ -22,6 +22,8 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Derivative> Derivatives => Set<Derivative>();
     public DbSet<MediaCount> MediaCounts => Set<MediaCount>();
     public DbSet<Folder> Folders => Set<Folder>();
+    public DbSet<Tag> Tags => Set<Tag>();
+    public DbSet<MediaTag> MediaTags => Set<MediaTag>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -157,6 +159,26 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.HasIndex(x => new { x.ParentId, x.NameKey }).IsUnique();
             e.HasIndex(x => x.NameKey).IsUnique().HasFilter("\"ParentId\" IS NULL").HasDatabaseName("IX_folders_NameKey_top");
             e.HasIndex(x => x.Path);
+        });
+
+        b.Entity<Tag>(e =>
+        {
+            e.ToTable("tags");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Name).HasMaxLength(TagNames.MaxLength);
+            e.Property(x => x.Key).HasMaxLength(TagNames.MaxLength * 3);
+            e.HasIndex(x => x.Key).IsUnique();
+        });
+
+        b.Entity<MediaTag>(e =>
+        {
+            e.ToTable("media_tags");
+            // A tag's media are one range of the key; a media's tags are one range of the other index.
+            e.HasKey(x => new { x.TagId, x.MediaId });
+            e.HasIndex(x => new { x.MediaId, x.TagId });
+            // A new table pointing at media: SQLite adds it without touching the media table (and its triggers).
+            e.HasOne(x => x.Media).WithMany().HasForeignKey(x => x.MediaId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Tag>().WithMany().HasForeignKey(x => x.TagId).OnDelete(DeleteBehavior.Restrict);
         });
 
         b.Entity<NodeProbe>(e =>

@@ -51,7 +51,12 @@ public sealed class MediaUrls(StorageRegistry storage, IOptions<MediaOptions> op
         return variants;
     }
 
-    public MediaResponse Response(HttpRequest request, MediaItem media) => MediaResponse.From(media, For(request, media), Variants(request, media));
+    public MediaResponse Response(HttpRequest request, MediaItem media, IReadOnlyList<string> tags) =>
+        MediaResponse.From(media, For(request, media), Variants(request, media), tags);
+
+    /// <summary>A page of media as the API shows them, each with its tags.</summary>
+    public List<MediaResponse> Responses(HttpRequest request, IEnumerable<MediaItem> items, IReadOnlyDictionary<long, IReadOnlyList<string>> tags) =>
+        items.Select(m => Response(request, m, tags.GetValueOrDefault(m.Id, []))).ToList();
 
     /// <summary>The service's own public origin: MEDIALIB_BASE_URL, else this request's.</summary>
     public string BaseUrl(HttpRequest request) =>

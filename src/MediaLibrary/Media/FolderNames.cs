@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace MediaLibrary.Media;
 
 /// <summary>
@@ -20,18 +17,15 @@ public static class FolderNames
         if (raw is null) return (null, "name is required.");
         if (raw.Length > MaxLength * 4) return (null, $"name is at most {MaxLength} characters.");
         if (raw.Any(char.IsControl)) return (null, "name cannot contain control characters (tabs and line breaks included).");
-        var name = string.Join(' ', raw.Normalize(NormalizationForm.FormC).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var name = NameText.Collapse(raw);
         if (name.Length == 0) return (null, "name cannot be empty or only white space.");
         if (name.Length > MaxLength) return (null, $"name is at most {MaxLength} characters.");
         if (name.Contains('/') || name.Contains('\\')) return (null, "name cannot contain / or \\: a folder's name is never a path.");
         if (name is "." or "..") return (null, "name cannot be . or ..");
-        foreach (var rune in name.EnumerateRunes())
-            if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
-                or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
-                return (null, "name cannot contain control, format or unassigned characters.");
+        if (NameText.HasForbiddenCharacters(name)) return (null, "name cannot contain control, format or unassigned characters.");
         return (name, null);
     }
 
     /// <summary>The key that makes sibling names unique whatever their case.</summary>
-    public static string Key(string name) => name.ToUpperInvariant().ToLowerInvariant();
+    public static string Key(string name) => NameText.Fold(name);
 }

@@ -134,16 +134,35 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
     /// </summary>
     public async Task SaveIntoAsync(long? folderId, CancellationToken ct)
     {
-        if (folderId is not { } id)
+        if (folderId is null)
         {
             await db.SaveChangesAsync(ct);
             return;
         }
-        await using var tx = await LockAsync(ct, shared: true);
-        if (!await db.Folders.AnyAsync(f => f.Id == id, ct))
-            throw new RequestValidationException(new Dictionary<string, string[]> { ["folder_id"] = [$"There is no folder with id {id}."] });
+        await using var tx = await BeginIntoAsync(folderId, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// A transaction for changes that may put media into <paramref name="folderId"/> (null: the top), with the folder
+    /// checked and the tree's lock held as <see cref="SaveIntoAsync"/> holds it. Taken before any media row is locked,
+    /// always in that order.
+    /// </summary>
+    public async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginIntoAsync(long? folderId, CancellationToken ct)
+    {
+        var tx = folderId is null ? await db.Database.BeginTransactionAsync(ct) : await LockAsync(ct, shared: true);
+        try
+        {
+            if (folderId is { } id && !await db.Folders.AnyAsync(f => f.Id == id, ct))
+                throw new RequestValidationException(new Dictionary<string, string[]> { ["folder_id"] = [$"There is no folder with id {id}."] });
+            return tx;
+        }
+        catch
+        {
+            await tx.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The ids of the folder at <paramref name="path"/> and of every folder below it.</summary>

@@ -25,6 +25,8 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
         // A page far past the end skips everything (an empty page), never wraps around to page 1.
         var offset = query.Cursor is null ? (int)Math.Min((long)(query.Page - 1) * query.PageSize, int.MaxValue) : 0;
         var term = MediaSearch.Term(query.Search);
+        if (query.Tags is { Count: > 0 } tags)
+            return await PlanTaggedAsync(filtered, tags, term, narrowed: type is not null || query.Folder is not null, offset, query.PageSize, ct);
         // One folder: one range of its index, counted exactly. A folder with everything below it counts up to the cap.
         if (term is null && inFolder) return subtree ? new ListPlan(filtered, offset, null, CappedCount: true)
             : new ListPlan(filtered, offset, await filtered.CountAsync(ct), CappedCount: false);
@@ -37,19 +39,74 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
             return new ListPlan(filtered, offset, (int)await counts.SumAsync(c => c.Count, ct), CappedCount: false);
         }
 
-        var like = filtered.Where(m => EF.Functions.Like(m.SearchText, MediaSearch.LikePattern(term), "\\"));
+        var like = Matching(filtered, term);
         // Inside a folder the folder's rows are tested, not the search index's matches: taking a common word's matches
         // from the index and testing each one's folder would read all of them.
         if (!db.Database.IsSqlite() || !MediaSearch.Indexable(term) || inFolder) return new ListPlan(like, offset, null, CappedCount: true);
 
-        var phrase = MediaSearch.FtsPhrase(term);
-        var matches = db.Database.SqlQuery<long>($"SELECT rowid AS \"Value\" FROM media_search WHERE media_search MATCH {phrase}");
+        var matches = FtsMatches(term);
+
         var indexed = filtered.Where(m => matches.Contains(m.Id));
         var count = await (type is null ? matches : indexed.Select(m => m.Id)).Take(MediaQueries.CountCap + 1).CountAsync(ct);
         var walk = count > MediaQueries.CountCap
             || WalkOrderingIndex((long)offset + query.PageSize, await db.Media.MaxAsync(m => (long?)m.Id, ct) ?? 0, count);
         return new ListPlan(walk ? like : indexed, offset, count, CappedCount: true);
     }
+
+    /// <summary>
+    /// Media with every one of the tags. Driven, like a search, from whichever is smaller: the rarest tag's media
+    /// (one range of the media_tags key, then sorted), or on SQLite a search's matches, or the ordering's index walked
+    /// with each row's tags tested, when the rarest tag is so common that a page fills after a few rows.
+    /// </summary>
+    private async Task<ListPlan> PlanTaggedAsync(IQueryable<MediaItem> filtered, IReadOnlyList<long> tags, string? term, bool narrowed,
+        int offset, int pageSize, CancellationToken ct)
+    {
+        var rowsWanted = (long)offset + pageSize;
+        var rows = await db.Media.MaxAsync(m => (long?)m.Id, ct) ?? 0;
+        // One tag alone is counted exactly (a range of the key); otherwise counting stops where walking would win.
+        var exact = tags.Count == 1 && !narrowed && term is null;
+        var enough = (int)Math.Min(int.MaxValue - 1, Math.Sqrt((double)rowsWanted * rows) + 1);
+        var (rarest, fewest) = (tags[0], int.MaxValue);
+        foreach (var tag in tags.Distinct())
+        {
+            var links = db.MediaTags.Where(l => l.TagId == tag);
+            var count = exact ? await links.CountAsync(ct) : await links.Take(enough).CountAsync(ct);
+            if (count < fewest) (rarest, fewest) = (tag, count);
+        }
+        IQueryable<MediaItem> Tagged(IQueryable<MediaItem> q, long? except)
+        {
+            foreach (var tag in tags.Distinct().Where(t => t != except))
+                q = q.Where(m => db.MediaTags.Any(l => l.MediaId == m.Id && l.TagId == tag));
+            return q;
+        }
+
+        var like = term is null ? filtered : Matching(filtered, term);
+        if (term is not null && db.Database.IsSqlite() && MediaSearch.Indexable(term))
+        {
+            var matches = FtsMatches(term);
+            var found = await matches.Take(MediaQueries.CountCap + 1).CountAsync(ct);
+            if (found <= MediaQueries.CountCap && found < fewest)
+                return new ListPlan(Tagged(filtered.Where(m => matches.Contains(m.Id)), null), offset, null, CappedCount: true);
+        }
+        var mediaOfRarest = db.MediaTags.Where(l => l.TagId == rarest).Select(l => l.MediaId);
+        if (!WalkOrderingIndex(rowsWanted, rows, fewest))
+            return new ListPlan(Tagged(like.Where(m => mediaOfRarest.Contains(m.Id)), rarest), offset, exact ? fewest : null, CappedCount: !exact);
+        // The page by walking the ordering's index; the count (up to the cap) from the rarest tag's media, each tested
+        // for the rest, which reaches the cap sooner than the walk when the filters together match few rows.
+        var counted = exact ? fewest : await CountCappedAsync(Tagged(like.Where(m => mediaOfRarest.Contains(m.Id)), rarest), ct);
+        return new ListPlan(Tagged(like, null), offset, counted, CappedCount: !exact);
+    }
+
+    private static Task<int> CountCappedAsync(IQueryable<MediaItem> rows, CancellationToken ct) =>
+        rows.Select(m => m.Id).Take(MediaQueries.CountCap + 1).CountAsync(ct);
+
+    /// <summary>The rows whose title, alt text or file name holds the term: tested row by row.</summary>
+    private static IQueryable<MediaItem> Matching(IQueryable<MediaItem> rows, string term) =>
+        rows.Where(m => EF.Functions.Like(m.SearchText, MediaSearch.LikePattern(term), "\\"));
+
+    /// <summary>SQLite's trigram index's matches for a term of three characters or more.</summary>
+    private IQueryable<long> FtsMatches(string term) =>
+        db.Database.SqlQuery<long>($"SELECT rowid AS \"Value\" FROM media_search WHERE media_search MATCH {MediaSearch.FtsPhrase(term)}");
 
     /// <summary>The media directly in the folder (or at the top), or anywhere below it when recursive.</summary>
     private IQueryable<MediaItem> InFolder(IQueryable<MediaItem> rows, FolderFilter folder)

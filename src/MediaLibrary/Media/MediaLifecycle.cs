@@ -15,7 +15,7 @@ namespace MediaLibrary.Media;
 /// </summary>
 public sealed class MediaLifecycle(
     MediaDbContext db, StorageRegistry storage, CleanupQueue cleanup, VersionRetirement retirement, ImageProcessor images, MediaMetrics metrics,
-    FolderTree folders, IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaLifecycle> logger)
+    FolderTree folders, MediaTags tags, IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaLifecycle> logger)
 {
     private const int ConcurrencyRetries = 5;
     private readonly IBlobStore _store = storage.Active; // where new files go
@@ -34,7 +34,7 @@ public sealed class MediaLifecycle(
                 await file.Content.CopyToAsync(Stream.Null, ct2);
                 (fileName, sha256) = (file.FileName, file.Content.Sha256);
             }, ct);
-            return Replay(earlier, idempotency, Fingerprint(sent, fileName!, sha256!));
+            return await ReplayAsync(earlier, idempotency, Fingerprint(sent, fileName!, sha256!), ct);
         }
 
         var storageId = StorageKeys.NewId();
@@ -48,6 +48,7 @@ public sealed class MediaLifecycle(
             var altText = fields.GetValueOrDefault("alt_text") ?? "";
             ValidateMetadata(title, altText, allowEmptyTitle: true);
             var folderId = FolderIdField(fields.GetValueOrDefault("folder_id"));
+            var tagNames = TagNames.FromField(fields.GetValueOrDefault("tags"), "tags");
 
             var now = Now();
             var media = new MediaItem
@@ -69,6 +70,8 @@ public sealed class MediaLifecycle(
             };
             stored.ApplyTo(media);
             db.Media.Add(media);
+            var tagged = tagNames.Count == 0 ? [] : (await tags.EnsureAsync(tagNames, ct)).Values.ToList();
+            db.MediaTags.AddRange(tagged.Select(t => new MediaTag { Media = media, TagId = t.Id }));
             cleanup.Cancel(stored.Deferred); // in the same commit as the row
             if (idempotency is not null)
                 db.IdempotencyRecords.Add(new IdempotencyRecord
@@ -77,7 +80,7 @@ public sealed class MediaLifecycle(
                 });
             await folders.SaveIntoAsync(folderId, ct);
             MediaLog.Created(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version);
-            return new UploadResult(media, Replayed: false);
+            return new UploadResult(media, MediaTags.Ordered(tagged), Replayed: false);
         }
         catch (Exception ex) when (stored is not null)
         {
@@ -86,7 +89,7 @@ public sealed class MediaLifecycle(
             // The same key committed by a concurrent retry: that one is the result, if it was the same request.
             if (idempotency is not null && fingerprint is not null && ex is DbUpdateException
                 && await FindIdempotentAsync(idempotency, CancellationToken.None) is { } winner)
-                return Replay(winner, idempotency, fingerprint);
+                return await ReplayAsync(winner, idempotency, fingerprint, CancellationToken.None);
             throw;
         }
     }
@@ -119,7 +122,7 @@ public sealed class MediaLifecycle(
         return record;
     }
 
-    private UploadResult Replay(IdempotencyRecord record, IdempotencyKey idempotency, string fingerprint)
+    private async Task<UploadResult> ReplayAsync(IdempotencyRecord record, IdempotencyKey idempotency, string fingerprint, CancellationToken ct)
     {
         if (record.Fingerprint is not null && record.Fingerprint != fingerprint)
         {
@@ -132,29 +135,42 @@ public sealed class MediaLifecycle(
             throw new ApiProblemException(StatusCodes.Status410Gone, "The media has been deleted.",
                 $"The upload with Idempotency-Key '{idempotency.Key}' created media {record.MediaId?.ToString() ?? "that"} which was deleted since.");
         MediaLog.IdempotentReplay(logger, record.Media.Id, idempotency.Key);
-        return new UploadResult(record.Media, Replayed: true);
+        return new UploadResult(record.Media, await tags.OfAsync(record.Media.Id, ct), Replayed: true);
     }
 
-    /// <summary>Changes the title, the alt text and/or the folder (<paramref name="move"/>: null leaves it where it is).</summary>
-    public async Task<MediaItem?> UpdateAsync(long id, IfMatch ifMatch, string? title, string? altText, FolderMove? move, CancellationToken ct)
+    /// <summary>Changes what <paramref name="edit"/> names (title, alt text, folder, tags); nothing changed, nothing written.</summary>
+    public async Task<TaggedMedia?> UpdateAsync(long id, IfMatch ifMatch, MediaEdit edit, CancellationToken ct)
     {
-        ValidateMetadata(title, altText, allowEmptyTitle: false);
+        ValidateMetadata(edit.Title, edit.AltText, allowEmptyTitle: false);
+        var (title, altText, move, change) = edit;
+        // Tags named to be added are created up front (a tag without media is listed nowhere); removed ones are only looked up.
+        var wanted = change is null ? null : await tags.EnsureAsync([.. change.Set ?? [], .. change.Add], ct);
+        var unwanted = change is null || change.Remove.Count == 0 ? [] : (await tags.FindAsync(change.Remove, ct)).Values.Select(t => t.Id).ToHashSet();
         for (var attempt = 1; ; attempt++)
         {
+            // Read, check and write under the media row's lock (SQLite: the one writer's turn), so that concurrent
+            // edits of one media take turns instead of failing each other's revision check.
+            await using var tx = await folders.BeginIntoAsync(move?.FolderId, ct);
+            if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlAsync($"SELECT 1 FROM media WHERE \"Id\" = {id} FOR UPDATE", ct);
             var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
             if (media is null) return null;
             CheckIfMatch(media, ifMatch);
-            if (title is null && altText is null && (move is null || move.FolderId == media.FolderId)) return media;
+            var (adding, dropping, after) = await TagDiffAsync(id, change, wanted, unwanted, ct);
+            if (title is null && altText is null && (move is null || move.FolderId == media.FolderId) && adding.Count + dropping.Count == 0)
+                return new TaggedMedia(media, after);
             if (title is not null) media.Title = title.Trim();
             if (altText is not null) media.AltText = altText.Trim();
             if (move is not null) media.FolderId = move.FolderId;
             media.UpdatedAt = Now();
             media.Revision++;
+            db.MediaTags.AddRange(adding.Select(t => new MediaTag { MediaId = id, TagId = t }));
+            db.MediaTags.RemoveRange(dropping.Select(t => new MediaTag { MediaId = id, TagId = t }));
             try
             {
-                await folders.SaveIntoAsync(move?.FolderId, ct);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
                 MediaLog.Updated(logger, media.Id, media.Revision);
-                return media;
+                return new TaggedMedia(media, after);
             }
             catch (DbUpdateConcurrencyException) when (attempt < ConcurrencyRetries)
             {
@@ -163,10 +179,31 @@ public sealed class MediaLifecycle(
         }
     }
 
-    public async Task<MediaItem?> ReplaceFileAsync(long id, IfMatch ifMatch, UploadReader read, CancellationToken ct)
+    /// <summary>
+    /// The tag ids to link and unlink for <paramref name="change"/> (none when null), from the media's tags as they are
+    /// now, and the names it has after.
+    /// </summary>
+    private async Task<(List<long> Adding, List<long> Dropping, IReadOnlyList<string> After)> TagDiffAsync(
+        long id, TagChange? change, Dictionary<string, Tag>? wanted, HashSet<long> unwanted, CancellationToken ct)
+    {
+        var current = await (from l in db.MediaTags join t in db.Tags on l.TagId equals t.Id where l.MediaId == id select t).AsNoTracking().ToListAsync(ct);
+        if (change is null) return ([], [], MediaTags.Ordered(current));
+        var target = (change.Set is null ? current : change.Set.Select(n => wanted![TagNames.Key(n)]))
+            .Concat(change.Add.Select(n => wanted![TagNames.Key(n)]))
+            .Where(t => !unwanted.Contains(t.Id)).DistinctBy(t => t.Id).ToList();
+        if (target.Count > TagNames.MaxPerMedia && target.Count > current.Count)
+            throw new RequestValidationException(new Dictionary<string, string[]> { ["tags"] =
+                [$"A media holds at most {TagNames.MaxPerMedia} tags; this change would give media {id} {target.Count}."] });
+        var (before, afterIds) = (current.Select(t => t.Id).ToHashSet(), target.Select(t => t.Id).ToHashSet());
+        return (afterIds.Except(before).Order().ToList(), before.Except(afterIds).Order().ToList(), MediaTags.Ordered(target));
+    }
+
+    public async Task<TaggedMedia?> ReplaceFileAsync(long id, IfMatch ifMatch, UploadReader read, CancellationToken ct)
     {
         var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
         if (media is null) return null;
+        // Read now, not after the commit; a tag change meanwhile bumps the revision, and the replace then fails as stale.
+        var tagNames = await tags.OfAsync(id, ct);
         CheckIfMatch(media, ifMatch); // before the upload flows: a stale editor should not send 1 GiB for nothing
 
         StoredFile? stored = null;
@@ -201,7 +238,7 @@ public sealed class MediaLifecycle(
                 throw Stale(ifMatch, "The media was changed while the new file was uploaded.");
             throw;
         }
-        return media;
+        return new TaggedMedia(media, tagNames);
     }
 
     public async Task<bool> DeleteAsync(long id, IfMatch ifMatch, CancellationToken ct)
@@ -301,7 +338,7 @@ public sealed class MediaLifecycle(
     }
 
     /// <summary>An upload may leave the title empty (it defaults to the file name); an edit may not clear it.</summary>
-    private static void ValidateMetadata(string? title, string? altText, bool allowEmptyTitle)
+    public static void ValidateMetadata(string? title, string? altText, bool allowEmptyTitle)
     {
         var errors = new Dictionary<string, string[]>();
         if (title is not null && title.Length > MediaRules.MaxTitleLength)

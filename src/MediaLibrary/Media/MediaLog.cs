@@ -44,4 +44,10 @@ internal static partial class MediaLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload rejected: detected type {ContentType} is not allowed (file name {FileName})")]
     public static partial void TypeRejected(ILogger logger, string contentType, string fileName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bulk {Action} {BulkId} by {User}: media {MediaId} result={Status} {Detail}")]
+    public static partial void BulkItem(ILogger logger, string action, string bulkId, string user, long mediaId, int status, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk {Action} {BulkId} by {User}: {Count} media from {FirstMediaId} not changed, the database failed")]
+    public static partial void BulkChunkFailed(ILogger logger, Exception exception, string action, string bulkId, string user, int count, long firstMediaId);
 }

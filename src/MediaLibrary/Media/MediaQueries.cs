@@ -41,6 +41,13 @@ public sealed class MediaQueries(MediaDbContext db, ListPlanner planner, FileLoo
         return plan.CappedCount && count > CountCap ? page with { Count = CountCap, CountExact = false } : page with { Count = count };
     }
 
+    /// <summary>The ids of the first <paramref name="limit"/> media the query's filters select, in its ordering.</summary>
+    public async Task<List<long>> SelectIdsAsync(MediaQuery query, int limit, CancellationToken ct)
+    {
+        var plan = await planner.PlanAsync(query with { Page = 1, PageSize = limit, Cursor = null }, ct);
+        return await Order(plan.Rows, query.Ordering, false).Take(limit).Select(m => m.Id).ToListAsync(ct);
+    }
+
     /// <summary>How far a search counts its matches; beyond it the list says "at least this many".</summary>
     public const int CountCap = 1000;
 

@@ -16,6 +16,8 @@ public static class MediaSetup
         services.AddScoped<Derivatives>();
         services.AddScoped<StorageMigration>();
         services.AddScoped<FolderTree>();
+        services.AddScoped<MediaTags>();
+        services.AddScoped<MediaBulk>();
         services.AddSingleton<MediaMetrics>();
         services.AddSingleton<FileLookups>();
         services.AddMemoryCache(o => o.SizeLimit = 100_000); // file lookups by (id, version)

@@ -32,7 +32,7 @@ public static class EditorPage
     public static void MapEditorPage(this IEndpointRouteBuilder app) =>
         app.MapGet("/", Render).ExcludeFromDescription();
 
-    public static async Task<IResult> Render(HttpContext http, MediaQueries media, MediaUrls urls, IOptions<MediaOptions> options, CancellationToken ct)
+    public static async Task<IResult> Render(HttpContext http, MediaQueries media, MediaTags tags, MediaUrls urls, IOptions<MediaOptions> options, CancellationToken ct)
     {
         var q = http.Request.Query;
         // The API refuses what it cannot search for; the page drops it instead (control characters, over-long text).
@@ -49,7 +49,8 @@ public static class EditorPage
         if (mayRead)
         {
             var list = await media.ListAsync(new MediaQuery(page, PageSize, search.Length == 0 ? null : search, type.Length == 0 ? null : type, ordering.Ordering), ct);
-            results = new EditorResults(list.Items.Select(m => urls.Response(http.Request, m)).ToList(), list.Count, list.CountExact, list.Next is not null);
+            var pageTags = await tags.OfAsync(list.Items.Select(m => m.Id).ToList(), ct);
+            results = new EditorResults(urls.Responses(http.Request, list.Items, pageTags), list.Count, list.CountExact, list.Next is not null);
         }
 
         var headers = http.Response.Headers;

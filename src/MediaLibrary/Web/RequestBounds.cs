@@ -13,13 +13,17 @@ public static class RequestBounds
     /// </summary>
     public static IApplicationBuilder UseRequestBounds(this IApplicationBuilder app)
     {
-        var limit = app.ApplicationServices.GetRequiredService<IOptions<WebOptions>>().Value.MaxJsonBytes;
+        var bound = app.ApplicationServices.GetRequiredService<IOptions<WebOptions>>().Value.MaxJsonBytes;
         return app.Use((context, next) =>
         {
+            // An endpoint that takes long lists (a bulk request's ids) says so; the bound is never lowered by it.
+            var limit = Math.Max(bound, context.GetEndpoint()?.Metadata.GetMetadata<JsonBodyLimit>()?.Bytes ?? 0);
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
             if (context.Request.ContentLength > limit && context.Request.HasJsonContentType())
                 throw new ApiProblemException(StatusCodes.Status413PayloadTooLarge, "The request is too large.",
-                    $"A JSON body is at most {limit} bytes (MEDIALIB_MAX_JSON_BYTES); this one declares {context.Request.ContentLength}.",
+                    limit == bound
+                        ? $"A JSON body is at most {limit} bytes (MEDIALIB_MAX_JSON_BYTES); this one declares {context.Request.ContentLength}."
+                        : $"A JSON body for this endpoint is at most {limit} bytes; this one declares {context.Request.ContentLength}.",
                     new Dictionary<string, object?> { ["max_json_bytes"] = limit });
             return next(context);
         });

@@ -190,18 +190,6 @@ public abstract class FolderTests(MediaLibraryApp app)
         return await response.ReadAsync<MediaLibrary.Delivery.MediaResponse>();
     }
 
-    private static async Task<List<long>> ListIdsAsync(HttpClient client, string query)
-    {
-        var ids = new List<long>();
-        for (var url = "/api/media?page_size=2&" + query; url is not null;)
-        {
-            var page = await client.GetFromJsonAsync<MediaListResponse>(url, HttpExtensions.Json, Ct);
-            ids.AddRange(page!.Results.Select(m => m.Id));
-            url = page.Next is null ? null : HttpExtensions.PathOf(page.Next);
-        }
-        return ids;
-    }
-
     [Fact]
     public async Task Media_GoIntoAFolderOnUpload_MoveByPatch_AndTheListFiltersByFolder_DirectOrBelow()
     {
@@ -217,15 +205,15 @@ public abstract class FolderTests(MediaLibraryApp app)
         Assert.Null(atRoot.FolderId);
 
         // Paged by links, each exactly once, newest first; and the count.
-        Assert.Equal(Enumerable.Reverse(inShoes), await ListIdsAsync(client, $"folder={shoes.Id}"));
-        Assert.Equal([inTop.Id], await ListIdsAsync(client, $"folder={top.Id}"));
-        Assert.Equal(inShoes.Append(inTop.Id).Order(), (await ListIdsAsync(client, $"folder={top.Id}&recursive=true")).Order());
+        Assert.Equal(Enumerable.Reverse(inShoes), await client.ListIdsAsync($"folder={shoes.Id}"));
+        Assert.Equal([inTop.Id], await client.ListIdsAsync($"folder={top.Id}"));
+        Assert.Equal(inShoes.Append(inTop.Id).Order(), (await client.ListIdsAsync($"folder={top.Id}&recursive=true")).Order());
         var first = await client.GetFromJsonAsync<MediaListResponse>($"/api/media?folder={top.Id}&recursive=true&page_size=1", HttpExtensions.Json, Ct);
         Assert.Equal(4, first!.Count);
-        Assert.Contains(atRoot.Id, await ListIdsAsync(client, $"folder=root&search={tag}"));
-        Assert.DoesNotContain(inTop.Id, await ListIdsAsync(client, $"folder=root&search={tag}"));
+        Assert.Contains(atRoot.Id, await client.ListIdsAsync($"folder=root&search={tag}"));
+        Assert.DoesNotContain(inTop.Id, await client.ListIdsAsync($"folder=root&search={tag}"));
         // With search and ordering: "shoe 1" in the subtree, by title.
-        Assert.Equal([inShoes[1]], await ListIdsAsync(client, $"folder={top.Id}&recursive=true&search={Uri.EscapeDataString(tag + " shoe 1")}&ordering=title"));
+        Assert.Equal([inShoes[1]], await client.ListIdsAsync($"folder={top.Id}&recursive=true&search={Uri.EscapeDataString(tag + " shoe 1")}&ordering=title"));
 
         // PATCH moves it (a new ETag), null moves it to the top.
         using (var moved = await client.PatchAsJsonAsync($"/api/media/{inShoes[0]}", new { folder_id = top.Id }, HttpExtensions.Json, Ct))
@@ -233,7 +221,7 @@ public abstract class FolderTests(MediaLibraryApp app)
             await moved.ShouldBe(HttpStatusCode.OK);
             Assert.Equal(top.Id, (await moved.ReadAsync<MediaLibrary.Delivery.MediaResponse>()).FolderId);
         }
-        Assert.Equal(2, (await ListIdsAsync(client, $"folder={top.Id}")).Count);
+        Assert.Equal(2, (await client.ListIdsAsync($"folder={top.Id}")).Count);
         using (var toTop = await client.PatchAsJsonAsync($"/api/media/{inShoes[0]}", new { folder_id = (long?)null }, HttpExtensions.Json, Ct))
             Assert.Null((await toTop.ReadAsync<MediaLibrary.Delivery.MediaResponse>()).FolderId);
         using (var titleOnly = await client.PatchAsJsonAsync($"/api/media/{inShoes[1]}", new { title = "kept in place" }, HttpExtensions.Json, Ct))

@@ -38,4 +38,17 @@ public static class HttpExtensions
 
     /// <summary>The path and query of an absolute URL the API returned, for the in-process client.</summary>
     public static string PathOf(string url) => new Uri(url).PathAndQuery;
+
+    /// <summary>Every media id the list gives for <paramref name="query"/>, following next links two at a time.</summary>
+    public static async Task<List<long>> ListIdsAsync(this HttpClient client, string query)
+    {
+        var ids = new List<long>();
+        for (var url = "/api/media?page_size=2&" + query; url is not null;)
+        {
+            var page = await client.GetFromJsonAsync<MediaLibrary.Api.MediaListResponse>(url, Json, TestContext.Current.CancellationToken);
+            ids.AddRange(page!.Results.Select(m => m.Id));
+            url = page.Next is null ? null : PathOf(page.Next);
+        }
+        return ids;
+    }
 }

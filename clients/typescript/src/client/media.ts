@@ -34,6 +34,19 @@ export interface Media {
   variants: ImageVariant[];
   /** The folder it is in; null at the top. Organisation only: never part of its URL. */
   folder_id: number | null;
+  /** Its tags, in name order; a tag keeps the spelling it was first given ("Summer" and "summer" are one tag). */
+  tags: string[];
+}
+
+/** A tag in use and how many media have it. */
+export interface TagCount {
+  name: string;
+  count: number;
+}
+
+export interface TagList {
+  /** Most used first. */
+  results: TagCount[];
 }
 
 /** A folder. Renaming or moving one changes no media URL. */
@@ -101,6 +114,8 @@ export interface MediaQuery {
   folder?: number | "root";
   /** With `folder`: everything below it too. */
   recursive?: boolean;
+  /** Media with this tag, or with every one of these tags (case-insensitive). */
+  tag?: string | string[];
 }
 
 export interface MediaMetadata {
@@ -108,6 +123,51 @@ export interface MediaMetadata {
   alt_text?: string;
   /** On upload: the folder to put it in. On update: a folder's id, or null to move it to the top. */
   folder_id?: number | null;
+  /**
+   * On upload: its tags. On update: the whole new list ([] removes them all). 1 to 64 characters each, no commas,
+   * at most 100 per media.
+   */
+  tags?: string[];
+}
+
+/** The list's filters, for a bulk request's selection. */
+export interface MediaFilter {
+  search?: string;
+  content_type?: string;
+  folder?: number | "root";
+  recursive?: boolean;
+  tag?: string[];
+}
+
+/**
+ * One action for many media: the `ids` given (at most 10,000), or what `filter` selects (newest first, up to
+ * `limit`). `if_match` maps a media id to the ETag it must still have.
+ */
+export type BulkRequest = ({ ids: number[] } | { filter: MediaFilter; limit: number }) & { if_match?: Record<number, string> } & (
+  | { action: "move"; folder_id: number | null }
+  | { action: "tag" | "untag"; tags: string[] }
+  | { action: "edit"; title?: string; alt_text?: string }
+  | { action: "delete" }
+);
+
+export interface BulkItemResult {
+  id: number;
+  /** What its single request would have answered: 200 changed (or already so), 204 deleted, 400, 404, 412, 503. */
+  status: number;
+  detail: string | null;
+  /** Its ETag after, when it is still there. */
+  etag: string | null;
+}
+
+export interface BulkResult {
+  action: BulkRequest["action"];
+  selected: number;
+  /** The filter selected more than `limit`; the rest are left for another request. */
+  more: boolean;
+  succeeded: number;
+  failed: number;
+  /** One per media, in the order named or selected. */
+  results: BulkItemResult[];
 }
 
 export interface TransferOptions {
@@ -169,6 +229,14 @@ export interface MediaClient {
   moveFolder(id: number, parentId: number | null, token: string): Promise<Folder>;
   /** Deletes an empty folder; with `contents: true` the media and folders in it too (each media as deleteMedia deletes it). */
   deleteFolder(id: number, token: string, options?: { contents?: boolean }): Promise<void>;
+  /** Adds tags to a media (those it has stay once). */
+  addTags(id: number, tags: string[], token: string, options?: { ifMatch?: string }): Promise<Media>;
+  /** Removes tags from a media; one it does not have is no error. */
+  removeTags(id: number, tags: string[], token: string, options?: { ifMatch?: string }): Promise<Media>;
+  /** Tags in use, most used first, with their counts; `prefix` keeps those starting with it (for autocompletion). */
+  listTags(query?: { prefix?: string; limit?: number }, token?: string): Promise<TagList>;
+  /** Moves, tags, untags, edits or deletes many media at once; each gets its own result (the request fails only as a whole: 400, 413). */
+  bulkMedia(request: BulkRequest, token: string): Promise<BulkResult>;
 }
 
 export function createClient(options: ClientOptions = {}): MediaClient {
@@ -200,6 +268,7 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     if (metadata.title !== undefined) data.append("title", metadata.title);
     if (metadata.alt_text !== undefined) data.append("alt_text", metadata.alt_text);
     if (metadata.folder_id !== undefined && metadata.folder_id !== null) data.append("folder_id", String(metadata.folder_id));
+    if (metadata.tags !== undefined && metadata.tags.length > 0) data.append("tags", metadata.tags.join(","));
     data.append("file", file, (file as File).name ?? "file");
     return data;
   }
@@ -221,10 +290,7 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     signOut: (token) => call<void>("POST", "/api/auth/sign-out", { token }),
     getMedia: (id, token) => call<Media>("GET", `/api/media/${encodeURIComponent(id)}`, { token }),
     listMedia: (query = {}, token) => {
-      const params = new URLSearchParams();
-      for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null) params.set(key, String(value));
-      const qs = params.toString();
-      return call<MediaPage>("GET", `/api/media${qs ? `?${qs}` : ""}`, { token });
+      return call<MediaPage>("GET", `/api/media${queryString(query)}`, { token });
     },
     uploadMedia: (file, metadata, token, transfer) => send("POST", "/api/media", form(file, metadata), token, transfer),
     updateMedia: (id, changes, token, opts = {}) =>
@@ -240,7 +306,24 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     moveFolder: (id, parentId, token) => call<Folder>("POST", `/api/folders/${encodeURIComponent(id)}/move`, { token, json: { parent_id: parentId } }),
     deleteFolder: (id, token, opts = {}) =>
       call<void>("DELETE", `/api/folders/${encodeURIComponent(id)}${opts.contents ? "?contents=true" : ""}`, { token }),
+    addTags: (id, tags, token, opts = {}) =>
+      call<Media>("POST", `/api/media/${encodeURIComponent(id)}/tags`, { token, json: { tags }, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
+    removeTags: (id, tags, token, opts = {}) =>
+      call<Media>("DELETE", `/api/media/${encodeURIComponent(id)}/tags${queryString({ tag: tags })}`, { token, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
+    listTags: (query = {}, token) => call<TagList>("GET", `/api/tags${queryString(query)}`, { token }),
+    bulkMedia: (request, token) => call<BulkResult>("POST", "/api/media/bulk", { token, json: request }),
   };
+}
+
+/** "?a=1&tag=x&tag=y" from an object: arrays repeat their key; undefined and null are left out. */
+function queryString(query: object): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    for (const one of Array.isArray(value) ? value : [value]) params.append(key, String(one));
+  }
+  const qs = params.toString();
+  return qs ? `?${qs}` : "";
 }
 
 async function parse(status: number, contentType: string | null, text: () => Promise<string>): Promise<unknown> {
@@ -283,5 +366,5 @@ function viaXhr(method: string, url: string, data: FormData, token: string, head
 const defaultClient = createClient();
 export const {
   login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia,
-  listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder,
+  listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia,
 } = defaultClient;

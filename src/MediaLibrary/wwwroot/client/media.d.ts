@@ -33,6 +33,17 @@ export interface Media {
     variants: ImageVariant[];
     /** The folder it is in; null at the top. Organisation only: never part of its URL. */
     folder_id: number | null;
+    /** Its tags, in name order; a tag keeps the spelling it was first given ("Summer" and "summer" are one tag). */
+    tags: string[];
+}
+/** A tag in use and how many media have it. */
+export interface TagCount {
+    name: string;
+    count: number;
+}
+export interface TagList {
+    /** Most used first. */
+    results: TagCount[];
 }
 /** A folder. Renaming or moving one changes no media URL. */
 export interface Folder {
@@ -93,12 +104,69 @@ export interface MediaQuery {
     folder?: number | "root";
     /** With `folder`: everything below it too. */
     recursive?: boolean;
+    /** Media with this tag, or with every one of these tags (case-insensitive). */
+    tag?: string | string[];
 }
 export interface MediaMetadata {
     title?: string;
     alt_text?: string;
     /** On upload: the folder to put it in. On update: a folder's id, or null to move it to the top. */
     folder_id?: number | null;
+    /**
+     * On upload: its tags. On update: the whole new list ([] removes them all). 1 to 64 characters each, no commas,
+     * at most 100 per media.
+     */
+    tags?: string[];
+}
+/** The list's filters, for a bulk request's selection. */
+export interface MediaFilter {
+    search?: string;
+    content_type?: string;
+    folder?: number | "root";
+    recursive?: boolean;
+    tag?: string[];
+}
+/**
+ * One action for many media: the `ids` given (at most 10,000), or what `filter` selects (newest first, up to
+ * `limit`). `if_match` maps a media id to the ETag it must still have.
+ */
+export type BulkRequest = ({
+    ids: number[];
+} | {
+    filter: MediaFilter;
+    limit: number;
+}) & {
+    if_match?: Record<number, string>;
+} & ({
+    action: "move";
+    folder_id: number | null;
+} | {
+    action: "tag" | "untag";
+    tags: string[];
+} | {
+    action: "edit";
+    title?: string;
+    alt_text?: string;
+} | {
+    action: "delete";
+});
+export interface BulkItemResult {
+    id: number;
+    /** What its single request would have answered: 200 changed (or already so), 204 deleted, 400, 404, 412, 503. */
+    status: number;
+    detail: string | null;
+    /** Its ETag after, when it is still there. */
+    etag: string | null;
+}
+export interface BulkResult {
+    action: BulkRequest["action"];
+    selected: number;
+    /** The filter selected more than `limit`; the rest are left for another request. */
+    more: boolean;
+    succeeded: number;
+    failed: number;
+    /** One per media, in the order named or selected. */
+    results: BulkItemResult[];
 }
 export interface TransferOptions {
     /** Upload progress; in browsers per chunk sent, elsewhere once when the upload is done. */
@@ -159,6 +227,21 @@ export interface MediaClient {
     deleteFolder(id: number, token: string, options?: {
         contents?: boolean;
     }): Promise<void>;
+    /** Adds tags to a media (those it has stay once). */
+    addTags(id: number, tags: string[], token: string, options?: {
+        ifMatch?: string;
+    }): Promise<Media>;
+    /** Removes tags from a media; one it does not have is no error. */
+    removeTags(id: number, tags: string[], token: string, options?: {
+        ifMatch?: string;
+    }): Promise<Media>;
+    /** Tags in use, most used first, with their counts; `prefix` keeps those starting with it (for autocompletion). */
+    listTags(query?: {
+        prefix?: string;
+        limit?: number;
+    }, token?: string): Promise<TagList>;
+    /** Moves, tags, untags, edits or deletes many media at once; each gets its own result (the request fails only as a whole: 400, 413). */
+    bulkMedia(request: BulkRequest, token: string): Promise<BulkResult>;
 }
 export declare function createClient(options?: ClientOptions): MediaClient;
 export declare const login: (username: string, password: string) => Promise<Token>, signOut: (token: string) => Promise<void>, getMedia: (id: number, token?: string) => Promise<Media>, listMedia: (query?: MediaQuery, token?: string) => Promise<MediaPage>, uploadMedia: (file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions) => Promise<Media>, updateMedia: (id: number, changes: MediaMetadata, token: string, options?: {
@@ -168,4 +251,11 @@ export declare const login: (username: string, password: string) => Promise<Toke
     signal?: AbortSignal;
 }) => Promise<void>, listFolders: (parent?: number, token?: string) => Promise<FolderList>, getFolder: (id: number, token?: string) => Promise<Folder>, createFolder: (name: string, parentId: number | null, token: string) => Promise<Folder>, renameFolder: (id: number, name: string, token: string) => Promise<Folder>, moveFolder: (id: number, parentId: number | null, token: string) => Promise<Folder>, deleteFolder: (id: number, token: string, options?: {
     contents?: boolean;
-}) => Promise<void>;
+}) => Promise<void>, addTags: (id: number, tags: string[], token: string, options?: {
+    ifMatch?: string;
+}) => Promise<Media>, removeTags: (id: number, tags: string[], token: string, options?: {
+    ifMatch?: string;
+}) => Promise<Media>, listTags: (query?: {
+    prefix?: string;
+    limit?: number;
+}, token?: string) => Promise<TagList>, bulkMedia: (request: BulkRequest, token: string) => Promise<BulkResult>;

@@ -55,6 +55,8 @@ export function createClient(options = {}) {
             data.append("alt_text", metadata.alt_text);
         if (metadata.folder_id !== undefined && metadata.folder_id !== null)
             data.append("folder_id", String(metadata.folder_id));
+        if (metadata.tags !== undefined && metadata.tags.length > 0)
+            data.append("tags", metadata.tags.join(","));
         data.append("file", file, file.name ?? "file");
         return data;
     }
@@ -75,12 +77,7 @@ export function createClient(options = {}) {
         signOut: (token) => call("POST", "/api/auth/sign-out", { token }),
         getMedia: (id, token) => call("GET", `/api/media/${encodeURIComponent(id)}`, { token }),
         listMedia: (query = {}, token) => {
-            const params = new URLSearchParams();
-            for (const [key, value] of Object.entries(query))
-                if (value !== undefined && value !== null)
-                    params.set(key, String(value));
-            const qs = params.toString();
-            return call("GET", `/api/media${qs ? `?${qs}` : ""}`, { token });
+            return call("GET", `/api/media${queryString(query)}`, { token });
         },
         uploadMedia: (file, metadata, token, transfer) => send("POST", "/api/media", form(file, metadata), token, transfer),
         updateMedia: (id, changes, token, opts = {}) => call("PATCH", `/api/media/${encodeURIComponent(id)}`, {
@@ -94,7 +91,23 @@ export function createClient(options = {}) {
         renameFolder: (id, name, token) => call("PATCH", `/api/folders/${encodeURIComponent(id)}`, { token, json: { name } }),
         moveFolder: (id, parentId, token) => call("POST", `/api/folders/${encodeURIComponent(id)}/move`, { token, json: { parent_id: parentId } }),
         deleteFolder: (id, token, opts = {}) => call("DELETE", `/api/folders/${encodeURIComponent(id)}${opts.contents ? "?contents=true" : ""}`, { token }),
+        addTags: (id, tags, token, opts = {}) => call("POST", `/api/media/${encodeURIComponent(id)}/tags`, { token, json: { tags }, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
+        removeTags: (id, tags, token, opts = {}) => call("DELETE", `/api/media/${encodeURIComponent(id)}/tags${queryString({ tag: tags })}`, { token, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
+        listTags: (query = {}, token) => call("GET", `/api/tags${queryString(query)}`, { token }),
+        bulkMedia: (request, token) => call("POST", "/api/media/bulk", { token, json: request }),
     };
+}
+/** "?a=1&tag=x&tag=y" from an object: arrays repeat their key; undefined and null are left out. */
+function queryString(query) {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+        if (value === undefined || value === null)
+            continue;
+        for (const one of Array.isArray(value) ? value : [value])
+            params.append(key, String(one));
+    }
+    const qs = params.toString();
+    return qs ? `?${qs}` : "";
 }
 async function parse(status, contentType, text) {
     const raw = status === 204 ? "" : await text();
@@ -136,4 +149,4 @@ function viaXhr(method, url, data, token, headers, transfer) {
 }
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, } = defaultClient;
+export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, } = defaultClient;

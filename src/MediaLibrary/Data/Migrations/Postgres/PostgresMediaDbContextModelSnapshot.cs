@@ -494,6 +494,50 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.ToTable("media", (string)null);
                 });
 
+            modelBuilder.Entity("MediaLibrary.Media.MediaTag", b =>
+                {
+                    b.Property<long>("TagId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MediaId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TagId", "MediaId");
+
+                    b.HasIndex("MediaId", "TagId");
+
+                    b.ToTable("media_tags", (string)null);
+                });
+
+            modelBuilder.Entity("MediaLibrary.Media.Tag", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(192)
+                        .HasColumnType("character varying(192)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("tags", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -545,6 +589,23 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("MediaId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Media");
+                });
+
+            modelBuilder.Entity("MediaLibrary.Media.MediaTag", b =>
+                {
+                    b.HasOne("MediaLibrary.Media.MediaItem", "Media")
+                        .WithMany()
+                        .HasForeignKey("MediaId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("MediaLibrary.Media.Tag", null)
+                        .WithMany()
+                        .HasForeignKey("TagId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
 
                     b.Navigation("Media");
                 });

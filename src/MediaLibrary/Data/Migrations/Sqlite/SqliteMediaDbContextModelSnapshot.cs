@@ -477,6 +477,48 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.ToTable("media", (string)null);
                 });
 
+            modelBuilder.Entity("MediaLibrary.Media.MediaTag", b =>
+                {
+                    b.Property<long>("TagId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MediaId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TagId", "MediaId");
+
+                    b.HasIndex("MediaId", "TagId");
+
+                    b.ToTable("media_tags", (string)null);
+                });
+
+            modelBuilder.Entity("MediaLibrary.Media.Tag", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(192)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("tags", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -526,6 +568,23 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("MediaId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Media");
+                });
+
+            modelBuilder.Entity("MediaLibrary.Media.MediaTag", b =>
+                {
+                    b.HasOne("MediaLibrary.Media.MediaItem", "Media")
+                        .WithMany()
+                        .HasForeignKey("MediaId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("MediaLibrary.Media.Tag", null)
+                        .WithMany()
+                        .HasForeignKey("TagId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
 
                     b.Navigation("Media");
                 });

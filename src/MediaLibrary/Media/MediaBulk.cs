@@ -1,0 +1,150 @@
+using MediaLibrary.Data;
+using MediaLibrary.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaLibrary.Media;
+
+/// <summary>
+/// Bulk operations: one change applied to many media, each checked as its single operation checks it (found, If-Match,
+/// the tag limit), with a result per media and one log line per media. Moves, tags and edits run in chunks: one
+/// transaction per chunk, with the chunk's rows locked (SQLite: the one writer's turn), so each media is changed
+/// wholly or not at all. Deletions go one by one through <see cref="MediaLifecycle.DeleteAsync"/>, the crash-proof path.
+/// </summary>
+public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, MediaTags tags, FolderTree folders, TimeProvider time, ILogger<MediaBulk> logger)
+{
+    /// <summary>How many media one request may name or select.</summary>
+    public const int MaxItems = 10_000;
+
+    private const int ChunkSize = 500;
+
+    public async Task<List<BulkItemResult>> RunAsync(BulkAction action, IReadOnlyList<long> ids, MediaEdit edit,
+        IReadOnlyDictionary<long, IfMatch> ifMatch, string user, CancellationToken ct)
+    {
+        var bulkId = Guid.NewGuid().ToString("n")[..12];
+        var results = new List<BulkItemResult>(ids.Count);
+        var name = action.ToString().ToLowerInvariant();
+        if (action == BulkAction.Delete)
+        {
+            foreach (var id in ids) results.Add(Log(await DeleteOneAsync(id, ifMatch.GetValueOrDefault(id, IfMatch.None), ct)));
+            return results;
+        }
+
+        var wanted = edit.Tags is { } change ? await tags.EnsureAsync(change.Add, ct) : null;
+        var unwanted = edit.Tags is { Remove.Count: > 0 } removing ? (await tags.FindAsync(removing.Remove, ct)).Values.Select(t => t.Id).ToHashSet() : [];
+        foreach (var chunk in ids.Chunk(ChunkSize))
+        {
+            try
+            {
+                foreach (var result in await ChangeChunkAsync(chunk, edit, wanted, unwanted, ifMatch, ct)) results.Add(Log(result));
+            }
+            catch (RequestValidationException gone) // the target folder was deleted after the request was checked
+            {
+                db.ChangeTracker.Clear();
+                foreach (var id in chunk) results.Add(Log(new BulkItemResult(id, StatusCodes.Status400BadRequest, "not changed: " + gone.Message)));
+            }
+            catch (Exception ex) when (DatabaseFault.Classify(ex) != DatabaseFaultKind.None && !ct.IsCancellationRequested)
+            {
+                // The chunk's transaction rolled back: none of its media changed; the next chunk tries again.
+                db.ChangeTracker.Clear();
+                MediaLog.BulkChunkFailed(logger, ex, name, bulkId, user, chunk.Length, chunk[0]);
+                foreach (var id in chunk) results.Add(Log(new BulkItemResult(id, StatusCodes.Status503ServiceUnavailable, "not changed: the database failed; retry")));
+            }
+        }
+        return results;
+
+        BulkItemResult Log(BulkItemResult r)
+        {
+            MediaLog.BulkItem(logger, name, bulkId, user, r.Id, r.Status, r.Detail ?? "ok");
+            return r;
+        }
+    }
+
+    private async Task<BulkItemResult> DeleteOneAsync(long id, IfMatch ifMatch, CancellationToken ct)
+    {
+        try
+        {
+            return await lifecycle.DeleteAsync(id, ifMatch, ct)
+                ? new BulkItemResult(id, StatusCodes.Status204NoContent, "deleted")
+                : new BulkItemResult(id, StatusCodes.Status404NotFound, "not found");
+        }
+        catch (ApiProblemException problem)
+        {
+            db.ChangeTracker.Clear();
+            return new BulkItemResult(id, problem.Status, problem.Message);
+        }
+        catch (Exception ex) when (DatabaseFault.Classify(ex) != DatabaseFaultKind.None && !ct.IsCancellationRequested)
+        {
+            db.ChangeTracker.Clear();
+            return new BulkItemResult(id, StatusCodes.Status503ServiceUnavailable, "not deleted: the database failed; retry");
+        }
+    }
+
+    private async Task<List<BulkItemResult>> ChangeChunkAsync(long[] chunk, MediaEdit edit, Dictionary<string, Tag>? wanted, HashSet<long> unwanted,
+        IReadOnlyDictionary<long, IfMatch> ifMatch, CancellationToken ct)
+    {
+        await using var tx = await folders.BeginIntoAsync(edit.Move?.FolderId, ct);
+        if (db.Database.IsNpgsql()) // in id order, as every bulk request takes them: two crossing requests cannot deadlock
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM media WHERE \"Id\" = ANY({chunk}) ORDER BY \"Id\" FOR UPDATE", ct);
+        // An edit of the title or alt text changes each row's search text (computed in .NET): tracked rows, saved one by
+        // one. A move or a tag change writes the same values to every row: one statement per chunk.
+        var texts = edit.Title is not null || edit.AltText is not null;
+        var rows = await (texts ? db.Media : db.Media.AsNoTracking()).Where(m => chunk.Contains(m.Id)).ToDictionaryAsync(m => m.Id, ct);
+        var links = edit.Tags is null ? null : (await db.MediaTags.Where(l => chunk.Contains(l.MediaId)).Select(l => new { l.MediaId, l.TagId }).ToListAsync(ct))
+            .ToLookup(l => l.MediaId, l => l.TagId);
+        var adding = edit.Tags?.Add.Select(n => wanted![TagNames.Key(n)].Id).ToHashSet() ?? [];
+        var now = StoredTime.Now(time);
+        var results = new List<BulkItemResult>(chunk.Length);
+        var changedIds = new List<long>();
+        foreach (var id in chunk)
+        {
+            if (!rows.TryGetValue(id, out var media))
+            {
+                results.Add(new BulkItemResult(id, StatusCodes.Status404NotFound, "not found"));
+                continue;
+            }
+            if (!ifMatch.GetValueOrDefault(id, IfMatch.None).Matches(media.ETag))
+            {
+                results.Add(new BulkItemResult(id, StatusCodes.Status412PreconditionFailed, $"the media has changed: its ETag is {media.ETag}", media.ETag));
+                continue;
+            }
+            var changed = false;
+            if (links is not null)
+            {
+                var current = links[id].ToHashSet();
+                var add = adding.Where(t => !current.Contains(t)).ToList();
+                var drop = unwanted.Where(current.Contains).ToList();
+                if (current.Count + add.Count - drop.Count > TagNames.MaxPerMedia && add.Count > 0)
+                {
+                    results.Add(new BulkItemResult(id, StatusCodes.Status400BadRequest, $"a media holds at most {TagNames.MaxPerMedia} tags", media.ETag));
+                    continue;
+                }
+                db.MediaTags.AddRange(add.Select(t => new MediaTag { MediaId = id, TagId = t }));
+                db.MediaTags.RemoveRange(drop.Select(t => new MediaTag { MediaId = id, TagId = t }));
+                changed = add.Count + drop.Count > 0;
+            }
+            if (edit.Move is { } move && media.FolderId != move.FolderId) changed = true;
+            if (edit.Title is { } title && media.Title != title.Trim()) (media.Title, changed) = (title.Trim(), true);
+            if (edit.AltText is { } alt && media.AltText != alt.Trim()) (media.AltText, changed) = (alt.Trim(), true);
+            if (changed)
+            {
+                media.UpdatedAt = now;
+                media.Revision++;
+                changedIds.Add(id);
+            }
+            results.Add(new BulkItemResult(id, StatusCodes.Status200OK, changed ? null : "unchanged: already so", media.ETag));
+        }
+        await db.SaveChangesAsync(ct); // the tracked edits, the tag links
+        if (!texts && changedIds.Count > 0)
+        {
+            // Under the rows' locks taken above: each revision is the one read, so + 1 is the ETag reported.
+            var moveTo = edit.Move;
+            await db.Media.Where(m => changedIds.Contains(m.Id)).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.FolderId, m => moveTo == null ? m.FolderId : moveTo.FolderId)
+                .SetProperty(m => m.Revision, m => m.Revision + 1)
+                .SetProperty(m => m.UpdatedAt, now), ct);
+        }
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return results;
+    }
+}
