@@ -7,9 +7,10 @@ using Microsoft.Extensions.Options;
 namespace MediaLibrary.Page;
 
 /// <summary>
-/// The editors' page at <c>/</c>. The server renders the library (grid, search, type filter, sort, pages) so that it
-/// reads without JavaScript; <c>/app/editor.js</c> adds sign-in, upload, edit, replace, delete and copy on top, through
-/// the same client module websites use, and swaps in fresh results from <c>/?partial=results</c> after each change.
+/// The editors' page at <c>/</c>. The server renders the library (folders and breadcrumb, grid, search, type and tag
+/// filters, sort, pages) so that it reads without JavaScript; <c>/app/editor.js</c> adds sign-in, upload, edit, replace,
+/// delete and copy, folders, tags, selection and bulk actions on top, through the same client module websites use, and
+/// swaps in fresh results from <c>/?partial=results</c> after each change.
 /// </summary>
 public static class EditorPage
 {
@@ -32,7 +33,8 @@ public static class EditorPage
     public static void MapEditorPage(this IEndpointRouteBuilder app) =>
         app.MapGet("/", Render).ExcludeFromDescription();
 
-    public static async Task<IResult> Render(HttpContext http, MediaQueries media, MediaTags tags, MediaUrls urls, IOptions<MediaOptions> options, CancellationToken ct)
+    public static async Task<IResult> Render(HttpContext http, MediaQueries media, MediaTags tags, FolderTree folderTree, MediaUrls urls,
+        IOptions<MediaOptions> options, CancellationToken ct)
     {
         var q = http.Request.Query;
         // The API refuses what it cannot search for; the page drops it instead (control characters, over-long text).
@@ -41,16 +43,28 @@ public static class EditorPage
         var ordering = Orderings.FirstOrDefault(o => o.Value == q["ordering"]);
         if (ordering.Value is null) ordering = Orderings[0];
         var page = int.TryParse(q["page"], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 1_000_000 ? p : 1;
-        var view = new EditorView(search, type, ordering.Value, page);
+        // A folder that is not there (deleted meanwhile) shows all media; a tag that cannot be one is dropped.
+        var folder = long.TryParse(q["folder"], NumberStyles.None, CultureInfo.InvariantCulture, out var f) && f > 0 ? await folderTree.FindAsync(f, ct) : null;
+        var tag = TagNames.Clean(q["tag"]).Name ?? "";
+        var view = new EditorView(search, type, ordering.Value, page, folder?.Id, tag);
 
         // When reads need a token, the server renders the page without the library; the script loads it after sign-in.
         var mayRead = !options.Value.RequireAuthForReads || http.User.Identity?.IsAuthenticated == true;
         EditorResults? results = null;
         if (mayRead)
         {
-            var list = await media.ListAsync(new MediaQuery(page, PageSize, search.Length == 0 ? null : search, type.Length == 0 ? null : type, ordering.Ordering), ct);
-            var pageTags = await tags.OfAsync(list.Items.Select(m => m.Id).ToList(), ct);
-            results = new EditorResults(urls.Responses(http.Request, list.Items, pageTags), list.Count, list.CountExact, list.Next is not null);
+            var tagIds = tag.Length == 0 ? null : (await tags.FindAsync([tag], ct)).Values.Select(t => t.Id).ToList();
+            var sidebar = new EditorFolders(folder, folder is null ? [] : await folderTree.AncestorsAsync(folder, ct),
+                await folderTree.ChildrenAsync(folder?.Id, ct) ?? []);
+            if (tagIds is [])
+                results = new EditorResults([], 0, true, false, sidebar); // a tag no media has
+            else
+            {
+                var list = await media.ListAsync(new MediaQuery(page, PageSize, search.Length == 0 ? null : search, type.Length == 0 ? null : type,
+                    ordering.Ordering, Folder: folder is null ? null : new FolderFilter(folder.Id, folder.Path, Recursive: false), Tags: tagIds), ct);
+                var pageTags = await tags.OfAsync(list.Items.Select(m => m.Id).ToList(), ct);
+                results = new EditorResults(urls.Responses(http.Request, list.Items, pageTags), list.Count, list.CountExact, list.Next is not null, sidebar);
+            }
         }
 
         var headers = http.Response.Headers;

@@ -2,17 +2,30 @@ using System.Globalization;
 
 namespace MediaLibrary.Page;
 
-/// <summary>What the page shows, from its query string: the search, type filter, ordering and page number.</summary>
-public sealed record EditorView(string Search, string Type, string Ordering, int Page)
+/// <summary>
+/// What the page shows, from its query string: the search, type filter, ordering, page number, the folder it is in
+/// (null: all media) and a tag it is filtered by ("" for none).
+/// </summary>
+public sealed record EditorView(string Search, string Type, string Ordering, int Page, long? Folder = null, string Tag = "")
 {
     /// <summary>The page's own URL for another page of the same view.</summary>
-    public string Query(int page)
+    public string Query(int page) => Url(this with { Page = page });
+
+    /// <summary>The same filters in another folder (null: all media), from page 1.</summary>
+    public string InFolder(long? folder) => Url(this with { Folder = folder, Page = 1 });
+
+    /// <summary>The same filters with another tag ("" for none), from page 1.</summary>
+    public string WithTag(string tag) => Url(this with { Tag = tag, Page = 1 });
+
+    private static string Url(EditorView v)
     {
         var parts = new List<string>();
-        if (Search.Length > 0) parts.Add("search=" + Uri.EscapeDataString(Search));
-        if (Type.Length > 0) parts.Add("type=" + Uri.EscapeDataString(Type));
-        if (Ordering != "-created_at") parts.Add("ordering=" + Uri.EscapeDataString(Ordering));
-        if (page > 1) parts.Add("page=" + page.ToString(CultureInfo.InvariantCulture));
+        if (v.Folder is { } folder) parts.Add("folder=" + folder.ToString(CultureInfo.InvariantCulture));
+        if (v.Tag.Length > 0) parts.Add("tag=" + Uri.EscapeDataString(v.Tag));
+        if (v.Search.Length > 0) parts.Add("search=" + Uri.EscapeDataString(v.Search));
+        if (v.Type.Length > 0) parts.Add("type=" + Uri.EscapeDataString(v.Type));
+        if (v.Ordering != "-created_at") parts.Add("ordering=" + Uri.EscapeDataString(v.Ordering));
+        if (v.Page > 1) parts.Add("page=" + v.Page.ToString(CultureInfo.InvariantCulture));
         return parts.Count == 0 ? "/" : "/?" + string.Join('&', parts);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using MediaLibrary.Tests.Infrastructure;
 
@@ -46,12 +47,43 @@ public sealed class EditorPageHtmlTests(MediaLibraryApp app) : IClassFixture<Med
         Assert.Contains($"href=\"/?search={tag}&amp;ordering=title&amp;page=2\" rel=\"next\"", first);
 
         var second = await app.CreateClient().GetStringAsync($"/?search={tag}&ordering=title&page=2&partial=results", Ct);
-        Assert.StartsWith("<p class=\"count\"", second);
+        Assert.StartsWith("<div class=\"library\"", second); // the folders and the cards, without the document around them
         Assert.DoesNotContain("<html", second);
         Assert.Contains($"<h3 class=\"title\">{tag} 25</h3>", second);
         Assert.Contains("rel=\"prev\"", second);
 
-        var bogus = await app.CreateClient().GetAsync("/?page=-3&ordering=drop%20table&type=x", Ct);
+        var bogus = await app.CreateClient().GetAsync("/?page=-3&ordering=drop%20table&type=x&folder=-1&tag=a,b", Ct);
         await bogus.ShouldBe(HttpStatusCode.OK); // odd parameters fall back to the defaults
+    }
+
+    [Fact]
+    public async Task AFolderAndATag_AreServerRendered_WithABreadcrumb_ChipsAndLinksThatKeepTheView()
+    {
+        var client = await app.ClientAsync();
+        var name = "Shop " + Guid.NewGuid().ToString("n")[..6];
+        using var created = await client.PostAsJsonAsync("/api/folders", new { name }, HttpExtensions.Json, Ct);
+        var folder = await created.ReadAsync<MediaLibrary.Api.FolderResponse>();
+        using var child = await client.PostAsJsonAsync("/api/folders", new { name = "Shoes", parent_id = folder.Id }, HttpExtensions.Json, Ct);
+        var tag = "sale" + Guid.NewGuid().ToString("n")[..6];
+        var form = TestFiles.Form(TestFiles.Png(2, 2), "boot.png", "boot");
+        form.Add(new StringContent(folder.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), "folder_id");
+        form.Add(new StringContent(tag), "tags");
+        using (var upload = await client.PostAsync("/api/media", form, Ct)) await upload.ShouldBe(HttpStatusCode.Created);
+        await client.UploadAsync(TestFiles.Png(2, 2), "elsewhere.png", title: "elsewhere");
+
+        var inFolder = await app.CreateClient().GetStringAsync($"/?folder={folder.Id}", Ct);
+        Assert.Contains($"<li aria-current=\"page\">{name}</li>", inFolder);
+        Assert.Contains($"data-folder-id=\"{folder.Id}\" data-folder-name=\"{name}\"", inFolder);
+        Assert.Matches("<a class=\"folder\" href=\"/[?]folder=[0-9]+\" data-folder-id=\"[0-9]+\">Shoes</a>", inFolder);
+        Assert.Contains("<h3 class=\"title\">boot</h3>", inFolder);
+        Assert.DoesNotContain("<h3 class=\"title\">elsewhere</h3>", inFolder);
+        Assert.Contains($"<a class=\"tag\" href=\"/?folder={folder.Id}&amp;tag={tag}\">{tag}</a>", inFolder);
+        Assert.Matches($"<input type=\"hidden\" name=\"folder\" value=\"{folder.Id}\"", inFolder); // a search stays in the folder
+
+        var tagged = await app.CreateClient().GetStringAsync($"/?tag={tag.ToUpperInvariant()}", Ct);
+        Assert.Contains("1 item tagged", tagged);
+        Assert.Contains("<h3 class=\"title\">boot</h3>", tagged);
+        var nobody = await app.CreateClient().GetStringAsync("/?tag=nobody-has-this-tag", Ct);
+        Assert.Contains("Nothing matches.", nobody);
     }
 }

@@ -1,7 +1,7 @@
-// The editors' page: sign-in, upload, edit, replace, delete and copy, on top of the server-rendered library.
-// It uses the same client module as website frontends (served beside it at /client/media.js); after each change it
-// swaps in fresh results from the server.
-import { login, signOut, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, MediaLibraryError } from "../client/media.js";
+// The editors' page: sign-in, upload, edit, replace, delete and copy, folders, tags, selection and bulk actions, on
+// top of the server-rendered library. It uses the same client module as website frontends (served beside it at
+// /client/media.js); after each change it swaps in fresh results from the server.
+import { login, signOut, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, addTags, removeTags, listTags, bulkMedia, MediaLibraryError, } from "../client/media.js";
 /** An element the server-rendered page always has; a missing one is a bug in the page, not a state to handle. */
 function $(id) {
     const element = document.getElementById(id);
@@ -125,9 +125,11 @@ async function refresh() {
         return;
     }
     $("results").innerHTML = await response.text();
+    afterRefresh();
 }
 function navigate(url) {
     history.pushState(null, "", url);
+    selection.clear(); // a selection belongs to the page it was made on
     refresh().catch((error) => status(describe(error)));
 }
 const filters = $("filters");
@@ -139,11 +141,22 @@ filters.addEventListener("submit", (event) => {
             params.set(key, value);
     if (params.get("ordering") === "-created_at")
         params.delete("ordering");
+    // The folder and tag shown now (the form's hidden copies are from the page's first load): a search stays inside them.
+    const here = new URLSearchParams(location.search);
+    for (const key of ["folder", "tag"]) {
+        params.delete(key);
+        const value = here.get(key);
+        if (value)
+            params.set(key, value);
+    }
     navigate(params.size ? `/?${params}` : "/");
 });
 for (const select of filters.querySelectorAll("select"))
     select.addEventListener("change", () => filters.requestSubmit());
-window.addEventListener("popstate", () => refresh().catch((error) => status(describe(error))));
+window.addEventListener("popstate", () => {
+    selection.clear();
+    refresh().catch((error) => status(describe(error)));
+});
 /**
  * When reads need a token, an <img> cannot send it: the service sets a cookie carrying this token, scoped to /files
  * (HttpOnly, SameSite=Strict), so the library's thumbnails load. It ends with the token.
@@ -243,7 +256,9 @@ async function transfer(label, send, done) {
 }
 function uploadFiles(files) {
     for (const file of files) {
-        void transfer(`Upload ${file.name}`, (t, row) => uploadMedia(file, {}, t, { onProgress: row.progress, signal: row.signal }), "Uploaded.");
+        // Into the folder shown, as the heading says.
+        const folder = currentFolder();
+        void transfer(`Upload ${file.name}`, (t, row) => uploadMedia(file, folder.id === null ? {} : { folder_id: folder.id }, t, { onProgress: row.progress, signal: row.signal }), "Uploaded.");
     }
 }
 const fileInput = $("file-input");
@@ -262,6 +277,7 @@ zone.addEventListener("drop", (event) => {
 // ---- card actions: edit, replace, copy, delete ---------------------------------------------------------------------
 let current = null;
 const actions = {
+    details: openDetails,
     edit: openEdit,
     replace: chooseReplacement,
     copy: copyUrl,
@@ -270,12 +286,23 @@ const actions = {
 $("results").addEventListener("click", (event) => {
     if (!(event.target instanceof Element))
         return;
-    const link = event.target.closest("a[rel=prev], a[rel=next]");
+    const link = event.target.closest("a[rel=prev], a[rel=next], a.folder, a.tag");
     if (link) {
         event.preventDefault();
         navigate(link.getAttribute("href") ?? "/");
         return;
     }
+    const folderAction = event.target.closest("button[data-folder-action]");
+    if (folderAction) {
+        openFolderDialog(folderAction.dataset.folderAction === "rename" ? folderAction.dataset.name ?? "" : null);
+        return;
+    }
+    if (event.target instanceof HTMLInputElement && event.target.id === "select-all") {
+        selectAll(event.target.checked);
+        return;
+    }
+    if (select(event))
+        return;
     const button = event.target.closest("button[data-action]");
     const card = button?.closest(".card");
     const action = button && actions[button.dataset.action ?? ""];
@@ -343,13 +370,20 @@ async function copyUrl(card) {
     status(`Copied the URL of “${card.title}”: ${card.url}`);
 }
 function openDelete(card) {
+    bulkDeleting = false;
     $("delete-heading").textContent = `Delete “${card.title}”?`;
     $("delete-text").textContent = "The file is removed from storage with all its sizes. This cannot be undone.";
     $("delete-error").textContent = "";
     $("delete-dialog").showModal();
 }
+let bulkDeleting = false;
 $("delete-form").addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (bulkDeleting) {
+        $("delete-dialog").close();
+        await runBulk({ action: "delete", ids: [...selection] }, "Deleted");
+        return;
+    }
     if (!current)
         return;
     const { id, title } = current;
@@ -377,7 +411,366 @@ for (const dialog of document.querySelectorAll("dialog")) {
             current.button.focus();
     });
 }
+// ---- folders: create, rename, upload into the one shown ------------------------------------------------------------
+/** The folder the library shows (null: all media, whose uploads go to the top), as the server rendered it. */
+function currentFolder() {
+    const library = document.querySelector("#results .library");
+    const id = library?.dataset.folderId;
+    return { id: id ? Number(id) : null, name: library?.dataset.folderName ?? "All media" };
+}
+let renaming = false;
+function openFolderDialog(name) {
+    renaming = name !== null;
+    $("folder-heading").textContent = renaming ? `Rename “${name}”` : `New folder in “${currentFolder().name}”`;
+    $("folder-name").value = name ?? "";
+    $("folder-error").textContent = "";
+    $("folder-dialog").showModal();
+}
+$("folder-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const name = $("folder-name").value;
+    const folder = currentFolder();
+    try {
+        const saved = await withToken((t) => renaming && folder.id !== null ? renameFolder(folder.id, name, t) : createFolder(name, folder.id, t));
+        $("folder-dialog").close();
+        status(renaming ? `Renamed the folder to “${saved.name}”.` : `Created the folder “${saved.name}”.`);
+        await refresh();
+    }
+    catch (error) {
+        $("folder-error").textContent = describe(error);
+    }
+});
+$("folder-cancel").addEventListener("click", () => $("folder-dialog").close());
+// ---- selection: checkbox, click, shift-click for a range, select all, the keyboard ---------------------------------
+const selection = new Set();
+let anchor = null;
+function cards() {
+    return [...document.querySelectorAll("#grid .card")];
+}
+function setSelected(card, on) {
+    const id = Number(card.dataset.id);
+    if (on)
+        selection.add(id);
+    else
+        selection.delete(id);
+    card.setAttribute("aria-selected", String(on));
+    const box = card.querySelector("input.select");
+    if (box)
+        box.checked = on;
+}
+/** Selects from the anchor to this card (shift), or toggles this one. */
+function toggle(card, range) {
+    const all = cards();
+    const at = all.indexOf(card);
+    const from = anchor === null ? -1 : all.findIndex((c) => Number(c.dataset.id) === anchor);
+    if (range && from >= 0) {
+        const [low, high] = from < at ? [from, at] : [at, from];
+        for (let i = low; i <= high; i++)
+            setSelected(all[i], true);
+    }
+    else {
+        setSelected(card, !selection.has(Number(card.dataset.id)));
+        anchor = Number(card.dataset.id);
+    }
+    showSelection();
+}
+function selectAll(on) {
+    for (const card of cards())
+        setSelected(card, on);
+    if (!on)
+        anchor = null;
+    showSelection();
+}
+/** A click that selects: on a card's checkbox, or on the card outside its links and buttons. */
+function select(event) {
+    if (!(event.target instanceof Element) || !document.body.classList.contains("signed-in"))
+        return false;
+    const card = event.target.closest("#grid .card");
+    if (!card || event.target.closest("a, button"))
+        return false;
+    const mouse = event;
+    if (event.target instanceof HTMLInputElement) {
+        // The checkbox already flipped itself; a shift-click makes it a range instead.
+        event.target.checked = !event.target.checked;
+    }
+    toggle(card, mouse.shiftKey);
+    card.focus();
+    return true;
+}
+function showSelection() {
+    const count = selection.size;
+    $("bulk-bar").hidden = count === 0;
+    $("bulk-count").textContent = `${count} selected`;
+    const all = document.querySelector("#select-all");
+    const onPage = cards().length;
+    if (all) {
+        all.checked = count > 0 && count === onPage;
+        all.indeterminate = count > 0 && count < onPage;
+    }
+    if (count > 0)
+        fillFolderChoices();
+}
+/** Re-applies the selection (and the view) to fresh results; media no longer on the page leave it. */
+function afterRefresh() {
+    const shown = new Set(cards().map((c) => Number(c.dataset.id)));
+    for (const id of [...selection])
+        if (!shown.has(id))
+            selection.delete(id);
+    for (const card of cards())
+        setSelected(card, selection.has(Number(card.dataset.id)));
+    showSelection();
+    const folder = currentFolder();
+    $("upload-target").textContent = folder.id === null ? "" : `into “${folder.name}”`;
+}
+$("results").addEventListener("keydown", (event) => {
+    if (!(event.target instanceof HTMLElement) || !event.target.matches("#grid .card"))
+        return;
+    const card = event.target;
+    const all = cards();
+    const at = all.indexOf(card);
+    const columns = Math.max(1, Math.round(card.parentElement.clientWidth / card.offsetWidth));
+    const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns, Home: -at, End: all.length - 1 - at };
+    if (event.key in step) {
+        event.preventDefault();
+        const next = all[Math.min(all.length - 1, Math.max(0, at + step[event.key]))];
+        card.tabIndex = -1;
+        next.tabIndex = 0;
+        next.focus();
+        if (event.shiftKey && document.body.classList.contains("signed-in"))
+            toggle(next, true);
+    }
+    else if (event.key === " " && document.body.classList.contains("signed-in")) {
+        event.preventDefault();
+        toggle(card, event.shiftKey);
+    }
+    else if (event.key.toLowerCase() === "a" && (event.ctrlKey || event.metaKey) && document.body.classList.contains("signed-in")) {
+        event.preventDefault();
+        selectAll(true);
+    }
+    else if (event.key === "Escape" && selection.size > 0) {
+        selectAll(false);
+    }
+    else if (event.key === "Enter") {
+        card.querySelector("button[data-action=details]")?.click();
+    }
+});
+// ---- bulk: the bar acts on the selection; cards dragged onto a folder move there ---------------------------------------
+function fillFolderChoices() {
+    const choices = $("bulk-folder");
+    const kept = choices.value;
+    choices.replaceChildren();
+    const seen = new Set();
+    const add = (id, label) => {
+        if (seen.has(id))
+            return;
+        seen.add(id);
+        choices.append(new Option(label, id));
+    };
+    add("top", "All media (the top)");
+    for (const link of document.querySelectorAll("#results a.folder[data-folder-id]")) {
+        add(link.dataset.folderId, link.textContent.replace(/^↑\s*/, "").trim());
+    }
+    const here = currentFolder();
+    if (here.id !== null)
+        add(String(here.id), here.name);
+    if (seen.has(kept))
+        choices.value = kept;
+}
+function folderOf(value) {
+    return value === "top" ? null : Number(value);
+}
+async function runBulk(request, done) {
+    try {
+        const result = await withToken((t) => bulkMedia(request, t));
+        const failed = result.results.filter((r) => r.status >= 300);
+        selection.clear(); // done: what stays selected after an action is a surprise waiting for the next one
+        status(failed.length === 0
+            ? `${done}: ${result.succeeded} of ${result.selected}.`
+            : `${done}: ${result.succeeded} of ${result.selected}; ${failed.length} not: ${failed.slice(0, 3).map((r) => `#${r.id} ${r.detail ?? r.status}`).join("; ")}.`);
+        await refresh();
+        return result;
+    }
+    catch (error) {
+        status(describe(error));
+        return null;
+    }
+}
+$("bulk-move").addEventListener("click", () => {
+    const target = folderOf($("bulk-folder").value);
+    void runBulk({ action: "move", ids: [...selection], folder_id: target }, "Moved");
+});
+for (const [button, action] of [["bulk-tag-add", "tag"], ["bulk-tag-remove", "untag"]]) {
+    $(button).addEventListener("click", () => {
+        const tag = $("bulk-tag").value.trim();
+        if (!tag) {
+            status("Type a tag first.");
+            $("bulk-tag").focus();
+            return;
+        }
+        void runBulk({ action, ids: [...selection], tags: [tag] }, action === "tag" ? `Tagged “${tag}”` : `Removed “${tag}”`);
+    });
+}
+$("bulk-delete").addEventListener("click", () => {
+    bulkDeleting = true;
+    $("delete-heading").textContent = `Delete ${selection.size} media?`;
+    $("delete-text").textContent = "Their files are removed from storage with all their sizes. This cannot be undone.";
+    $("delete-error").textContent = "";
+    $("delete-dialog").showModal();
+});
+$("bulk-clear").addEventListener("click", () => selectAll(false));
+const DRAGGED = "application/x-medialibrary-ids";
+$("results").addEventListener("dragstart", (event) => {
+    const card = event.target instanceof Element ? event.target.closest(".card") : null;
+    if (!card || !event.dataTransfer)
+        return;
+    const id = Number(card.dataset.id);
+    const ids = selection.has(id) ? [...selection] : [id];
+    event.dataTransfer.setData(DRAGGED, JSON.stringify(ids));
+    event.dataTransfer.effectAllowed = "move";
+});
+$("results").addEventListener("dragover", (event) => {
+    const folder = event.target instanceof Element ? event.target.closest("a.folder") : null;
+    if (!folder || !event.dataTransfer?.types.includes(DRAGGED))
+        return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    folder.classList.add("drop-over");
+});
+$("results").addEventListener("dragleave", (event) => {
+    if (event.target instanceof Element)
+        event.target.closest("a.folder")?.classList.remove("drop-over");
+});
+$("results").addEventListener("drop", (event) => {
+    const folder = event.target instanceof Element ? event.target.closest("a.folder") : null;
+    const raw = event.dataTransfer?.getData(DRAGGED);
+    if (!folder || !raw)
+        return;
+    event.preventDefault();
+    folder.classList.remove("drop-over");
+    const ids = JSON.parse(raw);
+    void runBulk({ action: "move", ids, folder_id: folderOf(folder.dataset.folderId ?? "top") }, `Moved to “${folder.textContent?.replace(/^↑\s*/, "").trim()}”`);
+});
+// ---- the detail pane: every field, and the tags as chips with autocomplete ---------------------------------------------
+let shown = null;
+async function openDetails(card) {
+    try {
+        const media = await getMedia(card.id, currentSession()?.token);
+        shown = media;
+        const folder = media.folder_id === null ? "All media (the top)" : (await getFolder(media.folder_id, currentSession()?.token)).name;
+        const fields = [
+            ["Title", media.title], ["Alt text", media.alt_text || "(none)"], ["File name", media.file_name], ["Type", media.content_type],
+            ["Size", `${media.size.toLocaleString()} bytes`], ["Dimensions", media.width && media.height ? `${media.width} × ${media.height}` : "—"],
+            ["Version", String(media.version)], ["URL", link(media.url)], ["Folder", folder], ["Created", new Date(media.created_at).toLocaleString()],
+            ["Updated", new Date(media.updated_at).toLocaleString()], ["ID", String(media.id)], ["SHA-256", media.sha256],
+        ];
+        $("detail-fields").replaceChildren(...fields.flatMap(([name, value]) => {
+            const dt = document.createElement("dt");
+            dt.textContent = name;
+            const dd = document.createElement("dd");
+            dd.append(value);
+            return [dt, dd];
+        }));
+        $("detail-heading").textContent = `Details of “${media.title}”`;
+        showTags(media);
+        $("tag-error").textContent = "";
+        $("detail").hidden = false;
+        $("detail-close").focus();
+    }
+    catch (error) {
+        status(describe(error));
+    }
+}
+function link(url) {
+    const a = document.createElement("a");
+    a.href = url;
+    a.textContent = url;
+    return a;
+}
+function showTags(media) {
+    $("detail-tags").replaceChildren(...media.tags.map((tag) => {
+        const chip = document.createElement("li");
+        chip.className = "tag";
+        chip.append(tag);
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "editor-only";
+        remove.textContent = "×";
+        remove.setAttribute("aria-label", `Remove the tag ${tag}`);
+        remove.addEventListener("click", () => void changeTags((t) => removeTags(media.id, [tag], t), `Removed the tag “${tag}”.`));
+        chip.append(remove);
+        return chip;
+    }));
+}
+async function changeTags(change, done) {
+    try {
+        shown = await withToken(change);
+        showTags(shown);
+        $("tag-error").textContent = "";
+        status(done);
+        await refresh();
+    }
+    catch (error) {
+        $("tag-error").textContent = describe(error);
+    }
+}
+$("tag-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = $("tag-input");
+    const tag = input.value.trim();
+    if (!shown || !tag)
+        return;
+    const id = shown.id;
+    input.value = "";
+    void changeTags((t) => addTags(id, [tag], t), `Added the tag “${tag}”.`);
+});
+// Autocomplete: the tags in use that start with what is typed, most used first, for both tag fields. One request once
+// typing pauses, not one per keystroke (they would queue behind the thumbnails on the browser's few connections).
+let suggestTimer = 0;
+let suggesting = 0;
+for (const field of ["tag-input", "bulk-tag"]) {
+    $(field).addEventListener("input", (event) => {
+        const prefix = event.target.value.trim();
+        clearTimeout(suggestTimer);
+        const ask = ++suggesting;
+        if (!prefix)
+            return;
+        suggestTimer = window.setTimeout(async () => {
+            try {
+                const found = await listTags({ prefix, limit: 10 }, currentSession()?.token);
+                if (ask !== suggesting)
+                    return; // typed on since
+                $("tag-options").replaceChildren(...found.results.map((t) => new Option(`${t.count} media`, t.name)));
+            }
+            catch {
+                // Suggestions are a convenience; typing still works without them.
+            }
+        }, 150);
+    });
+}
+function closeDetails() {
+    $("detail").hidden = true;
+    shown = null;
+    if (current?.button.isConnected)
+        current.button.focus();
+}
+$("detail-close").addEventListener("click", closeDetails);
+$("detail").addEventListener("keydown", (event) => {
+    if (event.key === "Escape")
+        closeDetails();
+});
+// ---- grid or list ------------------------------------------------------------------------------------------------
+const VIEW_KEY = "medialibrary.view";
+function setView(list) {
+    $("results").classList.toggle("list-view", list);
+    $("view-grid").setAttribute("aria-pressed", String(!list));
+    $("view-list").setAttribute("aria-pressed", String(list));
+    localStorage.setItem(VIEW_KEY, list ? "list" : "grid");
+}
+$("view-grid").addEventListener("click", () => setView(false));
+$("view-list").addEventListener("click", () => setView(true));
+setView(localStorage.getItem(VIEW_KEY) === "list");
 // ---- start -----------------------------------------------------------------------------------------------------
+afterRefresh();
 const session = currentSession();
 if (session) {
     showSignedIn(session);
