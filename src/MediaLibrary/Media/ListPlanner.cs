@@ -15,9 +15,7 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
         // A type ("image/png") or a family ("image/*", matched as the prefix "image/").
         var type = string.IsNullOrEmpty(query.ContentType) ? null : query.ContentType.ToLowerInvariant();
         var family = type is not null && type.EndsWith("/*", StringComparison.Ordinal) ? type[..^1] : null;
-        IQueryable<MediaItem> filtered = db.Media.AsNoTracking();
-        if (family is not null) filtered = filtered.Where(m => m.ContentType.StartsWith(family));
-        else if (type is not null) filtered = filtered.Where(m => m.ContentType == type);
+        var filtered = AsFiltered(type, family);
         var inFolder = query.Folder is { } folder && !(folder.Id is null && folder.Recursive); // the top, recursively, is everything
         if (inFolder) filtered = InFolder(filtered, query.Folder!);
         var subtree = inFolder && query.Folder!.Recursive;
@@ -40,9 +38,23 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
         }
 
         var like = Matching(filtered, term);
+        var sqliteIndexed = db.Database.IsSqlite() && MediaSearch.Indexable(term);
+        if (sqliteIndexed && subtree)
+        {
+            // A large part of the library below a folder (a quarter or more): walk the ordering's index for the page,
+            // testing each row's folder and text, and count the search index's matches, testing each one's folder;
+            // either reaches its rows after a few times what it needs. A smaller subtree reads its own rows, as one folder does.
+            var rows = await db.Media.MaxAsync(m => (long?)m.Id, ct) ?? 0;
+            var quarter = (int)Math.Min(int.MaxValue, Math.Max(1, rows / 4));
+            if (await filtered.Select(m => m.Id).Take(quarter).CountAsync(ct) >= quarter)
+            {
+                var walked = InFolder(AsFiltered(type, family), query.Folder!, walk: true);
+                return new ListPlan(Matching(walked, term), offset, await FtsCountAsync(walked, term, ct), CappedCount: true);
+            }
+        }
         // Inside a folder the folder's rows are tested, not the search index's matches: taking a common word's matches
         // from the index and testing each one's folder would read all of them.
-        if (!db.Database.IsSqlite() || !MediaSearch.Indexable(term) || inFolder) return new ListPlan(like, offset, null, CappedCount: true);
+        if (!sqliteIndexed || inFolder) return new ListPlan(like, offset, null, CappedCount: true);
 
         var matches = FtsMatches(term);
 
@@ -91,9 +103,16 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
         var mediaOfRarest = db.MediaTags.Where(l => l.TagId == rarest).Select(l => l.MediaId);
         if (!WalkOrderingIndex(rowsWanted, rows, fewest))
             return new ListPlan(Tagged(like.Where(m => mediaOfRarest.Contains(m.Id)), rarest), offset, exact ? fewest : null, CappedCount: !exact);
-        // The page by walking the ordering's index; the count (up to the cap) from the rarest tag's media, each tested
-        // for the rest, which reaches the cap sooner than the walk when the filters together match few rows.
-        var counted = exact ? fewest : await CountCappedAsync(Tagged(like.Where(m => mediaOfRarest.Contains(m.Id)), rarest), ct);
+        // The page by walking the ordering's index. The count (up to the cap) from the rarest tag's media, each tested
+        // for the rest, which reaches the cap sooner than the walk when the filters together match few rows; or, when
+        // every tag is on a tenth of the library or more, from the search index's matches, each tested for the tags
+        // (a lookup in the media_tags key instead of a media row read and its text tested).
+        var tenth = (int)Math.Min(int.MaxValue, Math.Max(1, rows / 10));
+        var counted = exact ? fewest
+            : term is not null && db.Database.IsSqlite() && MediaSearch.Indexable(term)
+                && await db.MediaTags.Where(l => l.TagId == rarest).Take(tenth).CountAsync(ct) >= tenth
+                ? await FtsCountAsync(Tagged(filtered, null), term, ct)
+                : await CountCappedAsync(Tagged(like.Where(m => mediaOfRarest.Contains(m.Id)), rarest), ct);
         return new ListPlan(Tagged(like, null), offset, counted, CappedCount: !exact);
     }
 
@@ -108,14 +127,32 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
     private IQueryable<long> FtsMatches(string term) =>
         db.Database.SqlQuery<long>($"SELECT rowid AS \"Value\" FROM media_search WHERE media_search MATCH {MediaSearch.FtsPhrase(term)}");
 
-    /// <summary>The media directly in the folder (or at the top), or anywhere below it when recursive.</summary>
-    private IQueryable<MediaItem> InFolder(IQueryable<MediaItem> rows, FolderFilter folder)
+    /// <summary>The rows of the type or family asked for.</summary>
+    private IQueryable<MediaItem> AsFiltered(string? type, string? family)
+    {
+        IQueryable<MediaItem> rows = db.Media.AsNoTracking();
+        if (family is not null) return rows.Where(m => m.ContentType.StartsWith(family));
+        return type is null ? rows : rows.Where(m => m.ContentType == type);
+    }
+
+    /// <summary>
+    /// The media directly in the folder (or at the top), or anywhere below it when recursive. <paramref name="walk"/>:
+    /// the folder is tested on each row (its index not offered to SQLite), for a walk along the ordering's index.
+    /// </summary>
+    private IQueryable<MediaItem> InFolder(IQueryable<MediaItem> rows, FolderFilter folder, bool walk = false)
     {
         if (folder.Id is null) return rows.Where(m => m.FolderId == null);
         if (!folder.Recursive) return rows.Where(m => m.FolderId == folder.Id);
         var subtree = folders.Subtree(folder.Path!);
-        return rows.Where(m => subtree.Contains(m.FolderId));
+        return walk ? rows.Where(m => subtree.Contains(m.FolderId + 0)) : rows.Where(m => subtree.Contains(m.FolderId));
     }
+
+    /// <summary>
+    /// How many of SQLite's trigram index's matches are among <paramref name="rows"/>, up to the cap: the index's
+    /// matches one by one, each looked up by its id and tested, until the cap is reached.
+    /// </summary>
+    private Task<int> FtsCountAsync(IQueryable<MediaItem> rows, string term, CancellationToken ct) =>
+        FtsMatches(term).Where(id => rows.Any(m => m.Id == id)).Take(MediaQueries.CountCap + 1).CountAsync(ct);
 
     /// <summary>
     /// Walking the ordering's index and testing each row reads about (skipped + page) × rows / matches rows; taking the

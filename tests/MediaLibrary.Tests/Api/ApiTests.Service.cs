@@ -13,11 +13,18 @@ public abstract partial class ApiTests
         await response.ShouldBe(HttpStatusCode.OK);
         var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
         var paths = doc.GetProperty("paths");
-        foreach (var path in new[] { "/api/auth/token", "/api/media", "/api/media/{id}", "/api/media/{id}/file" })
+        foreach (var path in new[] { "/api/auth/token", "/api/media", "/api/media/{id}", "/api/media/{id}/file", "/api/media/{id}/tags",
+            "/api/media/bulk", "/api/tags", "/api/folders", "/api/folders/{id}", "/api/folders/{id}/move" })
             Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
         Assert.True(doc.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("Bearer", out _));
         var mediaSchema = doc.GetProperty("components").GetProperty("schemas").GetProperty("MediaResponse").GetProperty("properties");
         Assert.True(mediaSchema.TryGetProperty("alt_text", out _));
+        Assert.True(mediaSchema.TryGetProperty("tags", out _));
+        var bulk = paths.GetProperty("/api/media/bulk").GetProperty("post");
+        Assert.True(bulk.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        Assert.True(bulk.GetProperty("responses").TryGetProperty("200", out _));
+        Assert.True(paths.GetProperty("/api/media").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Any(p => p.GetProperty("name").GetString() == "tag"), "the list's tag filter is described");
     }
 
     [Fact]

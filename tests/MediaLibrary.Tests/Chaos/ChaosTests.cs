@@ -216,12 +216,30 @@ public abstract class ChaosTests
                     else target.Uncertain |= answer.Unknown || answer.Status == HttpStatusCode.NotFound;
                     done++;
                 }
-                else if (roll < 82)
+                else if (roll < 78)
                 {
                     var answer = Check("delete", await DeleteAsync(client, target.Id), statuses);
                     if (answer.Status == HttpStatusCode.NoContent) target.Deleted = true;
                     else target.Uncertain |= answer.Unknown || answer.Status == HttpStatusCode.NotFound; // 503, 507: still there
                     done++;
+                }
+                else if (roll < 86)
+                {
+                    // A bulk request over a few media: delete (through the delete path), or a title and a tag for each.
+                    var chosen = live.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).ToList();
+                    var delete = random.Next(2) == 0;
+                    var title = $"b{done}";
+                    var (answer, items) = await BulkAsync(client, chosen.Select(c => c.Id), delete, title);
+                    Check(delete ? "bulk delete" : "bulk edit", answer, statuses);
+                    foreach (var t in chosen)
+                    {
+                        var status = items?.GetValueOrDefault(t.Id);
+                        if (answer.Unknown || answer.Status != HttpStatusCode.OK || status is null or 404) t.Uncertain = true;
+                        else if (status == 204) t.Deleted = true;
+                        else if (status == 200 && !delete) t.Title = title;
+                        // 503: not changed, the database failed
+                    }
+                    done += chosen.Count;
                 }
                 else
                 {
@@ -382,6 +400,18 @@ public abstract class ChaosTests
 
     private static async Task<Answer> PatchAsync(HttpClient client, long id, string title) =>
         await AnswerAsync(await client.PatchAsJsonAsync($"/api/media/{id}", new { title }), HttpStatusCode.OK);
+
+    /// <summary>POST /api/media/bulk: delete, or edit each title; the status of each media when the request was answered.</summary>
+    private static async Task<(Answer Answer, Dictionary<long, int>? Items)> BulkAsync(HttpClient client, IEnumerable<long> ids, bool delete, string title)
+    {
+        object body = delete ? new { action = "delete", ids } : new { action = "edit", ids, title };
+        using var response = await client.PostAsJsonAsync("/api/media/bulk", body, HttpExtensions.Json);
+        var chaos = response.Headers.TryGetValues(CrashScope.Header, out var values) ? values.Single() : null;
+        var items = response.StatusCode == HttpStatusCode.OK
+            ? (await response.ReadAsync<MediaLibrary.Api.BulkResponse>()).Results.ToDictionary(r => r.Id, r => r.Status)
+            : null;
+        return (new Answer(response.StatusCode, chaos, null), items);
+    }
 
     private static async Task<Answer> DeleteAsync(HttpClient client, long id) =>
         await AnswerAsync(await client.DeleteAsync($"/api/media/{id}"), HttpStatusCode.NoContent);
