@@ -111,7 +111,7 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
         var counted = exact ? fewest
             : term is not null && db.Database.IsSqlite() && MediaSearch.Indexable(term)
                 && await db.MediaTags.Where(l => l.TagId == rarest).Take(tenth).CountAsync(ct) >= tenth
-                ? await FtsCountAsync(Tagged(filtered, null), term, ct)
+                ? await (narrowed ? FtsCountAsync(Tagged(filtered, null), term, ct) : FtsTaggedCountAsync(tags, term, ct))
                 : await CountCappedAsync(Tagged(like.Where(m => mediaOfRarest.Contains(m.Id)), rarest), ct);
         return new ListPlan(Tagged(like, null), offset, counted, CappedCount: !exact);
     }
@@ -153,6 +153,18 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
     /// </summary>
     private Task<int> FtsCountAsync(IQueryable<MediaItem> rows, string term, CancellationToken ct) =>
         FtsMatches(term).Where(id => rows.Any(m => m.Id == id)).Take(MediaQueries.CountCap + 1).CountAsync(ct);
+
+    /// <summary>
+    /// How many of SQLite's trigram index's matches carry every one of the tags, up to the cap: each match's tags looked
+    /// up in the media_tags key by its id, without reading its media row (the index's rows are the media rows).
+    /// </summary>
+    private Task<int> FtsTaggedCountAsync(IReadOnlyList<long> tags, string term, CancellationToken ct)
+    {
+        var matches = FtsMatches(term);
+        foreach (var tag in tags.Distinct())
+            matches = matches.Where(id => db.MediaTags.Any(l => l.TagId == tag && l.MediaId == id));
+        return matches.Take(MediaQueries.CountCap + 1).CountAsync(ct);
+    }
 
     /// <summary>
     /// Walking the ordering's index and testing each row reads about (skipped + page) × rows / matches rows; taking the

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text.Json;
 using MediaLibrary.Tests.Infrastructure;
@@ -46,6 +47,14 @@ public abstract partial class ApiTests
         Assert.DoesNotContain(MediaLibraryApp.AdminPassword, everything);
         var key = await File.ReadAllTextAsync(Path.Combine(App.DataDir, "jwt-signing.key"), Ct);
         Assert.DoesNotContain(key.Trim(), everything);
+    }
+
+    [Fact]
+    public async Task Postgres_TheServiceSessionsRunWithoutParallelWorkers()
+    {
+        if (!App.UsePostgres) return;
+        var setting = await App.WithDbAsync(db => db.Database.SqlQueryRaw<string>("SELECT current_setting('max_parallel_workers_per_gather') AS \"Value\"").SingleAsync());
+        Assert.Equal("0", setting);
     }
 
     [Fact]
