@@ -344,6 +344,17 @@ record "list $total rows, tag=Tag 1 with search=photo4242.jpg (count $(tag_count
 record "GET /api/tags?prefix=tag%2042 (autocomplete)" "$(latency "$base/api/tags?prefix=tag%2042")" "one connection" "—"
 record "GET /api/tags?limit=20 (the 20 most used of 5,000)" "$(latency "$base/api/tags?limit=20")" "one connection" "—"
 
+# ---- references: a third of the library used somewhere (one place each), the rest the clean-up candidates ---------------
+echo "References at $total rows…"
+sql "INSERT INTO media_references (\"MediaId\", \"Key\", \"Label\", \"CreatedAt\", \"UpdatedAt\") SELECT \"Id\", 'page:/' || (\"Id\" % 5000), 'Page', '2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM media WHERE \"Id\" % 3 = 0" >/dev/null
+sql "UPDATE media SET \"ReferenceCount\" = 1 WHERE \"Id\" % 3 = 0" >/dev/null
+if [ "$database" = postgres ]; then sql "ANALYZE" >/dev/null; else sql "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null; fi
+q="$base/api/media?page_size=50&used=false"
+record "list $total rows, used=false (count $(tag_count "$q")), page 1" "$(latency "$q")" "one connection" "target p99 ≤ 10 ms"
+record "list $total rows, used=false, last page by its link" "$(latency "$(next_of "$q&page=$(( (total * 2 / 3 + 49) / 50 - 1 ))")")" "one connection" "target p99 ≤ 10 ms"
+record "list $total rows, used=false with search=harbour" "$(latency "$q&search=harbour")" "one connection" "target p99 ≤ 10 ms"
+record "list $total rows, used=false in one folder" "$(latency "$q&folder=500")" "one connection" "target p99 ≤ 10 ms"
+
 # ---- bulk: 10,000 media moved to another folder, then tagged, in one request each ----------------------------------
 echo "Bulk operations at $total rows…"
 sql 'select "Id" from media order by "Id" desc limit 10000' | python3 -c '

@@ -71,6 +71,7 @@ async Task<int> ServeAsync(CancellationToken ct)
     app.MapMedia(requireAuthForReads);
     app.MapFolders(requireAuthForReads);
     app.MapTags(requireAuthForReads);
+    app.MapReferences(requireAuthForReads);
     app.MapFiles(requireAuthForReads);
     app.MapDerivatives(requireAuthForReads);
     app.MapImages();

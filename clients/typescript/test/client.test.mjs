@@ -234,6 +234,30 @@ test("bulkMedia: move and tag by ids, delete by filter, a result per media", asy
   await client.deleteFolder(folder.id, t);
 });
 
+test("references: put, list, sync a page's set, the used filter, and a delete refused while in use unless forced", async () => {
+  const t = await token();
+  const u = `rf${Date.now()}`;
+  const a = await client.uploadMedia(new Blob([png1]), { title: `${u} a` }, t);
+  const b = await client.uploadMedia(new Blob([png1]), { title: `${u} b` }, t);
+
+  const put = await client.putReference(a.id, { key: `page:/${u}`, label: "A page", url: "https://example.com/a" }, t);
+  assert.deepEqual([put.key, put.label, put.url], [`page:/${u}`, "A page", "https://example.com/a"]);
+  assert.equal((await client.getMedia(a.id)).reference_count, 1);
+  const synced = await client.syncReferences(`product:${u}`, [a.id, b.id], t, { label: "Product" });
+  assert.deepEqual([synced.media_ids, synced.added], [[a.id, b.id], [a.id, b.id]]);
+  assert.deepEqual((await client.listReferences(a.id)).results.map((r) => r.key), [`page:/${u}`, `product:${u}`]);
+  assert.deepEqual((await client.getReferrer(`product:${u}`)).media_ids, [a.id, b.id]);
+
+  assert.deepEqual((await client.syncReferences(`product:${u}`, [a.id], t)).removed, [b.id]);
+  assert.deepEqual((await client.listMedia({ search: u, used: false })).results.map((m) => m.id), [b.id]);
+  await assert.rejects(client.deleteMedia(a.id, t), (e) => e instanceof MediaLibraryError && e.status === 409 && e.problem.reference_count === 2);
+  await client.removeReference(a.id, `page:/${u}`, t);
+  await assert.rejects(client.syncReferences(`product:${u}`, [a.id, 2 ** 40], t), (e) => e instanceof MediaLibraryError && e.status === 422);
+  await client.deleteMedia(a.id, t, { force: true });
+  await client.deleteMedia(b.id, t);
+  assert.equal((await client.listMedia({ search: u })).count, 0);
+});
+
 test("the service serves this module and its types at /client/", async () => {
   const js = await fetch(`${baseUrl}/client/media.js`);
   assert.equal(js.status, 200);

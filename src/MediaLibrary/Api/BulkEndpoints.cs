@@ -22,7 +22,7 @@ public static class BulkEndpoints
             .WithSummary($"Apply one action to many media: move (folder_id), tag or untag (tags), edit (title, alt_text) or delete, "
                 + $"to the ids given (at most {MediaBulk.MaxItems:N0}) or to what a list filter selects (newest first, up to limit). "
                 + "Each media is checked like its single operation (if_match: id → ETag) and gets its own result: "
-                + "200 changed or already so, 204 deleted, 400, 404, 412, 503. Deletion goes through the same path as DELETE /api/media/{id}.");
+                + "200 changed or already so, 204 deleted, 400, 404, 409 (in use; force=true deletes it), 412, 503. Deletion goes through the same path as DELETE /api/media/{id}.");
 
     public static async Task<Results<Ok<BulkResponse>, ValidationProblem>> Run(
         BulkRequest body, HttpContext http, MediaBulk bulk, MediaQueries queries, FolderTree folders, MediaTags tags, CancellationToken ct)
@@ -36,12 +36,14 @@ public static class BulkEndpoints
         if ((body.Ids is null) == (body.Filter is null)) errors["ids"] = ["Give either ids or filter (with limit)."];
         else if (body.Filter is { } f)
         {
-            filter = new MediaFilter(f.Search, f.ContentType, FolderOf(f.Folder, errors), f.Recursive is { } r ? (r ? "true" : "false") : null, f.Tag);
+            filter = new MediaFilter(f.Search, f.ContentType, FolderOf(f.Folder, errors), f.Recursive is { } r ? (r ? "true" : "false") : null, f.Tag,
+                f.Used is { } u ? (u ? "true" : "false") : null);
             filter.Validate(errors);
             if (body.Limit is not (>= 1 and <= MediaBulk.MaxItems)) errors["limit"] = [$"limit is a whole number from 1 to {MediaBulk.MaxItems:N0}; a filter needs one."];
         }
         else if (body.Limit is not null) errors["limit"] = ["limit goes with filter."];
         var ifMatch = ParseIfMatch(body.IfMatch, errors);
+        if (body.Force is not null && action != BulkAction.Delete) errors["force"] = ["force goes with action delete."];
         var edit = Edit(action, body, errors);
         if (edit.Move?.FolderId is { } folderId && await folders.FindAsync(folderId, ct) is null)
             errors["folder_id"] = [$"There is no folder with id {folderId}."];
@@ -56,7 +58,7 @@ public static class BulkEndpoints
             ids = selected.Take(body.Limit.Value).ToList();
         }
         var user = http.User.FindFirst("sub")?.Value ?? "unknown";
-        var results = await bulk.RunAsync(action, ids, edit, ifMatch, user, ct);
+        var results = await bulk.RunAsync(action, ids, edit, ifMatch, body.Force == true, user, ct);
         var succeeded = results.Count(r => r.Status is StatusCodes.Status200OK or StatusCodes.Status204NoContent);
         return TypedResults.Ok(new BulkResponse(body.Action!, ids.Count, more, succeeded, results.Count - succeeded, results));
     }

@@ -6,7 +6,7 @@ namespace MediaLibrary.Api;
 /// POST /api/media/bulk: an <see cref="Action"/> (move, tag, untag, edit, delete) for the media named by
 /// <see cref="Ids"/>, or for those a list <see cref="Filter"/> selects (newest first, at most <see cref="Limit"/>).
 /// move takes folder_id (null: the top); tag and untag take tags; edit takes title and/or alt_text. if_match maps a
-/// media id to the ETag it must still have. Ids are read as raw JSON, so that one of another kind gets a clear error.
+/// media id to the ETag it must still have. force (delete only) deletes media in use too, with their references. Ids are read as raw JSON, so that one of another kind gets a clear error.
 /// </summary>
 public sealed record BulkRequest(
     string? Action,
@@ -17,4 +17,5 @@ public sealed record BulkRequest(
     IReadOnlyList<string?>? Tags,
     string? Title,
     string? AltText,
-    IReadOnlyDictionary<string, string>? IfMatch);
+    IReadOnlyDictionary<string, string>? IfMatch,
+    bool? Force = null);

@@ -27,7 +27,8 @@ public static class FolderEndpoints
             .WithSummary("Move a folder and everything in it (parent_id; null: to the top). A move into itself is 409.");
         writes.MapDelete("{id:long}", Delete).WithName("DeleteFolder")
             .WithSummary("Delete an empty folder (one with folders or media in it is 409), or with contents=true everything in it: "
-                + "each media as DELETE /api/media/{id} deletes it, then the folders.");
+                + "each media as DELETE /api/media/{id} deletes it, then the folders. Media in use below it refuse the deletion (409, "
+                + "naming them) unless force=true.");
         return api;
     }
 
@@ -70,15 +71,21 @@ public static class FolderEndpoints
     /// cleanup queue), then the folders. Interrupted, it leaves whole media and whole folders: run it again.
     /// </summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        long id, FolderTree folders, MediaLifecycle media, CancellationToken ct, [FromQuery] bool contents = false)
+        long id, FolderTree folders, MediaLifecycle media, CancellationToken ct, [FromQuery] bool contents = false, [FromQuery] bool force = false)
     {
         if (contents)
         {
             var folder = await folders.FindAsync(id, ct);
             if (folder is null) return NotFound(id);
+            // Media in use below it refuse the whole deletion up front (each deletion checks again under its lock).
+            if (!force && await folders.UsedMediaBelowAsync(folder, ct) is { Count: > 0 } used)
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The folder holds media in use.",
+                    detail: $"{used.Count}{(used.Count == MediaReferences.ShownInConflict ? " or more" : "")} media in folder {id} or below are used "
+                        + "somewhere; remove their references first, or delete it with force=true.",
+                    extensions: new Dictionary<string, object?> { ["media_ids"] = used });
             for (var batch = await folders.MediaBelowAsync(folder, 100, ct); batch.Count > 0; batch = await folders.MediaBelowAsync(folder, 100, ct))
                 foreach (var mediaId in batch)
-                    await media.DeleteAsync(mediaId, IfMatch.None, ct);
+                    await media.DeleteAsync(mediaId, IfMatch.None, force, ct);
         }
         return await folders.DeleteAsync(id, withFolders: contents, ct) ? TypedResults.NoContent() : NotFound(id);
     }

@@ -34,7 +34,8 @@ public static class MediaEndpoints
         if (requireAuthForReads) reads.RequireAuthorization(Policies.Read);
         reads.MapGet("", List).WithName("ListMedia")
             .WithSummary("List media, newest first by default; filter by search text, content type, folder (folder={id} or root; "
-                + "recursive=true for everything below it) and tags (tag=a&tag=b: media with all of them). "
+                + "recursive=true for everything below it), tags (tag=a&tag=b: media with all of them) and use (used=false: media used nowhere, "
+                + "the candidates for clean-up; used=true). "
                 + "next and previous are links with a cursor (page=N jumps); a search counts up to 1,000 matches (count_exact).");
         reads.MapGet("{id:long}", Get).WithName("GetMedia")
             .WithSummary("One media item, with an ETag; If-None-Match answers 304.");
@@ -55,6 +56,7 @@ public static class MediaEndpoints
             .Accepts<ReplaceForm>("multipart/form-data");
         writes.MapBulk();
         writes.MapDelete("{id:long}", Delete).WithName("DeleteMedia")
+            .WithDescription("A media that is used somewhere (it has references) is refused with 409 and its references, unless force=true.")
             .WithSummary("Delete the media: the row and every stored byte of its file.");
         return api;
     }
@@ -64,10 +66,10 @@ public static class MediaEndpoints
         [FromQuery] string? page = null, [FromQuery(Name = "page_size")] string? pageSize = null,
         [FromQuery] string? search = null, [FromQuery(Name = "content_type")] string? contentType = null,
         [FromQuery] string? ordering = null, [FromQuery] string? cursor = null,
-        [FromQuery] string? folder = null, [FromQuery] string? recursive = null, [FromQuery] string[]? tag = null)
+        [FromQuery] string? folder = null, [FromQuery] string? recursive = null, [FromQuery] string[]? tag = null, [FromQuery] string? used = null)
     {
         var errors = new Dictionary<string, string[]>();
-        var filter = new MediaFilter(search, contentType, folder, recursive, tag);
+        var filter = new MediaFilter(search, contentType, folder, recursive, tag, used);
         filter.Validate(errors);
         var pageNumber = 1;
         if (page is not null && (!int.TryParse(page, out pageNumber) || pageNumber < 1))
@@ -176,9 +178,9 @@ public static class MediaEndpoints
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        long id, HttpContext http, MediaLifecycle media, CancellationToken ct)
+        long id, HttpContext http, MediaLifecycle media, CancellationToken ct, [FromQuery] bool force = false)
     {
-        return await media.DeleteAsync(id, IfMatchOf(http.Request), ct)
+        return await media.DeleteAsync(id, IfMatchOf(http.Request), force, ct)
             ? TypedResults.NoContent()
             : NotFound(id);
     }

@@ -4,10 +4,10 @@ using MediaLibrary.Web;
 namespace MediaLibrary.Api;
 
 /// <summary>
-/// The list's filters as sent (search, content_type, folder, recursive, tag): checked, then resolved to folder and tag
+/// The list's filters as sent (search, content_type, folder, recursive, tag, used): checked, then resolved to folder and tag
 /// rows. The list and the bulk operations' selection read them alike.
 /// </summary>
-public sealed record MediaFilter(string? Search, string? ContentType, string? Folder, string? Recursive, IReadOnlyList<string?>? Tag)
+public sealed record MediaFilter(string? Search, string? ContentType, string? Folder, string? Recursive, IReadOnlyList<string?>? Tag, string? Used = null)
 {
     /// <summary>Adds what is wrong with the filters to <paramref name="errors"/>.</summary>
     public void Validate(Dictionary<string, string[]> errors)
@@ -17,6 +17,7 @@ public sealed record MediaFilter(string? Search, string? ContentType, string? Fo
         if (!FolderEndpoints.TryParseFolder(Folder, out _)) errors["folder"] = ["folder is a folder's id, or root."];
         if (Recursive is not (null or "true" or "false")) errors["recursive"] = ["recursive is true or false."];
         else if (Recursive is not null && Folder is null) errors["recursive"] = ["recursive goes with folder."];
+        if (Used is not (null or "true" or "false")) errors["used"] = ["used is true (media used somewhere) or false (media used nowhere)."];
         if (ContentType is not null && !IsContentTypeFilter(ContentType))
             errors["content_type"] = ["content_type is a media type such as image/png, or a family such as image/*."];
         if (Search is not null && !MediaSearch.IsValid(Search))
@@ -45,7 +46,7 @@ public sealed record MediaFilter(string? Search, string? ContentType, string? Fo
     }
 
     public MediaQuery Query(ResolvedFilter resolved, int page, int pageSize, MediaOrdering ordering, MediaCursor? cursor = null) =>
-        new(page, pageSize, Search, ContentType, ordering, cursor, resolved.Folder, resolved.Tags);
+        new(page, pageSize, Search, ContentType, ordering, cursor, resolved.Folder, resolved.Tags, Used is null ? null : Used == "true");
 
     private static bool IsContentTypeFilter(string value)
     {

@@ -12,14 +12,14 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         if (string.IsNullOrEmpty(value))
             return new(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDir, "medialibrary.db") }.ToString());
         if (value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
-            return new(DatabaseProvider.Postgres, WithSessionDefaults(FromPostgresUri(value)));
+            return new(DatabaseProvider.Postgres, FromPostgresUri(value));
         if (value.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
             return new(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = value["sqlite:".Length..] }.ToString());
         if (value.Contains("Data Source=", StringComparison.OrdinalIgnoreCase))
             return new(DatabaseProvider.Sqlite, value);
         try
         {
-            return new(DatabaseProvider.Postgres, WithSessionDefaults(new NpgsqlConnectionStringBuilder(value)));
+            return new(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(value).ToString());
         }
         catch (ArgumentException ex)
         {
@@ -36,19 +36,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         return $"PostgreSQL (host={b.Host}, port={b.Port}, database={b.Database}, user={b.Username}, password={(string.IsNullOrEmpty(b.Password) ? "none" : "***")})";
     }
 
-    /// <summary>
-    /// The service's queries are short (a page, a count up to the cap, one media): starting parallel workers for one
-    /// costs more than it saves, and on a small server the workers' start-up dominated lists that read a few hundred
-    /// rows (a tag's page: 80 ms with two workers, 10 ms without). So its sessions start with
-    /// max_parallel_workers_per_gather = 0, unless the connection string sets its own Options.
-    /// </summary>
-    private static string WithSessionDefaults(NpgsqlConnectionStringBuilder b)
-    {
-        if (string.IsNullOrWhiteSpace(b.Options)) b.Options = "-c max_parallel_workers_per_gather=0";
-        return b.ToString();
-    }
-
-    private static NpgsqlConnectionStringBuilder FromPostgresUri(string value)
+    private static string FromPostgresUri(string value)
     {
         var uri = new Uri(value);
         var b = new NpgsqlConnectionStringBuilder
@@ -65,6 +53,6 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             var kv = pair.Split('=', 2);
             b[Uri.UnescapeDataString(kv[0]).Replace('_', ' ')] = kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : "";
         }
-        return b;
+        return b.ToString();
     }
 }

@@ -24,6 +24,7 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Folder> Folders => Set<Folder>();
     public DbSet<Tag> Tags => Set<Tag>();
     public DbSet<MediaTag> MediaTags => Set<MediaTag>();
+    public DbSet<MediaReference> MediaReferences => Set<MediaReference>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -179,6 +180,18 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             // A new table pointing at media: SQLite adds it without touching the media table (and its triggers).
             e.HasOne(x => x.Media).WithMany().HasForeignKey(x => x.MediaId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Tag>().WithMany().HasForeignKey(x => x.TagId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<MediaReference>(e =>
+        {
+            e.ToTable("media_references");
+            // A media's references are one range of the key; a referrer's media (a sync) are one range of the other index.
+            e.HasKey(x => new { x.MediaId, x.Key });
+            e.HasIndex(x => new { x.Key, x.MediaId });
+            e.Property(x => x.Key).HasMaxLength(MediaLibrary.Media.MediaReferences.MaxKeyLength);
+            e.Property(x => x.Label).HasMaxLength(MediaLibrary.Media.MediaReferences.MaxLabelLength);
+            e.Property(x => x.Url).HasMaxLength(MediaLibrary.Media.MediaReferences.MaxUrlLength);
+            e.HasOne<MediaItem>().WithMany().HasForeignKey(x => x.MediaId).OnDelete(DeleteBehavior.Cascade);
         });
 
         b.Entity<NodeProbe>(e =>

@@ -22,9 +22,10 @@ public sealed record MediaResponse(
     string? DominantColor,
     IReadOnlyList<ImageVariant> Variants,
     long? FolderId,
-    IReadOnlyList<string> Tags)
+    IReadOnlyList<string> Tags,
+    int ReferenceCount)
 {
     public static MediaResponse From(MediaItem m, string url, IReadOnlyList<ImageVariant> variants, IReadOnlyList<string> tags) => new(
         m.Id, m.Title, m.AltText, m.FileName, m.ContentType, m.Size, m.Width, m.Height, m.Sha256, m.Version,
-        url, m.CreatedAt, m.UpdatedAt, m.HasAlpha, m.Placeholder, m.DominantColor, variants, m.FolderId, tags);
+        url, m.CreatedAt, m.UpdatedAt, m.HasAlpha, m.Placeholder, m.DominantColor, variants, m.FolderId, tags, m.ReferenceCount);
 }

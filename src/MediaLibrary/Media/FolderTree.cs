@@ -127,6 +127,14 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
         return await db.Media.Where(m => subtree.Contains(m.FolderId)).OrderBy(m => m.Id).Select(m => m.Id).Take(count).ToListAsync(ct);
     }
 
+    /// <summary>The first media (by id) in the folder or below it that are used somewhere, up to the number a conflict names.</summary>
+    public async Task<List<long>> UsedMediaBelowAsync(Folder folder, CancellationToken ct)
+    {
+        var subtree = Subtree(folder.Path);
+        return await db.Media.Where(m => subtree.Contains(m.FolderId) && m.ReferenceCount > 0).OrderBy(m => m.Id).Select(m => m.Id)
+            .Take(MediaReferences.ShownInConflict).ToListAsync(ct);
+    }
+
     /// <summary>
     /// Saves the context's changes that put media into <paramref name="folderId"/>: in one transaction with the folder
     /// checked inside it and, on PostgreSQL, the tree's lock held shared, so a deletion of the folder cannot pass it

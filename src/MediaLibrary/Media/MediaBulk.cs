@@ -17,15 +17,16 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
 
     private const int ChunkSize = 500;
 
+    /// <summary><paramref name="force"/>: deletion only; deletes media in use too (removing their references).</summary>
     public async Task<List<BulkItemResult>> RunAsync(BulkAction action, IReadOnlyList<long> ids, MediaEdit edit,
-        IReadOnlyDictionary<long, IfMatch> ifMatch, string user, CancellationToken ct)
+        IReadOnlyDictionary<long, IfMatch> ifMatch, bool force, string user, CancellationToken ct)
     {
         var bulkId = Guid.NewGuid().ToString("n")[..12];
         var results = new List<BulkItemResult>(ids.Count);
         var name = action.ToString().ToLowerInvariant();
         if (action == BulkAction.Delete)
         {
-            foreach (var id in ids) results.Add(Log(await DeleteOneAsync(id, ifMatch.GetValueOrDefault(id, IfMatch.None), ct)));
+            foreach (var id in ids) results.Add(Log(await DeleteOneAsync(id, ifMatch.GetValueOrDefault(id, IfMatch.None), force, ct)));
             return results;
         }
 
@@ -59,11 +60,11 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
         }
     }
 
-    private async Task<BulkItemResult> DeleteOneAsync(long id, IfMatch ifMatch, CancellationToken ct)
+    private async Task<BulkItemResult> DeleteOneAsync(long id, IfMatch ifMatch, bool force, CancellationToken ct)
     {
         try
         {
-            return await lifecycle.DeleteAsync(id, ifMatch, ct)
+            return await lifecycle.DeleteAsync(id, ifMatch, force, ct)
                 ? new BulkItemResult(id, StatusCodes.Status204NoContent, "deleted")
                 : new BulkItemResult(id, StatusCodes.Status404NotFound, "not found");
         }

@@ -36,6 +36,12 @@ public sealed class MediaItem
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>
+    /// How many places use it (<see cref="MediaReference"/>): recounted from them in the transaction of each reference
+    /// change, under the row's lock. Not part of the ETag: a website registering a use does not make an editor's copy stale.
+    /// </summary>
+    public int ReferenceCount { get; set; }
+
     /// <summary>Set by the reconciler when the stored object is missing (a dangling row); cleared when it is back.</summary>
     public DateTime? MissingSince { get; set; }
 

@@ -15,7 +15,7 @@ namespace MediaLibrary.Media;
 /// </summary>
 public sealed class MediaLifecycle(
     MediaDbContext db, StorageRegistry storage, CleanupQueue cleanup, VersionRetirement retirement, ImageProcessor images, MediaMetrics metrics,
-    FolderTree folders, MediaTags tags, IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaLifecycle> logger)
+    FolderTree folders, MediaTags tags, MediaReferences references, IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaLifecycle> logger)
 {
     private const int ConcurrencyRetries = 5;
     private readonly IBlobStore _store = storage.Active; // where new files go
@@ -241,17 +241,35 @@ public sealed class MediaLifecycle(
         return new TaggedMedia(media, tagNames);
     }
 
-    public async Task<bool> DeleteAsync(long id, IfMatch ifMatch, CancellationToken ct)
+    /// <summary>
+    /// Deletes the media and queues its objects. A media that is used somewhere (it has references) is refused with 409
+    /// and its references, unless <paramref name="force"/>, which removes them with it.
+    /// </summary>
+    public async Task<bool> DeleteAsync(long id, IfMatch ifMatch, bool force, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
             if (media is null) return false;
             CheckIfMatch(media, ifMatch);
+            var used = 0;
             try
             {
-                await retirement.RetireMediaAsync(media, "deleted", _ => MediaLog.Deleted(logger, media.Id, media.StorageKey, media.StorageProvider), ct);
+                await retirement.RetireMediaAsync(media, "deleted", async c =>
+                {
+                    if (force) used = await db.MediaReferences.CountAsync(r => r.MediaId == id, c);
+                    else await references.EnsureUnusedAsync(id, c);
+                }, _ =>
+                {
+                    MediaLog.Deleted(logger, media.Id, media.StorageKey, media.StorageProvider);
+                    if (used > 0) MediaLog.DeletedInUse(logger, media.Id, used);
+                }, ct);
                 return true;
+            }
+            catch (ApiProblemException inUse) when (inUse.Status == StatusCodes.Status409Conflict && inUse.Extensions.TryGetValue("reference_count", out var count))
+            {
+                MediaLog.DeleteRefusedInUse(logger, id, (int)count!);
+                throw;
             }
             catch (Exception ex) when (ex is MediaChangedException or DbUpdateConcurrencyException)
             {

@@ -50,4 +50,19 @@ internal static partial class MediaLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk {Action} {BulkId} by {User}: {Count} media from {FirstMediaId} not changed, the database failed")]
     public static partial void BulkChunkFailed(ILogger logger, Exception exception, string action, string bulkId, string user, int count, long firstMediaId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} reference {ReferenceKey} {Outcome}")]
+    public static partial void ReferencePut(ILogger logger, long mediaId, string referenceKey, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} reference {ReferenceKey} removed")]
+    public static partial void ReferenceRemoved(ILogger logger, long mediaId, string referenceKey);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "References of {ReferenceKey} synced: {Added} added, {Removed} removed, {Total} media now")]
+    public static partial void ReferencesSynced(ILogger logger, string referenceKey, int added, int removed, int total);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} not deleted: used in {ReferenceCount} places")]
+    public static partial void DeleteRefusedInUse(ILogger logger, long mediaId, int referenceCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Media {MediaId} deleted with force although used in {ReferenceCount} places; its references were removed")]
+    public static partial void DeletedInUse(ILogger logger, long mediaId, int referenceCount);
 }

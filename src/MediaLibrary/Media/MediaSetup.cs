@@ -17,6 +17,7 @@ public static class MediaSetup
         services.AddScoped<StorageMigration>();
         services.AddScoped<FolderTree>();
         services.AddScoped<MediaTags>();
+        services.AddScoped<MediaReferences>();
         services.AddScoped<MediaBulk>();
         services.AddSingleton<MediaMetrics>();
         services.AddSingleton<FileLookups>();

@@ -25,11 +25,15 @@ public sealed class VersionRetirement(
 
     /// <summary>Retires the media as a whole: its version's objects, its derivatives and its row.</summary>
     /// <exception cref="MediaChangedException">The row changed or went since it was read; nothing was changed.</exception>
-    public Task RetireMediaAsync(MediaItem tracked, string reason, Action<RetiredVersion> committed, CancellationToken ct) =>
-        RetireAsync(tracked, reason, urlRetired: true, m => db.Media.Remove(m), committed, ct);
+    /// <summary>
+    /// Deletes the media row and queues its objects. <paramref name="check"/> runs under the row's lock, before anything
+    /// changes: a deletion refused there (a media in use) leaves everything as it was.
+    /// </summary>
+    public Task RetireMediaAsync(MediaItem tracked, string reason, Func<CancellationToken, Task> check, Action<RetiredVersion> committed, CancellationToken ct) =>
+        RetireAsync(tracked, reason, urlRetired: true, m => db.Media.Remove(m), committed, ct, check);
 
     private async Task RetireAsync(MediaItem tracked, string reason, bool urlRetired, Action<MediaItem> change, Action<RetiredVersion> committed,
-        CancellationToken ct)
+        CancellationToken ct, Func<CancellationToken, Task>? check = null)
     {
         var retired = new RetiredVersion(tracked.Id, tracked.Version, tracked.FileName, tracked.StorageKey, tracked.StorageProvider, urlRetired);
         var revision = tracked.Revision;
@@ -40,6 +44,7 @@ public sealed class VersionRetirement(
             if (await db.Media.Where(m => m.Id == retired.MediaId && m.Revision == revision)
                     .ExecuteUpdateAsync(s => s.SetProperty(m => m.Revision, m => m.Revision), ct) == 0)
                 throw new MediaChangedException(retired.MediaId);
+            if (check is not null) await check(ct);
             pending = await derivatives.RetireAsync(retired.MediaId, reason, ct);
             pending.Add(queue.Enqueue(retired.MediaId, retired.StorageKey, retired.StorageProvider, reason));
             // After the objects: a fetch that a purge provokes then finds nothing to cache.

@@ -46,7 +46,8 @@ public static class EditorPage
         // A folder that is not there (deleted meanwhile) shows all media; a tag that cannot be one is dropped.
         var folder = long.TryParse(q["folder"], NumberStyles.None, CultureInfo.InvariantCulture, out var f) && f > 0 ? await folderTree.FindAsync(f, ct) : null;
         var tag = TagNames.Clean(q["tag"]).Name ?? "";
-        var view = new EditorView(search, type, ordering.Value, page, folder?.Id, tag);
+        var used = q["used"] == "true" || q["used"] == "false" ? (string)q["used"]! : "";
+        var view = new EditorView(search, type, ordering.Value, page, folder?.Id, tag, used);
 
         // When reads need a token, the server renders the page without the library; the script loads it after sign-in.
         var mayRead = !options.Value.RequireAuthForReads || http.User.Identity?.IsAuthenticated == true;
@@ -61,7 +62,8 @@ public static class EditorPage
             else
             {
                 var list = await media.ListAsync(new MediaQuery(page, PageSize, search.Length == 0 ? null : search, type.Length == 0 ? null : type,
-                    ordering.Ordering, Folder: folder is null ? null : new FolderFilter(folder.Id, folder.Path, Recursive: false), Tags: tagIds), ct);
+                    ordering.Ordering, Folder: folder is null ? null : new FolderFilter(folder.Id, folder.Path, Recursive: false), Tags: tagIds,
+                    Used: used.Length == 0 ? null : used == "true"), ct);
                 var pageTags = await tags.OfAsync(list.Items.Select(m => m.Id).ToList(), ct);
                 results = new EditorResults(urls.Responses(http.Request, list.Items, pageTags), list.Count, list.CountExact, list.Next is not null, sidebar);
             }

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text.Json;
 using MediaLibrary.Tests.Infrastructure;
@@ -15,12 +14,13 @@ public abstract partial class ApiTests
         var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
         var paths = doc.GetProperty("paths");
         foreach (var path in new[] { "/api/auth/token", "/api/media", "/api/media/{id}", "/api/media/{id}/file", "/api/media/{id}/tags",
-            "/api/media/bulk", "/api/tags", "/api/folders", "/api/folders/{id}", "/api/folders/{id}/move" })
+            "/api/media/bulk", "/api/tags", "/api/folders", "/api/folders/{id}", "/api/folders/{id}/move", "/api/media/{id}/references", "/api/references" })
             Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
         Assert.True(doc.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("Bearer", out _));
         var mediaSchema = doc.GetProperty("components").GetProperty("schemas").GetProperty("MediaResponse").GetProperty("properties");
         Assert.True(mediaSchema.TryGetProperty("alt_text", out _));
         Assert.True(mediaSchema.TryGetProperty("tags", out _));
+        Assert.True(mediaSchema.TryGetProperty("reference_count", out _));
         var bulk = paths.GetProperty("/api/media/bulk").GetProperty("post");
         Assert.True(bulk.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
         Assert.True(bulk.GetProperty("responses").TryGetProperty("200", out _));
@@ -47,14 +47,6 @@ public abstract partial class ApiTests
         Assert.DoesNotContain(MediaLibraryApp.AdminPassword, everything);
         var key = await File.ReadAllTextAsync(Path.Combine(App.DataDir, "jwt-signing.key"), Ct);
         Assert.DoesNotContain(key.Trim(), everything);
-    }
-
-    [Fact]
-    public async Task Postgres_TheServiceSessionsRunWithoutParallelWorkers()
-    {
-        if (!App.UsePostgres) return;
-        var setting = await App.WithDbAsync(db => db.Database.SqlQueryRaw<string>("SELECT current_setting('max_parallel_workers_per_gather') AS \"Value\"").SingleAsync());
-        Assert.Equal("0", setting);
     }
 
     [Fact]

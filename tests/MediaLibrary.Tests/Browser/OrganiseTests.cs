@@ -226,4 +226,59 @@ public sealed class OrganiseTests(BrowserFixture app) : IClassFixture<BrowserFix
         await page.GetByRole(AriaRole.Button, new() { Name = "Grid" }).ClickAsync();
         await Assertions.Expect(page.Locator("#results")).Not.ToHaveClassAsync(new Regex("list-view"));
     }
+
+    [Fact]
+    public async Task MediaInUse_ShowsWhereInItsCardAndDetails_IsFilteredOut_AndIsDeletedOnlyAfterASecondQuestion()
+    {
+        var page = await app.NewPageAsync();
+        await EditorPageTests.SignInAsync(page);
+        var word = Unique("used");
+        var (hero, spare) = (word + " hero", word + " spare");
+        await UploadAsync(page, hero, spare);
+        var heroId = await Card(page, hero).GetAttributeAsync("data-id");
+
+        // A website registers where it shows the hero image.
+        using (var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) })
+        {
+            using var login = await http.PostAsJsonAsync("/api/auth/token", new { username = "admin", password = BrowserFixture.Password }, Ct);
+            var token = (await login.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("access_token").GetString();
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var put = await http.PutAsJsonAsync($"/api/media/{heroId}/references",
+                new { key = "page:/home", label = "Home page", url = "https://example.com/" }, Ct);
+            put.EnsureSuccessStatusCode();
+        }
+
+        // The filter: used nowhere shows the spare only; then back to all, where the hero's card says it is used.
+        await page.GetByLabel("Search").FillAsync(word);
+        await page.Locator("#filters select[name=used]").SelectOptionAsync("false");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(1);
+        await Assertions.Expect(Card(page, spare)).ToBeVisibleAsync();
+        Assert.Contains("used=false", page.Url);
+        await page.Locator("#filters select[name=used]").SelectOptionAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(2);
+        await Assertions.Expect(Card(page, hero).Locator(".used")).ToHaveTextAsync("Used in 1 place");
+
+        // The details name the place, linked.
+        await Card(page, hero).GetByRole(AriaRole.Button, new() { Name = $"Details {hero}" }).ClickAsync();
+        var references = page.GetByRole(AriaRole.List, new() { Name = "Where this media is used" });
+        await Assertions.Expect(references.GetByRole(AriaRole.Link, new() { Name = "Home page" })).ToHaveAttributeAsync("href", "https://example.com/");
+        await Assertions.Expect(references).ToContainTextAsync("page:/home");
+        await ShotAsync(page, "used-in");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Close the details" }).ClickAsync();
+
+        // Delete: the service refuses, the dialog names the place and asks again; only "Delete anyway" deletes.
+        await Card(page, hero).GetByRole(AriaRole.Button, new() { Name = $"Delete {hero}" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await Assertions.Expect(dialog).ToContainTextAsync("Used in 1 place: Home page (page:/home)");
+        await ShotAsync(page, "delete-in-use");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await new HttpClient().GetAsync($"{app.BaseUrl}/api/media/{heroId}", Ct)).StatusCode);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete anyway" }).ClickAsync();
+        await Assertions.Expect(Card(page, hero)).ToHaveCountAsync(0);
+        using var client = new HttpClient();
+        using var gone = await client.GetAsync($"{app.BaseUrl}/api/media/{heroId}", Ct);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
+    }
 }

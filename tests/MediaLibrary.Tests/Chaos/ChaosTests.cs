@@ -218,9 +218,10 @@ public abstract class ChaosTests
                 }
                 else if (roll < 78)
                 {
-                    var answer = Check("delete", await DeleteAsync(client, target.Id), statuses);
+                    // A media in use answers 409 (and stays) unless the delete is forced.
+                    var answer = Check("delete", await DeleteAsync(client, target.Id, force: random.Next(3) == 0), statuses);
                     if (answer.Status == HttpStatusCode.NoContent) target.Deleted = true;
-                    else target.Uncertain |= answer.Unknown || answer.Status == HttpStatusCode.NotFound; // 503, 507: still there
+                    else target.Uncertain |= answer.Unknown || answer.Status == HttpStatusCode.NotFound; // 409, 503, 507: still there
                     done++;
                 }
                 else if (roll < 86)
@@ -243,19 +244,23 @@ public abstract class ChaosTests
                 }
                 else
                 {
-                    // Two requests racing on one media.
-                    var pair = random.Next(4);
+                    // Two requests racing on one media; or a website registering where it uses media while one is deleted.
+                    var pair = random.Next(6);
+                    var used = live.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).Select(t => t.Id).Append(target.Id).ToArray();
                     Task<Answer>[] racing = pair switch
                     {
-                        0 => [DeleteAsync(client, target.Id), DeleteAsync(client, target.Id)],
-                        1 => [DeleteAsync(client, target.Id), ReplaceAsync(client, new Random(random.Next()), target.Id)],
+                        4 => [PutReferenceAsync(client, target.Id, $"page:/{done}"), DeleteAsync(client, target.Id, force: false)],
+                        5 => [SyncReferencesAsync(client, $"page:/s{random.Next(5)}", used), DeleteAsync(client, target.Id, force: true)],
+                        0 => [DeleteAsync(client, target.Id, force: true), DeleteAsync(client, target.Id, force: true)],
+                        1 => [DeleteAsync(client, target.Id, force: true), ReplaceAsync(client, new Random(random.Next()), target.Id)],
                         2 => [ReplaceAsync(client, new Random(random.Next()), target.Id), ReplaceAsync(client, new Random(random.Next()), target.Id)],
                         _ => [ReplaceAsync(client, new Random(random.Next()), target.Id), PatchAsync(client, target.Id, $"r{done}")],
                     };
                     var results = (await Task.WhenAll(racing)).Select(a => Check("race", a, statuses)).ToList();
                     if (pair == 0) Assert.True(results.Count(r => r.Status == HttpStatusCode.NoContent) <= 1, "two deletes of one media both answered 204");
                     if (pair <= 1 && results[0].Status == HttpStatusCode.NoContent) target.Deleted = true;
-                    else target.Uncertain = true;
+                    else if (pair >= 4 && results[1].Status == HttpStatusCode.NoContent) target.Deleted = true;
+                    else if (pair < 4 || results[1].Unknown || results[1].Status == HttpStatusCode.NotFound) target.Uncertain = true;
                     done += 2;
                 }
             }
@@ -366,6 +371,12 @@ public abstract class ChaosTests
         }
         Assert.DoesNotContain(rows, r => failedUploadTitles.Contains(r.Title));
 
+        // Each media's reference count is its references, counted in the transaction of every change; none outlives its media.
+        var referenceCounts = await app.WithDbAsync(db => db.MediaReferences.GroupBy(r => r.MediaId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count));
+        foreach (var row in rows) Assert.Equal(referenceCounts.GetValueOrDefault(row.Id), row.ReferenceCount);
+        foreach (var id in referenceCounts.Keys) Assert.True(byId.ContainsKey(id), $"a reference to media {id}, which is gone");
+
         // And the reconciler finds nothing to do, even for objects written a moment ago.
         await using var scope = app.Services.CreateAsyncScope();
         var report = await scope.ServiceProvider.GetRequiredService<Reconciler>().RunAsync(new ReconcileRequest(Apply: false, TimeSpan.Zero), CancellationToken.None);
@@ -413,8 +424,15 @@ public abstract class ChaosTests
         return (new Answer(response.StatusCode, chaos, null), items);
     }
 
-    private static async Task<Answer> DeleteAsync(HttpClient client, long id) =>
-        await AnswerAsync(await client.DeleteAsync($"/api/media/{id}"), HttpStatusCode.NoContent);
+    private static async Task<Answer> DeleteAsync(HttpClient client, long id, bool force) =>
+        await AnswerAsync(await client.DeleteAsync($"/api/media/{id}{(force ? "?force=true" : "")}"), HttpStatusCode.NoContent);
+
+    /// <summary>A reference on one media; its answer's body (a reference, not a media) is not read.</summary>
+    private static async Task<Answer> PutReferenceAsync(HttpClient client, long id, string key) =>
+        await AnswerAsync(await client.PutAsJsonAsync($"/api/media/{id}/references", new { key }), HttpStatusCode.NoContent);
+
+    private static async Task<Answer> SyncReferencesAsync(HttpClient client, string key, long[] mediaIds) =>
+        await AnswerAsync(await client.PutAsJsonAsync("/api/references", new { key, media_ids = mediaIds }, HttpExtensions.Json), HttpStatusCode.NoContent);
 }
 
 public sealed class SqliteChaosTests : ChaosTests

@@ -82,18 +82,6 @@ public sealed class FileNamesAndKeysTests
     }
 
     [Fact]
-    public void DatabaseSettings_Postgres_SessionsRunWithoutParallelWorkersUnlessTheOperatorSetsOptions()
-    {
-        foreach (var value in new[] { "Host=localhost;Database=media", "postgresql://u@db/media" })
-        {
-            var b = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseSettings.From(DataOptions.From(Config(value)), "/d").ConnectionString);
-            Assert.Equal("-c max_parallel_workers_per_gather=0", b.Options);
-        }
-        var own = DatabaseSettings.From(DataOptions.From(Config("Host=localhost;Database=media;Options=-c work_mem=64MB")), "/d");
-        Assert.Equal("-c work_mem=64MB", new Npgsql.NpgsqlConnectionStringBuilder(own.ConnectionString).Options);
-    }
-
-    [Fact]
     public void DatabaseSettings_Nonsense_FailsWithAMessageNamingTheSetting()
     {
         var ex = Assert.Throws<InvalidOperationException>(() => DatabaseSettings.From(DataOptions.From(Config("this is not a connection string")), "/d"));

@@ -2,7 +2,7 @@
 // top of the server-rendered library. It uses the same client module as website frontends (served beside it at
 // /client/media.js); after each change it swaps in fresh results from the server.
 import {
-  login, signOut, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder,
+  login, signOut, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences,
   addTags, removeTags, listTags, bulkMedia, MediaLibraryError,
 } from "../client/media.js";
 import type { TransferOptions, BulkRequest, BulkResult, Media } from "../client/media.js";
@@ -396,13 +396,31 @@ async function copyUrl(card: Current): Promise<void> {
 
 function openDelete(card: Current): void {
   bulkDeleting = false;
+  forcing = false;
   $("delete-heading").textContent = `Delete “${card.title}”?`;
   $("delete-text").textContent = "The file is removed from storage with all its sizes. This cannot be undone.";
   $("delete-error").textContent = "";
+  $("delete-confirm").textContent = "Delete";
   $<HTMLDialogElement>("delete-dialog").showModal();
 }
 
+/**
+ * A media in use answers 409 with the places that use it: the dialog names them and asks again, and only then deletes
+ * it anyway (force), which also removes those references.
+ */
+function askToForce(problem: Record<string, unknown>, title: string): void {
+  const count = Number(problem.reference_count ?? 0);
+  const places = (problem.references as { key: string; label: string }[] | undefined) ?? [];
+  const named = places.map((r) => (r.label && r.label !== r.key ? `${r.label} (${r.key})` : r.key)).join(", ");
+  $("delete-heading").textContent = `“${title}” is in use`;
+  $("delete-text").textContent = `Used in ${count} ${count === 1 ? "place" : "places"}: ${named}${count > places.length ? ", …" : ""}. `
+    + "Those pages will show a missing image. Delete it anyway?";
+  $("delete-confirm").textContent = "Delete anyway";
+  forcing = true;
+}
+
 let bulkDeleting = false;
+let forcing = false;
 $("delete-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   if (bulkDeleting) {
@@ -413,7 +431,7 @@ $("delete-form").addEventListener("submit", async (event) => {
   if (!current) return;
   const { id, title } = current;
   try {
-    await withToken((t) => deleteMedia(id, t));
+    await withToken((t) => deleteMedia(id, t, { force: forcing }));
     $<HTMLDialogElement>("delete-dialog").close();
     document.querySelector(`.card[data-id="${id}"]`)?.remove();
     status(`Deleted “${title}”.`);
@@ -423,6 +441,10 @@ $("delete-form").addEventListener("submit", async (event) => {
       $<HTMLDialogElement>("delete-dialog").close();
       status(`“${title}” was already deleted.`);
       await refresh();
+      return;
+    }
+    if (error instanceof MediaLibraryError && error.status === 409 && error.problem?.reference_count !== undefined && !forcing) {
+      askToForce(error.problem, title);
       return;
     }
     $("delete-error").textContent = describe(error);
@@ -686,6 +708,7 @@ async function openDetails(card: Current): Promise<void> {
       return [dt, dd];
     }));
     $("detail-heading").textContent = `Details of “${media.title}”`;
+    await showReferences(media);
     showTags(media);
     $("tag-error").textContent = "";
     $("detail").hidden = false;
@@ -695,10 +718,28 @@ async function openDetails(card: Current): Promise<void> {
   }
 }
 
-function link(url: string): HTMLAnchorElement {
+/** Where the media is used: each place's label, linked when it has a URL, with its key. */
+async function showReferences(media: Media): Promise<void> {
+  const list = media.reference_count > 0 ? (await listReferences(media.id, currentSession()?.token)).results : [];
+  $("detail-used").textContent = list.length === 0 ? "Nowhere that a website has registered."
+    : `${list.length} ${list.length === 1 ? "place" : "places"}; deleting it asks first.`;
+  $("detail-references").replaceChildren(...list.map((r) => {
+    const item = document.createElement("li");
+    item.append(r.url ? link(r.url, r.label) : r.label);
+    if (r.label !== r.key) {
+      const key = document.createElement("span");
+      key.className = "key";
+      key.textContent = r.key;
+      item.append(key);
+    }
+    return item;
+  }));
+}
+
+function link(url: string, text = url): HTMLAnchorElement {
   const a = document.createElement("a");
   a.href = url;
-  a.textContent = url;
+  a.textContent = text;
   return a;
 }
 

@@ -36,6 +36,32 @@ export interface Media {
   folder_id: number | null;
   /** Its tags, in name order; a tag keeps the spelling it was first given ("Summer" and "summer" are one tag). */
   tags: string[];
+  /** How many places use it (references registered by websites); deleting it while used needs `force`. */
+  reference_count: number;
+}
+
+/** A place that uses a media: the website's own key for it (`page:/about`, `product:42`), a label and a link. */
+export interface MediaReference {
+  media_id: number;
+  key: string;
+  label: string;
+  url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReferenceList {
+  count: number;
+  results: MediaReference[];
+}
+
+/** A place and the media it uses; after a sync also what it added, removed and updated. */
+export interface Referrer {
+  key: string;
+  media_ids: number[];
+  added?: number[];
+  removed?: number[];
+  updated?: number;
 }
 
 /** A tag in use and how many media have it. */
@@ -116,6 +142,8 @@ export interface MediaQuery {
   recursive?: boolean;
   /** Media with this tag, or with every one of these tags (case-insensitive). */
   tag?: string | string[];
+  /** false: media used nowhere (the candidates for clean-up); true: media used somewhere. */
+  used?: boolean;
 }
 
 export interface MediaMetadata {
@@ -137,6 +165,7 @@ export interface MediaFilter {
   folder?: number | "root";
   recursive?: boolean;
   tag?: string[];
+  used?: boolean;
 }
 
 /**
@@ -147,12 +176,12 @@ export type BulkRequest = ({ ids: number[] } | { filter: MediaFilter; limit: num
   | { action: "move"; folder_id: number | null }
   | { action: "tag" | "untag"; tags: string[] }
   | { action: "edit"; title?: string; alt_text?: string }
-  | { action: "delete" }
+  | { action: "delete"; force?: boolean }
 );
 
 export interface BulkItemResult {
   id: number;
-  /** What its single request would have answered: 200 changed (or already so), 204 deleted, 400, 404, 412, 503. */
+  /** What its single request would have answered: 200 changed (or already so), 204 deleted, 400, 404, 409 (in use), 412, 503. */
   status: number;
   detail: string | null;
   /** Its ETag after, when it is still there. */
@@ -218,7 +247,11 @@ export interface MediaClient {
   uploadMedia(file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions): Promise<Media>;
   updateMedia(id: number, changes: MediaMetadata, token: string, options?: { ifMatch?: string; signal?: AbortSignal }): Promise<Media>;
   replaceMediaFile(id: number, file: Blob, token: string, options?: TransferOptions): Promise<Media>;
-  deleteMedia(id: number, token: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Deletes the media. One that is used somewhere fails with 409 (the problem's `references` name the places) unless
+   * `force` is true, which removes its references with it.
+   */
+  deleteMedia(id: number, token: string, options?: { signal?: AbortSignal; force?: boolean }): Promise<void>;
   /** The folders directly in `parent` (a folder's id; omitted: at the top). */
   listFolders(parent?: number, token?: string): Promise<FolderList>;
   /** One folder with its path from the top. */
@@ -228,7 +261,7 @@ export interface MediaClient {
   /** Moves the folder and everything in it into `parentId` (null: to the top). A move into itself fails with 409. */
   moveFolder(id: number, parentId: number | null, token: string): Promise<Folder>;
   /** Deletes an empty folder; with `contents: true` the media and folders in it too (each media as deleteMedia deletes it). */
-  deleteFolder(id: number, token: string, options?: { contents?: boolean }): Promise<void>;
+  deleteFolder(id: number, token: string, options?: { contents?: boolean; force?: boolean }): Promise<void>;
   /** Adds tags to a media (those it has stay once). */
   addTags(id: number, tags: string[], token: string, options?: { ifMatch?: string }): Promise<Media>;
   /** Removes tags from a media; one it does not have is no error. */
@@ -237,6 +270,19 @@ export interface MediaClient {
   listTags(query?: { prefix?: string; limit?: number }, token?: string): Promise<TagList>;
   /** Moves, tags, untags, edits or deletes many media at once; each gets its own result (the request fails only as a whole: 400, 413). */
   bulkMedia(request: BulkRequest, token: string): Promise<BulkResult>;
+  /** The places that use a media. */
+  listReferences(id: number, token?: string): Promise<ReferenceList>;
+  /** Records that a place uses the media (the same key again updates its label and url). */
+  putReference(id: number, reference: { key: string; label?: string; url?: string | null }, token: string): Promise<MediaReference>;
+  /** The place no longer uses the media. */
+  removeReference(id: number, key: string, token: string): Promise<void>;
+  /** The media that a place uses. */
+  getReferrer(key: string, token?: string): Promise<Referrer>;
+  /**
+   * Sets every media a place uses, as a CMS knows it when it saves a page (at most 1,000): media no longer listed lose
+   * the reference. All or nothing: a missing media id fails with 422 (`missing_ids`).
+   */
+  syncReferences(key: string, mediaIds: number[], token: string, options?: { label?: string; url?: string | null }): Promise<Referrer>;
 }
 
 export function createClient(options: ClientOptions = {}): MediaClient {
@@ -298,20 +344,27 @@ export function createClient(options: ClientOptions = {}): MediaClient {
         token, json: changes, signal: opts.signal, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {},
       }),
     replaceMediaFile: (id, file, token, transfer) => send("PUT", `/api/media/${encodeURIComponent(id)}/file`, form(file), token, transfer),
-    deleteMedia: (id, token, opts = {}) => call<void>("DELETE", `/api/media/${encodeURIComponent(id)}`, { token, signal: opts.signal }),
+    deleteMedia: (id, token, opts = {}) =>
+      call<void>("DELETE", `/api/media/${encodeURIComponent(id)}${opts.force ? "?force=true" : ""}`, { token, signal: opts.signal }),
     listFolders: (parent, token) => call<FolderList>("GET", `/api/folders${parent === undefined ? "" : `?parent=${encodeURIComponent(parent)}`}`, { token }),
     getFolder: (id, token) => call<Folder>("GET", `/api/folders/${encodeURIComponent(id)}`, { token }),
     createFolder: (name, parentId, token) => call<Folder>("POST", "/api/folders", { token, json: { name, parent_id: parentId } }),
     renameFolder: (id, name, token) => call<Folder>("PATCH", `/api/folders/${encodeURIComponent(id)}`, { token, json: { name } }),
     moveFolder: (id, parentId, token) => call<Folder>("POST", `/api/folders/${encodeURIComponent(id)}/move`, { token, json: { parent_id: parentId } }),
     deleteFolder: (id, token, opts = {}) =>
-      call<void>("DELETE", `/api/folders/${encodeURIComponent(id)}${opts.contents ? "?contents=true" : ""}`, { token }),
+      call<void>("DELETE", `/api/folders/${encodeURIComponent(id)}${queryString({ contents: opts.contents || undefined, force: opts.force || undefined })}`, { token }),
     addTags: (id, tags, token, opts = {}) =>
       call<Media>("POST", `/api/media/${encodeURIComponent(id)}/tags`, { token, json: { tags }, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
     removeTags: (id, tags, token, opts = {}) =>
       call<Media>("DELETE", `/api/media/${encodeURIComponent(id)}/tags${queryString({ tag: tags })}`, { token, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
     listTags: (query = {}, token) => call<TagList>("GET", `/api/tags${queryString(query)}`, { token }),
     bulkMedia: (request, token) => call<BulkResult>("POST", "/api/media/bulk", { token, json: request }),
+    listReferences: (id, token) => call<ReferenceList>("GET", `/api/media/${encodeURIComponent(id)}/references`, { token }),
+    putReference: (id, reference, token) => call<MediaReference>("PUT", `/api/media/${encodeURIComponent(id)}/references`, { token, json: reference }),
+    removeReference: (id, key, token) => call<void>("DELETE", `/api/media/${encodeURIComponent(id)}/references${queryString({ key })}`, { token }),
+    getReferrer: (key, token) => call<Referrer>("GET", `/api/references${queryString({ key })}`, { token }),
+    syncReferences: (key, mediaIds, token, opts = {}) =>
+      call<Referrer>("PUT", "/api/references", { token, json: { key, label: opts.label, url: opts.url, media_ids: mediaIds } }),
   };
 }
 
@@ -367,4 +420,5 @@ const defaultClient = createClient();
 export const {
   login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia,
   listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia,
+  listReferences, putReference, removeReference, getReferrer, syncReferences,
 } = defaultClient;

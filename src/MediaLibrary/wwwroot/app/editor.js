@@ -1,7 +1,7 @@
 // The editors' page: sign-in, upload, edit, replace, delete and copy, folders, tags, selection and bulk actions, on
 // top of the server-rendered library. It uses the same client module as website frontends (served beside it at
 // /client/media.js); after each change it swaps in fresh results from the server.
-import { login, signOut, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, addTags, removeTags, listTags, bulkMedia, MediaLibraryError, } from "../client/media.js";
+import { login, signOut, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, MediaLibraryError, } from "../client/media.js";
 /** An element the server-rendered page always has; a missing one is a bug in the page, not a state to handle. */
 function $(id) {
     const element = document.getElementById(id);
@@ -371,12 +371,29 @@ async function copyUrl(card) {
 }
 function openDelete(card) {
     bulkDeleting = false;
+    forcing = false;
     $("delete-heading").textContent = `Delete “${card.title}”?`;
     $("delete-text").textContent = "The file is removed from storage with all its sizes. This cannot be undone.";
     $("delete-error").textContent = "";
+    $("delete-confirm").textContent = "Delete";
     $("delete-dialog").showModal();
 }
+/**
+ * A media in use answers 409 with the places that use it: the dialog names them and asks again, and only then deletes
+ * it anyway (force), which also removes those references.
+ */
+function askToForce(problem, title) {
+    const count = Number(problem.reference_count ?? 0);
+    const places = problem.references ?? [];
+    const named = places.map((r) => (r.label && r.label !== r.key ? `${r.label} (${r.key})` : r.key)).join(", ");
+    $("delete-heading").textContent = `“${title}” is in use`;
+    $("delete-text").textContent = `Used in ${count} ${count === 1 ? "place" : "places"}: ${named}${count > places.length ? ", …" : ""}. `
+        + "Those pages will show a missing image. Delete it anyway?";
+    $("delete-confirm").textContent = "Delete anyway";
+    forcing = true;
+}
 let bulkDeleting = false;
+let forcing = false;
 $("delete-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     if (bulkDeleting) {
@@ -388,7 +405,7 @@ $("delete-form").addEventListener("submit", async (event) => {
         return;
     const { id, title } = current;
     try {
-        await withToken((t) => deleteMedia(id, t));
+        await withToken((t) => deleteMedia(id, t, { force: forcing }));
         $("delete-dialog").close();
         document.querySelector(`.card[data-id="${id}"]`)?.remove();
         status(`Deleted “${title}”.`);
@@ -399,6 +416,10 @@ $("delete-form").addEventListener("submit", async (event) => {
             $("delete-dialog").close();
             status(`“${title}” was already deleted.`);
             await refresh();
+            return;
+        }
+        if (error instanceof MediaLibraryError && error.status === 409 && error.problem?.reference_count !== undefined && !forcing) {
+            askToForce(error.problem, title);
             return;
         }
         $("delete-error").textContent = describe(error);
@@ -671,6 +692,7 @@ async function openDetails(card) {
             return [dt, dd];
         }));
         $("detail-heading").textContent = `Details of “${media.title}”`;
+        await showReferences(media);
         showTags(media);
         $("tag-error").textContent = "";
         $("detail").hidden = false;
@@ -680,10 +702,27 @@ async function openDetails(card) {
         status(describe(error));
     }
 }
-function link(url) {
+/** Where the media is used: each place's label, linked when it has a URL, with its key. */
+async function showReferences(media) {
+    const list = media.reference_count > 0 ? (await listReferences(media.id, currentSession()?.token)).results : [];
+    $("detail-used").textContent = list.length === 0 ? "Nowhere that a website has registered."
+        : `${list.length} ${list.length === 1 ? "place" : "places"}; deleting it asks first.`;
+    $("detail-references").replaceChildren(...list.map((r) => {
+        const item = document.createElement("li");
+        item.append(r.url ? link(r.url, r.label) : r.label);
+        if (r.label !== r.key) {
+            const key = document.createElement("span");
+            key.className = "key";
+            key.textContent = r.key;
+            item.append(key);
+        }
+        return item;
+    }));
+}
+function link(url, text = url) {
     const a = document.createElement("a");
     a.href = url;
-    a.textContent = url;
+    a.textContent = text;
     return a;
 }
 function showTags(media) {

@@ -35,6 +35,29 @@ export interface Media {
     folder_id: number | null;
     /** Its tags, in name order; a tag keeps the spelling it was first given ("Summer" and "summer" are one tag). */
     tags: string[];
+    /** How many places use it (references registered by websites); deleting it while used needs `force`. */
+    reference_count: number;
+}
+/** A place that uses a media: the website's own key for it (`page:/about`, `product:42`), a label and a link. */
+export interface MediaReference {
+    media_id: number;
+    key: string;
+    label: string;
+    url: string | null;
+    created_at: string;
+    updated_at: string;
+}
+export interface ReferenceList {
+    count: number;
+    results: MediaReference[];
+}
+/** A place and the media it uses; after a sync also what it added, removed and updated. */
+export interface Referrer {
+    key: string;
+    media_ids: number[];
+    added?: number[];
+    removed?: number[];
+    updated?: number;
 }
 /** A tag in use and how many media have it. */
 export interface TagCount {
@@ -106,6 +129,8 @@ export interface MediaQuery {
     recursive?: boolean;
     /** Media with this tag, or with every one of these tags (case-insensitive). */
     tag?: string | string[];
+    /** false: media used nowhere (the candidates for clean-up); true: media used somewhere. */
+    used?: boolean;
 }
 export interface MediaMetadata {
     title?: string;
@@ -125,6 +150,7 @@ export interface MediaFilter {
     folder?: number | "root";
     recursive?: boolean;
     tag?: string[];
+    used?: boolean;
 }
 /**
  * One action for many media: the `ids` given (at most 10,000), or what `filter` selects (newest first, up to
@@ -149,10 +175,11 @@ export type BulkRequest = ({
     alt_text?: string;
 } | {
     action: "delete";
+    force?: boolean;
 });
 export interface BulkItemResult {
     id: number;
-    /** What its single request would have answered: 200 changed (or already so), 204 deleted, 400, 404, 412, 503. */
+    /** What its single request would have answered: 200 changed (or already so), 204 deleted, 400, 404, 409 (in use), 412, 503. */
     status: number;
     detail: string | null;
     /** Its ETag after, when it is still there. */
@@ -212,8 +239,13 @@ export interface MediaClient {
         signal?: AbortSignal;
     }): Promise<Media>;
     replaceMediaFile(id: number, file: Blob, token: string, options?: TransferOptions): Promise<Media>;
+    /**
+     * Deletes the media. One that is used somewhere fails with 409 (the problem's `references` name the places) unless
+     * `force` is true, which removes its references with it.
+     */
     deleteMedia(id: number, token: string, options?: {
         signal?: AbortSignal;
+        force?: boolean;
     }): Promise<void>;
     /** The folders directly in `parent` (a folder's id; omitted: at the top). */
     listFolders(parent?: number, token?: string): Promise<FolderList>;
@@ -226,6 +258,7 @@ export interface MediaClient {
     /** Deletes an empty folder; with `contents: true` the media and folders in it too (each media as deleteMedia deletes it). */
     deleteFolder(id: number, token: string, options?: {
         contents?: boolean;
+        force?: boolean;
     }): Promise<void>;
     /** Adds tags to a media (those it has stay once). */
     addTags(id: number, tags: string[], token: string, options?: {
@@ -242,6 +275,26 @@ export interface MediaClient {
     }, token?: string): Promise<TagList>;
     /** Moves, tags, untags, edits or deletes many media at once; each gets its own result (the request fails only as a whole: 400, 413). */
     bulkMedia(request: BulkRequest, token: string): Promise<BulkResult>;
+    /** The places that use a media. */
+    listReferences(id: number, token?: string): Promise<ReferenceList>;
+    /** Records that a place uses the media (the same key again updates its label and url). */
+    putReference(id: number, reference: {
+        key: string;
+        label?: string;
+        url?: string | null;
+    }, token: string): Promise<MediaReference>;
+    /** The place no longer uses the media. */
+    removeReference(id: number, key: string, token: string): Promise<void>;
+    /** The media that a place uses. */
+    getReferrer(key: string, token?: string): Promise<Referrer>;
+    /**
+     * Sets every media a place uses, as a CMS knows it when it saves a page (at most 1,000): media no longer listed lose
+     * the reference. All or nothing: a missing media id fails with 422 (`missing_ids`).
+     */
+    syncReferences(key: string, mediaIds: number[], token: string, options?: {
+        label?: string;
+        url?: string | null;
+    }): Promise<Referrer>;
 }
 export declare function createClient(options?: ClientOptions): MediaClient;
 export declare const login: (username: string, password: string) => Promise<Token>, signOut: (token: string) => Promise<void>, getMedia: (id: number, token?: string) => Promise<Media>, listMedia: (query?: MediaQuery, token?: string) => Promise<MediaPage>, uploadMedia: (file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions) => Promise<Media>, updateMedia: (id: number, changes: MediaMetadata, token: string, options?: {
@@ -249,8 +302,10 @@ export declare const login: (username: string, password: string) => Promise<Toke
     signal?: AbortSignal;
 }) => Promise<Media>, replaceMediaFile: (id: number, file: Blob, token: string, options?: TransferOptions) => Promise<Media>, deleteMedia: (id: number, token: string, options?: {
     signal?: AbortSignal;
+    force?: boolean;
 }) => Promise<void>, listFolders: (parent?: number, token?: string) => Promise<FolderList>, getFolder: (id: number, token?: string) => Promise<Folder>, createFolder: (name: string, parentId: number | null, token: string) => Promise<Folder>, renameFolder: (id: number, name: string, token: string) => Promise<Folder>, moveFolder: (id: number, parentId: number | null, token: string) => Promise<Folder>, deleteFolder: (id: number, token: string, options?: {
     contents?: boolean;
+    force?: boolean;
 }) => Promise<void>, addTags: (id: number, tags: string[], token: string, options?: {
     ifMatch?: string;
 }) => Promise<Media>, removeTags: (id: number, tags: string[], token: string, options?: {
@@ -258,4 +313,11 @@ export declare const login: (username: string, password: string) => Promise<Toke
 }) => Promise<Media>, listTags: (query?: {
     prefix?: string;
     limit?: number;
-}, token?: string) => Promise<TagList>, bulkMedia: (request: BulkRequest, token: string) => Promise<BulkResult>;
+}, token?: string) => Promise<TagList>, bulkMedia: (request: BulkRequest, token: string) => Promise<BulkResult>, listReferences: (id: number, token?: string) => Promise<ReferenceList>, putReference: (id: number, reference: {
+    key: string;
+    label?: string;
+    url?: string | null;
+}, token: string) => Promise<MediaReference>, removeReference: (id: number, key: string, token: string) => Promise<void>, getReferrer: (key: string, token?: string) => Promise<Referrer>, syncReferences: (key: string, mediaIds: number[], token: string, options?: {
+    label?: string;
+    url?: string | null;
+}) => Promise<Referrer>;

@@ -426,6 +426,9 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<int>("ReferenceCount")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
@@ -492,6 +495,37 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.HasIndex("FolderId", "Title", "Id");
 
                     b.ToTable("media", (string)null);
+                });
+
+            modelBuilder.Entity("MediaLibrary.Media.MediaReference", b =>
+                {
+                    b.Property<long>("MediaId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("MediaId", "Key");
+
+                    b.HasIndex("Key", "MediaId");
+
+                    b.ToTable("media_references", (string)null);
                 });
 
             modelBuilder.Entity("MediaLibrary.Media.MediaTag", b =>
@@ -591,6 +625,15 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Media");
+                });
+
+            modelBuilder.Entity("MediaLibrary.Media.MediaReference", b =>
+                {
+                    b.HasOne("MediaLibrary.Media.MediaItem", null)
+                        .WithMany()
+                        .HasForeignKey("MediaId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("MediaLibrary.Media.MediaTag", b =>

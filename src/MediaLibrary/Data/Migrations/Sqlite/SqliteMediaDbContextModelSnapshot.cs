@@ -409,6 +409,9 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ReferenceCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
@@ -475,6 +478,37 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.HasIndex("FolderId", "Title", "Id");
 
                     b.ToTable("media", (string)null);
+                });
+
+            modelBuilder.Entity("MediaLibrary.Media.MediaReference", b =>
+                {
+                    b.Property<long>("MediaId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MediaId", "Key");
+
+                    b.HasIndex("Key", "MediaId");
+
+                    b.ToTable("media_references", (string)null);
                 });
 
             modelBuilder.Entity("MediaLibrary.Media.MediaTag", b =>
@@ -570,6 +604,15 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Media");
+                });
+
+            modelBuilder.Entity("MediaLibrary.Media.MediaReference", b =>
+                {
+                    b.HasOne("MediaLibrary.Media.MediaItem", null)
+                        .WithMany()
+                        .HasForeignKey("MediaId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("MediaLibrary.Media.MediaTag", b =>
