@@ -346,8 +346,9 @@ record "GET /api/tags?limit=20 (the 20 most used of 5,000)" "$(latency "$base/ap
 
 # ---- references: a third of the library used somewhere (one place each), the rest the clean-up candidates ---------------
 echo "References at $total rows…"
-sql "INSERT INTO media_references (\"MediaId\", \"Key\", \"Label\", \"CreatedAt\", \"UpdatedAt\") SELECT \"Id\", 'page:/' || (\"Id\" % 5000), 'Page', '2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM media WHERE \"Id\" % 3 = 0" >/dev/null
-sql "UPDATE media SET \"ReferenceCount\" = 1 WHERE \"Id\" % 3 = 0" >/dev/null
+uploaded=$(echo $ids | tr ' ' ',') # the 200 uploaded media stay unused: the delete below deletes them unforced
+sql "INSERT INTO media_references (\"MediaId\", \"Key\", \"Label\", \"CreatedAt\", \"UpdatedAt\") SELECT \"Id\", 'page:/' || (\"Id\" % 5000), 'Page', '2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM media WHERE \"Id\" % 3 = 0 AND \"Id\" NOT IN ($uploaded)" >/dev/null
+sql "UPDATE media SET \"ReferenceCount\" = 1 WHERE \"Id\" % 3 = 0 AND \"Id\" NOT IN ($uploaded)" >/dev/null
 if [ "$database" = postgres ]; then sql "ANALYZE" >/dev/null; else sql "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null; fi
 q="$base/api/media?page_size=50&used=false"
 record "list $total rows, used=false (count $(tag_count "$q")), page 1" "$(latency "$q")" "one connection" "target p99 ≤ 10 ms"

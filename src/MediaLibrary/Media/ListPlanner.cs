@@ -65,7 +65,11 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
         var matches = FtsMatches(term);
 
         var indexed = filtered.Where(m => matches.Contains(m.Id));
-        var count = await (type is null && used is null ? matches : indexed.Select(m => m.Id)).Take(MediaQueries.CountCap + 1).CountAsync(ct);
+        // Narrowed (a type, used or not): the index's matches one by one, each looked up and tested, until the cap;
+        // SQLite would otherwise read the narrowed rows and test each against the matches.
+        var count = type is null && used is null
+            ? await matches.Take(MediaQueries.CountCap + 1).CountAsync(ct)
+            : await FtsCountAsync(filtered, term, ct);
         var walk = count > MediaQueries.CountCap
             || WalkOrderingIndex((long)offset + query.PageSize, await db.Media.MaxAsync(m => (long?)m.Id, ct) ?? 0, count);
         return new ListPlan(walk ? like : indexed, offset, count, CappedCount: true);
