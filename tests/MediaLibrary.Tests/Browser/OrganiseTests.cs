@@ -83,7 +83,11 @@ public sealed class OrganiseTests(BrowserFixture app) : IClassFixture<BrowserFix
 
         // Drag the card onto the other folder in the sidebar: it moves there (and keeps its URL).
         var url = await Card(page, banner).GetAttributeAsync("data-url");
-        await Card(page, banner).DragToAsync(page.Locator(".folder-list a.folder", new() { HasText = archive }));
+        // The sidebar of the view shown (re-rendered after the breadcrumb's navigation) holds the target before the drag starts.
+        var target = page.Locator(".folder-list a.folder", new() { HasText = archive });
+        await Assertions.Expect(target).ToBeVisibleAsync();
+        await Assertions.Expect(Card(page, banner).GetByRole(AriaRole.Img)).ToHaveJSPropertyAsync("complete", true);
+        await Card(page, banner).DragToAsync(target);
         await Assertions.Expect(page.Locator("#status")).ToContainTextAsync($"Moved to “{archive}”: 1 of 1");
         var archiveId = await FolderIdOfAsync(page, banner);
         Assert.NotEqual(campaignsId, archiveId);
