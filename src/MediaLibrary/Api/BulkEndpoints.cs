@@ -73,12 +73,7 @@ public static class BulkEndpoints
             return [];
         }
         if (raw.Count == 0) errors["ids"] = ["ids names at least one media."];
-        var bad = new List<string>();
-        for (var i = 0; i < raw.Count && bad.Count < 5; i++)
-            if (raw[i].ValueKind != JsonValueKind.Number || !raw[i].TryGetInt64(out var id) || id < 1)
-                bad.Add($"ids[{i}] ({Shorten(raw[i].GetRawText())}) is not a media id: ids are whole numbers from 1.");
-        if (bad.Count > 0) errors["ids"] = [.. bad];
-        return bad.Count > 0 ? [] : raw.Select(e => e.GetInt64()).Distinct().ToList();
+        return MediaIdList.Parse(raw, "ids", errors);
     }
 
     private static string? FolderOf(JsonElement folder, Dictionary<string, string[]> errors) => folder.ValueKind switch
@@ -153,5 +148,4 @@ public static class BulkEndpoints
         return null;
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

@@ -98,13 +98,7 @@ public static class ReferenceEndpoints
             errors["media_ids"] = [$"One place uses at most {MediaReferences.MaxSyncMedia:N0} media in one sync, not {raw.Count:N0}."];
             return [];
         }
-        for (var i = 0; i < raw.Count; i++)
-            if (raw[i].ValueKind != JsonValueKind.Number || !raw[i].TryGetInt64(out var id) || id < 1)
-            {
-                errors["media_ids"] = [$"media_ids[{i}] is not a media id: ids are whole numbers from 1."];
-                return [];
-            }
-        return raw.Select(e => e.GetInt64()).Distinct().ToList();
+        return MediaIdList.Parse(raw, "media_ids", errors);
     }
 
     private static ProblemHttpResult NotFound(long id) =>

@@ -255,21 +255,12 @@ public sealed class MediaLifecycle(
             var used = 0;
             try
             {
-                await retirement.RetireMediaAsync(media, "deleted", async c =>
-                {
-                    if (force) used = await db.MediaReferences.CountAsync(r => r.MediaId == id, c);
-                    else await references.EnsureUnusedAsync(id, c);
-                }, _ =>
+                await retirement.RetireMediaAsync(media, "deleted", async c => used = await references.CheckDeletableAsync(id, force, c), _ =>
                 {
                     MediaLog.Deleted(logger, media.Id, media.StorageKey, media.StorageProvider);
                     if (used > 0) MediaLog.DeletedInUse(logger, media.Id, used);
                 }, ct);
                 return true;
-            }
-            catch (ApiProblemException inUse) when (inUse.Status == StatusCodes.Status409Conflict && inUse.Extensions.TryGetValue("reference_count", out var count))
-            {
-                MediaLog.DeleteRefusedInUse(logger, id, (int)count!);
-                throw;
             }
             catch (Exception ex) when (ex is MediaChangedException or DbUpdateConcurrencyException)
             {

@@ -36,7 +36,7 @@ public sealed class MediaReferences(MediaDbContext db, TimeProvider time, ILogge
     /// <summary>
     /// Adds the reference, or updates its label and link. Null when there is no such media; Created says which it was.
     /// </summary>
-    public async Task<(MediaReference Reference, bool Created, int Count)?> PutAsync(long mediaId, ReferenceInput input, CancellationToken ct)
+    public async Task<(MediaReference Reference, bool Created)?> PutAsync(long mediaId, ReferenceInput input, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if ((await LockAsync([mediaId], ct)).Count == 0) return null;
@@ -48,10 +48,10 @@ public sealed class MediaReferences(MediaDbContext db, TimeProvider time, ILogge
         else if (reference.Label != input.Label || reference.Url != input.Url)
             (reference.Label, reference.Url, reference.UpdatedAt) = (input.Label, input.Url, now);
         await db.SaveChangesAsync(ct);
-        var count = await RecountAsync([mediaId], ct);
+        await RecountAsync([mediaId], ct);
         await tx.CommitAsync(ct);
         MediaLog.ReferencePut(logger, mediaId, input.Key, created ? "added" : "kept");
-        return (reference, created, count[mediaId]);
+        return (reference, created);
     }
 
     /// <summary>Removes the reference. Null when there is no such media; false when it had no reference with that key.</summary>
@@ -108,18 +108,19 @@ public sealed class MediaReferences(MediaDbContext db, TimeProvider time, ILogge
     }
 
     /// <summary>
-    /// Inside a deletion's transaction, after its row lock: a media that is used somewhere is refused (409) with its
-    /// references, unless the deletion is forced.
+    /// Inside a deletion's transaction, after its row lock: how many places use the media. A media that is used
+    /// somewhere is refused (409, with its references; logged) unless the deletion is <paramref name="force"/>d.
     /// </summary>
-    public async Task EnsureUnusedAsync(long mediaId, CancellationToken ct)
+    public async Task<int> CheckDeletableAsync(long mediaId, bool force, CancellationToken ct)
     {
         var count = await db.MediaReferences.CountAsync(r => r.MediaId == mediaId, ct);
-        if (count == 0) return;
+        if (count == 0 || force) return count;
         var shown = await db.MediaReferences.AsNoTracking().Where(r => r.MediaId == mediaId).OrderBy(r => r.Key).Take(ShownInConflict).ToListAsync(ct);
+        MediaLog.DeleteRefusedInUse(logger, mediaId, count);
         throw InUse(mediaId, count, shown);
     }
 
-    public static ApiProblemException InUse(long mediaId, int count, IReadOnlyList<MediaReference> shown) =>
+    private static ApiProblemException InUse(long mediaId, int count, IReadOnlyList<MediaReference> shown) =>
         new(StatusCodes.Status409Conflict, "The media is in use.",
             $"Media {mediaId} is used in {count} place{(count == 1 ? "" : "s")} ({string.Join(", ", shown.Take(3).Select(r => r.Key))}"
             + $"{(count > 3 ? ", …" : "")}); remove the references first, or delete it with force=true.",
@@ -140,13 +141,12 @@ public sealed class MediaReferences(MediaDbContext db, TimeProvider time, ILogge
         return (await db.Media.Where(m => sorted.Contains(m.Id)).Select(m => m.Id).ToListAsync(ct)).ToHashSet();
     }
 
-    /// <summary>Sets each media's count from its references, in the same transaction; returns the counts.</summary>
-    private async Task<Dictionary<long, int>> RecountAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    /// <summary>Sets each media's count from its references, in the same transaction.</summary>
+    private async Task RecountAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
     {
         var distinct = ids.Distinct().ToArray();
-        if (distinct.Length == 0) return [];
+        if (distinct.Length == 0) return;
         await db.Media.Where(m => distinct.Contains(m.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ReferenceCount, m => db.MediaReferences.Count(r => r.MediaId == m.Id)), ct);
-        return await db.Media.Where(m => distinct.Contains(m.Id)).ToDictionaryAsync(m => m.Id, m => m.ReferenceCount, ct);
     }
 }

@@ -21,19 +21,18 @@ public sealed class VersionRetirement(
     /// <exception cref="MediaChangedException">The row changed or went since it was read; nothing was changed.</exception>
     public Task RetireVersionAsync(MediaItem tracked, string reason, bool urlRetired, Action<MediaItem> change, Action<RetiredVersion> committed,
         CancellationToken ct) =>
-        RetireAsync(tracked, reason, urlRetired, change, committed, ct);
+        RetireAsync(tracked, reason, urlRetired, change, null, committed, ct);
 
-    /// <summary>Retires the media as a whole: its version's objects, its derivatives and its row.</summary>
-    /// <exception cref="MediaChangedException">The row changed or went since it was read; nothing was changed.</exception>
     /// <summary>
-    /// Deletes the media row and queues its objects. <paramref name="check"/> runs under the row's lock, before anything
-    /// changes: a deletion refused there (a media in use) leaves everything as it was.
+    /// Retires the media as a whole: its version's objects, its derivatives and its row. <paramref name="check"/> runs
+    /// under the row's lock, before anything changes: a deletion refused there (a media in use) leaves everything as it was.
     /// </summary>
+    /// <exception cref="MediaChangedException">The row changed or went since it was read; nothing was changed.</exception>
     public Task RetireMediaAsync(MediaItem tracked, string reason, Func<CancellationToken, Task> check, Action<RetiredVersion> committed, CancellationToken ct) =>
-        RetireAsync(tracked, reason, urlRetired: true, m => db.Media.Remove(m), committed, ct, check);
+        RetireAsync(tracked, reason, urlRetired: true, m => db.Media.Remove(m), check, committed, ct);
 
-    private async Task RetireAsync(MediaItem tracked, string reason, bool urlRetired, Action<MediaItem> change, Action<RetiredVersion> committed,
-        CancellationToken ct, Func<CancellationToken, Task>? check = null)
+    private async Task RetireAsync(MediaItem tracked, string reason, bool urlRetired, Action<MediaItem> change, Func<CancellationToken, Task>? check,
+        Action<RetiredVersion> committed, CancellationToken ct)
     {
         var retired = new RetiredVersion(tracked.Id, tracked.Version, tracked.FileName, tracked.StorageKey, tracked.StorageProvider, urlRetired);
         var revision = tracked.Revision;
