@@ -148,8 +148,18 @@ async function refresh(): Promise<void> {
     if (session) endSession(EXPIRED);
     return;
   }
+  // Fresh results replace the cards; the keyboard stays on the card it was on (a refresh that lands while someone
+  // selects with the keyboard must not drop their focus to the page).
+  const focused = document.activeElement instanceof HTMLElement && document.activeElement.matches("#grid .card") ? document.activeElement.dataset.id : undefined;
   $("results").innerHTML = await response.text();
   afterRefresh();
+  if (focused !== undefined) {
+    const again = document.querySelector<HTMLElement>(`#grid .card[data-id="${focused}"]`);
+    if (again) {
+      for (const card of cards()) card.tabIndex = card === again ? 0 : -1;
+      again.focus();
+    }
+  }
 }
 
 function navigate(url: string): void {

@@ -124,8 +124,19 @@ async function refresh() {
             endSession(EXPIRED);
         return;
     }
+    // Fresh results replace the cards; the keyboard stays on the card it was on (a refresh that lands while someone
+    // selects with the keyboard must not drop their focus to the page).
+    const focused = document.activeElement instanceof HTMLElement && document.activeElement.matches("#grid .card") ? document.activeElement.dataset.id : undefined;
     $("results").innerHTML = await response.text();
     afterRefresh();
+    if (focused !== undefined) {
+        const again = document.querySelector(`#grid .card[data-id="${focused}"]`);
+        if (again) {
+            for (const card of cards())
+                card.tabIndex = card === again ? 0 : -1;
+            again.focus();
+        }
+    }
 }
 function navigate(url) {
     history.pushState(null, "", url);
