@@ -13,6 +13,9 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
     /// <summary>Up to how many of the rarest tag's media ids are read first and handed to PostgreSQL as an array.</summary>
     private const int MaterializedTagIds = 5000;
 
+    /// <summary>Up to how many folder ids of a subtree are read first and handed to PostgreSQL as an array.</summary>
+    private const int MaterializedFolderIds = 5000;
+
     public async Task<ListPlan> PlanAsync(MediaQuery query, CancellationToken ct)
     {
         // A type ("image/png") or a family ("image/*", matched as the prefix "image/").
@@ -21,8 +24,15 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
         var used = query.Used;
         var filtered = AsFiltered(type, family, used);
         var inFolder = query.Folder is { } folder && !(folder.Id is null && folder.Recursive); // the top, recursively, is everything
-        if (inFolder) filtered = InFolder(filtered, query.Folder!);
         var subtree = inFolder && query.Folder!.Recursive;
+        // PostgreSQL estimates a subtree's rows from the folders' statistics as a share of the library and, for the
+        // few thousand media of a deep folder, counted them by scanning the table (12 ms warm). The folder ids
+        // themselves, as an array, let it read the folders' ranges of their index (1.6 ms).
+        var subtreeIds = subtree && db.Database.IsNpgsql()
+            ? await folders.Subtree(query.Folder!.Path!).Take(MaterializedFolderIds + 1).ToListAsync(ct)
+            : null;
+        if (subtreeIds is { Count: > MaterializedFolderIds }) subtreeIds = null;
+        if (inFolder) filtered = InFolder(filtered, query.Folder!, subtreeIds);
 
         // A page far past the end skips everything (an empty page), never wraps around to page 1.
         var offset = query.Cursor is null ? (int)Math.Min((long)(query.Page - 1) * query.PageSize, int.MaxValue) : 0;
@@ -157,13 +167,15 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
     }
 
     /// <summary>
-    /// The media directly in the folder (or at the top), or anywhere below it when recursive. <paramref name="walk"/>:
+    /// The media directly in the folder (or at the top), or anywhere below it when recursive: below the folders whose
+    /// ids were read when given (<paramref name="subtreeIds"/>), else below those the query finds. <paramref name="walk"/>:
     /// the folder is tested on each row (its index not offered to SQLite), for a walk along the ordering's index.
     /// </summary>
-    private IQueryable<MediaItem> InFolder(IQueryable<MediaItem> rows, FolderFilter folder, bool walk = false)
+    private IQueryable<MediaItem> InFolder(IQueryable<MediaItem> rows, FolderFilter folder, List<long?>? subtreeIds = null, bool walk = false)
     {
         if (folder.Id is null) return rows.Where(m => m.FolderId == null);
         if (!folder.Recursive) return rows.Where(m => m.FolderId == folder.Id);
+        if (subtreeIds is not null) return rows.Where(m => subtreeIds.Contains(m.FolderId));
         var subtree = folders.Subtree(folder.Path!);
         return walk ? rows.Where(m => subtree.Contains(m.FolderId + 0)) : rows.Where(m => subtree.Contains(m.FolderId));
     }
