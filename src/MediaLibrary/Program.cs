@@ -72,6 +72,7 @@ async Task<int> ServeAsync(CancellationToken ct)
     app.MapFolders(requireAuthForReads);
     app.MapTags(requireAuthForReads);
     app.MapReferences(requireAuthForReads);
+    app.MapTrash();
     app.MapFiles(requireAuthForReads);
     app.MapDerivatives(requireAuthForReads);
     app.MapImages();

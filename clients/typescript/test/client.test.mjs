@@ -258,6 +258,36 @@ test("references: put, list, sync a page's set, the used filter, and a delete re
   assert.equal((await client.listMedia({ search: u })).count, 0);
 });
 
+test("trash: deleteMedia moves to the trash, restoreMedia brings back the same URL, permanent and emptyTrash delete for good", async () => {
+  const t = await token();
+  const u = `tr${Date.now()}`;
+  const a = await client.uploadMedia(new Blob([png1]), { title: `${u} a` }, t);
+  const b = await client.uploadMedia(new Blob([png2]), { title: `${u} b` }, t);
+  assert.equal(a.trashed_at, null);
+
+  await client.deleteMedia(a.id, t);
+  await assert.rejects(client.getMedia(a.id), (e) => e instanceof MediaLibraryError && e.status === 404 && e.problem.trashed === true);
+  assert.equal((await fetch(a.url)).status, 404);
+  assert.deepEqual((await client.listMedia({ search: u })).results.map((m) => m.id), [b.id]);
+  const trash = await client.listTrash({ page_size: 200 }, t);
+  const inTrash = trash.results.find((m) => m.id === a.id);
+  assert.ok(inTrash.trashed_at && inTrash.purge_at && Date.parse(inTrash.purge_at) > Date.parse(inTrash.trashed_at));
+
+  const restored = await client.restoreMedia(a.id, t);
+  assert.deepEqual([restored.id, restored.version, restored.url, restored.trashed_at], [a.id, a.version, a.url, null]);
+  assert.equal((await fetch(a.url)).status, 200);
+  await assert.rejects(client.restoreMedia(a.id, t), (e) => e.status === 409);
+
+  await client.deleteMedia(a.id, t, { permanent: true });
+  await assert.rejects(client.restoreMedia(a.id, t), (e) => e.status === 404);
+  await client.deleteMedia(b.id, t);
+  const emptied = await client.emptyTrash(t); // the admin's token
+  assert.ok(emptied.purged >= 1);
+  assert.equal(emptied.remaining, 0);
+  assert.equal((await client.listTrash(undefined, t)).count, 0);
+  await assert.rejects(client.restoreMedia(b.id, t), (e) => e.status === 404);
+});
+
 test("the service serves this module and its types at /client/", async () => {
   const js = await fetch(`${baseUrl}/client/media.js`);
   assert.equal(js.status, 200);

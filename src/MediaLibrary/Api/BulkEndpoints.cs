@@ -22,7 +22,8 @@ public static class BulkEndpoints
             .WithSummary($"Apply one action to many media: move (folder_id), tag or untag (tags), edit (title, alt_text) or delete, "
                 + $"to the ids given (at most {MediaBulk.MaxItems:N0}) or to what a list filter selects (newest first, up to limit). "
                 + "Each media is checked like its single operation (if_match: id → ETag) and gets its own result: "
-                + "200 changed or already so, 204 deleted, 400, 404, 409 (in use; force=true deletes it), 412, 503. Deletion goes through the same path as DELETE /api/media/{id}.");
+                + "200 changed or already so, 204 deleted or moved to the trash, 400, 404, 409 (in use; force=true deletes it), 412, 503. "
+                + "Deletion goes through the same path as DELETE /api/media/{id}: to the trash, or for good with permanent=true (media in the trash too).");
 
     public static async Task<Results<Ok<BulkResponse>, ValidationProblem>> Run(
         BulkRequest body, HttpContext http, MediaBulk bulk, MediaQueries queries, FolderTree folders, MediaTags tags, CancellationToken ct)
@@ -44,6 +45,7 @@ public static class BulkEndpoints
         else if (body.Limit is not null) errors["limit"] = ["limit goes with filter."];
         var ifMatch = ParseIfMatch(body.IfMatch, errors);
         if (body.Force is not null && action != BulkAction.Delete) errors["force"] = ["force goes with action delete."];
+        if (body.Permanent is not null && action != BulkAction.Delete) errors["permanent"] = ["permanent goes with action delete."];
         var edit = Edit(action, body, errors);
         if (edit.Move?.FolderId is { } folderId && await folders.FindAsync(folderId, ct) is null)
             errors["folder_id"] = [$"There is no folder with id {folderId}."];
@@ -58,7 +60,7 @@ public static class BulkEndpoints
             ids = selected.Take(body.Limit.Value).ToList();
         }
         var user = http.User.FindFirst("sub")?.Value ?? "unknown";
-        var results = await bulk.RunAsync(action, ids, edit, ifMatch, body.Force == true, user, ct);
+        var results = await bulk.RunAsync(action, ids, edit, ifMatch, body.Force == true, body.Permanent == true, user, ct);
         var succeeded = results.Count(r => r.Status is StatusCodes.Status200OK or StatusCodes.Status204NoContent);
         return TypedResults.Ok(new BulkResponse(body.Action!, ids.Count, more, succeeded, results.Count - succeeded, results));
     }

@@ -27,8 +27,9 @@ public static class FolderEndpoints
             .WithSummary("Move a folder and everything in it (parent_id; null: to the top). A move into itself is 409.");
         writes.MapDelete("{id:long}", Delete).WithName("DeleteFolder")
             .WithSummary("Delete an empty folder (one with folders or media in it is 409), or with contents=true everything in it: "
-                + "each media as DELETE /api/media/{id} deletes it, then the folders. Media in use below it refuse the deletion (409, "
-                + "naming them) unless force=true.");
+                + "each media as DELETE /api/media/{id} deletes it (to the trash, or for good with permanent=true), then the folders. "
+                + "Media in use below it refuse the deletion (409, naming them) unless force=true. Media in the trash do not keep a folder: "
+                + "they are put at the top, where a restore brings them back.");
         return api;
     }
 
@@ -67,11 +68,12 @@ public static class FolderEndpoints
     }
 
     /// <summary>
-    /// With contents=true, every media anywhere below goes through the media's own delete (its file leaves storage by the
-    /// cleanup queue), then the folders. Interrupted, it leaves whole media and whole folders: run it again.
+    /// With contents=true, every media anywhere below goes through the media's own delete (to the trash, or for good: its
+    /// file leaves storage by the cleanup queue), then the folders. Interrupted, it leaves whole media and whole folders: run it again.
     /// </summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        long id, FolderTree folders, MediaLifecycle media, CancellationToken ct, [FromQuery] bool contents = false, [FromQuery] bool force = false)
+        long id, FolderTree folders, MediaLifecycle media, CancellationToken ct, [FromQuery] bool contents = false, [FromQuery] bool force = false,
+        [FromQuery] bool permanent = false)
     {
         if (contents)
         {
@@ -85,7 +87,7 @@ public static class FolderEndpoints
                     extensions: new Dictionary<string, object?> { ["media_ids"] = used });
             for (var batch = await folders.MediaBelowAsync(folder, 100, ct); batch.Count > 0; batch = await folders.MediaBelowAsync(folder, 100, ct))
                 foreach (var mediaId in batch)
-                    await media.DeleteAsync(mediaId, IfMatch.None, force, ct);
+                    await media.DeleteAsync(mediaId, IfMatch.None, force, permanent, ct);
         }
         return await folders.DeleteAsync(id, withFolders: contents, ct) ? TypedResults.NoContent() : NotFound(id);
     }

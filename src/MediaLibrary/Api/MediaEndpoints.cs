@@ -56,8 +56,10 @@ public static class MediaEndpoints
             .Accepts<ReplaceForm>("multipart/form-data");
         writes.MapBulk();
         writes.MapDelete("{id:long}", Delete).WithName("DeleteMedia")
-            .WithDescription("A media that is used somewhere (it has references) is refused with 409 and its references, unless force=true.")
-            .WithSummary("Delete the media: the row and every stored byte of its file.");
+            .WithDescription("A media that is used somewhere (it has references) is refused with 409 and its references, unless force=true. "
+                + "In the trash it is in no list, its file URLs answer 404 and caches are purged; its file, tags and references are kept "
+                + "for a restore until MEDIALIB_TRASH_DAYS have passed. With MEDIALIB_TRASH_DAYS=0 every delete is permanent.")
+            .WithSummary("Move the media to the trash; with permanent=true (also for media in the trash) delete the row and every stored byte of its file at once.");
         return api;
     }
 
@@ -116,7 +118,7 @@ public static class MediaEndpoints
         long id, HttpContext http, MediaQueries media, MediaTags tags, MediaUrls urls, CancellationToken ct)
     {
         var m = await media.FindAsync(id, ct);
-        if (m is null) return NotFound(id);
+        if (m is null) return await media.IsTrashedAsync(id, ct) ? InTrash(id) : NotFound(id);
         http.Response.Headers.ETag = m.ETag;
         if (http.Request.IfNoneMatches(m.ETag))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
@@ -178,11 +180,11 @@ public static class MediaEndpoints
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        long id, HttpContext http, MediaLifecycle media, CancellationToken ct, [FromQuery] bool force = false)
+        long id, HttpContext http, MediaLifecycle media, CancellationToken ct, [FromQuery] bool force = false, [FromQuery] bool permanent = false)
     {
-        return await media.DeleteAsync(id, IfMatchOf(http.Request), force, ct)
-            ? TypedResults.NoContent()
-            : NotFound(id);
+        return await media.DeleteAsync(id, IfMatchOf(http.Request), force, permanent, ct) is DeleteOutcome.NotFound
+            ? NotFound(id)
+            : TypedResults.NoContent();
     }
 
     /// <summary>The answer to a change: the media with its new ETag, from what the change committed (no read after it).</summary>
@@ -195,6 +197,10 @@ public static class MediaEndpoints
 
     private static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Media not found.", detail: $"There is no media with id {id}.");
+
+    public static ProblemHttpResult InTrash(long id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Media not found.",
+            detail: $"Media {id} is in the trash; POST /api/media/{id}/restore brings it back.", extensions: new Dictionary<string, object?> { ["trashed"] = true });
 
     /// <summary>Raises the body limit to the upload limit for this request, and refuses a declared length over it at once.</summary>
     private static ProblemHttpResult? TooLargeForLimit(HttpContext http, long maxUploadBytes)
@@ -215,7 +221,7 @@ public static class MediaEndpoints
         (onFile, ct) => MultipartUpload.ReadAsync(request, maxUploadBytes, FormLimits.From(web), onFile, ct);
 
     /// <summary>If-Match through ASP.NET's typed headers (the same parser as If-None-Match); an unparsable value matches nothing.</summary>
-    private static IfMatch IfMatchOf(HttpRequest request)
+    internal static IfMatch IfMatchOf(HttpRequest request)
     {
         var raw = request.Headers.IfMatch.ToString();
         return string.IsNullOrWhiteSpace(raw) ? IfMatch.None : new IfMatch(true, request.GetTypedHeaders().IfMatch.ToList(), raw);

@@ -2,7 +2,7 @@ using MediaLibrary.Media;
 
 namespace MediaLibrary.Delivery;
 
-/// <summary>The media object as the API shows it (snake_case on the wire).</summary>
+/// <summary>The media object as the API shows it (snake_case on the wire). trashed_at and purge_at are null unless it is in the trash.</summary>
 public sealed record MediaResponse(
     long Id,
     string Title,
@@ -23,9 +23,12 @@ public sealed record MediaResponse(
     IReadOnlyList<ImageVariant> Variants,
     long? FolderId,
     IReadOnlyList<string> Tags,
-    int ReferenceCount)
+    int ReferenceCount,
+    DateTime? TrashedAt,
+    DateTime? PurgeAt)
 {
     public static MediaResponse From(MediaItem m, string url, IReadOnlyList<ImageVariant> variants, IReadOnlyList<string> tags) => new(
         m.Id, m.Title, m.AltText, m.FileName, m.ContentType, m.Size, m.Width, m.Height, m.Sha256, m.Version,
-        url, m.CreatedAt, m.UpdatedAt, m.HasAlpha, m.Placeholder, m.DominantColor, variants, m.FolderId, tags, m.ReferenceCount);
+        url, m.CreatedAt, m.UpdatedAt, m.HasAlpha, m.Placeholder, m.DominantColor, variants, m.FolderId, tags, m.ReferenceCount,
+        m.TrashedAt, m.PurgeAt);
 }

@@ -99,6 +99,7 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
     /// <summary>
     /// Deletes a folder. Without <paramref name="withFolders"/> it must be empty; with it, the folders below go too, but
     /// only once no media is left anywhere in them (the caller deletes those first): otherwise 409, and nothing changes.
+    /// Media in the trash do not keep a folder: they are put at the top, where a restore brings them back.
     /// </summary>
     public async Task<bool> DeleteAsync(long id, bool withFolders, CancellationToken ct)
     {
@@ -109,8 +110,10 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
         var subtree = Subtree(path);
         if (!withFolders && await db.Folders.AnyAsync(f => f.ParentId == id, ct))
             throw NotEmpty(id, "other folders; delete or move them first, or delete it with its contents");
-        if (await db.Media.AnyAsync(m => subtree.Contains(m.FolderId), ct))
+        if (await db.Media.AnyAsync(m => m.TrashedAt == null && subtree.Contains(m.FolderId), ct))
             throw NotEmpty(id, "media; move or delete them first, or delete it with its contents");
+        await db.Media.Where(m => m.TrashedAt != null && subtree.Contains(m.FolderId))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.FolderId, (long?)null).SetProperty(m => m.Revision, m => m.Revision + 1), ct);
         // Deepest first: SQLite checks the parent reference row by row.
         var deleted = 0;
         for (var depth = await db.Folders.Where(f => f.Path.StartsWith(path)).MaxAsync(f => f.Depth, ct); depth >= folder.Depth; depth--)
@@ -120,18 +123,18 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
         return true;
     }
 
-    /// <summary>Up to <paramref name="count"/> media anywhere in the folder or below it, for a deletion with contents.</summary>
+    /// <summary>Up to <paramref name="count"/> media (not in the trash) anywhere in the folder or below it, for a deletion with contents.</summary>
     public async Task<List<long>> MediaBelowAsync(Folder folder, int count, CancellationToken ct)
     {
         var subtree = Subtree(folder.Path);
-        return await db.Media.Where(m => subtree.Contains(m.FolderId)).OrderBy(m => m.Id).Select(m => m.Id).Take(count).ToListAsync(ct);
+        return await db.Media.Where(m => m.TrashedAt == null && subtree.Contains(m.FolderId)).OrderBy(m => m.Id).Select(m => m.Id).Take(count).ToListAsync(ct);
     }
 
     /// <summary>The first media (by id) in the folder or below it that are used somewhere, up to the number a conflict names.</summary>
     public async Task<List<long>> UsedMediaBelowAsync(Folder folder, CancellationToken ct)
     {
         var subtree = Subtree(folder.Path);
-        return await db.Media.Where(m => subtree.Contains(m.FolderId) && m.ReferenceCount > 0).OrderBy(m => m.Id).Select(m => m.Id)
+        return await db.Media.Where(m => m.TrashedAt == null && subtree.Contains(m.FolderId) && m.ReferenceCount > 0).OrderBy(m => m.Id).Select(m => m.Id)
             .Take(MediaReferences.ShownInConflict).ToListAsync(ct);
     }
 
@@ -172,6 +175,12 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
             throw;
         }
     }
+
+    /// <summary>
+    /// A transaction holding the tree's lock shared (PostgreSQL; SQLite's writers take turns): no folder is deleted until
+    /// it ends, so a folder found in it stays. For a restore, which puts media back into their folder or else at the top.
+    /// </summary>
+    public Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginSharedAsync(CancellationToken ct) => LockAsync(ct, shared: true);
 
     /// <summary>The ids of the folder at <paramref name="path"/> and of every folder below it.</summary>
     public IQueryable<long?> Subtree(string path) => db.Folders.Where(f => f.Path.StartsWith(path)).Select(f => (long?)f.Id);

@@ -105,6 +105,9 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
             var count = exact ? await links.CountAsync(ct) : await links.Take(enough).CountAsync(ct);
             if (count < fewest) (rarest, fewest) = (tag, count);
         }
+        // A tag's media in the trash keep their links (they come back with a restore) but are not counted: read from the
+        // trash's index, each looked up in the media_tags key.
+        if (exact) fewest -= await db.Media.Where(m => m.TrashedAt != null && db.MediaTags.Any(l => l.TagId == rarest && l.MediaId == m.Id)).CountAsync(ct);
         IQueryable<MediaItem> Tagged(IQueryable<MediaItem> q, long? except)
         {
             foreach (var tag in tags.Distinct().Where(t => t != except))
@@ -157,10 +160,13 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
     private IQueryable<long> FtsMatches(string term) =>
         db.Database.SqlQuery<long>($"SELECT rowid AS \"Value\" FROM media_search WHERE media_search MATCH {MediaSearch.FtsPhrase(term)}");
 
-    /// <summary>The rows of the type or family asked for, used somewhere or nowhere when asked.</summary>
+    /// <summary>
+    /// The media in the library (not in the trash: the ordering indexes hold only those) of the type or family asked
+    /// for, used somewhere or nowhere when asked.
+    /// </summary>
     private IQueryable<MediaItem> AsFiltered(string? type, string? family, bool? used)
     {
-        IQueryable<MediaItem> rows = db.Media.AsNoTracking();
+        IQueryable<MediaItem> rows = db.Media.AsNoTracking().Where(m => m.TrashedAt == null);
         if (used is { } inUse) rows = inUse ? rows.Where(m => m.ReferenceCount > 0) : rows.Where(m => m.ReferenceCount == 0);
         if (family is not null) return rows.Where(m => m.ContentType.StartsWith(family));
         return type is null ? rows : rows.Where(m => m.ContentType == type);

@@ -17,16 +17,19 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
 
     private const int ChunkSize = 500;
 
-    /// <summary><paramref name="force"/>: deletion only; deletes media in use too (removing their references).</summary>
+    /// <summary>
+    /// <paramref name="force"/>, <paramref name="permanent"/>: deletion only, as for one media's delete (media in use too;
+    /// for good rather than to the trash, and from the trash).
+    /// </summary>
     public async Task<List<BulkItemResult>> RunAsync(BulkAction action, IReadOnlyList<long> ids, MediaEdit edit,
-        IReadOnlyDictionary<long, IfMatch> ifMatch, bool force, string user, CancellationToken ct)
+        IReadOnlyDictionary<long, IfMatch> ifMatch, bool force, bool permanent, string user, CancellationToken ct)
     {
         var bulkId = Guid.NewGuid().ToString("n")[..12];
         var results = new List<BulkItemResult>(ids.Count);
         var name = action.ToString().ToLowerInvariant();
         if (action == BulkAction.Delete)
         {
-            foreach (var id in ids) results.Add(Log(await DeleteOneAsync(id, ifMatch.GetValueOrDefault(id, IfMatch.None), force, ct)));
+            foreach (var id in ids) results.Add(Log(await DeleteOneAsync(id, ifMatch.GetValueOrDefault(id, IfMatch.None), force, permanent, ct)));
             return results;
         }
 
@@ -60,13 +63,16 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
         }
     }
 
-    private async Task<BulkItemResult> DeleteOneAsync(long id, IfMatch ifMatch, bool force, CancellationToken ct)
+    private async Task<BulkItemResult> DeleteOneAsync(long id, IfMatch ifMatch, bool force, bool permanent, CancellationToken ct)
     {
         try
         {
-            return await lifecycle.DeleteAsync(id, ifMatch, force, ct)
-                ? new BulkItemResult(id, StatusCodes.Status204NoContent, "deleted")
-                : new BulkItemResult(id, StatusCodes.Status404NotFound, "not found");
+            return await lifecycle.DeleteAsync(id, ifMatch, force, permanent, ct) switch
+            {
+                DeleteOutcome.Trashed => new BulkItemResult(id, StatusCodes.Status204NoContent, "moved to the trash"),
+                DeleteOutcome.Deleted => new BulkItemResult(id, StatusCodes.Status204NoContent, "deleted"),
+                _ => new BulkItemResult(id, StatusCodes.Status404NotFound, "not found"),
+            };
         }
         catch (ApiProblemException problem)
         {
@@ -89,7 +95,7 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
         // An edit of the title or alt text changes each row's search text (computed in .NET): tracked rows, saved one by
         // one. A move or a tag change writes the same values to every row: one statement per chunk.
         var texts = edit.Title is not null || edit.AltText is not null;
-        var rows = await (texts ? db.Media : db.Media.AsNoTracking()).Where(m => chunk.Contains(m.Id)).ToDictionaryAsync(m => m.Id, ct);
+        var rows = await (texts ? db.Media : db.Media.AsNoTracking()).Where(m => chunk.Contains(m.Id) && m.TrashedAt == null).ToDictionaryAsync(m => m.Id, ct);
         var links = edit.Tags is null ? null : (await db.MediaTags.Where(l => chunk.Contains(l.MediaId)).Select(l => new { l.MediaId, l.TagId }).ToListAsync(ct))
             .ToLookup(l => l.MediaId, l => l.TagId);
         var adding = edit.Tags?.Add.Select(n => wanted![TagNames.Key(n)].Id).ToHashSet() ?? [];

@@ -42,6 +42,15 @@ public sealed class MediaItem
     /// </summary>
     public int ReferenceCount { get; set; }
 
+    /// <summary>
+    /// When it went to the trash; null while it is in the library. A trashed media is in no list and its file URLs
+    /// answer 404, but its row, objects, tags and references stay until it is restored or purged.
+    /// </summary>
+    public DateTime? TrashedAt { get; set; }
+
+    /// <summary>When the worker purges it from the trash (set when trashed: MEDIALIB_TRASH_DAYS later; now when the trash is emptied).</summary>
+    public DateTime? PurgeAt { get; set; }
+
     /// <summary>Set by the reconciler when the stored object is missing (a dangling row); cleared when it is back.</summary>
     public DateTime? MissingSince { get; set; }
 

@@ -134,6 +134,10 @@ public sealed class MediaLifecycle(
         if (record.Media is null)
             throw new ApiProblemException(StatusCodes.Status410Gone, "The media has been deleted.",
                 $"The upload with Idempotency-Key '{idempotency.Key}' created media {record.MediaId?.ToString() ?? "that"} which was deleted since.");
+        if (record.Media.TrashedAt is not null)
+            throw new ApiProblemException(StatusCodes.Status410Gone, "The media is in the trash.",
+                $"The upload with Idempotency-Key '{idempotency.Key}' created media {record.Media.Id}, which was moved to the trash since; "
+                + $"restore it with POST /api/media/{record.Media.Id}/restore.");
         MediaLog.IdempotentReplay(logger, record.Media.Id, idempotency.Key);
         return new UploadResult(record.Media, await tags.OfAsync(record.Media.Id, ct), Replayed: true);
     }
@@ -152,7 +156,7 @@ public sealed class MediaLifecycle(
             // edits of one media take turns instead of failing each other's revision check.
             await using var tx = await folders.BeginIntoAsync(move?.FolderId, ct);
             if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlAsync($"SELECT 1 FROM media WHERE \"Id\" = {id} FOR UPDATE", ct);
-            var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
+            var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id && m.TrashedAt == null, ct);
             if (media is null) return null;
             CheckIfMatch(media, ifMatch);
             var (adding, dropping, after) = await TagDiffAsync(id, change, wanted, unwanted, ct);
@@ -200,7 +204,7 @@ public sealed class MediaLifecycle(
 
     public async Task<TaggedMedia?> ReplaceFileAsync(long id, IfMatch ifMatch, UploadReader read, CancellationToken ct)
     {
-        var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
+        var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id && m.TrashedAt == null, ct);
         if (media is null) return null;
         // Read now, not after the commit; a tag change meanwhile bumps the revision, and the replace then fails as stale.
         var tagNames = await tags.OfAsync(id, ct);
@@ -242,25 +246,46 @@ public sealed class MediaLifecycle(
     }
 
     /// <summary>
-    /// Deletes the media and queues its objects. A media that is used somewhere (it has references) is refused with 409
-    /// and its references, unless <paramref name="force"/>, which removes them with it.
+    /// Deletes the media: to the trash while MEDIALIB_TRASH_DAYS is above 0 (its URL retired and purged from caches, its
+    /// objects, tags and references kept for a restore), or for good when <paramref name="permanent"/> or there is no
+    /// trash (the row gone, its objects queued). A trashed media is deleted for good only when <paramref name="permanent"/>.
+    /// A media that is used somewhere (it has references) is refused with 409 and its references, unless
+    /// <paramref name="force"/>: a forced trash keeps them (they come back with a restore), a forced deletion removes them.
     /// </summary>
-    public async Task<bool> DeleteAsync(long id, IfMatch ifMatch, bool force, CancellationToken ct)
+    public async Task<DeleteOutcome> DeleteAsync(long id, IfMatch ifMatch, bool force, bool permanent, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
-            if (media is null) return false;
+            if (media is null || (media.TrashedAt is not null && !permanent)) return DeleteOutcome.NotFound;
             CheckIfMatch(media, ifMatch);
             var used = 0;
             try
             {
-                await retirement.RetireMediaAsync(media, "deleted", async c => used = await references.CheckDeletableAsync(id, force, c), _ =>
+                if (!permanent && _options.TrashDays > 0)
                 {
-                    MediaLog.Deleted(logger, media.Id, media.StorageKey, media.StorageProvider);
-                    if (used > 0) MediaLog.DeletedInUse(logger, media.Id, used);
-                }, ct);
-                return true;
+                    await retirement.RetireUrlAsync(media, "trashed", m =>
+                    {
+                        var now = Now();
+                        m.TrashedAt = now;
+                        m.PurgeAt = now.AddDays(_options.TrashDays);
+                        m.UpdatedAt = now;
+                        m.Revision++;
+                    }, async c => used = await references.CheckDeletableAsync(id, force, c), _ =>
+                    {
+                        MediaLog.Trashed(logger, media.Id, media.StorageKey, media.StorageProvider, media.PurgeAt!.Value);
+                        if (used > 0) MediaLog.TrashedInUse(logger, media.Id, used);
+                    }, ct);
+                    return DeleteOutcome.Trashed;
+                }
+                var fromTrash = media.TrashedAt is not null;
+                await retirement.RetireMediaAsync(media, fromTrash ? "purged" : "deleted",
+                    async c => used = fromTrash ? media.ReferenceCount : await references.CheckDeletableAsync(id, force, c), _ =>
+                    {
+                        MediaLog.Deleted(logger, media.Id, media.StorageKey, media.StorageProvider, fromTrash ? "from the trash" : "from the library");
+                        if (used > 0) MediaLog.DeletedInUse(logger, media.Id, used);
+                    }, ct);
+                return DeleteOutcome.Deleted;
             }
             catch (Exception ex) when (ex is MediaChangedException or DbUpdateConcurrencyException)
             {
@@ -363,7 +388,7 @@ public sealed class MediaLifecycle(
         if (errors.Count > 0) throw new RequestValidationException(errors);
     }
 
-    private static void CheckIfMatch(MediaItem media, IfMatch ifMatch)
+    internal static void CheckIfMatch(MediaItem media, IfMatch ifMatch)
     {
         if (ifMatch.Matches(media.ETag)) return;
         throw new ApiProblemException(StatusCodes.Status412PreconditionFailed, "The media has changed.",

@@ -30,8 +30,26 @@ internal static partial class MediaLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} replaced: {StorageKey} on {Provider} is version {Version}; old {OldStorageKey} queued for deletion")]
     public static partial void Replaced(ILogger logger, long mediaId, string storageKey, string provider, int version, string oldStorageKey);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} deleted: row removed, {StorageKey} on {Provider} queued for deletion")]
-    public static partial void Deleted(ILogger logger, long mediaId, string storageKey, string provider);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} deleted {From}: row removed, {StorageKey} on {Provider} queued for deletion")]
+    public static partial void Deleted(ILogger logger, long mediaId, string storageKey, string provider, string from);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} moved to the trash: its URL retired, {StorageKey} on {Provider} kept until {PurgeAt:o}")]
+    public static partial void Trashed(ILogger logger, long mediaId, string storageKey, string provider, DateTime purgeAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Media {MediaId} moved to the trash with force although used in {ReferenceCount} places; its references stay for a restore")]
+    public static partial void TrashedInUse(ILogger logger, long mediaId, int referenceCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} restored from the trash: {StorageKey} on {Provider}, version {Version}, in folder {FolderId}")]
+    public static partial void Restored(ILogger logger, long mediaId, string storageKey, string provider, int version, long? folderId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} purged from the trash (due {PurgeAt:o}): row removed, {StorageKey} on {Provider} queued for deletion")]
+    public static partial void Purged(ILogger logger, long mediaId, string storageKey, string provider, DateTime purgeAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media {MediaId} not purged: restored or changed since it was read; the next pass looks again")]
+    public static partial void PurgeSkipped(ILogger logger, long mediaId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trash emptied by {User}: {Count} media due now")]
+    public static partial void TrashEmptied(ILogger logger, string user, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload with Idempotency-Key {IdempotencyKey} replayed: media {MediaId} already exists; nothing stored")]
     public static partial void IdempotentReplay(ILogger logger, long mediaId, string idempotencyKey);

@@ -67,6 +67,11 @@ public sealed class MediaOptions
     [Range(1, long.MaxValue, ErrorMessage = "MEDIALIB_MAX_PIXELS must be a positive number of pixels.")]
     public long MaxPixels { get; set; } = 100_000_000;
 
+    /// <summary>How long deleted media stay in the trash before the worker purges them; 0: a delete deletes at once.</summary>
+    [ConfigurationKeyName("MEDIALIB_TRASH_DAYS")]
+    [Range(0, 3650, ErrorMessage = "MEDIALIB_TRASH_DAYS must be between 0 (no trash: a delete deletes at once) and 3650.")]
+    public int TrashDays { get; set; } = 30;
+
     /// <summary>How long an upload's Idempotency-Key is remembered.</summary>
     [ConfigurationKeyName("MEDIALIB_IDEMPOTENCY_HOURS")]
     [Range(1, 24 * 365, ErrorMessage = "MEDIALIB_IDEMPOTENCY_HOURS must be between 1 and 8760 (a year).")]

@@ -10,8 +10,12 @@ namespace MediaLibrary.Media;
 /// </summary>
 public sealed class MediaQueries(MediaDbContext db, ListPlanner planner, FileLookups lookups)
 {
+    /// <summary>The media, unless there is none or it is in the trash.</summary>
     public Task<MediaItem?> FindAsync(long id, CancellationToken ct) =>
-        db.Media.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct);
+        db.Media.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id && m.TrashedAt == null, ct);
+
+    /// <summary>Whether the media is in the trash (what a 404 for it then says).</summary>
+    public Task<bool> IsTrashedAsync(long id, CancellationToken ct) => db.Media.AnyAsync(m => m.Id == id && m.TrashedAt != null, ct);
 
     /// <summary>Where one version's original is, or null when the media is not at that version (remembered briefly).</summary>
     public async Task<FileLookup?> FindFileAsync(long id, int version, CancellationToken ct)

@@ -22,7 +22,7 @@ public sealed class MediaReferences(MediaDbContext db, TimeProvider time, ILogge
     /// <summary>How many references a refused deletion names (the count says how many there are).</summary>
     public const int ShownInConflict = 20;
 
-    /// <summary>The media's references by key, or null when there is no such media.</summary>
+    /// <summary>The media's references by key (in the trash too: they come back with it), or null when there is no such media.</summary>
     public async Task<List<MediaReference>?> OfAsync(long mediaId, CancellationToken ct)
     {
         if (!await db.Media.AnyAsync(m => m.Id == mediaId, ct)) return null;
@@ -34,12 +34,13 @@ public sealed class MediaReferences(MediaDbContext db, TimeProvider time, ILogge
         db.MediaReferences.Where(r => r.Key == key).OrderBy(r => r.MediaId).Select(r => r.MediaId).ToListAsync(ct);
 
     /// <summary>
-    /// Adds the reference, or updates its label and link. Null when there is no such media; Created says which it was.
+    /// Adds the reference, or updates its label and link. Null when there is no such media (or it is in the trash: a
+    /// place cannot start using what it cannot show); Created says which it was.
     /// </summary>
     public async Task<(MediaReference Reference, bool Created)?> PutAsync(long mediaId, ReferenceInput input, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if ((await LockAsync([mediaId], ct)).Count == 0) return null;
+        if ((await LockAsync([mediaId], ct)).Live.Count == 0) return null;
         var now = StoredTime.Now(time);
         var reference = await db.MediaReferences.FirstOrDefaultAsync(r => r.MediaId == mediaId && r.Key == input.Key, ct);
         var created = reference is null;
@@ -58,7 +59,7 @@ public sealed class MediaReferences(MediaDbContext db, TimeProvider time, ILogge
     public async Task<bool?> RemoveAsync(long mediaId, string key, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if ((await LockAsync([mediaId], ct)).Count == 0) return null;
+        if ((await LockAsync([mediaId], ct)).Existing.Count == 0) return null;
         if (await db.MediaReferences.Where(r => r.MediaId == mediaId && r.Key == key).ExecuteDeleteAsync(ct) == 0) return false;
         await RecountAsync([mediaId], ct);
         await tx.CommitAsync(ct);
@@ -69,7 +70,7 @@ public sealed class MediaReferences(MediaDbContext db, TimeProvider time, ILogge
     /// <summary>
     /// Makes <paramref name="mediaIds"/> the whole set of media that the referrer uses: references added for the new ones,
     /// label and link brought up to date on the kept ones, removed from the rest. All or nothing: a media id that does not
-    /// exist refuses the whole sync (422, naming the missing ids).
+    /// exist (or is in the trash) refuses the whole sync (422, naming the missing ids).
     /// </summary>
     public async Task<ReferenceSync> SyncAsync(ReferenceInput input, IReadOnlyCollection<long> mediaIds, CancellationToken ct)
     {
@@ -77,10 +78,10 @@ public sealed class MediaReferences(MediaDbContext db, TimeProvider time, ILogge
         var before = await db.MediaReferences.Where(r => r.Key == input.Key).Select(r => r.MediaId).ToListAsync(ct);
         var wanted = mediaIds.ToHashSet();
         var locked = await LockAsync([.. wanted.Union(before)], ct);
-        var missing = wanted.Where(id => !locked.Contains(id)).Order().ToList();
+        var missing = wanted.Where(id => !locked.Live.Contains(id)).Order().ToList();
         if (missing.Count > 0)
             throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "Some media do not exist.",
-                $"{missing.Count} of the media ids name no media (the first: {missing[0]}); nothing was changed.",
+                $"{missing.Count} of the media ids name no media in the library (the first: {missing[0]}); nothing was changed.",
                 new Dictionary<string, object?> { ["missing_ids"] = missing.Take(100).ToList() });
 
         // What another request added meanwhile (before the locks) is read again under them.
@@ -130,15 +131,15 @@ public sealed class MediaReferences(MediaDbContext db, TimeProvider time, ILogge
                 ["references"] = shown.Select(r => new Dictionary<string, object?> { ["key"] = r.Key, ["label"] = r.Label, ["url"] = r.Url }).ToList(),
             });
 
-    /// <summary>Locks the media rows that exist among <paramref name="ids"/> and returns their ids.</summary>
-    private async Task<HashSet<long>> LockAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    /// <summary>Locks the media rows that exist among <paramref name="ids"/>; their ids, and those of them not in the trash.</summary>
+    private async Task<(HashSet<long> Existing, HashSet<long> Live)> LockAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
     {
         var sorted = ids.Distinct().Order().ToArray();
-        if (sorted.Length == 0) return [];
+        if (sorted.Length == 0) return ([], []);
         if (db.Database.IsNpgsql())
-            return (await db.Database.SqlQuery<long>($"SELECT \"Id\" AS \"Value\" FROM media WHERE \"Id\" = ANY({sorted}) ORDER BY \"Id\" FOR UPDATE")
-                .ToListAsync(ct)).ToHashSet();
-        return (await db.Media.Where(m => sorted.Contains(m.Id)).Select(m => m.Id).ToListAsync(ct)).ToHashSet();
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM media WHERE \"Id\" = ANY({sorted}) ORDER BY \"Id\" FOR UPDATE", ct);
+        var rows = await db.Media.Where(m => sorted.Contains(m.Id)).Select(m => new { m.Id, Live = m.TrashedAt == null }).ToListAsync(ct);
+        return (rows.Select(r => r.Id).ToHashSet(), rows.Where(r => r.Live).Select(r => r.Id).ToHashSet());
     }
 
     /// <summary>Sets each media's count from its references, in the same transaction.</summary>

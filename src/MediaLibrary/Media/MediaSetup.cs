@@ -19,11 +19,13 @@ public static class MediaSetup
         services.AddScoped<MediaTags>();
         services.AddScoped<MediaReferences>();
         services.AddScoped<MediaBulk>();
+        services.AddScoped<MediaTrash>();
         services.AddSingleton<MediaMetrics>();
         services.AddSingleton<FileLookups>();
         services.AddMemoryCache(o => o.SizeLimit = 100_000); // file lookups by (id, version)
         services.AddScoped<IStorageReferences, MediaStorageReferences>();
         services.AddScoped<ICleanupPass, IdempotencyKeyExpiry>();
+        services.AddScoped<ICleanupPass, TrashPurge>();
         return services;
     }
 

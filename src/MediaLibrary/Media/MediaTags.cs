@@ -67,12 +67,19 @@ public sealed class MediaTags(MediaDbContext db, TimeProvider time)
             var matching = db.Tags.Where(t => t.Key.StartsWith(key)).Select(t => t.Id);
             links = links.Where(l => matching.Contains(l.TagId));
         }
+        // Media in the trash keep their links but are not counted. Their links, from the trash's index, are taken off the
+        // counts afterwards: a tag can only fall, so the top (limit + the tags they touch) holds the true top.
+        var inTrash = db.Media.Where(m => m.TrashedAt != null).Select(m => m.Id);
+        var trashed = await links.Where(l => inTrash.Contains(l.MediaId)).GroupBy(l => l.TagId)
+            .Select(g => new { TagId = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.TagId, g => g.Count, ct);
         // Grouped along the key's order: one pass over the links, no sort before the top is taken.
         var counts = links.GroupBy(l => l.TagId).Select(g => new { TagId = g.Key, Count = g.Count() });
         var counted = await (from c in counts
                              join t in db.Tags on c.TagId equals t.Id
                              orderby c.Count descending, t.Key
-                             select new { t.Name, c.Count }).Take(limit).ToListAsync(ct);
-        return counted.Select(t => new TagCount(t.Name, t.Count)).ToList();
+                             select new { t.Id, t.Name, t.Key, c.Count }).Take(limit + trashed.Count).ToListAsync(ct);
+        return counted.Select(t => (t.Name, t.Key, Count: t.Count - trashed.GetValueOrDefault(t.Id)))
+            .Where(t => t.Count > 0).OrderByDescending(t => t.Count).ThenBy(t => t.Key, StringComparer.Ordinal).Take(limit)
+            .Select(t => new TagCount(t.Name, t.Count)).ToList();
     }
 }

@@ -9,7 +9,7 @@ namespace MediaLibrary.Page;
 /// <summary>
 /// The editors' page at <c>/</c>. The server renders the library (folders and breadcrumb, grid, search, type and tag
 /// filters, sort, pages) so that it reads without JavaScript; <c>/app/editor.js</c> adds sign-in, upload, edit, replace,
-/// delete and copy, folders, tags, selection and bulk actions on top, through the same client module websites use, and
+/// delete (to the trash, with a Trash view to restore or purge) and copy, folders, tags, selection and bulk actions on top, through the same client module websites use, and
 /// swaps in fresh results from <c>/?partial=results</c> after each change.
 /// </summary>
 public static class EditorPage
@@ -81,6 +81,7 @@ public static class EditorPage
         return new RazorComponentResult<EditorDocument>(new Dictionary<string, object?>
         {
             [nameof(EditorDocument.View)] = view, [nameof(EditorDocument.Results)] = results, [nameof(EditorDocument.ReadsNeedToken)] = options.Value.RequireAuthForReads,
+            [nameof(EditorDocument.TrashDays)] = options.Value.TrashDays,
         });
     }
 }

@@ -47,6 +47,7 @@ public abstract class ChaosTests
             Set("MEDIALIB_CLEANUP_MAX_ATTEMPTS", "1000");
             Set("MEDIALIB_CLEANUP_BASE_DELAY_SECONDS", "1");
             Set("MEDIALIB_LOW_DISK_MB", "0");
+            Set("MEDIALIB_TRASH_DAYS", "30"); // deletes go to the trash; restores, permanent deletes and emptying take them out
         }
 
         public FakeTimeProvider Time { get; }
@@ -79,6 +80,7 @@ public abstract class ChaosTests
         public required string Sha256;
         public int Version = 1;
         public bool Deleted;
+        public bool Trashed;
         public bool Uncertain; // an outcome the client could not know (a crash, a lost commit, a race): only global checks apply
     }
 
@@ -163,6 +165,7 @@ public abstract class ChaosTests
             app = new ChaosApp(dataDir, null, Postgres, seed, time, database);
             await app.InitializeAsync();
             var client = await app.ClientAsync();
+            var admin = await app.ClientAsync(MediaLibrary.Auth.Roles.Admin);
             (app.Chaos.Enabled, database.Enabled) = (true, true);
             while (done < operations)
             {
@@ -175,6 +178,7 @@ public abstract class ChaosTests
                     app = new ChaosApp(dataDir, app.Database, Postgres, seed + restarts, time, database);
                     await app.InitializeAsync();
                     client = await app.ClientAsync();
+                    admin = await app.ClientAsync(MediaLibrary.Auth.Roles.Admin);
                     (app.Chaos.Enabled, database.Enabled) = (true, true);
                 }
                 windows.Step(random);
@@ -185,10 +189,11 @@ public abstract class ChaosTests
                     // The worker, under the same faults: where the database fails, so does its pass, and nothing is lost.
                     try { await app.CleanupPassAsync(); }
                     catch (Exception ex) when (DatabaseFault.Classify(ex) != DatabaseFaultKind.None) { }
-                    if (advance) client = await NewClientAsync(app);
+                    if (advance) (client, admin) = (await NewClientAsync(app), await NewClientAsync(app, MediaLibrary.Auth.Roles.Admin));
                 }
 
-                var live = tracked.Values.Where(t => !t.Deleted).ToList();
+                var live = tracked.Values.Where(t => t is { Deleted: false, Trashed: false }).ToList();
+                var trashed = tracked.Values.Where(t => t is { Trashed: true, Deleted: false, Uncertain: false }).ToList();
                 var roll = random.Next(100);
                 if (live.Count < 5 || roll < 30)
                 {
@@ -216,12 +221,37 @@ public abstract class ChaosTests
                     else target.Uncertain |= answer.Unknown || answer.Status == HttpStatusCode.NotFound;
                     done++;
                 }
-                else if (roll < 78)
+                else if (roll < 74)
                 {
-                    // A media in use answers 409 (and stays) unless the delete is forced.
-                    var answer = Check("delete", await DeleteAsync(client, target.Id, force: random.Next(3) == 0), statuses);
-                    if (answer.Status == HttpStatusCode.NoContent) target.Deleted = true;
+                    // A media in use answers 409 (and stays) unless the delete is forced; to the trash, or for good.
+                    var permanent = random.Next(4) == 0;
+                    var answer = Check("delete", await DeleteAsync(client, target.Id, force: random.Next(3) == 0, permanent), statuses);
+                    if (answer.Status == HttpStatusCode.NoContent) Gone(target, permanent);
                     else target.Uncertain |= answer.Unknown || answer.Status == HttpStatusCode.NotFound; // 409, 503, 507: still there
+                    done++;
+                }
+                else if (roll < 78 && trashed.Count > 0)
+                {
+                    // Out of the trash: a restore, a permanent delete, the whole trash emptied, or a restore racing the purge.
+                    var item = trashed[random.Next(trashed.Count)];
+                    switch (random.Next(4))
+                    {
+                        case 0:
+                            Restored(item, Check("restore", await RestoreAsync(client, item.Id), statuses));
+                            break;
+                        case 1:
+                            var answer = Check("purge", await DeleteAsync(client, item.Id, force: false, permanent: true), statuses);
+                            if (answer.Status == HttpStatusCode.NoContent) item.Deleted = true;
+                            else item.Uncertain |= answer.Unknown || answer.Status == HttpStatusCode.NotFound;
+                            break;
+                        default:
+                            var restore = random.Next(2) == 0 ? RestoreAsync(client, item.Id) : null;
+                            var emptied = await EmptyTrashAsync(admin);
+                            Check("empty trash", emptied.Answer, statuses);
+                            Emptied(trashed.Where(t => restore is null || t != item), emptied);
+                            if (restore is not null) Restored(item, Check("restore racing a purge", await restore, statuses), racing: true);
+                            break;
+                    }
                     done++;
                 }
                 else if (roll < 86)
@@ -230,13 +260,14 @@ public abstract class ChaosTests
                     var chosen = live.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).ToList();
                     var delete = random.Next(2) == 0;
                     var title = $"b{done}";
-                    var (answer, items) = await BulkAsync(client, chosen.Select(c => c.Id), delete, title);
+                    var permanent = delete && random.Next(3) == 0;
+                    var (answer, items) = await BulkAsync(client, chosen.Select(c => c.Id), delete, permanent, title);
                     Check(delete ? "bulk delete" : "bulk edit", answer, statuses);
                     foreach (var t in chosen)
                     {
                         var status = items?.GetValueOrDefault(t.Id);
                         if (answer.Unknown || answer.Status != HttpStatusCode.OK || status is null or 404) t.Uncertain = true;
-                        else if (status == 204) t.Deleted = true;
+                        else if (status == 204) Gone(t, permanent);
                         else if (status == 200 && !delete) t.Title = title;
                         // 503: not changed, the database failed
                     }
@@ -249,17 +280,17 @@ public abstract class ChaosTests
                     var used = live.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).Select(t => t.Id).Append(target.Id).ToArray();
                     Task<Answer>[] racing = pair switch
                     {
-                        4 => [PutReferenceAsync(client, target.Id, $"page:/{done}"), DeleteAsync(client, target.Id, force: false)],
-                        5 => [SyncReferencesAsync(client, $"page:/s{random.Next(5)}", used), DeleteAsync(client, target.Id, force: true)],
-                        0 => [DeleteAsync(client, target.Id, force: true), DeleteAsync(client, target.Id, force: true)],
-                        1 => [DeleteAsync(client, target.Id, force: true), ReplaceAsync(client, new Random(random.Next()), target.Id)],
+                        4 => [PutReferenceAsync(client, target.Id, $"page:/{done}"), DeleteAsync(client, target.Id, force: false, permanent: false)],
+                        5 => [SyncReferencesAsync(client, $"page:/s{random.Next(5)}", used), DeleteAsync(client, target.Id, force: true, permanent: false)],
+                        0 => [DeleteAsync(client, target.Id, force: true, permanent: false), DeleteAsync(client, target.Id, force: true, permanent: false)],
+                        1 => [DeleteAsync(client, target.Id, force: true, permanent: false), ReplaceAsync(client, new Random(random.Next()), target.Id)],
                         2 => [ReplaceAsync(client, new Random(random.Next()), target.Id), ReplaceAsync(client, new Random(random.Next()), target.Id)],
                         _ => [ReplaceAsync(client, new Random(random.Next()), target.Id), PatchAsync(client, target.Id, $"r{done}")],
                     };
                     var results = (await Task.WhenAll(racing)).Select(a => Check("race", a, statuses)).ToList();
                     if (pair == 0) Assert.True(results.Count(r => r.Status == HttpStatusCode.NoContent) <= 1, "two deletes of one media both answered 204");
-                    if (pair <= 1 && results[0].Status == HttpStatusCode.NoContent) target.Deleted = true;
-                    else if (pair >= 4 && results[1].Status == HttpStatusCode.NoContent) target.Deleted = true;
+                    if (pair <= 1 && results[0].Status == HttpStatusCode.NoContent) target.Trashed = true;
+                    else if (pair >= 4 && results[1].Status == HttpStatusCode.NoContent) target.Trashed = true;
                     else if (pair < 4 || results[1].Unknown || results[1].Status == HttpStatusCode.NotFound) target.Uncertain = true;
                     done += 2;
                 }
@@ -292,14 +323,48 @@ public abstract class ChaosTests
         }
     }
 
+    /// <summary>A delete answered 204: for good, or to the trash.</summary>
+    private static void Gone(Tracked t, bool permanent)
+    {
+        if (permanent) t.Deleted = true;
+        else t.Trashed = true;
+    }
+
+    /// <summary>
+    /// A restore's answer: 200 brings it back as it was (same version and file); 404 means it was purged, which only a
+    /// purge racing it may have done; anything else changed nothing.
+    /// </summary>
+    private static void Restored(Tracked t, Answer answer, bool racing = false)
+    {
+        if (answer.Unknown) t.Uncertain = true;
+        else if (answer.Media is { } media)
+        {
+            Assert.Equal((t.Version, t.Sha256), (media.Version, media.Sha256));
+            t.Trashed = false;
+        }
+        else if (answer.Status == HttpStatusCode.NotFound && racing) t.Deleted = true;
+        else if (answer.Status is HttpStatusCode.NotFound or HttpStatusCode.Conflict) t.Uncertain = true;
+    }
+
+    /// <summary>The trash emptied: all of it purged when the answer says none is left; otherwise each may or may not be.</summary>
+    private static void Emptied(IEnumerable<Tracked> inTrash, (Answer Answer, int? Remaining) emptied)
+    {
+        var all = emptied.Answer.Status == HttpStatusCode.OK && emptied.Remaining == 0 && !emptied.Answer.Unknown;
+        foreach (var t in inTrash)
+        {
+            if (all) t.Deleted = true;
+            else t.Uncertain = true; // made due and partly purged, or refused (503) part way: the rows are checked as they are
+        }
+    }
+
     /// <summary>A client with a fresh token, asked for until a blip of the database lets it through.</summary>
-    private static async Task<HttpClient> NewClientAsync(ChaosApp app)
+    private static async Task<HttpClient> NewClientAsync(ChaosApp app, string role = MediaLibrary.Auth.Roles.Editor)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await app.ClientAsync();
+                return await app.ClientAsync(role);
             }
             catch (Exception ex) when (DatabaseFault.Classify(ex) != DatabaseFaultKind.None && attempt < 100)
             {
@@ -346,9 +411,10 @@ public abstract class ChaosTests
             Assert.Null(row.MissingSince);
         }
 
-        // The counts the list reads, kept by triggers through every insert, replace and delete, match the rows.
+        // The counts the list reads, kept by triggers through every insert, replace, trash, restore and delete, match the
+        // rows in the library (not those in the trash).
         var counts = await app.WithDbAsync(db => db.MediaCounts.AsNoTracking().Where(c => c.Count != 0).ToDictionaryAsync(c => c.ContentType, c => c.Count));
-        Assert.Equal(rows.GroupBy(r => r.ContentType).ToDictionary(g => g.Key, g => (long)g.Count()), counts);
+        Assert.Equal(rows.Where(r => r.TrashedAt is null).GroupBy(r => r.ContentType).ToDictionary(g => g.Key, g => (long)g.Count()), counts);
 
         // The stored keys are exactly the keys rows reference: no orphan, nothing pending, nothing dead, no partial file.
         Assert.Equal(rows.Select(r => r.StorageKey).Order(StringComparer.Ordinal), app.StoredKeys());
@@ -365,7 +431,8 @@ public abstract class ChaosTests
             }
             if (t.Uncertain) continue;
             Assert.True(byId.TryGetValue(t.Id, out var row), $"media {t.Id} was created (201) and its deletes refused, but it is gone");
-            Assert.Equal(t.Title, row!.Title);
+            Assert.True(t.Trashed == row!.TrashedAt is not null, $"media {t.Id} should {(t.Trashed ? "" : "not ")}be in the trash");
+            Assert.Equal(t.Title, row.Title);
             Assert.Equal(t.Sha256, row.Sha256);
             Assert.Equal(t.Version, row.Version);
         }
@@ -413,9 +480,10 @@ public abstract class ChaosTests
         await AnswerAsync(await client.PatchAsJsonAsync($"/api/media/{id}", new { title }), HttpStatusCode.OK);
 
     /// <summary>POST /api/media/bulk: delete, or edit each title; the status of each media when the request was answered.</summary>
-    private static async Task<(Answer Answer, Dictionary<long, int>? Items)> BulkAsync(HttpClient client, IEnumerable<long> ids, bool delete, string title)
+    private static async Task<(Answer Answer, Dictionary<long, int>? Items)> BulkAsync(HttpClient client, IEnumerable<long> ids, bool delete, bool permanent,
+        string title)
     {
-        object body = delete ? new { action = "delete", ids } : new { action = "edit", ids, title };
+        object body = delete ? new { action = "delete", ids, permanent } : new { action = "edit", ids, title };
         using var response = await client.PostAsJsonAsync("/api/media/bulk", body, HttpExtensions.Json);
         var chaos = response.Headers.TryGetValues(CrashScope.Header, out var values) ? values.Single() : null;
         var items = response.StatusCode == HttpStatusCode.OK
@@ -424,8 +492,21 @@ public abstract class ChaosTests
         return (new Answer(response.StatusCode, chaos, null), items);
     }
 
-    private static async Task<Answer> DeleteAsync(HttpClient client, long id, bool force) =>
-        await AnswerAsync(await client.DeleteAsync($"/api/media/{id}{(force ? "?force=true" : "")}"), HttpStatusCode.NoContent);
+    private static async Task<Answer> DeleteAsync(HttpClient client, long id, bool force, bool permanent) =>
+        await AnswerAsync(await client.DeleteAsync($"/api/media/{id}?force={(force ? "true" : "false")}&permanent={(permanent ? "true" : "false")}"),
+            HttpStatusCode.NoContent);
+
+    private static async Task<Answer> RestoreAsync(HttpClient client, long id) =>
+        await AnswerAsync(await client.PostAsync($"/api/media/{id}/restore", null), HttpStatusCode.OK);
+
+    /// <summary>DELETE /api/trash (an admin): the answer, and how many the worker is left to purge.</summary>
+    private static async Task<(Answer Answer, int? Remaining)> EmptyTrashAsync(HttpClient admin)
+    {
+        using var response = await admin.DeleteAsync("/api/trash");
+        var chaos = response.Headers.TryGetValues(CrashScope.Header, out var values) ? values.Single() : null;
+        int? remaining = response.StatusCode == HttpStatusCode.OK ? (await response.ReadAsync<MediaLibrary.Api.EmptyTrashResponse>()).Remaining : null;
+        return (new Answer(response.StatusCode, chaos, null), remaining);
+    }
 
     /// <summary>A reference on one media; its answer's body (a reference, not a media) is not read.</summary>
     private static async Task<Answer> PutReferenceAsync(HttpClient client, long id, string key) =>

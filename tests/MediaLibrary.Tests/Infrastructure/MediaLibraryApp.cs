@@ -38,6 +38,8 @@ public class MediaLibraryApp : WebApplicationFactory<Program>, IAsyncLifetime
         _settings["MEDIALIB_ADMIN_PASSWORD"] = AdminPassword;
         _settings["MEDIALIB_TOKEN_RATE_LIMIT"] = "100000";
         _settings["MEDIALIB_MAX_UPLOAD_BYTES"] = (2 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The suites written for deletion expect a delete to delete at once; the trash suites turn it on.
+        _settings["MEDIALIB_TRASH_DAYS"] = "0";
     }
 
     public string DataDir { get; }

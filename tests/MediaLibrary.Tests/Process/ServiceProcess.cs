@@ -48,6 +48,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MEDIALIB_", StringComparison.Ordinal) || k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)).ToList())
             psi.Environment.Remove(key);
+        // The suites written for deletion expect a delete to delete at once; the trash has tests of its own.
+        psi.Environment["MEDIALIB_TRASH_DAYS"] = "0";
         foreach (var (key, value) in environment) psi.Environment[key] = value;
         return new ServiceProcess(System.Diagnostics.Process.Start(psi)!);
     }

@@ -38,6 +38,10 @@ export interface Media {
   tags: string[];
   /** How many places use it (references registered by websites); deleting it while used needs `force`. */
   reference_count: number;
+  /** When it was moved to the trash; null while it is in the library. */
+  trashed_at: string | null;
+  /** When the service purges it from the trash for good; null while it is in the library. */
+  purge_at: string | null;
 }
 
 /** A place that uses a media: the website's own key for it (`page:/about`, `product:42`), a label and a link. */
@@ -116,6 +120,22 @@ export interface MediaPage {
   results: Media[];
 }
 
+/** A page of the trash, most recently deleted first. */
+export interface TrashPage {
+  /** How many media are in the trash. */
+  count: number;
+  /** The following page's link (absolute, with a cursor), or null on the last. */
+  next: string | null;
+  results: Media[];
+}
+
+export interface EmptyTrashResult {
+  /** Purged by the request itself. */
+  purged: number;
+  /** Left for the service's cleanup worker, which purges them within minutes. */
+  remaining: number;
+}
+
 export interface Token {
   access_token: string;
   token_type: "Bearer";
@@ -176,12 +196,12 @@ export type BulkRequest = ({ ids: number[] } | { filter: MediaFilter; limit: num
   | { action: "move"; folder_id: number | null }
   | { action: "tag" | "untag"; tags: string[] }
   | { action: "edit"; title?: string; alt_text?: string }
-  | { action: "delete"; force?: boolean }
+  | { action: "delete"; force?: boolean; permanent?: boolean }
 );
 
 export interface BulkItemResult {
   id: number;
-  /** What its single request would have answered: 200 changed (or already so), 204 deleted, 400, 404, 409 (in use), 412, 503. */
+  /** What its single request would have answered: 200 changed (or already so), 204 deleted or moved to the trash, 400, 404, 409 (in use), 412, 503. */
   status: number;
   detail: string | null;
   /** Its ETag after, when it is still there. */
@@ -248,10 +268,18 @@ export interface MediaClient {
   updateMedia(id: number, changes: MediaMetadata, token: string, options?: { ifMatch?: string; signal?: AbortSignal }): Promise<Media>;
   replaceMediaFile(id: number, file: Blob, token: string, options?: TransferOptions): Promise<Media>;
   /**
-   * Deletes the media. One that is used somewhere fails with 409 (the problem's `references` name the places) unless
-   * `force` is true, which removes its references with it.
+   * Moves the media to the trash (its file URLs answer 404 at once; `restoreMedia` brings it back), or deletes it for
+   * good with `permanent: true` (also one in the trash). A service run with MEDIALIB_TRASH_DAYS=0 always deletes for good.
+   * One that is used somewhere fails with 409 (the problem's `references` name the places) unless `force` is true:
+   * to the trash it keeps its references, deleted for good it loses them.
    */
-  deleteMedia(id: number, token: string, options?: { signal?: AbortSignal; force?: boolean }): Promise<void>;
+  deleteMedia(id: number, token: string, options?: { signal?: AbortSignal; force?: boolean; permanent?: boolean }): Promise<void>;
+  /** Brings media back from the trash with the same id, version and URL (fails with 404 once purged, 409 when not in the trash). */
+  restoreMedia(id: number, token: string, options?: { ifMatch?: string }): Promise<Media>;
+  /** The media in the trash, most recently deleted first (editors); `cursor` from a page's `next` link. */
+  listTrash(query: { cursor?: string; page_size?: number } | undefined, token: string): Promise<TrashPage>;
+  /** Purges everything in the trash (admins). */
+  emptyTrash(token: string): Promise<EmptyTrashResult>;
   /** The folders directly in `parent` (a folder's id; omitted: at the top). */
   listFolders(parent?: number, token?: string): Promise<FolderList>;
   /** One folder with its path from the top. */
@@ -261,7 +289,7 @@ export interface MediaClient {
   /** Moves the folder and everything in it into `parentId` (null: to the top). A move into itself fails with 409. */
   moveFolder(id: number, parentId: number | null, token: string): Promise<Folder>;
   /** Deletes an empty folder; with `contents: true` the media and folders in it too (each media as deleteMedia deletes it). */
-  deleteFolder(id: number, token: string, options?: { contents?: boolean; force?: boolean }): Promise<void>;
+  deleteFolder(id: number, token: string, options?: { contents?: boolean; force?: boolean; permanent?: boolean }): Promise<void>;
   /** Adds tags to a media (those it has stay once). */
   addTags(id: number, tags: string[], token: string, options?: { ifMatch?: string }): Promise<Media>;
   /** Removes tags from a media; one it does not have is no error. */
@@ -345,14 +373,19 @@ export function createClient(options: ClientOptions = {}): MediaClient {
       }),
     replaceMediaFile: (id, file, token, transfer) => send("PUT", `/api/media/${encodeURIComponent(id)}/file`, form(file), token, transfer),
     deleteMedia: (id, token, opts = {}) =>
-      call<void>("DELETE", `/api/media/${encodeURIComponent(id)}${opts.force ? "?force=true" : ""}`, { token, signal: opts.signal }),
+      call<void>("DELETE", `/api/media/${encodeURIComponent(id)}${queryString({ force: opts.force || undefined, permanent: opts.permanent || undefined })}`,
+        { token, signal: opts.signal }),
+    restoreMedia: (id, token, opts = {}) =>
+      call<Media>("POST", `/api/media/${encodeURIComponent(id)}/restore`, { token, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
+    listTrash: (query = {}, token) => call<TrashPage>("GET", `/api/trash${queryString(query)}`, { token }),
+    emptyTrash: (token) => call<EmptyTrashResult>("DELETE", "/api/trash", { token }),
     listFolders: (parent, token) => call<FolderList>("GET", `/api/folders${parent === undefined ? "" : `?parent=${encodeURIComponent(parent)}`}`, { token }),
     getFolder: (id, token) => call<Folder>("GET", `/api/folders/${encodeURIComponent(id)}`, { token }),
     createFolder: (name, parentId, token) => call<Folder>("POST", "/api/folders", { token, json: { name, parent_id: parentId } }),
     renameFolder: (id, name, token) => call<Folder>("PATCH", `/api/folders/${encodeURIComponent(id)}`, { token, json: { name } }),
     moveFolder: (id, parentId, token) => call<Folder>("POST", `/api/folders/${encodeURIComponent(id)}/move`, { token, json: { parent_id: parentId } }),
     deleteFolder: (id, token, opts = {}) =>
-      call<void>("DELETE", `/api/folders/${encodeURIComponent(id)}${queryString({ contents: opts.contents || undefined, force: opts.force || undefined })}`, { token }),
+      call<void>("DELETE", `/api/folders/${encodeURIComponent(id)}${queryString({ contents: opts.contents || undefined, force: opts.force || undefined, permanent: opts.permanent || undefined })}`, { token }),
     addTags: (id, tags, token, opts = {}) =>
       call<Media>("POST", `/api/media/${encodeURIComponent(id)}/tags`, { token, json: { tags }, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
     removeTags: (id, tags, token, opts = {}) =>
@@ -418,7 +451,7 @@ function viaXhr(method: string, url: string, data: FormData, token: string, head
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
 export const {
-  login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia,
+  login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash,
   listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia,
   listReferences, putReference, removeReference, getReferrer, syncReferences,
 } = defaultClient;

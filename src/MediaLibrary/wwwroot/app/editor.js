@@ -1,7 +1,7 @@
 // The editors' page: sign-in, upload, edit, replace, delete and copy, folders, tags, selection and bulk actions, on
 // top of the server-rendered library. It uses the same client module as website frontends (served beside it at
 // /client/media.js); after each change it swaps in fresh results from the server.
-import { login, signOut, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, MediaLibraryError, } from "../client/media.js";
+import { login, signOut, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, MediaLibraryError, } from "../client/media.js";
 /** An element the server-rendered page always has; a missing one is a bug in the page, not a state to handle. */
 function $(id) {
     const element = document.getElementById(id);
@@ -13,6 +13,8 @@ const SESSION_KEY = "medialibrary.session";
 const EXPIRED = "Your session has expired. Sign in again to make changes.";
 const SIGN_IN = "Sign in to make changes.";
 const readsNeedToken = document.body.dataset.readsNeedToken === "true";
+/** How many days deleted media stay restorable (MEDIALIB_TRASH_DAYS); 0: a delete deletes for good. */
+const trashDays = Number(document.body.dataset.trashDays ?? "0");
 let expiryTimer = 0;
 // ---- session -------------------------------------------------------------------------------------------------
 function readSession() {
@@ -383,10 +385,12 @@ async function copyUrl(card) {
 function openDelete(card) {
     bulkDeleting = false;
     forcing = false;
-    $("delete-heading").textContent = `Delete “${card.title}”?`;
-    $("delete-text").textContent = "The file is removed from storage with all its sizes. This cannot be undone.";
+    $("delete-heading").textContent = trashDays > 0 ? `Move “${card.title}” to the trash?` : `Delete “${card.title}”?`;
+    $("delete-text").textContent = trashDays > 0
+        ? `It leaves the library and its URL stops working at once. It can be restored from the trash for ${trashDays} days; then it is deleted for good.`
+        : "The file is removed from storage with all its sizes. This cannot be undone.";
     $("delete-error").textContent = "";
-    $("delete-confirm").textContent = "Delete";
+    $("delete-confirm").textContent = trashDays > 0 ? "Move to trash" : "Delete";
     $("delete-dialog").showModal();
 }
 /**
@@ -399,8 +403,9 @@ function askToForce(problem, title) {
     const named = places.map((r) => (r.label && r.label !== r.key ? `${r.label} (${r.key})` : r.key)).join(", ");
     $("delete-heading").textContent = `“${title}” is in use`;
     $("delete-text").textContent = `Used in ${count} ${count === 1 ? "place" : "places"}: ${named}${count > places.length ? ", …" : ""}. `
-        + "Those pages will show a missing image. Delete it anyway?";
-    $("delete-confirm").textContent = "Delete anyway";
+        + (trashDays > 0 ? "Those pages will show a missing image until it is restored. Move it to the trash anyway?"
+            : "Those pages will show a missing image. Delete it anyway?");
+    $("delete-confirm").textContent = trashDays > 0 ? "Move anyway" : "Delete anyway";
     forcing = true;
 }
 let bulkDeleting = false;
@@ -409,7 +414,7 @@ $("delete-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     if (bulkDeleting) {
         $("delete-dialog").close();
-        await runBulk({ action: "delete", ids: [...selection] }, "Deleted");
+        await runBulk({ action: "delete", ids: [...selection] }, trashDays > 0 ? "Moved to the trash" : "Deleted");
         return;
     }
     if (!current)
@@ -419,7 +424,7 @@ $("delete-form").addEventListener("submit", async (event) => {
         await withToken((t) => deleteMedia(id, t, { force: forcing }));
         $("delete-dialog").close();
         document.querySelector(`.card[data-id="${id}"]`)?.remove();
-        status(`Deleted “${title}”.`);
+        status(trashDays > 0 ? `Moved “${title}” to the trash.` : `Deleted “${title}”.`);
         await refresh();
     }
     catch (error) {
@@ -644,8 +649,11 @@ for (const [button, action] of [["bulk-tag-add", "tag"], ["bulk-tag-remove", "un
 }
 $("bulk-delete").addEventListener("click", () => {
     bulkDeleting = true;
-    $("delete-heading").textContent = `Delete ${selection.size} media?`;
-    $("delete-text").textContent = "Their files are removed from storage with all their sizes. This cannot be undone.";
+    $("delete-heading").textContent = trashDays > 0 ? `Move ${selection.size} media to the trash?` : `Delete ${selection.size} media?`;
+    $("delete-text").textContent = trashDays > 0
+        ? `They leave the library and their URLs stop working at once. They can be restored from the trash for ${trashDays} days.`
+        : "Their files are removed from storage with all their sizes. This cannot be undone.";
+    $("delete-confirm").textContent = trashDays > 0 ? "Move to trash" : "Delete";
     $("delete-error").textContent = "";
     $("delete-dialog").showModal();
 });
@@ -830,3 +838,125 @@ if (session) {
 else {
     $("sign-in").hidden = false;
 }
+// ---- trash ---------------------------------------------------------------------------------------------------
+// What was deleted, most recently first: restore it (same URL), delete it for good, or empty the whole trash (admins).
+// A button that deletes for good asks once more on itself before it does.
+let trashCursor = null;
+function when(iso) {
+    return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "";
+}
+function trashItem(media) {
+    const item = document.createElement("li");
+    item.className = "trash-item";
+    item.dataset.id = String(media.id);
+    item.dataset.title = media.title;
+    const preview = document.createElement("img");
+    preview.className = "preview";
+    preview.alt = "";
+    if (media.placeholder)
+        preview.src = media.placeholder; // its file URL answers 404 while it is in the trash
+    if (media.dominant_color)
+        preview.style.backgroundColor = media.dominant_color;
+    const text = document.createElement("div");
+    const heading = document.createElement("h3");
+    heading.textContent = media.title;
+    const meta = document.createElement("p");
+    meta.className = "meta";
+    meta.textContent = `${media.content_type} · deleted ${when(media.trashed_at)} · deleted for good ${when(media.purge_at)}`;
+    text.append(heading, meta);
+    const actions = document.createElement("div");
+    actions.className = "actions";
+    for (const [action, label] of [["restore", "Restore"], ["purge", "Delete permanently"]]) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.dataset.trashAction = action;
+        button.textContent = label;
+        button.setAttribute("aria-label", `${label} ${media.title}`);
+        if (action === "purge")
+            button.className = "danger";
+        actions.append(button);
+    }
+    item.append(preview, text, actions);
+    return item;
+}
+async function loadTrash(more) {
+    $("trash-error").textContent = "";
+    try {
+        const page = await withToken((t) => listTrash({ cursor: more ? trashCursor ?? undefined : undefined, page_size: 50 }, t));
+        if (!more)
+            $("trash-list").replaceChildren();
+        $("trash-list").append(...page.results.map(trashItem));
+        $("trash-count").textContent = page.count === 0 ? "The trash is empty."
+            : `${page.count} ${page.count === 1 ? "item" : "items"} in the trash, each deleted for good ${trashDays} days after it was deleted.`;
+        trashCursor = page.next ? new URL(page.next).searchParams.get("cursor") : null;
+        $("trash-more").hidden = trashCursor === null;
+        $("trash-empty").hidden = page.count === 0;
+        resetConfirm($("trash-empty"), "Empty trash");
+    }
+    catch (error) {
+        $("trash-error").textContent = describe(error);
+    }
+}
+/** The first click arms the button ("… for good?"); the second does it. */
+function armed(button, question) {
+    if (button.dataset.armed === "true")
+        return true;
+    button.dataset.armed = "true";
+    button.textContent = question;
+    return false;
+}
+function resetConfirm(button, label) {
+    delete button.dataset.armed;
+    button.textContent = label;
+}
+// Only with a trash (MEDIALIB_TRASH_DAYS above 0) does the page have the button.
+document.getElementById("trash-open")?.addEventListener("click", async () => {
+    $("trash-dialog").showModal();
+    await loadTrash(false);
+});
+$("trash-close").addEventListener("click", () => $("trash-dialog").close());
+$("trash-more").addEventListener("click", () => loadTrash(true));
+$("trash-list").addEventListener("click", async (event) => {
+    const button = event.target instanceof Element ? event.target.closest("button[data-trash-action]") : null;
+    const item = button?.closest(".trash-item");
+    if (!button || !item)
+        return;
+    const id = Number(item.dataset.id);
+    const title = item.dataset.title ?? "";
+    try {
+        if (button.dataset.trashAction === "restore") {
+            await withToken((t) => restoreMedia(id, t));
+            status(`Restored “${title}”.`);
+        }
+        else {
+            if (!armed(button, "Delete for good?"))
+                return;
+            await withToken((t) => deleteMedia(id, t, { permanent: true }));
+            status(`Deleted “${title}” for good.`);
+        }
+    }
+    catch (error) {
+        // Restored, purged or emptied meanwhile: the list as it is now says so.
+        if (!(error instanceof MediaLibraryError && (error.status === 404 || error.status === 409))) {
+            $("trash-error").textContent = describe(error);
+            return;
+        }
+    }
+    await loadTrash(false);
+    await refresh();
+});
+$("trash-empty").addEventListener("click", async () => {
+    const button = $("trash-empty");
+    if (!armed(button, "Delete everything in the trash for good?"))
+        return;
+    try {
+        const { purged, remaining } = await withToken((t) => emptyTrash(t));
+        status(remaining > 0 ? `Emptied the trash: ${purged} deleted for good, ${remaining} more within minutes.` : `Emptied the trash: ${purged} deleted for good.`);
+        await loadTrash(false);
+    }
+    catch (error) {
+        resetConfirm(button, "Empty trash");
+        $("trash-error").textContent = error instanceof MediaLibraryError && error.status === 403
+            ? "Only administrators can empty the trash; delete items one by one instead." : describe(error);
+    }
+});

@@ -37,6 +37,10 @@ export interface Media {
     tags: string[];
     /** How many places use it (references registered by websites); deleting it while used needs `force`. */
     reference_count: number;
+    /** When it was moved to the trash; null while it is in the library. */
+    trashed_at: string | null;
+    /** When the service purges it from the trash for good; null while it is in the library. */
+    purge_at: string | null;
 }
 /** A place that uses a media: the website's own key for it (`page:/about`, `product:42`), a label and a link. */
 export interface MediaReference {
@@ -104,6 +108,20 @@ export interface MediaPage {
     next: string | null;
     previous: string | null;
     results: Media[];
+}
+/** A page of the trash, most recently deleted first. */
+export interface TrashPage {
+    /** How many media are in the trash. */
+    count: number;
+    /** The following page's link (absolute, with a cursor), or null on the last. */
+    next: string | null;
+    results: Media[];
+}
+export interface EmptyTrashResult {
+    /** Purged by the request itself. */
+    purged: number;
+    /** Left for the service's cleanup worker, which purges them within minutes. */
+    remaining: number;
 }
 export interface Token {
     access_token: string;
@@ -176,10 +194,11 @@ export type BulkRequest = ({
 } | {
     action: "delete";
     force?: boolean;
+    permanent?: boolean;
 });
 export interface BulkItemResult {
     id: number;
-    /** What its single request would have answered: 200 changed (or already so), 204 deleted, 400, 404, 409 (in use), 412, 503. */
+    /** What its single request would have answered: 200 changed (or already so), 204 deleted or moved to the trash, 400, 404, 409 (in use), 412, 503. */
     status: number;
     detail: string | null;
     /** Its ETag after, when it is still there. */
@@ -240,13 +259,27 @@ export interface MediaClient {
     }): Promise<Media>;
     replaceMediaFile(id: number, file: Blob, token: string, options?: TransferOptions): Promise<Media>;
     /**
-     * Deletes the media. One that is used somewhere fails with 409 (the problem's `references` name the places) unless
-     * `force` is true, which removes its references with it.
+     * Moves the media to the trash (its file URLs answer 404 at once; `restoreMedia` brings it back), or deletes it for
+     * good with `permanent: true` (also one in the trash). A service run with MEDIALIB_TRASH_DAYS=0 always deletes for good.
+     * One that is used somewhere fails with 409 (the problem's `references` name the places) unless `force` is true:
+     * to the trash it keeps its references, deleted for good it loses them.
      */
     deleteMedia(id: number, token: string, options?: {
         signal?: AbortSignal;
         force?: boolean;
+        permanent?: boolean;
     }): Promise<void>;
+    /** Brings media back from the trash with the same id, version and URL (fails with 404 once purged, 409 when not in the trash). */
+    restoreMedia(id: number, token: string, options?: {
+        ifMatch?: string;
+    }): Promise<Media>;
+    /** The media in the trash, most recently deleted first (editors); `cursor` from a page's `next` link. */
+    listTrash(query: {
+        cursor?: string;
+        page_size?: number;
+    } | undefined, token: string): Promise<TrashPage>;
+    /** Purges everything in the trash (admins). */
+    emptyTrash(token: string): Promise<EmptyTrashResult>;
     /** The folders directly in `parent` (a folder's id; omitted: at the top). */
     listFolders(parent?: number, token?: string): Promise<FolderList>;
     /** One folder with its path from the top. */
@@ -259,6 +292,7 @@ export interface MediaClient {
     deleteFolder(id: number, token: string, options?: {
         contents?: boolean;
         force?: boolean;
+        permanent?: boolean;
     }): Promise<void>;
     /** Adds tags to a media (those it has stay once). */
     addTags(id: number, tags: string[], token: string, options?: {
@@ -303,9 +337,16 @@ export declare const login: (username: string, password: string) => Promise<Toke
 }) => Promise<Media>, replaceMediaFile: (id: number, file: Blob, token: string, options?: TransferOptions) => Promise<Media>, deleteMedia: (id: number, token: string, options?: {
     signal?: AbortSignal;
     force?: boolean;
-}) => Promise<void>, listFolders: (parent?: number, token?: string) => Promise<FolderList>, getFolder: (id: number, token?: string) => Promise<Folder>, createFolder: (name: string, parentId: number | null, token: string) => Promise<Folder>, renameFolder: (id: number, name: string, token: string) => Promise<Folder>, moveFolder: (id: number, parentId: number | null, token: string) => Promise<Folder>, deleteFolder: (id: number, token: string, options?: {
+    permanent?: boolean;
+}) => Promise<void>, restoreMedia: (id: number, token: string, options?: {
+    ifMatch?: string;
+}) => Promise<Media>, listTrash: (query: {
+    cursor?: string;
+    page_size?: number;
+} | undefined, token: string) => Promise<TrashPage>, emptyTrash: (token: string) => Promise<EmptyTrashResult>, listFolders: (parent?: number, token?: string) => Promise<FolderList>, getFolder: (id: number, token?: string) => Promise<Folder>, createFolder: (name: string, parentId: number | null, token: string) => Promise<Folder>, renameFolder: (id: number, name: string, token: string) => Promise<Folder>, moveFolder: (id: number, parentId: number | null, token: string) => Promise<Folder>, deleteFolder: (id: number, token: string, options?: {
     contents?: boolean;
     force?: boolean;
+    permanent?: boolean;
 }) => Promise<void>, addTags: (id: number, tags: string[], token: string, options?: {
     ifMatch?: string;
 }) => Promise<Media>, removeTags: (id: number, tags: string[], token: string, options?: {

@@ -84,13 +84,16 @@ export function createClient(options = {}) {
             token, json: changes, signal: opts.signal, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {},
         }),
         replaceMediaFile: (id, file, token, transfer) => send("PUT", `/api/media/${encodeURIComponent(id)}/file`, form(file), token, transfer),
-        deleteMedia: (id, token, opts = {}) => call("DELETE", `/api/media/${encodeURIComponent(id)}${opts.force ? "?force=true" : ""}`, { token, signal: opts.signal }),
+        deleteMedia: (id, token, opts = {}) => call("DELETE", `/api/media/${encodeURIComponent(id)}${queryString({ force: opts.force || undefined, permanent: opts.permanent || undefined })}`, { token, signal: opts.signal }),
+        restoreMedia: (id, token, opts = {}) => call("POST", `/api/media/${encodeURIComponent(id)}/restore`, { token, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
+        listTrash: (query = {}, token) => call("GET", `/api/trash${queryString(query)}`, { token }),
+        emptyTrash: (token) => call("DELETE", "/api/trash", { token }),
         listFolders: (parent, token) => call("GET", `/api/folders${parent === undefined ? "" : `?parent=${encodeURIComponent(parent)}`}`, { token }),
         getFolder: (id, token) => call("GET", `/api/folders/${encodeURIComponent(id)}`, { token }),
         createFolder: (name, parentId, token) => call("POST", "/api/folders", { token, json: { name, parent_id: parentId } }),
         renameFolder: (id, name, token) => call("PATCH", `/api/folders/${encodeURIComponent(id)}`, { token, json: { name } }),
         moveFolder: (id, parentId, token) => call("POST", `/api/folders/${encodeURIComponent(id)}/move`, { token, json: { parent_id: parentId } }),
-        deleteFolder: (id, token, opts = {}) => call("DELETE", `/api/folders/${encodeURIComponent(id)}${queryString({ contents: opts.contents || undefined, force: opts.force || undefined })}`, { token }),
+        deleteFolder: (id, token, opts = {}) => call("DELETE", `/api/folders/${encodeURIComponent(id)}${queryString({ contents: opts.contents || undefined, force: opts.force || undefined, permanent: opts.permanent || undefined })}`, { token }),
         addTags: (id, tags, token, opts = {}) => call("POST", `/api/media/${encodeURIComponent(id)}/tags`, { token, json: { tags }, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
         removeTags: (id, tags, token, opts = {}) => call("DELETE", `/api/media/${encodeURIComponent(id)}/tags${queryString({ tag: tags })}`, { token, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
         listTags: (query = {}, token) => call("GET", `/api/tags${queryString(query)}`, { token }),
@@ -154,4 +157,4 @@ function viaXhr(method, url, data, token, headers, transfer) {
 }
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
+export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;

@@ -426,6 +426,9 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<DateTime?>("PurgeAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("ReferenceCount")
                         .HasColumnType("integer");
 
@@ -466,6 +469,9 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<DateTime?>("TrashedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -482,17 +488,29 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.HasIndex("StorageId")
                         .IsUnique();
 
-                    b.HasIndex("CreatedAt", "Id");
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasFilter("\"TrashedAt\" IS NULL");
 
-                    b.HasIndex("Size", "Id");
+                    b.HasIndex("PurgeAt", "Id")
+                        .HasFilter("\"PurgeAt\" IS NOT NULL");
 
-                    b.HasIndex("Title", "Id");
+                    b.HasIndex("Size", "Id")
+                        .HasFilter("\"TrashedAt\" IS NULL");
 
-                    b.HasIndex("FolderId", "CreatedAt", "Id");
+                    b.HasIndex("Title", "Id")
+                        .HasFilter("\"TrashedAt\" IS NULL");
 
-                    b.HasIndex("FolderId", "Size", "Id");
+                    b.HasIndex("TrashedAt", "Id")
+                        .HasFilter("\"TrashedAt\" IS NOT NULL");
 
-                    b.HasIndex("FolderId", "Title", "Id");
+                    b.HasIndex("FolderId", "CreatedAt", "Id")
+                        .HasFilter("\"TrashedAt\" IS NULL");
+
+                    b.HasIndex("FolderId", "Size", "Id")
+                        .HasFilter("\"TrashedAt\" IS NULL");
+
+                    b.HasIndex("FolderId", "Title", "Id")
+                        .HasFilter("\"TrashedAt\" IS NULL");
 
                     b.ToTable("media", (string)null);
                 });

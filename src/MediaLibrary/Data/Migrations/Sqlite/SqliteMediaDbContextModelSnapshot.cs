@@ -409,6 +409,9 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PurgeAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ReferenceCount")
                         .HasColumnType("INTEGER");
 
@@ -449,6 +452,9 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("TrashedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
@@ -465,17 +471,29 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.HasIndex("StorageId")
                         .IsUnique();
 
-                    b.HasIndex("CreatedAt", "Id");
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasFilter("\"TrashedAt\" IS NULL");
 
-                    b.HasIndex("Size", "Id");
+                    b.HasIndex("PurgeAt", "Id")
+                        .HasFilter("\"PurgeAt\" IS NOT NULL");
 
-                    b.HasIndex("Title", "Id");
+                    b.HasIndex("Size", "Id")
+                        .HasFilter("\"TrashedAt\" IS NULL");
 
-                    b.HasIndex("FolderId", "CreatedAt", "Id");
+                    b.HasIndex("Title", "Id")
+                        .HasFilter("\"TrashedAt\" IS NULL");
 
-                    b.HasIndex("FolderId", "Size", "Id");
+                    b.HasIndex("TrashedAt", "Id")
+                        .HasFilter("\"TrashedAt\" IS NOT NULL");
 
-                    b.HasIndex("FolderId", "Title", "Id");
+                    b.HasIndex("FolderId", "CreatedAt", "Id")
+                        .HasFilter("\"TrashedAt\" IS NULL");
+
+                    b.HasIndex("FolderId", "Size", "Id")
+                        .HasFilter("\"TrashedAt\" IS NULL");
+
+                    b.HasIndex("FolderId", "Title", "Id")
+                        .HasFilter("\"TrashedAt\" IS NULL");
 
                     b.ToTable("media", (string)null);
                 });

@@ -1,0 +1,151 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using MediaLibrary.Data;
+using MediaLibrary.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaLibrary.Media;
+
+/// <summary>
+/// The trash: what a delete put there (see <see cref="MediaLifecycle.DeleteAsync"/>), listed newest first, restored
+/// with its id, version and URLs, or purged when its time is up or the trash is emptied. A purge goes through
+/// <see cref="VersionRetirement"/>, the one way stored objects leave; a restore that got there first wins (the purge
+/// finds the row changed and leaves it).
+/// </summary>
+public sealed class MediaTrash(MediaDbContext db, VersionRetirement retirement, FolderTree folders, MediaTags tags, TimeProvider time,
+    ILogger<MediaTrash> logger)
+{
+    /// <summary>How long emptying the trash purges inline before it leaves the rest to the worker.</summary>
+    private static readonly TimeSpan InlineBudget = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Brings the media back from the trash into its folder (or the top, when that folder was deleted meanwhile): same id,
+    /// version and file URL. Null when there is no such media (never was, or purged); 409 when it is not in the trash.
+    /// </summary>
+    public async Task<TaggedMedia?> RestoreAsync(long id, IfMatch ifMatch, CancellationToken ct)
+    {
+        var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id, ct);
+        if (media is null) return null;
+        if (media.TrashedAt is null)
+            throw new ApiProblemException(StatusCodes.Status409Conflict, "The media is not in the trash.",
+                $"Media {id} is in the library; only media in the trash can be restored.");
+        MediaLifecycle.CheckIfMatch(media, ifMatch);
+        // Read now, not after the commit, where a failed read would turn a restore that happened into an error. Its tags
+        // cannot change meanwhile: only media in the library take edits.
+        var tagNames = await tags.OfAsync(id, ct);
+        try
+        {
+            // The folder tree's lock held shared: the folder found here is not deleted before the media is back in it.
+            await retirement.RestoreUrlAsync(media, folders.BeginSharedAsync, async c =>
+            {
+                if (media.FolderId is { } folder && !await db.Folders.AnyAsync(f => f.Id == folder, c)) media.FolderId = null;
+            }, m =>
+            {
+                (m.TrashedAt, m.PurgeAt, m.UpdatedAt) = (null, null, Now());
+                m.Revision++;
+            }, _ => MediaLog.Restored(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version, media.FolderId), ct);
+        }
+        catch (Exception ex) when (ex is MediaChangedException or DbUpdateConcurrencyException)
+        {
+            // Purged, restored or emptied meanwhile: say what it is now.
+            db.ChangeTracker.Clear();
+            var now = await db.Media.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct);
+            if (now is null) return null;
+            throw new ApiProblemException(StatusCodes.Status409Conflict, "The media changed while it was restored.",
+                now.TrashedAt is null ? $"Media {id} was restored by another request." : $"Media {id} changed meanwhile; try again.");
+        }
+        return new TaggedMedia(media, tagNames);
+    }
+
+    /// <summary>A page of the trash, most recently deleted first, after <paramref name="cursor"/>; its count is exact.</summary>
+    public async Task<(int Count, List<MediaItem> Items, string? Next)> ListAsync(string? cursor, int pageSize, CancellationToken ct)
+    {
+        var trashed = db.Media.AsNoTracking().Where(m => m.TrashedAt != null);
+        var rows = trashed;
+        if (cursor is not null)
+        {
+            var (at, id) = DecodeCursor(cursor) ?? throw new RequestValidationException(new Dictionary<string, string[]>
+                { ["cursor"] = ["cursor is not one this service wrote; follow the next link as given."] });
+            rows = rows.Where(m => m.TrashedAt <= at && (m.TrashedAt < at || m.Id < id));
+        }
+        var items = await rows.OrderByDescending(m => m.TrashedAt).ThenByDescending(m => m.Id).Take(pageSize + 1).ToListAsync(ct);
+        var more = items.Count > pageSize;
+        if (more) items.RemoveAt(pageSize);
+        return (await trashed.CountAsync(ct), items, more ? EncodeCursor(items[^1]) : null);
+    }
+
+    /// <summary>
+    /// Empties the trash (admins): everything in it falls due now, and is purged here for up to two seconds; the cleanup
+    /// worker purges what is left on its next passes. Returns how many were purged here and how many are left.
+    /// </summary>
+    public async Task<(int Purged, int Remaining)> EmptyAsync(string user, CancellationToken ct)
+    {
+        var now = Now();
+        var due = await db.Media.Where(m => m.TrashedAt != null && (m.PurgeAt == null || m.PurgeAt > now))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.PurgeAt, now), ct);
+        MediaLog.TrashEmptied(logger, user, due);
+        var started = time.GetTimestamp();
+        var purged = 0;
+        while (time.GetElapsedTime(started) < InlineBudget)
+        {
+            var batch = await PurgeDueAsync(50, ct);
+            purged += batch.Purged;
+            if (batch.Read < 50 || batch.Purged == 0) break; // all due read, or none of them could go now
+        }
+        return (purged, await db.Media.CountAsync(m => m.TrashedAt != null && m.PurgeAt <= now, ct));
+    }
+
+    /// <summary>
+    /// Purges up to <paramref name="count"/> media whose time in the trash is up, longest due first, each in its own
+    /// transaction. One restored (or changed) since it was read is left alone. Returns how many were read and purged.
+    /// </summary>
+    public async Task<(int Read, int Purged)> PurgeDueAsync(int count, CancellationToken ct)
+    {
+        var now = Now();
+        var due = await db.Media.AsNoTracking().Where(m => m.TrashedAt != null && m.PurgeAt <= now)
+            .OrderBy(m => m.PurgeAt).ThenBy(m => m.Id).Select(m => m.Id).Take(count).ToListAsync(ct);
+        var purged = 0;
+        foreach (var id in due)
+        {
+            db.ChangeTracker.Clear();
+            var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id && m.TrashedAt != null && m.PurgeAt <= now, ct);
+            if (media is null) continue;
+            var dueAt = media.PurgeAt!.Value;
+            try
+            {
+                await retirement.RetireMediaAsync(media, "purged", _ => Task.CompletedTask,
+                    _ => MediaLog.Purged(logger, media.Id, media.StorageKey, media.StorageProvider, dueAt), ct);
+                purged++;
+            }
+            catch (Exception ex) when (ex is MediaChangedException or DbUpdateConcurrencyException)
+            {
+                MediaLog.PurgeSkipped(logger, id);
+            }
+        }
+        db.ChangeTracker.Clear();
+        return (due.Count, purged);
+    }
+
+    private DateTime Now() => StoredTime.Now(time);
+
+    private static string EncodeCursor(MediaItem last) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"t1|{last.TrashedAt!.Value.Ticks.ToString(CultureInfo.InvariantCulture)}|{last.Id.ToString(CultureInfo.InvariantCulture)}"));
+
+    private static (DateTime At, long Id)? DecodeCursor(string text)
+    {
+        string[] parts;
+        try
+        {
+            parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text)).Split('|');
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        return parts.Length == 3 && parts[0] == "t1"
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks
+            && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? (new DateTime(ticks, DateTimeKind.Utc), id) : null;
+    }
+}
