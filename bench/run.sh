@@ -375,12 +375,12 @@ for action in move tag; do
   record "bulk $action of 10,000 media, one request" "$(python3 -c "print(f'{$t1 - $t0:.2f} s')")" "$summary" "target ≤ 1 s"
 done
 
-# ---- delete: the 200 uploaded media, 4 at a time; nothing may stay behind -------------------------------------------
+# ---- delete: the 200 uploaded media for good (permanent=true: past the trash), 4 at a time; nothing may stay behind --
 echo "Deleting 200 media…"
 : > "$work/delete.conf"
 for id in $ids; do
   [ -s "$work/delete.conf" ] && echo next >> "$work/delete.conf"
-  printf 'url = "%s/api/media/%s"\nrequest = "DELETE"\nheader = "%s"\noutput = "/dev/null"\n' "$base" "$id" "$auth" >> "$work/delete.conf"
+  printf 'url = "%s/api/media/%s?permanent=true"\nrequest = "DELETE"\nheader = "%s"\noutput = "/dev/null"\n' "$base" "$id" "$auth" >> "$work/delete.conf"
 done
 t0=$(now)
 curl -sf --no-progress-meter --parallel --parallel-max 4 -K "$work/delete.conf"

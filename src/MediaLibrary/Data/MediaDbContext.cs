@@ -50,18 +50,19 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.Property(x => x.Revision).IsConcurrencyToken();
             e.Ignore(x => x.ETag);
             // Each ordering with the id that breaks its ties: a page after a cursor is one range in one index. The lists
-            // show the library, not the trash, so these hold live media only: a page by number still skips through ids
-            // in the index alone.
+            // show the library, not the trash, so these hold live media only; TrashedAt (always null in them) is a column
+            // too, because SQLite counts an index as covering only when it holds every column the query names: a page by
+            // number then skips through ids in the index alone, and a subtree's page sorts index entries, not rows.
             const string live = "\"TrashedAt\" IS NULL";
-            e.HasIndex(x => new { x.CreatedAt, x.Id }).HasFilter(live);
-            e.HasIndex(x => new { x.Title, x.Id }).HasFilter(live);
-            e.HasIndex(x => new { x.Size, x.Id }).HasFilter(live);
+            e.HasIndex(x => new { x.CreatedAt, x.Id, x.TrashedAt }).HasFilter(live);
+            e.HasIndex(x => new { x.Title, x.Id, x.TrashedAt }).HasFilter(live);
+            e.HasIndex(x => new { x.Size, x.Id, x.TrashedAt }).HasFilter(live);
             e.HasIndex(x => x.ContentType);
             // A folder's page in each ordering is one range of one index. No foreign key: SQLite would rebuild the
             // table (and lose its triggers) to add one; the folder tree's lock keeps the reference true instead.
-            e.HasIndex(x => new { x.FolderId, x.CreatedAt, x.Id }).HasFilter(live);
-            e.HasIndex(x => new { x.FolderId, x.Title, x.Id }).HasFilter(live);
-            e.HasIndex(x => new { x.FolderId, x.Size, x.Id }).HasFilter(live);
+            e.HasIndex(x => new { x.FolderId, x.CreatedAt, x.Id, x.TrashedAt }).HasFilter(live);
+            e.HasIndex(x => new { x.FolderId, x.Title, x.Id, x.TrashedAt }).HasFilter(live);
+            e.HasIndex(x => new { x.FolderId, x.Size, x.Id, x.TrashedAt }).HasFilter(live);
             // The trash, newest first: a page is one range; the tag counts read only trashed rows. Its purge, longest due first.
             e.HasIndex(x => new { x.TrashedAt, x.Id }).HasFilter("\"TrashedAt\" IS NOT NULL");
             e.HasIndex(x => new { x.PurgeAt, x.Id }).HasFilter("\"PurgeAt\" IS NOT NULL");

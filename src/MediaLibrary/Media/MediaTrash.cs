@@ -19,6 +19,9 @@ public sealed class MediaTrash(MediaDbContext db, VersionRetirement retirement, 
     /// <summary>How long emptying the trash purges inline before it leaves the rest to the worker.</summary>
     private static readonly TimeSpan InlineBudget = TimeSpan.FromSeconds(2);
 
+    /// <summary>On SQLite a purge works this long, then pauses this long (real time: pacing, not the library's clock).</summary>
+    private static readonly TimeSpan SqliteWorkSlice = TimeSpan.FromMilliseconds(50), SqlitePause = TimeSpan.FromMilliseconds(120);
+
     /// <summary>
     /// Brings the media back from the trash into its folder (or the top, when that folder was deleted meanwhile): same id,
     /// version and file URL. Null when there is no such media (never was, or purged); 409 when it is not in the trash.
@@ -106,8 +109,16 @@ public sealed class MediaTrash(MediaDbContext db, VersionRetirement retirement, 
         var due = await db.Media.AsNoTracking().Where(m => m.TrashedAt != null && m.PurgeAt <= now)
             .OrderBy(m => m.PurgeAt).ThenBy(m => m.Id).Select(m => m.Id).Take(count).ToListAsync(ct);
         var purged = 0;
+        var working = System.Diagnostics.Stopwatch.StartNew();
         foreach (var id in due)
         {
+            if (db.Database.IsSqlite() && working.Elapsed > SqliteWorkSlice)
+            {
+                // SQLite has one writer: a purge that took the lock again and again would starve the uploads waiting for
+                // it, whose busy handler sleeps longer after each miss (up to 100 ms). A pause longer than that lets them in.
+                await Task.Delay(SqlitePause, ct);
+                working.Restart();
+            }
             db.ChangeTracker.Clear();
             var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id && m.TrashedAt != null && m.PurgeAt <= now, ct);
             if (media is null) continue;

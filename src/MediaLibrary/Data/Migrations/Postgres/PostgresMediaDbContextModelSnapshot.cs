@@ -488,28 +488,28 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.HasIndex("StorageId")
                         .IsUnique();
 
-                    b.HasIndex("CreatedAt", "Id")
-                        .HasFilter("\"TrashedAt\" IS NULL");
-
                     b.HasIndex("PurgeAt", "Id")
                         .HasFilter("\"PurgeAt\" IS NOT NULL");
-
-                    b.HasIndex("Size", "Id")
-                        .HasFilter("\"TrashedAt\" IS NULL");
-
-                    b.HasIndex("Title", "Id")
-                        .HasFilter("\"TrashedAt\" IS NULL");
 
                     b.HasIndex("TrashedAt", "Id")
                         .HasFilter("\"TrashedAt\" IS NOT NULL");
 
-                    b.HasIndex("FolderId", "CreatedAt", "Id")
+                    b.HasIndex("CreatedAt", "Id", "TrashedAt")
                         .HasFilter("\"TrashedAt\" IS NULL");
 
-                    b.HasIndex("FolderId", "Size", "Id")
+                    b.HasIndex("Size", "Id", "TrashedAt")
                         .HasFilter("\"TrashedAt\" IS NULL");
 
-                    b.HasIndex("FolderId", "Title", "Id")
+                    b.HasIndex("Title", "Id", "TrashedAt")
+                        .HasFilter("\"TrashedAt\" IS NULL");
+
+                    b.HasIndex("FolderId", "CreatedAt", "Id", "TrashedAt")
+                        .HasFilter("\"TrashedAt\" IS NULL");
+
+                    b.HasIndex("FolderId", "Size", "Id", "TrashedAt")
+                        .HasFilter("\"TrashedAt\" IS NULL");
+
+                    b.HasIndex("FolderId", "Title", "Id", "TrashedAt")
                         .HasFilter("\"TrashedAt\" IS NULL");
 
                     b.ToTable("media", (string)null);

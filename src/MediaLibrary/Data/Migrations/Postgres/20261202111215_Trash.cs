@@ -48,27 +48,27 @@ namespace MediaLibrary.Data.Migrations.Postgres
                 nullable: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_media_CreatedAt_Id",
+                name: "IX_media_CreatedAt_Id_TrashedAt",
                 table: "media",
-                columns: new[] { "CreatedAt", "Id" },
+                columns: new[] { "CreatedAt", "Id", "TrashedAt" },
                 filter: "\"TrashedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
-                name: "IX_media_FolderId_CreatedAt_Id",
+                name: "IX_media_FolderId_CreatedAt_Id_TrashedAt",
                 table: "media",
-                columns: new[] { "FolderId", "CreatedAt", "Id" },
+                columns: new[] { "FolderId", "CreatedAt", "Id", "TrashedAt" },
                 filter: "\"TrashedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
-                name: "IX_media_FolderId_Size_Id",
+                name: "IX_media_FolderId_Size_Id_TrashedAt",
                 table: "media",
-                columns: new[] { "FolderId", "Size", "Id" },
+                columns: new[] { "FolderId", "Size", "Id", "TrashedAt" },
                 filter: "\"TrashedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
-                name: "IX_media_FolderId_Title_Id",
+                name: "IX_media_FolderId_Title_Id_TrashedAt",
                 table: "media",
-                columns: new[] { "FolderId", "Title", "Id" },
+                columns: new[] { "FolderId", "Title", "Id", "TrashedAt" },
                 filter: "\"TrashedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
@@ -78,15 +78,15 @@ namespace MediaLibrary.Data.Migrations.Postgres
                 filter: "\"PurgeAt\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
-                name: "IX_media_Size_Id",
+                name: "IX_media_Size_Id_TrashedAt",
                 table: "media",
-                columns: new[] { "Size", "Id" },
+                columns: new[] { "Size", "Id", "TrashedAt" },
                 filter: "\"TrashedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
-                name: "IX_media_Title_Id",
+                name: "IX_media_Title_Id_TrashedAt",
                 table: "media",
-                columns: new[] { "Title", "Id" },
+                columns: new[] { "Title", "Id", "TrashedAt" },
                 filter: "\"TrashedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
@@ -159,19 +159,19 @@ namespace MediaLibrary.Data.Migrations.Postgres
                 """);
 
             migrationBuilder.DropIndex(
-                name: "IX_media_CreatedAt_Id",
+                name: "IX_media_CreatedAt_Id_TrashedAt",
                 table: "media");
 
             migrationBuilder.DropIndex(
-                name: "IX_media_FolderId_CreatedAt_Id",
+                name: "IX_media_FolderId_CreatedAt_Id_TrashedAt",
                 table: "media");
 
             migrationBuilder.DropIndex(
-                name: "IX_media_FolderId_Size_Id",
+                name: "IX_media_FolderId_Size_Id_TrashedAt",
                 table: "media");
 
             migrationBuilder.DropIndex(
-                name: "IX_media_FolderId_Title_Id",
+                name: "IX_media_FolderId_Title_Id_TrashedAt",
                 table: "media");
 
             migrationBuilder.DropIndex(
@@ -179,11 +179,11 @@ namespace MediaLibrary.Data.Migrations.Postgres
                 table: "media");
 
             migrationBuilder.DropIndex(
-                name: "IX_media_Size_Id",
+                name: "IX_media_Size_Id_TrashedAt",
                 table: "media");
 
             migrationBuilder.DropIndex(
-                name: "IX_media_Title_Id",
+                name: "IX_media_Title_Id_TrashedAt",
                 table: "media");
 
             migrationBuilder.DropIndex(
