@@ -375,6 +375,43 @@ for action in move tag; do
   record "bulk $action of 10,000 media, one request" "$(python3 -c "print(f'{$t1 - $t0:.2f} s')")" "$summary" "target ≤ 1 s"
 done
 
+# ---- history: 1,000,000 entries (ten a media), by 50 actors over a year; a media's history and the audit list ---------
+echo "History at $total rows…"
+if [ "$database" = postgres ]; then
+  sql "INSERT INTO media_history (\"MediaId\", \"Action\", \"Actor\", \"ActorId\", \"At\", \"RequestId\", \"ClientAddress\", \"Details\")
+       SELECT (i % $total) + 1, (ARRAY['edited','replaced','referenced','trashed','restored'])[(i % 5) + 1], 'editor' || (i % 50), i % 50 + 100,
+              timestamptz '2026-01-01 00:00:00+00' + i * interval '30 seconds', md5(i::text), '203.0.113.' || (i % 250),
+              '{\"title\":{\"before\":\"Photo\",\"after\":\"Photo of the harbour\"}}'
+       FROM generate_series(1, 1000000) AS i" >/dev/null
+  sql "ANALYZE media_history" >/dev/null
+else
+  sqlite3 "$work/data/medialibrary.db" >/dev/null <<SQL
+PRAGMA busy_timeout = 30000;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
+INSERT INTO media_history (MediaId, Action, Actor, ActorId, At, RequestId, ClientAddress, Details)
+SELECT (i % $total) + 1, CASE i % 5 WHEN 0 THEN 'edited' WHEN 1 THEN 'replaced' WHEN 2 THEN 'referenced' WHEN 3 THEN 'trashed' ELSE 'restored' END,
+       'editor' || (i % 50), i % 50 + 100, strftime('%Y-%m-%d %H:%M:%f', '2026-01-01', '+' || (i * 30) || ' seconds'), printf('%032x', i),
+       '203.0.113.' || (i % 250), '{"title":{"before":"Photo","after":"Photo of the harbour"}}'
+FROM n;
+SQL
+  sql "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+fi
+next_auth() { curl -sf -H "$auth" "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["next"])'; }
+page_by_link() { # url pages: the link to that page, followed from the first
+  local u=$1
+  for _ in $(seq 2 "$2"); do u=$(next_auth "$u"); done
+  echo "$u"
+}
+record "history of one media (10 entries)" "$(latency "$base/api/media/4242/history" "$auth")" "one connection, 1,000,000 entries" "target p99 ≤ 10 ms"
+q="$base/api/history?actor=editor7"
+record "audit list by actor (20,000 entries), page 1" "$(latency "$q" "$auth")" "one connection" "target p99 ≤ 10 ms"
+record "audit list by actor, page 100 by its link" "$(latency "$(page_by_link "$q" 100)" "$auth")" "one connection" "target p99 ≤ 10 ms"
+q="$base/api/history?since=2026-06-01T00:00:00Z&until=2026-06-02T00:00:00Z"
+record "audit list, one day (2,880 entries), page 1" "$(latency "$q" "$auth")" "one connection" "target p99 ≤ 10 ms"
+record "audit list, one day, page 50 by its link" "$(latency "$(page_by_link "$q" 50)" "$auth")" "one connection" "target p99 ≤ 10 ms"
+record "audit list by actor and action in one day" "$(latency "$q&actor=editor7&action=trashed" "$auth")" "one connection" "target p99 ≤ 10 ms"
+record "audit list, everything, page 1" "$(latency "$base/api/history" "$auth")" "one connection" "target p99 ≤ 10 ms"
+
 # ---- delete: the 200 uploaded media for good (permanent=true: past the trash), 4 at a time; nothing may stay behind --
 echo "Deleting 200 media…"
 : > "$work/delete.conf"

@@ -58,6 +58,7 @@ async Task<int> ServeAsync(CancellationToken ct)
     app.UseCors();
     app.UseAuthentication();
     app.UseAuthorization();
+    app.UseChangeActor();
     app.UseRateLimiter();
 
     var requireAuthForReads = app.Services.GetRequiredService<IOptions<MediaOptions>>().Value.RequireAuthForReads;
@@ -73,6 +74,7 @@ async Task<int> ServeAsync(CancellationToken ct)
     app.MapTags(requireAuthForReads);
     app.MapReferences(requireAuthForReads);
     app.MapTrash();
+    app.MapHistory();
     app.MapFiles(requireAuthForReads);
     app.MapDerivatives(requireAuthForReads);
     app.MapImages();

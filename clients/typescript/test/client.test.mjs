@@ -288,6 +288,20 @@ test("trash: deleteMedia moves to the trash, restoreMedia brings back the same U
   await assert.rejects(client.restoreMedia(b.id, t), (e) => e.status === 404);
 });
 
+test("history: every change of a media, newest first, kept after it is deleted; the audit list filters by media", async () => {
+  const t = await token();
+  const item = await client.uploadMedia(new Blob([png1]), { title: `hi${Date.now()}` }, t);
+  await client.updateMedia(item.id, { alt_text: "now described" }, t);
+  await client.deleteMedia(item.id, t, { permanent: true });
+  const history = await client.getHistory(item.id, t);
+  assert.deepEqual(history.results.map((h) => h.action), ["deleted", "edited", "created"]);
+  assert.deepEqual(history.results[1].details.alt_text, { before: "", after: "now described" });
+  assert.ok(history.results.every((h) => h.actor === "admin" && h.media_id === item.id && h.request_id));
+  const audit = await client.listHistory({ media_id: item.id, action: "created" }, t);
+  assert.deepEqual(audit.results.map((h) => h.action), ["created"]);
+  await assert.rejects(client.listHistory({ action: "exploded" }, t), (e) => e instanceof MediaLibraryError && e.status === 400);
+});
+
 test("the service serves this module and its types at /client/", async () => {
   const js = await fetch(`${baseUrl}/client/media.js`);
   assert.equal(js.status, 200);

@@ -25,6 +25,7 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Tag> Tags => Set<Tag>();
     public DbSet<MediaTag> MediaTags => Set<MediaTag>();
     public DbSet<MediaReference> MediaReferences => Set<MediaReference>();
+    public DbSet<HistoryEntry> History => Set<HistoryEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -199,6 +200,23 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.Property(x => x.Label).HasMaxLength(MediaLibrary.Media.MediaReferences.MaxLabelLength);
             e.Property(x => x.Url).HasMaxLength(MediaLibrary.Media.MediaReferences.MaxUrlLength);
             e.HasOne<MediaItem>().WithMany().HasForeignKey(x => x.MediaId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<HistoryEntry>(e =>
+        {
+            e.ToTable("media_history");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Action).HasMaxLength(32);
+            e.Property(x => x.Actor).HasMaxLength(100);
+            e.Property(x => x.RequestId).HasMaxLength(64);
+            e.Property(x => x.ClientAddress).HasMaxLength(64);
+            e.Property(x => x.Details).HasMaxLength(MediaHistory.MaxDetailsLength);
+            // Newest first, each list one range of one index: a media's history, an actor's, an action's, a time range.
+            // No foreign key to media: the history of a media outlives it.
+            e.HasIndex(x => new { x.MediaId, x.At, x.Id });
+            e.HasIndex(x => new { x.Actor, x.At, x.Id });
+            e.HasIndex(x => new { x.Action, x.At, x.Id });
+            e.HasIndex(x => new { x.At, x.Id });
         });
 
         b.Entity<NodeProbe>(e =>

@@ -10,7 +10,8 @@ namespace MediaLibrary.Media;
 /// transaction per chunk, with the chunk's rows locked (SQLite: the one writer's turn), so each media is changed
 /// wholly or not at all. Deletions go one by one through <see cref="MediaLifecycle.DeleteAsync"/>, the crash-proof path.
 /// </summary>
-public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, MediaTags tags, FolderTree folders, TimeProvider time, ILogger<MediaBulk> logger)
+public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, MediaTags tags, FolderTree folders, MediaHistory history, TimeProvider time,
+    ILogger<MediaBulk> logger)
 {
     /// <summary>How many media one request may name or select.</summary>
     public const int MaxItems = 10_000;
@@ -39,7 +40,7 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
         {
             try
             {
-                foreach (var result in await ChangeChunkAsync(chunk, edit, wanted, unwanted, ifMatch, ct)) results.Add(Log(result));
+                foreach (var result in await ChangeChunkAsync(chunk, edit, wanted, unwanted, ifMatch, bulkId, ct)) results.Add(Log(result));
             }
             catch (RequestValidationException gone) // the target folder was deleted after the request was checked
             {
@@ -87,9 +88,11 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
     }
 
     private async Task<List<BulkItemResult>> ChangeChunkAsync(long[] chunk, MediaEdit edit, Dictionary<string, Tag>? wanted, HashSet<long> unwanted,
-        IReadOnlyDictionary<long, IfMatch> ifMatch, CancellationToken ct)
+        IReadOnlyDictionary<long, IfMatch> ifMatch, string bulkId, CancellationToken ct)
     {
         await using var tx = await folders.BeginIntoAsync(edit.Move?.FolderId, ct);
+        var tagNames = wanted?.Values.ToDictionary(t => t.Id, t => t.Name) ?? [];
+        foreach (var (id, name) in edit.Tags is { } named ? (await tags.FindAsync(named.Remove, ct)).Values.Select(t => (t.Id, t.Name)) : []) tagNames[id] = name;
         if (db.Database.IsNpgsql()) // in id order, as every bulk request takes them: two crossing requests cannot deadlock
             await db.Database.ExecuteSqlAsync($"SELECT 1 FROM media WHERE \"Id\" = ANY({chunk}) ORDER BY \"Id\" FOR UPDATE", ct);
         // An edit of the title or alt text changes each row's search text (computed in .NET): tracked rows, saved one by
@@ -102,6 +105,7 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
         var now = StoredTime.Now(time);
         var results = new List<BulkItemResult>(chunk.Length);
         var changedIds = new List<long>();
+        var entries = new List<(long, string, object?)>();
         foreach (var id in chunk)
         {
             if (!rows.TryGetValue(id, out var media))
@@ -115,6 +119,7 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
                 continue;
             }
             var changed = false;
+            var details = new Dictionary<string, object?> { ["bulk"] = bulkId };
             if (links is not null)
             {
                 var current = links[id].ToHashSet();
@@ -128,12 +133,18 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
                 db.MediaTags.AddRange(add.Select(t => new MediaTag { MediaId = id, TagId = t }));
                 db.MediaTags.RemoveRange(drop.Select(t => new MediaTag { MediaId = id, TagId = t }));
                 changed = add.Count + drop.Count > 0;
+                if (add.Count > 0) details["tags_added"] = add.Select(t => tagNames.GetValueOrDefault(t)).ToList();
+                if (drop.Count > 0) details["tags_removed"] = drop.Select(t => tagNames.GetValueOrDefault(t)).ToList();
             }
-            if (edit.Move is { } move && media.FolderId != move.FolderId) changed = true;
-            if (edit.Title is { } title && media.Title != title.Trim()) (media.Title, changed) = (title.Trim(), true);
-            if (edit.AltText is { } alt && media.AltText != alt.Trim()) (media.AltText, changed) = (alt.Trim(), true);
+            if (edit.Move is { } move && media.FolderId != move.FolderId)
+                (details["folder_id"], changed) = (new { before = media.FolderId, after = move.FolderId }, true);
+            if (edit.Title is { } title && media.Title != title.Trim())
+                (details["title"], media.Title, changed) = (new { before = media.Title, after = title.Trim() }, title.Trim(), true);
+            if (edit.AltText is { } alt && media.AltText != alt.Trim())
+                (details["alt_text"], media.AltText, changed) = (new { before = media.AltText, after = alt.Trim() }, alt.Trim(), true);
             if (changed)
             {
+                entries.Add((id, "edited", details));
                 media.UpdatedAt = now;
                 media.Revision++;
                 changedIds.Add(id);
@@ -141,6 +152,7 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
             results.Add(new BulkItemResult(id, StatusCodes.Status200OK, changed ? null : "unchanged: already so", media.ETag));
         }
         await db.SaveChangesAsync(ct); // the tracked edits, the tag links
+        await history.RecordManyAsync(entries, ct);
         if (!texts && changedIds.Count > 0)
         {
             // Under the rows' locks taken above: each revision is the one read, so + 1 is the ETag reported.

@@ -15,7 +15,8 @@ namespace MediaLibrary.Media;
 /// </summary>
 public sealed class MediaLifecycle(
     MediaDbContext db, StorageRegistry storage, CleanupQueue cleanup, VersionRetirement retirement, ImageProcessor images, MediaMetrics metrics,
-    FolderTree folders, MediaTags tags, MediaReferences references, IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaLifecycle> logger)
+    FolderTree folders, MediaTags tags, MediaReferences references, MediaHistory history, IOptions<MediaOptions> options, TimeProvider time,
+    ILogger<MediaLifecycle> logger)
 {
     private const int ConcurrencyRetries = 5;
     private readonly IBlobStore _store = storage.Active; // where new files go
@@ -78,7 +79,17 @@ public sealed class MediaLifecycle(
                 {
                     UserId = idempotency.UserId, Key = idempotency.Key, Media = media, Fingerprint = fingerprint, CreatedAt = now,
                 });
-            await folders.SaveIntoAsync(folderId, ct);
+            await using (var tx = await folders.BeginIntoAsync(folderId, ct))
+            {
+                await db.SaveChangesAsync(ct); // the id, for its history entry, in the same transaction
+                history.Record(media.Id, "created", new
+                {
+                    title = media.Title, file_name = media.FileName, content_type = media.ContentType, size = media.Size, version = media.Version,
+                    folder_id = media.FolderId, tags = MediaTags.Ordered(tagged),
+                });
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
             MediaLog.Created(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version);
             return new UploadResult(media, MediaTags.Ordered(tagged), Replayed: false);
         }
@@ -159,9 +170,15 @@ public sealed class MediaLifecycle(
             var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id && m.TrashedAt == null, ct);
             if (media is null) return null;
             CheckIfMatch(media, ifMatch);
-            var (adding, dropping, after) = await TagDiffAsync(id, change, wanted, unwanted, ct);
+            var (adding, dropping, before, after) = await TagDiffAsync(id, change, wanted, unwanted, ct);
             if (title is null && altText is null && (move is null || move.FolderId == media.FolderId) && adding.Count + dropping.Count == 0)
                 return new TaggedMedia(media, after);
+            var changed = new Dictionary<string, object?>();
+            if (title is not null && title.Trim() != media.Title) changed["title"] = new { before = media.Title, after = title.Trim() };
+            if (altText is not null && altText.Trim() != media.AltText) changed["alt_text"] = new { before = media.AltText, after = altText.Trim() };
+            if (move is not null && move.FolderId != media.FolderId) changed["folder_id"] = new { before = media.FolderId, after = move.FolderId };
+            if (adding.Count + dropping.Count > 0) changed["tags"] = new { before, after };
+            if (changed.Count > 0) history.Record(id, "edited", changed);
             if (title is not null) media.Title = title.Trim();
             if (altText is not null) media.AltText = altText.Trim();
             if (move is not null) media.FolderId = move.FolderId;
@@ -187,11 +204,12 @@ public sealed class MediaLifecycle(
     /// The tag ids to link and unlink for <paramref name="change"/> (none when null), from the media's tags as they are
     /// now, and the names it has after.
     /// </summary>
-    private async Task<(List<long> Adding, List<long> Dropping, IReadOnlyList<string> After)> TagDiffAsync(
+    private async Task<(List<long> Adding, List<long> Dropping, IReadOnlyList<string> Before, IReadOnlyList<string> After)> TagDiffAsync(
         long id, TagChange? change, Dictionary<string, Tag>? wanted, HashSet<long> unwanted, CancellationToken ct)
     {
         var current = await (from l in db.MediaTags join t in db.Tags on l.TagId equals t.Id where l.MediaId == id select t).AsNoTracking().ToListAsync(ct);
-        if (change is null) return ([], [], MediaTags.Ordered(current));
+        var now = MediaTags.Ordered(current);
+        if (change is null) return ([], [], now, now);
         var target = (change.Set is null ? current : change.Set.Select(n => wanted![TagNames.Key(n)]))
             .Concat(change.Add.Select(n => wanted![TagNames.Key(n)]))
             .Where(t => !unwanted.Contains(t.Id)).DistinctBy(t => t.Id).ToList();
@@ -199,7 +217,7 @@ public sealed class MediaLifecycle(
             throw new RequestValidationException(new Dictionary<string, string[]> { ["tags"] =
                 [$"A media holds at most {TagNames.MaxPerMedia} tags; this change would give media {id} {target.Count}."] });
         var (before, afterIds) = (current.Select(t => t.Id).ToHashSet(), target.Select(t => t.Id).ToHashSet());
-        return (afterIds.Except(before).Order().ToList(), before.Except(afterIds).Order().ToList(), MediaTags.Ordered(target));
+        return (afterIds.Except(before).Order().ToList(), before.Except(afterIds).Order().ToList(), now, MediaTags.Ordered(target));
     }
 
     public async Task<TaggedMedia?> ReplaceFileAsync(long id, IfMatch ifMatch, UploadReader read, CancellationToken ct)
@@ -215,6 +233,7 @@ public sealed class MediaLifecycle(
         try
         {
             await read(async (file, ct2) => stored = await StoreAsync(media.Id, media.StorageId, file, ct2), ct);
+            var oldFileName = media.FileName;
             await retirement.RetireVersionAsync(media, "replaced", urlRetired: true, m =>
             {
                 cleanup.Cancel(stored!.Deferred); // in the same commit as the new version
@@ -225,6 +244,11 @@ public sealed class MediaLifecycle(
                 m.Size = stored.Size;
                 m.Sha256 = stored.Sha256;
                 stored.ApplyTo(m);
+                history.Record(m.Id, "replaced", new
+                {
+                    version = new { before = m.Version, after = m.Version + 1 }, file_name = new { before = oldFileName, after = stored.FileName },
+                    sha256 = stored.Sha256, size = stored.Size, content_type = stored.Sniff.ContentType,
+                });
                 m.Version++;
                 m.Revision++;
                 m.UpdatedAt = Now();
@@ -271,6 +295,7 @@ public sealed class MediaLifecycle(
                         m.PurgeAt = now.AddDays(_options.TrashDays);
                         m.UpdatedAt = now;
                         m.Revision++;
+                        history.Record(m.Id, "trashed", new { purge_at = m.PurgeAt, reference_count = used });
                     }, async c => used = await references.CheckDeletableAsync(id, force, c), _ =>
                     {
                         MediaLog.Trashed(logger, media.Id, media.StorageKey, media.StorageProvider, media.PurgeAt!.Value);
@@ -279,8 +304,11 @@ public sealed class MediaLifecycle(
                     return DeleteOutcome.Trashed;
                 }
                 var fromTrash = media.TrashedAt is not null;
-                await retirement.RetireMediaAsync(media, fromTrash ? "purged" : "deleted",
-                    async c => used = fromTrash ? media.ReferenceCount : await references.CheckDeletableAsync(id, force, c), _ =>
+                await retirement.RetireMediaAsync(media, fromTrash ? "purged" : "deleted", async c =>
+                    {
+                        used = fromTrash ? media.ReferenceCount : await references.CheckDeletableAsync(id, force, c);
+                        history.Record(id, "deleted", new { from_trash = fromTrash, references_removed = used, storage_key = media.StorageKey });
+                    }, _ =>
                     {
                         MediaLog.Deleted(logger, media.Id, media.StorageKey, media.StorageProvider, fromTrash ? "from the trash" : "from the library");
                         if (used > 0) MediaLog.DeletedInUse(logger, media.Id, used);

@@ -72,6 +72,11 @@ public sealed class MediaOptions
     [Range(0, 3650, ErrorMessage = "MEDIALIB_TRASH_DAYS must be between 0 (no trash: a delete deletes at once) and 3650.")]
     public int TrashDays { get; set; } = 30;
 
+    /// <summary>How long the history of changes is kept (MEDIALIB_HISTORY_DAYS); older entries are forgotten by the worker.</summary>
+    [ConfigurationKeyName("MEDIALIB_HISTORY_DAYS")]
+    [Range(1, 36500, ErrorMessage = "MEDIALIB_HISTORY_DAYS must be between 1 and 36500 (a hundred years).")]
+    public int HistoryDays { get; set; } = 365;
+
     /// <summary>How long an upload's Idempotency-Key is remembered.</summary>
     [ConfigurationKeyName("MEDIALIB_IDEMPOTENCY_HOURS")]
     [Range(1, 24 * 365, ErrorMessage = "MEDIALIB_IDEMPOTENCY_HOURS must be between 1 and 8760 (a year).")]

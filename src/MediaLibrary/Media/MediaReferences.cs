@@ -10,7 +10,7 @@ namespace MediaLibrary.Media;
 /// Each change locks the media rows it touches (PostgreSQL: FOR UPDATE, in id order; SQLite: the one writer's turn), so
 /// a deletion either sees the reference or the reference finds the media gone.
 /// </summary>
-public sealed class MediaReferences(MediaDbContext db, TimeProvider time, ILogger<MediaReferences> logger)
+public sealed class MediaReferences(MediaDbContext db, MediaHistory history, TimeProvider time, ILogger<MediaReferences> logger)
 {
     public const int MaxKeyLength = 500;
     public const int MaxLabelLength = 200;
@@ -44,10 +44,12 @@ public sealed class MediaReferences(MediaDbContext db, TimeProvider time, ILogge
         var now = StoredTime.Now(time);
         var reference = await db.MediaReferences.FirstOrDefaultAsync(r => r.MediaId == mediaId && r.Key == input.Key, ct);
         var created = reference is null;
+        var changed = created || reference!.Label != input.Label || reference.Url != input.Url;
         if (reference is null)
             db.MediaReferences.Add(reference = new MediaReference { MediaId = mediaId, Key = input.Key, Label = input.Label, Url = input.Url, CreatedAt = now, UpdatedAt = now });
-        else if (reference.Label != input.Label || reference.Url != input.Url)
+        else if (changed)
             (reference.Label, reference.Url, reference.UpdatedAt) = (input.Label, input.Url, now);
+        if (changed) history.Record(mediaId, "referenced", new { key = input.Key, label = input.Label, url = input.Url });
         await db.SaveChangesAsync(ct);
         await RecountAsync([mediaId], ct);
         await tx.CommitAsync(ct);
@@ -61,6 +63,8 @@ public sealed class MediaReferences(MediaDbContext db, TimeProvider time, ILogge
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if ((await LockAsync([mediaId], ct)).Existing.Count == 0) return null;
         if (await db.MediaReferences.Where(r => r.MediaId == mediaId && r.Key == key).ExecuteDeleteAsync(ct) == 0) return false;
+        history.Record(mediaId, "unreferenced", new { key });
+        await db.SaveChangesAsync(ct);
         await RecountAsync([mediaId], ct);
         await tx.CommitAsync(ct);
         MediaLog.ReferenceRemoved(logger, mediaId, key);
@@ -99,6 +103,8 @@ public sealed class MediaReferences(MediaDbContext db, TimeProvider time, ILogge
         var added = wanted.Where(id => !had.Contains(id)).Order().ToList();
         db.MediaReferences.AddRange(added.Select(id => new MediaReference
             { MediaId = id, Key = input.Key, Label = input.Label, Url = input.Url, CreatedAt = now, UpdatedAt = now }));
+        foreach (var id in added) history.Record(id, "referenced", new { key = input.Key, label = input.Label, url = input.Url });
+        foreach (var gone in removed) history.Record(gone.MediaId, "unreferenced", new { key = input.Key });
         await db.SaveChangesAsync(ct);
         await RecountAsync([.. added, .. removed.Select(r => r.MediaId)], ct);
         await tx.CommitAsync(ct);

@@ -20,12 +20,15 @@ public static class MediaSetup
         services.AddScoped<MediaReferences>();
         services.AddScoped<MediaBulk>();
         services.AddScoped<MediaTrash>();
+        services.AddScoped<MediaHistory>();
+        services.AddScoped<ChangeActor>();
         services.AddSingleton<MediaMetrics>();
         services.AddSingleton<FileLookups>();
         services.AddMemoryCache(o => o.SizeLimit = 100_000); // file lookups by (id, version)
         services.AddScoped<IStorageReferences, MediaStorageReferences>();
         services.AddScoped<ICleanupPass, IdempotencyKeyExpiry>();
         services.AddScoped<ICleanupPass, TrashPurge>();
+        services.AddScoped<ICleanupPass, HistoryRetention>();
         return services;
     }
 

@@ -13,8 +13,8 @@ namespace MediaLibrary.Media;
 /// <see cref="VersionRetirement"/>, the one way stored objects leave; a restore that got there first wins (the purge
 /// finds the row changed and leaves it).
 /// </summary>
-public sealed class MediaTrash(MediaDbContext db, VersionRetirement retirement, FolderTree folders, MediaTags tags, TimeProvider time,
-    ILogger<MediaTrash> logger)
+public sealed class MediaTrash(MediaDbContext db, VersionRetirement retirement, FolderTree folders, MediaTags tags, MediaHistory history,
+    TimeProvider time, ILogger<MediaTrash> logger)
 {
     /// <summary>How long emptying the trash purges inline before it leaves the rest to the worker.</summary>
     private static readonly TimeSpan InlineBudget = TimeSpan.FromSeconds(2);
@@ -45,6 +45,7 @@ public sealed class MediaTrash(MediaDbContext db, VersionRetirement retirement, 
                 if (media.FolderId is { } folder && !await db.Folders.AnyAsync(f => f.Id == folder, c)) media.FolderId = null;
             }, m =>
             {
+                history.Record(m.Id, "restored", new { trashed_at = m.TrashedAt, folder_id = m.FolderId });
                 (m.TrashedAt, m.PurgeAt, m.UpdatedAt) = (null, null, Now());
                 m.Revision++;
             }, _ => MediaLog.Restored(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version, media.FolderId), ct);
@@ -125,7 +126,11 @@ public sealed class MediaTrash(MediaDbContext db, VersionRetirement retirement, 
             var dueAt = media.PurgeAt!.Value;
             try
             {
-                await retirement.RetireMediaAsync(media, "purged", _ => Task.CompletedTask,
+                await retirement.RetireMediaAsync(media, "purged", _ =>
+                    {
+                        history.Record(id, "purged", new { trashed_at = media.TrashedAt, purge_at = dueAt, storage_key = media.StorageKey });
+                        return Task.CompletedTask;
+                    },
                     _ => MediaLog.Purged(logger, media.Id, media.StorageKey, media.StorageProvider, dueAt), ct);
                 purged++;
             }

@@ -43,7 +43,7 @@ public sealed class TrashTests(TrashFixture app) : IClassFixture<TrashFixture>
     }
 
     [Fact]
-    public async Task Delete_MovesToTheTrash_WhereAnEditorRestoresIt_DeletesItForGood_OrEmptiesIt()
+    public async Task Delete_MovesToTheTrash_WhereAnEditorRestoresIt_DeletesItForGood_OrEmptiesIt_AndTheDetailsShowItsHistory()
     {
         using var http = await ApiAsync();
         var (kept, purged, emptied) = (Unique("kept"), Unique("purged"), Unique("emptied"));
@@ -97,6 +97,15 @@ public sealed class TrashTests(TrashFixture app) : IClassFixture<TrashFixture>
 
         await trash.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
         await Assertions.Expect(Card(page, kept)).ToBeVisibleAsync();
+
+        // Its history, in the details: each change with who made it, newest first.
+        await Card(page, kept).GetByRole(AriaRole.Button, new() { Name = $"Details {kept}" }).ClickAsync();
+        var history = page.GetByRole(AriaRole.List, new() { Name = "Changes to this media, newest first" });
+        await Assertions.Expect(history.Locator("li")).ToHaveCountAsync(3);
+        await Assertions.Expect(history.Locator("li").Nth(0)).ToContainTextAsync("Restored by admin");
+        await Assertions.Expect(history.Locator("li").Nth(1)).ToContainTextAsync("Moved to the trash by admin");
+        await Assertions.Expect(history.Locator("li").Nth(2)).ToContainTextAsync("Uploaded by admin");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, "history.png") });
         var restored = await http.GetFromJsonAsync<MediaResponse>($"/api/media/{keptMedia.Id}", HttpExtensions.Json, Ct);
         Assert.Equal((keptMedia.Url, keptMedia.Version), (restored!.Url, restored.Version));
     }

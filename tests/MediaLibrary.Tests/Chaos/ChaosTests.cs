@@ -438,6 +438,19 @@ public abstract class ChaosTests
         }
         Assert.DoesNotContain(rows, r => failedUploadTitles.Contains(r.Title));
 
+        // The history is written in each change's transaction: every row has its creation, every media deleted for good
+        // (as acknowledged) its deletion or purge, and each row in the trash its last move there.
+        var history = (await app.WithDbAsync(db => db.History.AsNoTracking().Select(h => new { h.MediaId, h.Action, h.Id }).ToListAsync()))
+            .ToLookup(h => h.MediaId);
+        foreach (var row in rows)
+        {
+            Assert.Contains(history[row.Id], h => h.Action == "created");
+            if (row.TrashedAt is not null)
+                Assert.Equal("trashed", history[row.Id].Where(h => h.Action is "trashed" or "restored").MaxBy(h => h.Id)?.Action);
+        }
+        foreach (var t in tracked.Values.Where(t => t.Deleted))
+            Assert.Contains(history[t.Id], h => h.Action is "deleted" or "purged");
+
         // Each media's reference count is its references, counted in the transaction of every change; none outlives its media.
         var referenceCounts = await app.WithDbAsync(db => db.MediaReferences.GroupBy(r => r.MediaId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count));

@@ -3,9 +3,9 @@
 // /client/media.js); after each change it swaps in fresh results from the server.
 import {
   login, signOut, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences,
-  addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, MediaLibraryError,
+  addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, getHistory, MediaLibraryError,
 } from "../client/media.js";
-import type { TransferOptions, BulkRequest, BulkResult, Media } from "../client/media.js";
+import type { TransferOptions, BulkRequest, BulkResult, Media, HistoryEntry } from "../client/media.js";
 
 /** An element the server-rendered page always has; a missing one is a bug in the page, not a state to handle. */
 function $<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -728,6 +728,7 @@ async function openDetails(card: Current): Promise<void> {
     $("detail-heading").textContent = `Details of “${media.title}”`;
     await showReferences(media);
     showTags(media);
+    await showHistory(media);
     $("tag-error").textContent = "";
     $("detail").hidden = false;
     $("detail-close").focus();
@@ -752,6 +753,57 @@ async function showReferences(media: Media): Promise<void> {
     }
     return item;
   }));
+}
+
+const ACTIONS: Record<string, string> = {
+  created: "Uploaded", edited: "Edited", replaced: "File replaced", trashed: "Moved to the trash", restored: "Restored",
+  purged: "Purged from the trash", deleted: "Deleted", referenced: "Used in", unreferenced: "No longer used in",
+};
+
+/** One line of what an entry changed: "title: “Old” → “New”", "version 1 → 2", the reference key. */
+function changed(entry: HistoryEntry): string {
+  const details = entry.details ?? {};
+  const parts: string[] = [];
+  for (const [field, value] of Object.entries(details)) {
+    if (value && typeof value === "object" && !Array.isArray(value) && "before" in value && "after" in value) {
+      const { before, after } = value as { before: unknown; after: unknown };
+      parts.push(`${field.replace("_", " ")}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+    } else if (field === "key") {
+      parts.push(String(value));
+    } else if (field === "tags_added" || field === "tags_removed") {
+      parts.push(`${field === "tags_added" ? "tags added" : "tags removed"}: ${(value as string[]).join(", ")}`);
+    }
+  }
+  return parts.join("; ");
+}
+
+/** The media's last changes, newest first (editors only: the service refuses others, and the list then stays empty). */
+async function showHistory(media: Media): Promise<void> {
+  const session = currentSession();
+  $("detail-history").replaceChildren();
+  if (!session) return;
+  try {
+    const page = await getHistory(media.id, session.token, { page_size: 20 });
+    $("detail-history").replaceChildren(...page.results.map((entry) => {
+      const item = document.createElement("li");
+      const what = document.createElement("strong");
+      what.textContent = ACTIONS[entry.action] ?? entry.action;
+      const who = document.createElement("span");
+      who.className = "meta";
+      who.textContent = ` by ${entry.actor}, ${new Date(entry.at).toLocaleString()}`;
+      item.append(what, who);
+      const text = changed(entry);
+      if (text) {
+        const detail = document.createElement("div");
+        detail.className = "change";
+        detail.textContent = text;
+        item.append(detail);
+      }
+      return item;
+    }));
+  } catch (error) {
+    if (!(error instanceof MediaLibraryError && error.status === 403)) status(describe(error));
+  }
 }
 
 function link(url: string, text = url): HTMLAnchorElement {

@@ -136,6 +136,28 @@ export interface EmptyTrashResult {
   remaining: number;
 }
 
+/** One change of one media, as the service recorded it in the change's own transaction. */
+export interface HistoryEntry {
+  id: number;
+  media_id: number;
+  /** created, edited, replaced, trashed, restored, purged, deleted, referenced, unreferenced. */
+  action: string;
+  /** The user's name at the time, or "system" for the service's own work (the trash purge). */
+  actor: string;
+  actor_id: number | null;
+  at: string;
+  request_id: string | null;
+  client_address: string | null;
+  /** What changed: fields `{ before, after }`, versions, reference keys; null when the action says it all. */
+  details: Record<string, unknown> | null;
+}
+
+/** A page of history, newest first. */
+export interface HistoryPage {
+  next: string | null;
+  results: HistoryEntry[];
+}
+
 export interface Token {
   access_token: string;
   token_type: "Bearer";
@@ -280,6 +302,11 @@ export interface MediaClient {
   listTrash(query: { cursor?: string; page_size?: number } | undefined, token: string): Promise<TrashPage>;
   /** Purges everything in the trash (admins). */
   emptyTrash(token: string): Promise<EmptyTrashResult>;
+  /** Every change of a media, newest first (editors); kept after it is deleted. `cursor` from a page's `next` link. */
+  getHistory(id: number, token: string, query?: { cursor?: string; page_size?: number }): Promise<HistoryPage>;
+  /** The audit list (admins): every change, newest first, by actor, action, media and time range (ISO 8601; until exclusive). */
+  listHistory(query: { actor?: string; action?: string; media_id?: number; since?: string; until?: string; cursor?: string; page_size?: number },
+    token: string): Promise<HistoryPage>;
   /** The folders directly in `parent` (a folder's id; omitted: at the top). */
   listFolders(parent?: number, token?: string): Promise<FolderList>;
   /** One folder with its path from the top. */
@@ -379,6 +406,8 @@ export function createClient(options: ClientOptions = {}): MediaClient {
       call<Media>("POST", `/api/media/${encodeURIComponent(id)}/restore`, { token, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
     listTrash: (query = {}, token) => call<TrashPage>("GET", `/api/trash${queryString(query)}`, { token }),
     emptyTrash: (token) => call<EmptyTrashResult>("DELETE", "/api/trash", { token }),
+    getHistory: (id, token, query = {}) => call<HistoryPage>("GET", `/api/media/${encodeURIComponent(id)}/history${queryString(query)}`, { token }),
+    listHistory: (query, token) => call<HistoryPage>("GET", `/api/history${queryString(query)}`, { token }),
     listFolders: (parent, token) => call<FolderList>("GET", `/api/folders${parent === undefined ? "" : `?parent=${encodeURIComponent(parent)}`}`, { token }),
     getFolder: (id, token) => call<Folder>("GET", `/api/folders/${encodeURIComponent(id)}`, { token }),
     createFolder: (name, parentId, token) => call<Folder>("POST", "/api/folders", { token, json: { name, parent_id: parentId } }),
@@ -452,6 +481,7 @@ function viaXhr(method: string, url: string, data: FormData, token: string, head
 const defaultClient = createClient();
 export const {
   login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash,
+  getHistory, listHistory,
   listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia,
   listReferences, putReference, removeReference, getReferrer, syncReferences,
 } = defaultClient;

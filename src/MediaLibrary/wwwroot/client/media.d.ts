@@ -123,6 +123,26 @@ export interface EmptyTrashResult {
     /** Left for the service's cleanup worker, which purges them within minutes. */
     remaining: number;
 }
+/** One change of one media, as the service recorded it in the change's own transaction. */
+export interface HistoryEntry {
+    id: number;
+    media_id: number;
+    /** created, edited, replaced, trashed, restored, purged, deleted, referenced, unreferenced. */
+    action: string;
+    /** The user's name at the time, or "system" for the service's own work (the trash purge). */
+    actor: string;
+    actor_id: number | null;
+    at: string;
+    request_id: string | null;
+    client_address: string | null;
+    /** What changed: fields `{ before, after }`, versions, reference keys; null when the action says it all. */
+    details: Record<string, unknown> | null;
+}
+/** A page of history, newest first. */
+export interface HistoryPage {
+    next: string | null;
+    results: HistoryEntry[];
+}
 export interface Token {
     access_token: string;
     token_type: "Bearer";
@@ -280,6 +300,21 @@ export interface MediaClient {
     } | undefined, token: string): Promise<TrashPage>;
     /** Purges everything in the trash (admins). */
     emptyTrash(token: string): Promise<EmptyTrashResult>;
+    /** Every change of a media, newest first (editors); kept after it is deleted. `cursor` from a page's `next` link. */
+    getHistory(id: number, token: string, query?: {
+        cursor?: string;
+        page_size?: number;
+    }): Promise<HistoryPage>;
+    /** The audit list (admins): every change, newest first, by actor, action, media and time range (ISO 8601; until exclusive). */
+    listHistory(query: {
+        actor?: string;
+        action?: string;
+        media_id?: number;
+        since?: string;
+        until?: string;
+        cursor?: string;
+        page_size?: number;
+    }, token: string): Promise<HistoryPage>;
     /** The folders directly in `parent` (a folder's id; omitted: at the top). */
     listFolders(parent?: number, token?: string): Promise<FolderList>;
     /** One folder with its path from the top. */
@@ -343,7 +378,18 @@ export declare const login: (username: string, password: string) => Promise<Toke
 }) => Promise<Media>, listTrash: (query: {
     cursor?: string;
     page_size?: number;
-} | undefined, token: string) => Promise<TrashPage>, emptyTrash: (token: string) => Promise<EmptyTrashResult>, listFolders: (parent?: number, token?: string) => Promise<FolderList>, getFolder: (id: number, token?: string) => Promise<Folder>, createFolder: (name: string, parentId: number | null, token: string) => Promise<Folder>, renameFolder: (id: number, name: string, token: string) => Promise<Folder>, moveFolder: (id: number, parentId: number | null, token: string) => Promise<Folder>, deleteFolder: (id: number, token: string, options?: {
+} | undefined, token: string) => Promise<TrashPage>, emptyTrash: (token: string) => Promise<EmptyTrashResult>, getHistory: (id: number, token: string, query?: {
+    cursor?: string;
+    page_size?: number;
+}) => Promise<HistoryPage>, listHistory: (query: {
+    actor?: string;
+    action?: string;
+    media_id?: number;
+    since?: string;
+    until?: string;
+    cursor?: string;
+    page_size?: number;
+}, token: string) => Promise<HistoryPage>, listFolders: (parent?: number, token?: string) => Promise<FolderList>, getFolder: (id: number, token?: string) => Promise<Folder>, createFolder: (name: string, parentId: number | null, token: string) => Promise<Folder>, renameFolder: (id: number, name: string, token: string) => Promise<Folder>, moveFolder: (id: number, parentId: number | null, token: string) => Promise<Folder>, deleteFolder: (id: number, token: string, options?: {
     contents?: boolean;
     force?: boolean;
     permanent?: boolean;

@@ -88,6 +88,8 @@ export function createClient(options = {}) {
         restoreMedia: (id, token, opts = {}) => call("POST", `/api/media/${encodeURIComponent(id)}/restore`, { token, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
         listTrash: (query = {}, token) => call("GET", `/api/trash${queryString(query)}`, { token }),
         emptyTrash: (token) => call("DELETE", "/api/trash", { token }),
+        getHistory: (id, token, query = {}) => call("GET", `/api/media/${encodeURIComponent(id)}/history${queryString(query)}`, { token }),
+        listHistory: (query, token) => call("GET", `/api/history${queryString(query)}`, { token }),
         listFolders: (parent, token) => call("GET", `/api/folders${parent === undefined ? "" : `?parent=${encodeURIComponent(parent)}`}`, { token }),
         getFolder: (id, token) => call("GET", `/api/folders/${encodeURIComponent(id)}`, { token }),
         createFolder: (name, parentId, token) => call("POST", "/api/folders", { token, json: { name, parent_id: parentId } }),
@@ -157,4 +159,4 @@ function viaXhr(method, url, data, token, headers, transfer) {
 }
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
+export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, getHistory, listHistory, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;

@@ -1,0 +1,111 @@
+using System.Globalization;
+using MediaLibrary.Auth;
+using MediaLibrary.Media;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MediaLibrary.Api;
+
+/// <summary>
+/// The history of changes: each media's (editors), and the audit list across the library (admins), newest first,
+/// filtered by actor, action, media and time range, paged with a cursor. Entries outlive their media.
+/// </summary>
+public static class HistoryEndpoints
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    private static readonly string[] Actions =
+        ["created", "edited", "replaced", "trashed", "restored", "purged", "deleted", "referenced", "unreferenced"];
+
+    /// <summary>Names the signed-in user, the request and the client address on this request's changes.</summary>
+    public static IApplicationBuilder UseChangeActor(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var actor = http.RequestServices.GetRequiredService<ChangeActor>();
+        if (http.User.Identity?.IsAuthenticated == true)
+        {
+            actor.Name = http.User.FindFirst("name")?.Value ?? "unknown";
+            actor.UserId = long.TryParse(http.User.FindFirst("sub")?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+        }
+        actor.RequestId = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+        actor.ClientAddress = http.Connection.RemoteIpAddress?.ToString();
+        await next(http);
+    });
+
+    public static void MapHistory(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/media/{id:long}/history", OfMedia).WithTags("History").RequireAuthorization(Policies.Edit).WithName("GetMediaHistory")
+            .WithSummary("Every change of one media, newest first: action, actor, time, request id, client address and what changed "
+                + "(details: fields before and after, versions, reference keys). Kept after the media is deleted, for MEDIALIB_HISTORY_DAYS.");
+        app.MapGet("/api/history", Audit).WithTags("History").RequireAuthorization(Policies.Admin).WithName("ListHistory")
+            .WithSummary("The audit list (admins): every change in the library, newest first; filter by actor (a user name), action, "
+                + "media_id, since and until (ISO 8601, until exclusive); next is a link with a cursor.");
+    }
+
+    public static async Task<Results<Ok<HistoryListResponse>, ValidationProblem, ProblemHttpResult>> OfMedia(
+        long id, HttpRequest request, MediaHistory history, MediaQueries media, CancellationToken ct,
+        [FromQuery] string? cursor = null, [FromQuery(Name = "page_size")] string? pageSize = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var (after, size) = Paging(cursor, pageSize, errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The request is invalid.");
+        var (items, next) = await history.ListAsync(new HistoryFilter(MediaId: id), after, size, ct);
+        if (items.Count == 0 && after is null && await media.FindAsync(id, ct) is null && !await media.IsTrashedAsync(id, ct))
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Media not found.",
+                detail: $"There is no media with id {id}, and no history of one.");
+        return TypedResults.Ok(Response(request, items, next));
+    }
+
+    public static async Task<Results<Ok<HistoryListResponse>, ValidationProblem>> Audit(
+        HttpRequest request, MediaHistory history, CancellationToken ct,
+        [FromQuery] string? actor = null, [FromQuery] string? action = null, [FromQuery(Name = "media_id")] string? mediaId = null,
+        [FromQuery] string? since = null, [FromQuery] string? until = null,
+        [FromQuery] string? cursor = null, [FromQuery(Name = "page_size")] string? pageSize = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var (after, size) = Paging(cursor, pageSize, errors);
+        if (actor is { Length: 0 or > 100 }) errors["actor"] = ["actor is a user name, 1 to 100 characters."];
+        if (action is not null && !Actions.Contains(action)) errors["action"] = [$"action is one of {string.Join(", ", Actions)}."];
+        long? media = null;
+        if (mediaId is not null)
+        {
+            if (long.TryParse(mediaId, NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m > 0) media = m;
+            else errors["media_id"] = ["media_id is a media's id."];
+        }
+        var from = Time(since, "since", errors);
+        var to = Time(until, "until", errors);
+        if (from is not null && to is not null && from >= to) errors["until"] = ["until comes after since."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The request is invalid.");
+        var (items, next) = await history.ListAsync(new HistoryFilter(media, actor, action, from, to), after, size, ct);
+        return TypedResults.Ok(Response(request, items, next));
+    }
+
+    private static (HistoryCursor? After, int Size) Paging(string? cursor, string? pageSize, Dictionary<string, string[]> errors)
+    {
+        HistoryCursor? after = null;
+        if (cursor is not null && (after = HistoryCursor.Decode(cursor)) is null)
+            errors["cursor"] = ["cursor is not one this service wrote; follow the next link as given."];
+        var size = DefaultPageSize;
+        if (pageSize is not null && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
+            errors["page_size"] = [$"page_size is a whole number from 1 to {MaxPageSize}."];
+        return (after, size);
+    }
+
+    private static DateTime? Time(string? text, string field, Dictionary<string, string[]> errors)
+    {
+        if (text is null) return null;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return at.UtcDateTime;
+        errors[field] = [$"{field} is a time in ISO 8601, such as 2026-12-01T09:30:00Z."];
+        return null;
+    }
+
+    private static HistoryListResponse Response(HttpRequest request, List<HistoryEntry> items, HistoryCursor? next)
+    {
+        var link = next is null ? null : $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}" +
+            Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("", request.Query
+                .Where(q => q.Key != "cursor")
+                .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
+                .Append(new("cursor", next.Encode())));
+        return new HistoryListResponse(link, items.Select(HistoryEntryResponse.From).ToList());
+    }
+}
