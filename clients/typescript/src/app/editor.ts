@@ -139,7 +139,11 @@ async function withToken<T>(change: (token: string) => Promise<T>): Promise<T> {
 }
 
 // ---- results -------------------------------------------------------------------------------------------------
+/** How many refreshes were started: only the latest one's answer is shown. */
+let refreshes = 0;
+
 async function refresh(): Promise<void> {
+  const mine = ++refreshes;
   const params = new URLSearchParams(location.search);
   params.set("partial", "results");
   const headers: Record<string, string> = {};
@@ -150,10 +154,14 @@ async function refresh(): Promise<void> {
     if (session) endSession(EXPIRED);
     return;
   }
+  const html = await response.text();
+  // Two uploads that finish close together each refresh; the answers can arrive in either order, and an older one
+  // (asked before the other upload committed) must not replace a newer one.
+  if (mine !== refreshes) return;
   // Fresh results replace the cards; the keyboard stays on the card it was on (a refresh that lands while someone
   // selects with the keyboard must not drop their focus to the page).
   const focused = document.activeElement instanceof HTMLElement && document.activeElement.matches("#grid .card") ? document.activeElement.dataset.id : undefined;
-  $("results").innerHTML = await response.text();
+  $("results").innerHTML = html;
   afterRefresh();
   if (focused !== undefined) {
     const again = document.querySelector<HTMLElement>(`#grid .card[data-id="${focused}"]`);

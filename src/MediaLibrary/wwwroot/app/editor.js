@@ -113,7 +113,10 @@ async function withToken(change) {
     }
 }
 // ---- results -------------------------------------------------------------------------------------------------
+/** How many refreshes were started: only the latest one's answer is shown. */
+let refreshes = 0;
 async function refresh() {
+    const mine = ++refreshes;
     const params = new URLSearchParams(location.search);
     params.set("partial", "results");
     const headers = {};
@@ -126,10 +129,15 @@ async function refresh() {
             endSession(EXPIRED);
         return;
     }
+    const html = await response.text();
+    // Two uploads that finish close together each refresh; the answers can arrive in either order, and an older one
+    // (asked before the other upload committed) must not replace a newer one.
+    if (mine !== refreshes)
+        return;
     // Fresh results replace the cards; the keyboard stays on the card it was on (a refresh that lands while someone
     // selects with the keyboard must not drop their focus to the page).
     const focused = document.activeElement instanceof HTMLElement && document.activeElement.matches("#grid .card") ? document.activeElement.dataset.id : undefined;
-    $("results").innerHTML = await response.text();
+    $("results").innerHTML = html;
     afterRefresh();
     if (focused !== undefined) {
         const again = document.querySelector(`#grid .card[data-id="${focused}"]`);
