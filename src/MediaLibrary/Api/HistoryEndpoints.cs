@@ -12,9 +12,6 @@ namespace MediaLibrary.Api;
 /// </summary>
 public static class HistoryEndpoints
 {
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 200;
-
     private static readonly string[] Actions =
         ["created", "edited", "replaced", "trashed", "restored", "purged", "deleted", "referenced", "unreferenced"];
 
@@ -47,10 +44,10 @@ public static class HistoryEndpoints
         [FromQuery] string? cursor = null, [FromQuery(Name = "page_size")] string? pageSize = null)
     {
         var errors = new Dictionary<string, string[]>();
-        var (after, size) = Paging(cursor, pageSize, errors);
+        var (after, size) = CursorPaging.Read(cursor, TimeCursor.History, pageSize, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The request is invalid.");
         var (items, next) = await history.ListAsync(new HistoryFilter(MediaId: id), after, size, ct);
-        if (items.Count == 0 && after is null && await media.FindAsync(id, ct) is null && !await media.IsTrashedAsync(id, ct))
+        if (items.Count == 0 && after is null && !await media.ExistsAsync(id, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Media not found.",
                 detail: $"There is no media with id {id}, and no history of one.");
         return TypedResults.Ok(Response(request, items, next));
@@ -63,7 +60,7 @@ public static class HistoryEndpoints
         [FromQuery] string? cursor = null, [FromQuery(Name = "page_size")] string? pageSize = null)
     {
         var errors = new Dictionary<string, string[]>();
-        var (after, size) = Paging(cursor, pageSize, errors);
+        var (after, size) = CursorPaging.Read(cursor, TimeCursor.History, pageSize, errors);
         if (actor is { Length: 0 or > 100 }) errors["actor"] = ["actor is a user name, 1 to 100 characters."];
         if (action is not null && !Actions.Contains(action)) errors["action"] = [$"action is one of {string.Join(", ", Actions)}."];
         long? media = null;
@@ -80,17 +77,6 @@ public static class HistoryEndpoints
         return TypedResults.Ok(Response(request, items, next));
     }
 
-    private static (HistoryCursor? After, int Size) Paging(string? cursor, string? pageSize, Dictionary<string, string[]> errors)
-    {
-        HistoryCursor? after = null;
-        if (cursor is not null && (after = HistoryCursor.Decode(cursor)) is null)
-            errors["cursor"] = ["cursor is not one this service wrote; follow the next link as given."];
-        var size = DefaultPageSize;
-        if (pageSize is not null && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
-            errors["page_size"] = [$"page_size is a whole number from 1 to {MaxPageSize}."];
-        return (after, size);
-    }
-
     private static DateTime? Time(string? text, string field, Dictionary<string, string[]> errors)
     {
         if (text is null) return null;
@@ -99,13 +85,6 @@ public static class HistoryEndpoints
         return null;
     }
 
-    private static HistoryListResponse Response(HttpRequest request, List<HistoryEntry> items, HistoryCursor? next)
-    {
-        var link = next is null ? null : $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}" +
-            Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("", request.Query
-                .Where(q => q.Key != "cursor")
-                .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
-                .Append(new("cursor", next.Encode())));
-        return new HistoryListResponse(link, items.Select(HistoryEntryResponse.From).ToList());
-    }
+    private static HistoryListResponse Response(HttpRequest request, List<HistoryEntry> items, TimeCursor? next) =>
+        new(CursorPaging.NextLink(request, next, TimeCursor.History), items.Select(HistoryEntryResponse.From).ToList());
 }

@@ -198,7 +198,7 @@ public static class MediaEndpoints
     private static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Media not found.", detail: $"There is no media with id {id}.");
 
-    public static ProblemHttpResult InTrash(long id) =>
+    private static ProblemHttpResult InTrash(long id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Media not found.",
             detail: $"Media {id} is in the trash; POST /api/media/{id}/restore brings it back.", extensions: new Dictionary<string, object?> { ["trashed"] = true });
 

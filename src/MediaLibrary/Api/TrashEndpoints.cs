@@ -3,7 +3,6 @@ using MediaLibrary.Delivery;
 using MediaLibrary.Media;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace MediaLibrary.Api;
 
@@ -42,15 +41,12 @@ public static class TrashEndpoints
         HttpRequest request, MediaTrash trash, MediaTags tags, MediaUrls urls, CancellationToken ct,
         [FromQuery] string? cursor = null, [FromQuery(Name = "page_size")] string? pageSize = null)
     {
-        var size = MediaEndpoints.DefaultPageSize;
-        if (pageSize is not null && (!int.TryParse(pageSize, out size) || size < 1 || size > MediaEndpoints.MaxPageSize))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-                { ["page_size"] = [$"page_size is a whole number from 1 to {MediaEndpoints.MaxPageSize}."] }, title: "The request is invalid.");
-        var (count, items, next) = await trash.ListAsync(cursor, size, ct);
-        var link = next is null ? null : $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}"
-            + Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("", new Dictionary<string, string?> { ["page_size"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture), ["cursor"] = next });
+        var errors = new Dictionary<string, string[]>();
+        var (after, size) = CursorPaging.Read(cursor, TimeCursor.Trash, pageSize, errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The request is invalid.");
+        var (count, items, next) = await trash.ListAsync(after, size, ct);
         var pageTags = await tags.OfAsync(items.Select(m => m.Id).ToList(), ct);
-        return TypedResults.Ok(new TrashListResponse(count, link, urls.Responses(request, items, pageTags)));
+        return TypedResults.Ok(new TrashListResponse(count, CursorPaging.NextLink(request, next, TimeCursor.Trash), urls.Responses(request, items, pageTags)));
     }
 
     public static async Task<Ok<EmptyTrashResponse>> Empty(HttpContext http, MediaTrash trash, CancellationToken ct)

@@ -139,26 +139,9 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
     }
 
     /// <summary>
-    /// Saves the context's changes that put media into <paramref name="folderId"/>: in one transaction with the folder
-    /// checked inside it and, on PostgreSQL, the tree's lock held shared, so a deletion of the folder cannot pass it
-    /// (SQLite's writers take turns anyway). Null, the top: a plain save.
-    /// </summary>
-    public async Task SaveIntoAsync(long? folderId, CancellationToken ct)
-    {
-        if (folderId is null)
-        {
-            await db.SaveChangesAsync(ct);
-            return;
-        }
-        await using var tx = await BeginIntoAsync(folderId, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-    }
-
-    /// <summary>
     /// A transaction for changes that may put media into <paramref name="folderId"/> (null: the top), with the folder
-    /// checked and the tree's lock held as <see cref="SaveIntoAsync"/> holds it. Taken before any media row is locked,
-    /// always in that order.
+    /// checked inside it and, on PostgreSQL, the tree's lock held shared, so a deletion of the folder cannot pass it
+    /// (SQLite's writers take turns anyway). Taken before any media row is locked, always in that order.
     /// </summary>
     public async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginIntoAsync(long? folderId, CancellationToken ct)
     {

@@ -35,12 +35,15 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
         }
 
         var wanted = edit.Tags is { } change ? await tags.EnsureAsync(change.Add, ct) : null;
-        var unwanted = edit.Tags is { Remove.Count: > 0 } removing ? (await tags.FindAsync(removing.Remove, ct)).Values.Select(t => t.Id).ToHashSet() : [];
+        var removed = edit.Tags is { Remove.Count: > 0 } removing ? (await tags.FindAsync(removing.Remove, ct)).Values.ToList() : [];
+        var unwanted = removed.Select(t => t.Id).ToHashSet();
+        // Each media's history entry names the tags added and removed.
+        var tagNames = (wanted?.Values ?? Enumerable.Empty<Tag>()).Concat(removed).DistinctBy(t => t.Id).ToDictionary(t => t.Id, t => t.Name);
         foreach (var chunk in ids.Chunk(ChunkSize))
         {
             try
             {
-                foreach (var result in await ChangeChunkAsync(chunk, edit, wanted, unwanted, ifMatch, bulkId, ct)) results.Add(Log(result));
+                foreach (var result in await ChangeChunkAsync(chunk, edit, wanted, unwanted, tagNames, ifMatch, bulkId, ct)) results.Add(Log(result));
             }
             catch (RequestValidationException gone) // the target folder was deleted after the request was checked
             {
@@ -88,11 +91,9 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
     }
 
     private async Task<List<BulkItemResult>> ChangeChunkAsync(long[] chunk, MediaEdit edit, Dictionary<string, Tag>? wanted, HashSet<long> unwanted,
-        IReadOnlyDictionary<long, IfMatch> ifMatch, string bulkId, CancellationToken ct)
+        IReadOnlyDictionary<long, string> tagNames, IReadOnlyDictionary<long, IfMatch> ifMatch, string bulkId, CancellationToken ct)
     {
         await using var tx = await folders.BeginIntoAsync(edit.Move?.FolderId, ct);
-        var tagNames = wanted?.Values.ToDictionary(t => t.Id, t => t.Name) ?? [];
-        foreach (var (id, name) in edit.Tags is { } named ? (await tags.FindAsync(named.Remove, ct)).Values.Select(t => (t.Id, t.Name)) : []) tagNames[id] = name;
         if (db.Database.IsNpgsql()) // in id order, as every bulk request takes them: two crossing requests cannot deadlock
             await db.Database.ExecuteSqlAsync($"SELECT 1 FROM media WHERE \"Id\" = ANY({chunk}) ORDER BY \"Id\" FOR UPDATE", ct);
         // An edit of the title or alt text changes each row's search text (computed in .NET): tracked rows, saved one by

@@ -57,7 +57,7 @@ public sealed class MediaHistory(MediaDbContext db, ChangeActor actor, TimeProvi
     }
 
     /// <summary>A page of entries, newest first, after <paramref name="after"/> (the last entry of the page before).</summary>
-    public async Task<(List<HistoryEntry> Items, HistoryCursor? Next)> ListAsync(HistoryFilter filter, HistoryCursor? after, int pageSize, CancellationToken ct)
+    public async Task<(List<HistoryEntry> Items, TimeCursor? Next)> ListAsync(HistoryFilter filter, TimeCursor? after, int pageSize, CancellationToken ct)
     {
         var q = db.History.AsNoTracking();
         if (filter.MediaId is { } mediaId) q = q.Where(h => h.MediaId == mediaId);
@@ -69,7 +69,7 @@ public sealed class MediaHistory(MediaDbContext db, ChangeActor actor, TimeProvi
         var items = await q.OrderByDescending(h => h.At).ThenByDescending(h => h.Id).Take(pageSize + 1).ToListAsync(ct);
         var more = items.Count > pageSize;
         if (more) items.RemoveAt(pageSize);
-        return (items, more ? new HistoryCursor(items[^1].At, items[^1].Id) : null);
+        return (items, more ? new TimeCursor(items[^1].At, items[^1].Id) : null);
     }
 
     /// <summary>Forgets entries older than <paramref name="cutoff"/>, a batch at a time; how many went.</summary>

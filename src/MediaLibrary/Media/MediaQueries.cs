@@ -14,6 +14,9 @@ public sealed class MediaQueries(MediaDbContext db, ListPlanner planner, FileLoo
     public Task<MediaItem?> FindAsync(long id, CancellationToken ct) =>
         db.Media.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id && m.TrashedAt == null, ct);
 
+    /// <summary>Whether there is such a media, in the library or in the trash.</summary>
+    public Task<bool> ExistsAsync(long id, CancellationToken ct) => db.Media.AnyAsync(m => m.Id == id, ct);
+
     /// <summary>Whether the media is in the trash (what a 404 for it then says).</summary>
     public Task<bool> IsTrashedAsync(long id, CancellationToken ct) => db.Media.AnyAsync(m => m.Id == id && m.TrashedAt != null, ct);
 

@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
 using MediaLibrary.Data;
 using MediaLibrary.Web;
 using Microsoft.EntityFrameworkCore;
@@ -62,21 +59,15 @@ public sealed class MediaTrash(MediaDbContext db, VersionRetirement retirement, 
         return new TaggedMedia(media, tagNames);
     }
 
-    /// <summary>A page of the trash, most recently deleted first, after <paramref name="cursor"/>; its count is exact.</summary>
-    public async Task<(int Count, List<MediaItem> Items, string? Next)> ListAsync(string? cursor, int pageSize, CancellationToken ct)
+    /// <summary>A page of the trash, most recently deleted first, after <paramref name="after"/>; its count is exact.</summary>
+    public async Task<(int Count, List<MediaItem> Items, TimeCursor? Next)> ListAsync(TimeCursor? after, int pageSize, CancellationToken ct)
     {
         var trashed = db.Media.AsNoTracking().Where(m => m.TrashedAt != null);
-        var rows = trashed;
-        if (cursor is not null)
-        {
-            var (at, id) = DecodeCursor(cursor) ?? throw new RequestValidationException(new Dictionary<string, string[]>
-                { ["cursor"] = ["cursor is not one this service wrote; follow the next link as given."] });
-            rows = rows.Where(m => m.TrashedAt <= at && (m.TrashedAt < at || m.Id < id));
-        }
+        var rows = after is { At: var at, Id: var id } ? trashed.Where(m => m.TrashedAt <= at && (m.TrashedAt < at || m.Id < id)) : trashed;
         var items = await rows.OrderByDescending(m => m.TrashedAt).ThenByDescending(m => m.Id).Take(pageSize + 1).ToListAsync(ct);
         var more = items.Count > pageSize;
         if (more) items.RemoveAt(pageSize);
-        return (await trashed.CountAsync(ct), items, more ? EncodeCursor(items[^1]) : null);
+        return (await trashed.CountAsync(ct), items, more ? new TimeCursor(items[^1].TrashedAt!.Value, items[^1].Id) : null);
     }
 
     /// <summary>
@@ -144,24 +135,4 @@ public sealed class MediaTrash(MediaDbContext db, VersionRetirement retirement, 
     }
 
     private DateTime Now() => StoredTime.Now(time);
-
-    private static string EncodeCursor(MediaItem last) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"t1|{last.TrashedAt!.Value.Ticks.ToString(CultureInfo.InvariantCulture)}|{last.Id.ToString(CultureInfo.InvariantCulture)}"));
-
-    private static (DateTime At, long Id)? DecodeCursor(string text)
-    {
-        string[] parts;
-        try
-        {
-            parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text)).Split('|');
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-        return parts.Length == 3 && parts[0] == "t1"
-            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks
-            && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? (new DateTime(ticks, DateTimeKind.Utc), id) : null;
-    }
 }
