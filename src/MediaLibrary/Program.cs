@@ -69,6 +69,7 @@ async Task<int> ServeAsync(CancellationToken ct)
     app.MapAuth();
     app.MapAdmin();
     app.MapUsers();
+    app.MapApiKeys();
     app.MapMedia(requireAuthForReads);
     app.MapFolders(requireAuthForReads);
     app.MapTags(requireAuthForReads);

@@ -302,6 +302,29 @@ test("history: every change of a media, newest first, kept after it is deleted; 
   await assert.rejects(client.listHistory({ action: "exploded" }, t), (e) => e instanceof MediaLibraryError && e.status === 400);
 });
 
+test("API keys: an admin creates one, a backend uses it like a token within its scopes, a revoked key is a typed 401", async () => {
+  const t = await token();
+  const created = await client.createApiKey({ name: `Next.js site ${Date.now()}`, scopes: ["read", "references"] }, t);
+  assert.match(created.key, /^mlk_[0-9a-f]{12}_/);
+  assert.deepEqual(created.scopes, ["read", "references"]);
+  const item = await client.uploadMedia(new Blob([png1]), { title: `key${Date.now()}` }, t);
+
+  const backend = createClient({ baseUrl }); // a server-side client: the key instead of a sign-in
+  const synced = await backend.syncReferences(`page:/key-${item.id}`, [item.id], created.key, { label: "Home" });
+  assert.deepEqual(synced.added, [item.id]);
+  await assert.rejects(backend.updateMedia(item.id, { title: "not allowed" }, created.key), (e) => e instanceof MediaLibraryError && e.status === 403);
+  const history = await client.getHistory(item.id, t);
+  assert.equal(history.results[0].actor, `key ${created.prefix} (${created.name})`);
+
+  const listed = (await client.listApiKeys(t)).find((k) => k.id === created.id);
+  assert.equal(listed.prefix, created.prefix);
+  assert.ok(listed.last_used_at);
+  assert.equal("key" in listed, false);
+  await client.revokeApiKey(created.id, t);
+  await assert.rejects(backend.syncReferences("page:/late", [], created.key), (e) => e instanceof MediaLibraryError && e.status === 401);
+  await assert.rejects(client.createApiKey({ name: "bad", scopes: ["superuser"] }, t), (e) => e instanceof MediaLibraryError && e.status === 400);
+});
+
 test("the service serves this module and its types at /client/", async () => {
   const js = await fetch(`${baseUrl}/client/media.js`);
   assert.equal(js.status, 200);

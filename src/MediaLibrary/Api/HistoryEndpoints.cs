@@ -10,24 +10,47 @@ namespace MediaLibrary.Api;
 /// The history of changes: each media's (editors), and the audit list across the library (admins), newest first,
 /// filtered by actor, action, media and time range, paged with a cursor. Entries outlive their media.
 /// </summary>
-public static class HistoryEndpoints
+public static partial class HistoryEndpoints
 {
     private static readonly string[] Actions =
         ["created", "edited", "replaced", "trashed", "restored", "purged", "deleted", "referenced", "unreferenced"];
 
     /// <summary>Names the signed-in user, the request and the client address on this request's changes.</summary>
+    /// <remarks>A change made with an API key is named after the key, and logged with the key, the request and its answer.</remarks>
     public static IApplicationBuilder UseChangeActor(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
         var actor = http.RequestServices.GetRequiredService<ChangeActor>();
+        long? keyId = null;
         if (http.User.Identity?.IsAuthenticated == true)
         {
             actor.Name = http.User.FindFirst("name")?.Value ?? "unknown";
             actor.UserId = long.TryParse(http.User.FindFirst("sub")?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+            keyId = long.TryParse(http.User.FindFirst(ApiKeyAuthentication.KeyIdClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var key)
+                ? key : null;
         }
         actor.RequestId = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
         actor.ClientAddress = http.Connection.RemoteIpAddress?.ToString();
-        await next(http);
+        if (keyId is null || HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method))
+        {
+            await next(http);
+            return;
+        }
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("MediaLibrary.Auth.ApiKeyRequests");
+        using (logger.BeginScope(new Dictionary<string, object> { ["ApiKeyId"] = keyId.Value, ["Actor"] = actor.Name }))
+        {
+            try
+            {
+                await next(http);
+            }
+            finally
+            {
+                LogKeyChange(logger, http.Request.Method, Web.LogText.Safe(http.Request.Path.Value), keyId.Value, actor.Name, http.Response.StatusCode, actor.RequestId);
+            }
+        }
     });
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} with API key {ApiKeyId} ({Actor}): answered {StatusCode}, request {RequestId}")]
+    private static partial void LogKeyChange(ILogger logger, string method, string path, long apiKeyId, string actor, int statusCode, string? requestId);
 
     public static void MapHistory(this IEndpointRouteBuilder app)
     {

@@ -22,7 +22,7 @@ public static class ReferenceEndpoints
         var reads = onMedia.MapGroup("");
         if (requireAuthForReads) reads.RequireAuthorization(Policies.Read);
         reads.MapGet("", List).WithName("ListMediaReferences").WithSummary("The places that use the media, by key.");
-        var writes = onMedia.MapGroup("").RequireAuthorization(Policies.Edit);
+        var writes = onMedia.MapGroup("").RequireAuthorization(Policies.References);
         writes.MapPut("", Put).WithName("PutMediaReference")
             .WithSummary($"Record that a place uses the media: key (the website's name for it, at most {MediaReferences.MaxKeyLength} characters), "
                 + "label and url. The same key again updates its label and url: 201 when added, 200 when it was there.");
@@ -33,7 +33,7 @@ public static class ReferenceEndpoints
         var referrerReads = referrers.MapGroup("");
         if (requireAuthForReads) referrerReads.RequireAuthorization(Policies.Read);
         referrerReads.MapGet("", MediaOf).WithName("GetReferrer").WithSummary("The media that the place named by key=… uses.");
-        referrers.MapPut("", Sync).RequireAuthorization(Policies.Edit).WithName("SyncReferences").WithMetadata(new JsonBodyLimit(MaxSyncBodyBytes))
+        referrers.MapPut("", Sync).RequireAuthorization(Policies.References).WithName("SyncReferences").WithMetadata(new JsonBodyLimit(MaxSyncBodyBytes))
             .WithSummary($"Set every media that one place uses (key, label, url, media_ids: at most {MediaReferences.MaxSyncMedia:N0}): references are "
                 + "added for new ones and removed from media no longer listed, all or nothing (a missing media id is 422).");
     }

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using MediaLibrary.Data;
 using Microsoft.AspNetCore.DataProtection;
@@ -29,7 +30,14 @@ public static partial class AuthSetup
         services.AddScoped<TokenService>();
         services.AddScoped<SignInThrottling>();
         services.AddSingleton<SessionCheck>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddSingleton<ApiKeyCheck>();
+        services.AddScoped<ApiKeys>();
+        // A bearer token is a sign-in's JWT or an API key (mlk_…): each goes to the handler that reads it.
+        services.AddAuthentication(ApiKeyAuthentication.BearerOrKey)
+            .AddPolicyScheme(ApiKeyAuthentication.BearerOrKey, "JWT bearer or API key", o => o.ForwardDefaultSelector = http =>
+                ApiKeyAuthentication.IsKey(http.Request) ? ApiKeyAuthentication.SchemeName : JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<JwtSigningKey, TimeProvider>((o, key, time) =>
         {
             o.MapInboundClaims = false;
@@ -70,22 +78,16 @@ public static partial class AuthSetup
                 {
                     if (context.HttpContext.Items[SessionCheck.UnavailableItem] is not Exception cause) return;
                     context.HandleResponse();
-                    var http = context.HttpContext;
-                    LogCheckFailed(http.RequestServices.GetRequiredService<ILogger<SessionCheck>>(), cause);
-                    http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                    http.Response.Headers.RetryAfter = "5";
-                    await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                    {
-                        HttpContext = http,
-                        ProblemDetails = { Status = 503, Title = "Sign-ins cannot be checked right now.", Detail = "The database did not answer. Try again in a few seconds." },
-                    });
+                    await AnswerUnavailableAsync(context.HttpContext, cause);
                 },
             };
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Read, p => p.RequireAuthenticatedUser())
             .AddPolicy(Policies.Edit, p => p.RequireRole(Roles.Editor, Roles.Admin))
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.References, p => p.RequireAssertion(c => c.User.IsInRole(Roles.Editor) || c.User.IsInRole(Roles.Admin)
+                || c.User.HasClaim(ApiKeyScopes.Claim, ApiKeyScopes.References)));
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -112,6 +114,19 @@ public static partial class AuthSetup
         var bytes = address.GetAddressBytes();
         Array.Clear(bytes, 8, 8);
         return new System.Net.IPAddress(bytes) + "/64";
+    }
+
+    /// <summary>A token or key that the database could not check: 503 with Retry-After, so a client retries instead of giving up.</summary>
+    public static async Task AnswerUnavailableAsync(HttpContext http, Exception cause)
+    {
+        LogCheckFailed(http.RequestServices.GetRequiredService<ILogger<SessionCheck>>(), cause);
+        http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        http.Response.Headers.RetryAfter = "5";
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = 503, Title = "Sign-ins cannot be checked right now.", Detail = "The database did not answer. Try again in a few seconds." },
+        });
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A sign-in could not be checked against the database: answered 503")]

@@ -40,7 +40,7 @@ public sealed class SessionCheck(IServiceScopeFactory scopes, TimeProvider time)
     public void Dispose() => _answers.Dispose();
 
 
-    private sealed class Clock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
+    internal sealed class Clock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
     {
         public DateTimeOffset UtcNow => time.GetUtcNow();
     }

@@ -14,6 +14,7 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<PendingDeletion> PendingDeletions => Set<PendingDeletion>();
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<NodeProbe> NodeProbes => Set<NodeProbe>();
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
@@ -141,6 +142,20 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.Property(x => x.PasswordHash).HasMaxLength(500);
             e.Property(x => x.Role).HasMaxLength(20);
             e.Property(x => x.SecurityStamp).HasMaxLength(32);
+        });
+
+        b.Entity<ApiKey>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Name).HasMaxLength(Auth.ApiKeys.MaxNameLength);
+            e.Property(x => x.LookupId).HasMaxLength(12);
+            e.HasIndex(x => x.LookupId).IsUnique();
+            e.Property(x => x.SecretHash).HasMaxLength(64);
+            e.Property(x => x.Scopes).HasMaxLength(100);
+            e.Property(x => x.CreatedBy).HasMaxLength(100);
+            e.Ignore(x => x.Prefix);
+            e.Ignore(x => x.ActorName);
         });
 
         b.Entity<Session>(e =>

@@ -41,6 +41,7 @@ public static class CommandLineApp
             Subcommands =
             {
                 UsersCli.Command(services, input),
+                KeysCli.Command(services),
                 CheckCli.Command(services),
                 ReconcileCli.Command(services),
                 MigrateCli.Command(services),

@@ -14,8 +14,8 @@ internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
         {
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
-            BearerFormat = "JWT",
-            Description = "A token from POST /api/auth/token.",
+            BearerFormat = "JWT or API key",
+            Description = "A token from POST /api/auth/token, or an API key (mlk_…) from an admin (POST /api/admin/keys, or the keys command).",
         };
         return Task.CompletedTask;
     }

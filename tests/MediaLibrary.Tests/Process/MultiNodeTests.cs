@@ -11,7 +11,7 @@ public sealed partial class MultiNodeTests : IDisposable
     private readonly string _workDir = Directory.CreateTempSubdirectory("medialib-nodes-").FullName;
 
     [Fact]
-    public async Task TwoNodes_ATokenEndedOnOne_StopsWorkingOnTheOther_WithinFiveSeconds()
+    public async Task TwoNodes_ATokenEndedOrAKeyRevokedOnOne_StopsWorkingOnTheOther_WithinFiveSeconds()
     {
         var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         Dictionary<string, string?> Env(string node) => new()
@@ -54,6 +54,35 @@ public sealed partial class MultiNodeTests : IDisposable
         } while (clock.Elapsed < TimeSpan.FromSeconds(10));
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, onB);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(6), $"node B honoured the ended token for {clock.Elapsed.TotalSeconds:0.0} s");
+
+        // An API key created on A works on B; revoked on A, it is refused on A at once and on B within five seconds.
+        string key;
+        long keyId;
+        using (var create = await SendAsync(a, HttpMethod.Post, "/api/admin/keys", admin, new { name = "Website backend", scopes = new[] { "write" } }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, create.StatusCode);
+            var created = await create.ReadAsync<MediaLibrary.Auth.ApiKeyEndpoints.NewApiKeyResponse>();
+            (key, keyId) = (created.Key, created.Id);
+        }
+        var folders = 0;
+        async Task<System.Net.HttpStatusCode> NewFolderAsync(HttpClient node)
+        {
+            using var response = await SendAsync(node, HttpMethod.Post, "/api/folders", key, new { name = $"by key {++folders}" });
+            return response.StatusCode;
+        }
+        Assert.Equal(System.Net.HttpStatusCode.Created, await NewFolderAsync(b));
+        using (var revoke = await SendAsync(a, HttpMethod.Delete, $"/api/admin/keys/{keyId}", admin))
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, revoke.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await NewFolderAsync(a));
+        clock.Restart();
+        do
+        {
+            onB = await NewFolderAsync(b);
+            if (onB == System.Net.HttpStatusCode.Unauthorized) break;
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        } while (clock.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, onB);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(6), $"node B honoured the revoked key for {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
     private static async Task<string> SignInAsync(HttpClient http, string user, string password)

@@ -133,6 +133,50 @@ public sealed partial class ProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task KeysCli_CreatesListsAndRevokesKeys_AndTheServiceHonoursThem()
+    {
+        var env = new Dictionary<string, string?> { ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, "data"), ["MEDIALIB_ADMIN_PASSWORD"] = "admin-password" };
+        string KeyOf(string output) => System.Text.RegularExpressions.Regex.Match(output, "mlk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}").Value;
+
+        var kept = await ServiceProcess.RunAsync(_workDir, env, null, "keys", "create", "Website backend", "--scope", "read", "--scope", "admin",
+            "--expires", "2099-01-01");
+        Assert.True(kept.ExitCode == 0, kept.Output);
+        Assert.Contains("Created API key 1 (", kept.Output);
+        Assert.Contains("with scopes read,admin, expiring 2099-01-01T00:00:00Z", kept.Output);
+        var revoked = await ServiceProcess.RunAsync(_workDir, env, null, "keys", "create", "Old build", "--scope", "references");
+        Assert.True(revoked.ExitCode == 0, revoked.Output);
+
+        var badScope = await ServiceProcess.RunAsync(_workDir, env, null, "keys", "create", "x", "--scope", "superuser");
+        Assert.Equal(1, badScope.ExitCode);
+        Assert.Contains("Unknown scope 'superuser'", badScope.Output);
+        var past = await ServiceProcess.RunAsync(_workDir, env, null, "keys", "create", "x", "--scope", "read", "--expires", "2001-01-01");
+        Assert.Equal(1, past.ExitCode);
+        Assert.Contains("in the future", past.Output);
+
+        var revoke = await ServiceProcess.RunAsync(_workDir, env, null, "keys", "revoke", "2");
+        Assert.True(revoke.ExitCode == 0, revoke.Output);
+        Assert.Contains("Revoked API key 2", revoke.Output);
+        Assert.Equal(1, (await ServiceProcess.RunAsync(_workDir, env, null, "keys", "revoke", "99")).ExitCode);
+
+        var list = await ServiceProcess.RunAsync(_workDir, env, null, "keys", "list");
+        Assert.Equal(0, list.ExitCode);
+        Assert.Matches(@"1\tmlk_[0-9a-f]{12}\tWebsite backend\tread,admin\t\d{4}-\d\d-\d\dT[^\t]+\t2099-01-01T00:00:00Z\t-\t-", list.Output);
+        Assert.Matches(@"2\tmlk_[0-9a-f]{12}\tOld build\treferences\t[^\t]+\t-\t-\t\d{4}-", list.Output);
+        Assert.DoesNotContain(KeyOf(kept.Output)[17..], list.Output);
+
+        var port = Ports.Free();
+        await using var service = ServiceProcess.Start(_workDir, env, "--urls", $"http://127.0.0.1:{port}");
+        await service.WaitForLineAsync("Now listening on:");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/keys") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", KeyOf(kept.Output)) } })
+        using (var ok = await http.SendAsync(request, Ct))
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/keys") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", KeyOf(revoked.Output)) } })
+        using (var refused = await http.SendAsync(request, Ct))
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task ReconcileCli_DryRunListsAnOrphan_ApplyDeletesIt()
     {
         var data = Path.Combine(_workDir, "data");

@@ -6,6 +6,10 @@
  *   const media = createClient({ baseUrl: "https://media.example.com" });
  *   const { access_token } = await media.login("editor", "…");
  *   const item = await media.uploadMedia(file, { title: "Team", alt_text: "Five people" }, access_token);
+ *
+ * A website's backend sends an API key (mlk_…, from an admin) wherever a function takes a token:
+ *
+ *   const page = await media.listMedia({ tag: ["homepage"] }, process.env.MEDIALIB_API_KEY);
  */
 
 /** A media item as the API returns it. */
@@ -150,6 +154,29 @@ export interface HistoryEntry {
   client_address: string | null;
   /** What changed: fields `{ before, after }`, versions, reference keys; null when the action says it all. */
   details: Record<string, unknown> | null;
+}
+
+/** What an API key may do: read; write (an editor's rights); admin; references (read, and record where media are used). */
+export type ApiKeyScope = "read" | "write" | "admin" | "references";
+
+/** An API key as admins see it: never its secret. */
+export interface ApiKey {
+  id: number;
+  name: string;
+  /** The start of the key (`mlk_` and its lookup id), to tell keys apart. */
+  prefix: string;
+  scopes: ApiKeyScope[];
+  created_at: string;
+  created_by: string;
+  expires_at: string | null;
+  /** To the minute. */
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A key just created: `key` is shown this once. Send it as the token of any function (a bearer token). */
+export interface NewApiKey extends Omit<ApiKey, "last_used_at" | "revoked_at"> {
+  key: string;
 }
 
 /** A page of history, newest first. */
@@ -307,6 +334,12 @@ export interface MediaClient {
   /** The audit list (admins): every change, newest first, by actor, action, media and time range (ISO 8601; until exclusive). */
   listHistory(query: { actor?: string; action?: string; media_id?: number; since?: string; until?: string; cursor?: string; page_size?: number },
     token: string): Promise<HistoryPage>;
+  /** Every API key, newest first (admins). */
+  listApiKeys(token: string): Promise<ApiKey[]>;
+  /** Creates an API key for a website's backend (admins); the answer's `key` is never shown again. */
+  createApiKey(key: { name: string; scopes: ApiKeyScope[]; expires_at?: string }, token: string): Promise<NewApiKey>;
+  /** Revokes an API key for good (admins): refused everywhere within seconds. */
+  revokeApiKey(id: number, token: string): Promise<void>;
   /** The folders directly in `parent` (a folder's id; omitted: at the top). */
   listFolders(parent?: number, token?: string): Promise<FolderList>;
   /** One folder with its path from the top. */
@@ -408,6 +441,9 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     emptyTrash: (token) => call<EmptyTrashResult>("DELETE", "/api/trash", { token }),
     getHistory: (id, token, query = {}) => call<HistoryPage>("GET", `/api/media/${encodeURIComponent(id)}/history${queryString(query)}`, { token }),
     listHistory: (query, token) => call<HistoryPage>("GET", `/api/history${queryString(query)}`, { token }),
+    listApiKeys: (token) => call<ApiKey[]>("GET", "/api/admin/keys", { token }),
+    createApiKey: (key, token) => call<NewApiKey>("POST", "/api/admin/keys", { token, json: key }),
+    revokeApiKey: (id, token) => call<void>("DELETE", `/api/admin/keys/${encodeURIComponent(id)}`, { token }),
     listFolders: (parent, token) => call<FolderList>("GET", `/api/folders${parent === undefined ? "" : `?parent=${encodeURIComponent(parent)}`}`, { token }),
     getFolder: (id, token) => call<Folder>("GET", `/api/folders/${encodeURIComponent(id)}`, { token }),
     createFolder: (name, parentId, token) => call<Folder>("POST", "/api/folders", { token, json: { name, parent_id: parentId } }),
@@ -481,7 +517,7 @@ function viaXhr(method: string, url: string, data: FormData, token: string, head
 const defaultClient = createClient();
 export const {
   login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash,
-  getHistory, listHistory,
+  getHistory, listHistory, listApiKeys, createApiKey, revokeApiKey,
   listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia,
   listReferences, putReference, removeReference, getReferrer, syncReferences,
 } = defaultClient;

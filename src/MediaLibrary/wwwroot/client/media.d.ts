@@ -6,6 +6,10 @@
  *   const media = createClient({ baseUrl: "https://media.example.com" });
  *   const { access_token } = await media.login("editor", "…");
  *   const item = await media.uploadMedia(file, { title: "Team", alt_text: "Five people" }, access_token);
+ *
+ * A website's backend sends an API key (mlk_…, from an admin) wherever a function takes a token:
+ *
+ *   const page = await media.listMedia({ tag: ["homepage"] }, process.env.MEDIALIB_API_KEY);
  */
 /** A media item as the API returns it. */
 export interface Media {
@@ -137,6 +141,26 @@ export interface HistoryEntry {
     client_address: string | null;
     /** What changed: fields `{ before, after }`, versions, reference keys; null when the action says it all. */
     details: Record<string, unknown> | null;
+}
+/** What an API key may do: read; write (an editor's rights); admin; references (read, and record where media are used). */
+export type ApiKeyScope = "read" | "write" | "admin" | "references";
+/** An API key as admins see it: never its secret. */
+export interface ApiKey {
+    id: number;
+    name: string;
+    /** The start of the key (`mlk_` and its lookup id), to tell keys apart. */
+    prefix: string;
+    scopes: ApiKeyScope[];
+    created_at: string;
+    created_by: string;
+    expires_at: string | null;
+    /** To the minute. */
+    last_used_at: string | null;
+    revoked_at: string | null;
+}
+/** A key just created: `key` is shown this once. Send it as the token of any function (a bearer token). */
+export interface NewApiKey extends Omit<ApiKey, "last_used_at" | "revoked_at"> {
+    key: string;
 }
 /** A page of history, newest first. */
 export interface HistoryPage {
@@ -315,6 +339,16 @@ export interface MediaClient {
         cursor?: string;
         page_size?: number;
     }, token: string): Promise<HistoryPage>;
+    /** Every API key, newest first (admins). */
+    listApiKeys(token: string): Promise<ApiKey[]>;
+    /** Creates an API key for a website's backend (admins); the answer's `key` is never shown again. */
+    createApiKey(key: {
+        name: string;
+        scopes: ApiKeyScope[];
+        expires_at?: string;
+    }, token: string): Promise<NewApiKey>;
+    /** Revokes an API key for good (admins): refused everywhere within seconds. */
+    revokeApiKey(id: number, token: string): Promise<void>;
     /** The folders directly in `parent` (a folder's id; omitted: at the top). */
     listFolders(parent?: number, token?: string): Promise<FolderList>;
     /** One folder with its path from the top. */
@@ -389,7 +423,11 @@ export declare const login: (username: string, password: string) => Promise<Toke
     until?: string;
     cursor?: string;
     page_size?: number;
-}, token: string) => Promise<HistoryPage>, listFolders: (parent?: number, token?: string) => Promise<FolderList>, getFolder: (id: number, token?: string) => Promise<Folder>, createFolder: (name: string, parentId: number | null, token: string) => Promise<Folder>, renameFolder: (id: number, name: string, token: string) => Promise<Folder>, moveFolder: (id: number, parentId: number | null, token: string) => Promise<Folder>, deleteFolder: (id: number, token: string, options?: {
+}, token: string) => Promise<HistoryPage>, listApiKeys: (token: string) => Promise<ApiKey[]>, createApiKey: (key: {
+    name: string;
+    scopes: ApiKeyScope[];
+    expires_at?: string;
+}, token: string) => Promise<NewApiKey>, revokeApiKey: (id: number, token: string) => Promise<void>, listFolders: (parent?: number, token?: string) => Promise<FolderList>, getFolder: (id: number, token?: string) => Promise<Folder>, createFolder: (name: string, parentId: number | null, token: string) => Promise<Folder>, renameFolder: (id: number, name: string, token: string) => Promise<Folder>, moveFolder: (id: number, parentId: number | null, token: string) => Promise<Folder>, deleteFolder: (id: number, token: string, options?: {
     contents?: boolean;
     force?: boolean;
     permanent?: boolean;

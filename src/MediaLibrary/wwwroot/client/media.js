@@ -6,6 +6,10 @@
  *   const media = createClient({ baseUrl: "https://media.example.com" });
  *   const { access_token } = await media.login("editor", "…");
  *   const item = await media.uploadMedia(file, { title: "Team", alt_text: "Five people" }, access_token);
+ *
+ * A website's backend sends an API key (mlk_…, from an admin) wherever a function takes a token:
+ *
+ *   const page = await media.listMedia({ tag: ["homepage"] }, process.env.MEDIALIB_API_KEY);
  */
 /** The media's variants as an <img srcset> value ("" when it has none). */
 export function srcset(media) {
@@ -90,6 +94,9 @@ export function createClient(options = {}) {
         emptyTrash: (token) => call("DELETE", "/api/trash", { token }),
         getHistory: (id, token, query = {}) => call("GET", `/api/media/${encodeURIComponent(id)}/history${queryString(query)}`, { token }),
         listHistory: (query, token) => call("GET", `/api/history${queryString(query)}`, { token }),
+        listApiKeys: (token) => call("GET", "/api/admin/keys", { token }),
+        createApiKey: (key, token) => call("POST", "/api/admin/keys", { token, json: key }),
+        revokeApiKey: (id, token) => call("DELETE", `/api/admin/keys/${encodeURIComponent(id)}`, { token }),
         listFolders: (parent, token) => call("GET", `/api/folders${parent === undefined ? "" : `?parent=${encodeURIComponent(parent)}`}`, { token }),
         getFolder: (id, token) => call("GET", `/api/folders/${encodeURIComponent(id)}`, { token }),
         createFolder: (name, parentId, token) => call("POST", "/api/folders", { token, json: { name, parent_id: parentId } }),
@@ -159,4 +166,4 @@ function viaXhr(method, url, data, token, headers, transfer) {
 }
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, getHistory, listHistory, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
+export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, getHistory, listHistory, listApiKeys, createApiKey, revokeApiKey, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
