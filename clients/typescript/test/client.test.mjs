@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createClient, MediaLibraryError, srcset } from "../dist/client/media.js";
+import { createClient, MediaLibraryError, srcset, transformUrl } from "../dist/client/media.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dll = process.env.MEDIALIB_DLL ?? join(here, "../../../src/MediaLibrary/bin/Release/net10.0/MediaLibrary.dll");
@@ -124,6 +124,13 @@ test("errors carry the problem: no token 401, stale If-Match 412, bad type 415, 
   const t = await token();
   const m = await client.uploadMedia(new Blob([png1]), { title: "x" }, t);
   await assert.rejects(client.updateMedia(m.id, { title: "y" }, t, { ifMatch: `"${m.id}-99"` }), (e) => e.status === 412 && e.problem.current_etag === `"${m.id}-1"`);
+  // The media's etag, from the upload or from a list, is what If-Match wants; the answer carries the next one.
+  const u = await client.uploadMedia(new Blob([png1]), { title: `etag${Date.now()}` }, t);
+  assert.equal(u.etag, `"${u.id}-1"`);
+  const listed = (await client.listMedia({ search: u.title })).results.find((r) => r.id === u.id);
+  const edited = await client.updateMedia(u.id, { alt_text: "edited" }, t, { ifMatch: listed.etag });
+  assert.notEqual(edited.etag, u.etag);
+  await assert.rejects(client.updateMedia(u.id, { alt_text: "lost" }, t, { ifMatch: u.etag }), (e) => e.status === 412 && e.problem.current_etag === edited.etag);
   await assert.rejects(client.uploadMedia(new Blob(["<html><script>x</script></html>"]), {}, t), (e) => e.status === 415 && e.problem.detected_type === "text/html");
   await assert.rejects(client.updateMedia(m.id, { title: "" }, t), (e) => e.status === 400 && Array.isArray(e.problem.errors.title));
 });
@@ -323,6 +330,19 @@ test("API keys: an admin creates one, a backend uses it like a token within its 
   await client.revokeApiKey(created.id, t);
   await assert.rejects(backend.syncReferences("page:/late", [], created.key), (e) => e instanceof MediaLibraryError && e.status === 401);
   await assert.rejects(client.createApiKey({ name: "bad", scopes: ["superuser"] }, t), (e) => e instanceof MediaLibraryError && e.status === 400);
+});
+
+test("signTransform signs a size beyond the configured widths; transformUrl renders it", async () => {
+  const t = await token();
+  const item = await client.uploadMedia(new Blob([png2]), { title: `sign${Date.now()}` }, t);
+  const { transform } = await client.signTransform({ width: 2, height: 2, fit: "cover", format: "png" }, t);
+  assert.match(transform, /^w_2,h_2,fit_cover,f_png,s_/);
+  const rendered = await fetch(transformUrl(item, transform));
+  assert.equal(rendered.status, 200);
+  assert.equal(rendered.headers.get("content-type"), "image/png");
+  const unsigned = await fetch(transformUrl(item, "w_2,h_2,fit_cover,f_png"));
+  assert.equal(unsigned.status, 403);
+  await assert.rejects(client.signTransform({ width: 0 }, t), (e) => e instanceof MediaLibraryError && e.status === 400);
 });
 
 test("the service serves this module and its types at /client/", async () => {

@@ -20,7 +20,12 @@ public static class HostingSetup
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptionHandler.Customize);
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<BearerSecurityTransformer>();
+            o.AddOperationTransformer<BearerSecurityTransformer>();
+            o.AddOperationTransformer<RouteShapeTransformer>();
+        });
         services.AddSingleton<WriteProbes>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<StorageHealthCheck>("storage")
             .AddCheck<DeletionBacklogHealthCheck>("deletions");

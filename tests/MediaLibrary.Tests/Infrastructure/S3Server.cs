@@ -104,7 +104,7 @@ public sealed class S3Server
         }
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "MediaLibrary.slnx"))) return dir.FullName;

@@ -46,6 +46,11 @@ export interface Media {
   trashed_at: string | null;
   /** When the service purges it from the trash for good; null while it is in the library. */
   purge_at: string | null;
+  /**
+   * The version of this copy (also the ETag header): pass it as `ifMatch` to `updateMedia`, `addTags`, `removeTags` or
+   * `restoreMedia`, or in a bulk request's `if_match`, so that a change someone else made first is not overwritten (412).
+   */
+  etag: string;
 }
 
 /** A place that uses a media: the website's own key for it (`page:/about`, `product:42`), a label and a link. */
@@ -113,6 +118,27 @@ export interface ImageVariant {
 /** The media's variants as an <img srcset> value ("" when it has none). */
 export function srcset(media: Pick<Media, "variants">): string {
   return media.variants.map((v) => `${v.url} ${v.width}w`).join(", ");
+}
+
+/** A size or format beyond the configured widths: what `signTransform` signs. */
+export interface TransformRequest {
+  width?: number;
+  height?: number;
+  /** How the image fills width × height: inside (the default: within both), cover or contain. */
+  fit?: "inside" | "cover" | "contain";
+  /** auto (the default: the best the browser accepts), webp, avif, jpeg or png. */
+  format?: "auto" | "webp" | "avif" | "jpeg" | "png";
+  /** 1–100. */
+  quality?: number;
+}
+
+/**
+ * The URL of an image rendered with `transform` (a configured width such as "w_640,f_webp", or one that
+ * `signTransform` signed): rendered once, then cached forever, like the variants.
+ */
+export function transformUrl(media: Pick<Media, "url">, transform: string): string {
+  const slash = media.url.lastIndexOf("/");
+  return `${media.url.slice(0, slash)}/${encodeURIComponent(transform).replace(/%2C/g, ",")}${media.url.slice(slash)}`;
 }
 
 export interface MediaPage {
@@ -334,6 +360,8 @@ export interface MediaClient {
   /** The audit list (admins): every change, newest first, by actor, action, media and time range (ISO 8601; until exclusive). */
   listHistory(query: { actor?: string; action?: string; media_id?: number; since?: string; until?: string; cursor?: string; page_size?: number },
     token: string): Promise<HistoryPage>;
+  /** Signs a transform beyond the configured widths (editors): put the answer's `transform` in `transformUrl`. */
+  signTransform(transform: TransformRequest, token: string): Promise<{ transform: string }>;
   /** Every API key, newest first (admins). */
   listApiKeys(token: string): Promise<ApiKey[]>;
   /** Creates an API key for a website's backend (admins); the answer's `key` is never shown again. */
@@ -441,6 +469,7 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     emptyTrash: (token) => call<EmptyTrashResult>("DELETE", "/api/trash", { token }),
     getHistory: (id, token, query = {}) => call<HistoryPage>("GET", `/api/media/${encodeURIComponent(id)}/history${queryString(query)}`, { token }),
     listHistory: (query, token) => call<HistoryPage>("GET", `/api/history${queryString(query)}`, { token }),
+    signTransform: (transform, token) => call<{ transform: string }>("POST", "/api/images/sign", { token, json: transform }),
     listApiKeys: (token) => call<ApiKey[]>("GET", "/api/admin/keys", { token }),
     createApiKey: (key, token) => call<NewApiKey>("POST", "/api/admin/keys", { token, json: key }),
     revokeApiKey: (id, token) => call<void>("DELETE", `/api/admin/keys/${encodeURIComponent(id)}`, { token }),
@@ -517,7 +546,7 @@ function viaXhr(method: string, url: string, data: FormData, token: string, head
 const defaultClient = createClient();
 export const {
   login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash,
-  getHistory, listHistory, listApiKeys, createApiKey, revokeApiKey,
+  getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey,
   listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia,
   listReferences, putReference, removeReference, getReferrer, syncReferences,
 } = defaultClient;

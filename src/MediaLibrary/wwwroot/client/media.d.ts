@@ -45,6 +45,11 @@ export interface Media {
     trashed_at: string | null;
     /** When the service purges it from the trash for good; null while it is in the library. */
     purge_at: string | null;
+    /**
+     * The version of this copy (also the ETag header): pass it as `ifMatch` to `updateMedia`, `addTags`, `removeTags` or
+     * `restoreMedia`, or in a bulk request's `if_match`, so that a change someone else made first is not overwritten (412).
+     */
+    etag: string;
 }
 /** A place that uses a media: the website's own key for it (`page:/about`, `product:42`), a label and a link. */
 export interface MediaReference {
@@ -105,6 +110,22 @@ export interface ImageVariant {
 }
 /** The media's variants as an <img srcset> value ("" when it has none). */
 export declare function srcset(media: Pick<Media, "variants">): string;
+/** A size or format beyond the configured widths: what `signTransform` signs. */
+export interface TransformRequest {
+    width?: number;
+    height?: number;
+    /** How the image fills width × height: inside (the default: within both), cover or contain. */
+    fit?: "inside" | "cover" | "contain";
+    /** auto (the default: the best the browser accepts), webp, avif, jpeg or png. */
+    format?: "auto" | "webp" | "avif" | "jpeg" | "png";
+    /** 1–100. */
+    quality?: number;
+}
+/**
+ * The URL of an image rendered with `transform` (a configured width such as "w_640,f_webp", or one that
+ * `signTransform` signed): rendered once, then cached forever, like the variants.
+ */
+export declare function transformUrl(media: Pick<Media, "url">, transform: string): string;
 export interface MediaPage {
     /** Exact, unless a search matched more than 1,000: then 1,000 and `count_exact` is false. */
     count: number;
@@ -339,6 +360,10 @@ export interface MediaClient {
         cursor?: string;
         page_size?: number;
     }, token: string): Promise<HistoryPage>;
+    /** Signs a transform beyond the configured widths (editors): put the answer's `transform` in `transformUrl`. */
+    signTransform(transform: TransformRequest, token: string): Promise<{
+        transform: string;
+    }>;
     /** Every API key, newest first (admins). */
     listApiKeys(token: string): Promise<ApiKey[]>;
     /** Creates an API key for a website's backend (admins); the answer's `key` is never shown again. */
@@ -423,7 +448,9 @@ export declare const login: (username: string, password: string) => Promise<Toke
     until?: string;
     cursor?: string;
     page_size?: number;
-}, token: string) => Promise<HistoryPage>, listApiKeys: (token: string) => Promise<ApiKey[]>, createApiKey: (key: {
+}, token: string) => Promise<HistoryPage>, signTransform: (transform: TransformRequest, token: string) => Promise<{
+    transform: string;
+}>, listApiKeys: (token: string) => Promise<ApiKey[]>, createApiKey: (key: {
     name: string;
     scopes: ApiKeyScope[];
     expires_at?: string;

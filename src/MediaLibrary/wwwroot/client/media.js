@@ -15,6 +15,14 @@
 export function srcset(media) {
     return media.variants.map((v) => `${v.url} ${v.width}w`).join(", ");
 }
+/**
+ * The URL of an image rendered with `transform` (a configured width such as "w_640,f_webp", or one that
+ * `signTransform` signed): rendered once, then cached forever, like the variants.
+ */
+export function transformUrl(media, transform) {
+    const slash = media.url.lastIndexOf("/");
+    return `${media.url.slice(0, slash)}/${encodeURIComponent(transform).replace(/%2C/g, ",")}${media.url.slice(slash)}`;
+}
 /** Thrown for every non-2xx answer: the status and, where the service sent them, the problem details. */
 export class MediaLibraryError extends Error {
     status;
@@ -94,6 +102,7 @@ export function createClient(options = {}) {
         emptyTrash: (token) => call("DELETE", "/api/trash", { token }),
         getHistory: (id, token, query = {}) => call("GET", `/api/media/${encodeURIComponent(id)}/history${queryString(query)}`, { token }),
         listHistory: (query, token) => call("GET", `/api/history${queryString(query)}`, { token }),
+        signTransform: (transform, token) => call("POST", "/api/images/sign", { token, json: transform }),
         listApiKeys: (token) => call("GET", "/api/admin/keys", { token }),
         createApiKey: (key, token) => call("POST", "/api/admin/keys", { token, json: key }),
         revokeApiKey: (id, token) => call("DELETE", `/api/admin/keys/${encodeURIComponent(id)}`, { token }),
@@ -166,4 +175,4 @@ function viaXhr(method, url, data, token, headers, transfer) {
 }
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, getHistory, listHistory, listApiKeys, createApiKey, revokeApiKey, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
+export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
