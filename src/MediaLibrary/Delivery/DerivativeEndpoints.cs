@@ -22,7 +22,8 @@ public static class DerivativeEndpoints
     }
 
     public static async Task<IResult> Serve(long id, int version, string transform, HttpContext http, MediaQueries media, DerivativeRenderer renderer,
-        StorageRegistry storage, TransformSigner signer, IOptions<ImagingOptions> imaging, IOptions<MediaOptions> mediaOptions, CancellationToken ct)
+        StorageRegistry storage, TransformSigner signer, IOptions<ImagingOptions> imaging, IOptions<MediaOptions> mediaOptions, ILoggerFactory loggers,
+        CancellationToken ct)
     {
         IResult NoFile() => TypedResults.Problem(statusCode: 404, title: "File not found.", detail: $"Media {id} has no file at version {version}.");
         var options = imaging.Value;
@@ -66,6 +67,7 @@ public static class DerivativeEndpoints
             if (!found && attempt == 1)
             {
                 // The object went missing behind our back: forget the row and render it again.
+                DeliveryLog.DerivativeMissing(loggers.CreateLogger(typeof(DerivativeEndpoints)), id, version, row.Transform, row.StorageKey, row.StorageProvider, row.CreatedAt);
                 await renderer.ForgetAsync(row, ct);
                 continue;
             }
@@ -75,6 +77,7 @@ public static class DerivativeEndpoints
                 // version still stands, when the storage lost the object.
                 if (await media.FindAsync(id, ct) is not { } still || still.Version != version)
                     return NoFile();
+                DeliveryLog.DerivativeMissingAgain(loggers.CreateLogger(typeof(DerivativeEndpoints)), id, version, row.Transform, row.StorageKey, row.StorageProvider);
                 throw new BlobNotFoundException(row.StorageProvider, row.StorageKey);
             }
 

@@ -463,6 +463,9 @@ public abstract class ImageTests(MediaLibraryApp app)
         var again = await App.WithDbAsync(db => db.Derivatives.SingleAsync(d => d.MediaId == media.Id));
         Assert.NotEqual(row.StorageKey, again.StorageKey);
         Assert.Equal(await App.ReferencedKeysAsync(), App.StoredKeys());
+        Assert.Single(App.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning
+            && r.Message.StartsWith($"Derivative {row.Transform} of media {media.Id} version 1 is missing at {row.StorageKey} on ", StringComparison.Ordinal)
+            && r.Message.EndsWith("result=rendering it again", StringComparison.Ordinal));
     }
 
     [Fact]
