@@ -281,6 +281,43 @@ public sealed class EditorPageTests(BrowserFixture app) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task Edit_AfterSomeoneElseChangedTheMedia_SavesNothing_AndSaysSo()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page);
+        await UploadAsync(page, ("contested.png", TestFiles.Png(120, 80, 40, 160, 200)));
+        var card = Card(page, "contested");
+        var id = long.Parse((await card.GetAttributeAsync("data-id"))!, System.Globalization.CultureInfo.InvariantCulture);
+        await card.GetByRole(AriaRole.Button, new() { Name = "Edit contested" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Alt text").FillAsync("Mine: a blue square");
+
+        // Another editor saves first, after this page showed the media.
+        using var other = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        using (var signIn = await other.PostAsJsonAsync("/api/auth/token", new { username = "admin", password = BrowserFixture.Password }, TestContext.Current.CancellationToken))
+            other.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+                (await signIn.ReadAsync<MediaLibrary.Auth.TokenResponse>()).AccessToken);
+        using (var theirs = await other.PatchAsJsonAsync($"/api/media/{id}", new { title = "Contested (theirs)", alt_text = "Theirs" }, TestContext.Current.CancellationToken))
+            await theirs.ShouldBe(System.Net.HttpStatusCode.OK);
+
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(dialog.GetByRole(AriaRole.Alert)).ToContainTextAsync("Someone else changed “contested”");
+        await Assertions.Expect(dialog.GetByLabel("Alt text")).ToHaveValueAsync("Mine: a blue square"); // the text typed is still there
+        var kept = await other.GetFromJsonAsync<MediaLibrary.Delivery.MediaResponse>($"/api/media/{id}", HttpExtensions.Json, TestContext.Current.CancellationToken);
+        Assert.Equal(("Contested (theirs)", "Theirs"), (kept!.Title, kept.AltText));
+
+        // The cards now show their change; editing from there saves.
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        var refreshed = Card(page, "Contested (theirs)");
+        await refreshed.GetByRole(AriaRole.Button, new() { Name = "Edit Contested (theirs)" }).ClickAsync();
+        await dialog.GetByLabel("Alt text").FillAsync("Mine after all");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(dialog).ToBeHiddenAsync();
+        var saved = await other.GetFromJsonAsync<MediaLibrary.Delivery.MediaResponse>($"/api/media/{id}", HttpExtensions.Json, TestContext.Current.CancellationToken);
+        Assert.Equal("Mine after all", saved!.AltText);
+    }
+
+    [Fact]
     public async Task Replace_ChangesTheDisplayedPixelsAtOnce()
     {
         var page = await app.NewPageAsync();

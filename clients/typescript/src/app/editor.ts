@@ -27,6 +27,8 @@ interface Current {
   title: string;
   alt: string;
   url: string;
+  /** The version of the media this page showed: a save is refused (412) if someone changed it since. */
+  etag: string;
   button: HTMLButtonElement;
 }
 
@@ -351,8 +353,8 @@ $("results").addEventListener("click", (event) => {
   const card = button?.closest<HTMLElement>(".card");
   const action = button && actions[button.dataset.action ?? ""];
   if (!button || !card || !action) return;
-  const { id, title, alt, url } = card.dataset;
-  current = { id: Number(id), title: title ?? "", alt: alt ?? "", url: url ?? "", button };
+  const { id, title, alt, url, etag } = card.dataset;
+  current = { id: Number(id), title: title ?? "", alt: alt ?? "", url: url ?? "", etag: etag ?? "", button };
   void action(current);
 });
 
@@ -367,14 +369,22 @@ function openEdit(card: Current): void {
 $("edit-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   if (!current) return;
-  const { id } = current;
+  const { id, etag } = current;
+  const shown = current.title;
   const title = $<HTMLInputElement>("edit-title").value;
   try {
-    await withToken((t) => updateMedia(id, { title, alt_text: $<HTMLTextAreaElement>("edit-alt").value }, t));
+    // Only over the version this page showed: another editor's change in between is not overwritten.
+    await withToken((t) => updateMedia(id, { title, alt_text: $<HTMLTextAreaElement>("edit-alt").value }, t, { ifMatch: etag || undefined }));
     $<HTMLDialogElement>("edit-dialog").close();
     status(`Saved “${title}”.`);
     await refresh();
   } catch (error) {
+    if (error instanceof MediaLibraryError && error.status === 412) {
+      $("edit-error").textContent = `Someone else changed “${shown}” after this page showed it, so nothing was saved. `
+        + "Cancel, look at their change, and edit it again (copy your text first if you need it).";
+      await refresh();
+      return;
+    }
     $("edit-error").textContent = describe(error);
   }
 });
