@@ -78,7 +78,7 @@ public static class DerivativeEndpoints
                 if (await media.FindAsync(id, ct) is not { } still || still.Version != version)
                     return NoFile();
                 DeliveryLog.DerivativeMissingAgain(loggers.CreateLogger(typeof(DerivativeEndpoints)), id, version, row.Transform, row.StorageKey, row.StorageProvider);
-                throw new BlobNotFoundException(row.StorageProvider, row.StorageKey);
+                throw new StorageException(row.StorageProvider, row.StorageKey, $"The derivative at '{row.StorageKey}', just stored, is missing from {row.StorageProvider} storage.");
             }
 
             var headers = http.Response.Headers;

@@ -30,6 +30,10 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "The request is invalid.", Detail = b.Message },
             DbUpdateConcurrencyException or Media.MediaChangedException => new ProblemDetails { Status = 409, Title = "The media was changed by another request.", Detail = "Reload it and try again." },
             ImagingBusyException => new ProblemDetails { Status = 503, Title = "The image service is busy.", Detail = exception.Message },
+            // A file's object went away between its lookup and its first byte: a replace or delete retired that version
+            // meanwhile (its URL answers 404 from now on), or the storage lost it. Nothing was sent yet: say so.
+            BlobNotFoundException when IsFileRead(context.Request) => new ProblemDetails
+                { Status = 404, Title = "File not found.", Detail = "The file went away while it was being read: this version was replaced or deleted meanwhile." },
             StorageException { DiskFull: true } => new ProblemDetails
                 { Status = 507, Title = "The storage's disk is full.", Detail = "Nothing was changed. Reads still work; uploads resume once space is made." },
             StorageException s => new ProblemDetails { Status = 503, Title = "The storage is unavailable.", Detail = $"The {s.Provider} storage failed; nothing was changed. Try again later." },
@@ -56,10 +60,18 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             probes.Report(DatabaseHealthCheck.Probe, exception); // /health says so now, not at its next probe
         }
         else if (exception is StorageException { DiskFull: true }) probes.Report(StorageHealthCheck.Probe, exception); // a whole disk, not one object
+        else if (exception is BlobNotFoundException gone && problem.Status == 404)
+            LogFileGoneWhileRead(context.Request.Method, LogText.Safe(context.Request.Path), gone.Key, gone.Provider);
         else if (problem.Status >= 500 && exception is not ImagingBusyException) LogUnhandled(exception, context.Request.Method, LogText.Safe(context.Request.Path));
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
+
+    private static bool IsFileRead(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && request.Path.StartsWithSegments("/files");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: the object {StorageKey} on {Provider} went away while it was being read: answered 404")]
+    private partial void LogFileGoneWhileRead(string method, string path, string storageKey, string provider);
 
     private static ProblemDetails WithExtensions(ProblemDetails problem, IDictionary<string, object?> extensions)
     {

@@ -450,6 +450,46 @@ public abstract class ImageTests(MediaLibraryApp app)
     }
 
     [Fact]
+    public async Task ADerivativeRetiredBetweenItsLookupAndItsFirstByte_Answers404_Not503()
+    {
+        var client = await App.ClientAsync();
+        var media = await client.UploadAsync(TestFiles.Jpeg(640, 480, seed: 41), "retiring.jpg");
+        var url = HttpExtensions.PathOf(media.Variants[0].Url);
+        (await App.CreateClient().GetAsync(url, Ct)).EnsureSuccessStatusCode();
+        var row = await App.WithDbAsync(db => db.Derivatives.SingleAsync(d => d.MediaId == media.Id));
+
+        // The replace commits (and deletes version 1's objects) after the object was found, before its first byte is read.
+        App.Storage.AfterOpenRead = async key =>
+        {
+            if (key != row.StorageKey) return;
+            App.Storage.AfterOpenRead = null;
+            using var replaced = await client.PutAsync($"/api/media/{media.Id}/file", TestFiles.Form(TestFiles.Jpeg(320, 240, seed: 42), "new.jpg"), Ct);
+            await replaced.ShouldBe(HttpStatusCode.OK);
+        };
+        try
+        {
+            using var response = await App.CreateClient().GetAsync(url, Ct);
+            // A store that reads lazily (S3, Cloudinary) finds the object gone at its first byte; a local file, once open, is
+            // still read whole. Either is the truth for a request that began before the replace; a 503 was not.
+            if (App is S3MediaLibraryApp or CloudinaryMediaLibraryApp)
+            {
+                var problem = await response.ProblemAsync(HttpStatusCode.NotFound);
+                Assert.Equal("File not found.", problem.GetProperty("title").GetString());
+                Assert.Contains(App.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning
+                    && r.Message.Contains($"the object {row.StorageKey} on ", StringComparison.Ordinal) && r.Message.EndsWith("answered 404", StringComparison.Ordinal));
+            }
+            else await response.ShouldBe(HttpStatusCode.OK);
+        }
+        finally
+        {
+            App.Storage.AfterOpenRead = null;
+        }
+        using var old = await App.CreateClient().GetAsync(url, Ct);
+        await old.ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(await App.ReferencedKeysAsync(), App.StoredKeys());
+    }
+
+    [Fact]
     public async Task MissingDerivativeObject_IsRenderedAgain()
     {
         var media = await (await App.ClientAsync()).UploadAsync(TestFiles.Jpeg(640, 480, seed: 23), "lost.jpg");

@@ -36,7 +36,15 @@ public sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
 
     public IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync(CancellationToken ct) => inner.ListUnfinishedUploadsAsync(ct);
 
-    public Task<Stream> OpenReadAsync(string key, CancellationToken ct) => inner.OpenReadAsync(key, ct);
+    /// <summary>Runs after an object was opened for reading and before its stream is handed back.</summary>
+    public Func<string, Task>? AfterOpenRead;
+
+    public async Task<Stream> OpenReadAsync(string key, CancellationToken ct)
+    {
+        var stream = await inner.OpenReadAsync(key, ct);
+        if (AfterOpenRead is { } after) await after(key);
+        return stream;
+    }
     public string? DirectUrl(string key) => inner.DirectUrl(key);
     public Task<string?> PresignedUrlAsync(string key, TimeSpan lifetime, CancellationToken ct) => inner.PresignedUrlAsync(key, lifetime, ct);
 
