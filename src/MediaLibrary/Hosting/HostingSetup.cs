@@ -23,8 +23,9 @@ public static class HostingSetup
         services.AddOpenApi(o =>
         {
             o.AddDocumentTransformer<BearerSecurityTransformer>();
+            o.AddDocumentTransformer<OpenApiShapeTransformer>();
             o.AddOperationTransformer<BearerSecurityTransformer>();
-            o.AddOperationTransformer<RouteShapeTransformer>();
+            o.AddOperationTransformer<OpenApiShapeTransformer>();
         });
         services.AddSingleton<WriteProbes>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<StorageHealthCheck>("storage")
