@@ -58,7 +58,7 @@ public static partial class HistoryEndpoints
             .WithSummary("Every change of one media, newest first: action, actor, time, request id, client address and what changed "
                 + "(details: fields before and after, versions, reference keys). Kept after the media is deleted, for MEDIALIB_HISTORY_DAYS.");
         app.MapGet("/api/history", Audit).WithTags("History").RequireAuthorization(Policies.Admin).WithName("ListHistory")
-            .WithSummary("The audit list (admins): every change in the library, newest first; filter by actor (a user name), action, "
+            .WithSummary("The audit list (admins): every change in the library, newest first; filter by actor (a user name, or an API key as key mlk_… (name)), action, "
                 + "media_id, since and until (ISO 8601, until exclusive); next is a link with a cursor.");
     }
 
@@ -84,7 +84,7 @@ public static partial class HistoryEndpoints
     {
         var errors = new Dictionary<string, string[]>();
         var (after, size) = CursorPaging.Read(cursor, TimeCursor.History, pageSize, errors);
-        if (actor is { Length: 0 or > 100 }) errors["actor"] = ["actor is a user name, 1 to 100 characters."];
+        if (actor is { Length: 0 or > 100 }) errors["actor"] = ["actor is who made the change as the history names it (a user name, or an API key), 1 to 100 characters."];
         if (action is not null && !Actions.Contains(action)) errors["action"] = [$"action is one of {string.Join(", ", Actions)}."];
         long? media = null;
         if (mediaId is not null)

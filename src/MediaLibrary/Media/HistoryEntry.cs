@@ -13,10 +13,10 @@ public sealed class HistoryEntry
     /// <summary>created, edited, replaced, trashed, restored, purged, deleted, referenced, unreferenced.</summary>
     public string Action { get; set; } = "";
 
-    /// <summary>The user's name as it was at the time ("system" for the service's own work).</summary>
+    /// <summary>The user's name as it was at the time, an API key's "key mlk_… (name)", or "system" for the service's own work.</summary>
     public string Actor { get; set; } = "";
 
-    /// <summary>The user's id; null for the service's own work.</summary>
+    /// <summary>The user's id; null for an API key and for the service's own work.</summary>
     public long? ActorId { get; set; }
 
     public DateTime At { get; set; }
