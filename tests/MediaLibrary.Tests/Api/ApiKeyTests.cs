@@ -5,26 +5,12 @@ using MediaLibrary.Api;
 using MediaLibrary.Auth;
 using MediaLibrary.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MediaLibrary.Tests.Api;
 
 /// <summary>API keys for website backends: created by admins, shown once, stored hashed, scoped, expiring, revocable, named in history and logs.</summary>
-public abstract class ApiKeyTests(ApiKeyTests.App app)
+public abstract class ApiKeyTests(FakeClockApp app)
 {
-    public class App : MediaLibraryApp
-    {
-        public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
-
-        protected override void ConfigureTestServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Time);
-    }
-
-    public sealed class PostgresApp : App
-    {
-        public override bool UsePostgres => true;
-    }
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("n")[..8];
@@ -209,6 +195,6 @@ public abstract class ApiKeyTests(ApiKeyTests.App app)
     }
 }
 
-public sealed class SqliteApiKeyTests(ApiKeyTests.App app) : ApiKeyTests(app), IClassFixture<ApiKeyTests.App>;
+public sealed class SqliteApiKeyTests(FakeClockApp app) : ApiKeyTests(app), IClassFixture<FakeClockApp>;
 
-public sealed class PostgresApiKeyTests(ApiKeyTests.PostgresApp app) : ApiKeyTests(app), IClassFixture<ApiKeyTests.PostgresApp>;
+public sealed class PostgresApiKeyTests(FakeClockApp.Postgres app) : ApiKeyTests(app), IClassFixture<FakeClockApp.Postgres>;

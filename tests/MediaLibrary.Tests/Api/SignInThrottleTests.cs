@@ -3,25 +3,12 @@ using System.Net.Http.Json;
 using MediaLibrary.Auth;
 using MediaLibrary.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MediaLibrary.Tests.Api;
 
 /// <summary>The brake per user name: a lock after repeated failures that doubles, expires, and binds every name alike.</summary>
-public abstract class SignInThrottleTests(SignInThrottleTests.App app)
+public abstract class SignInThrottleTests(FakeClockApp app)
 {
-    public class App : MediaLibraryApp
-    {
-        public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
-
-        protected override void ConfigureTestServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Time);
-    }
-
-    public sealed class PostgresApp : App
-    {
-        public override bool UsePostgres => true;
-    }
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -84,6 +71,6 @@ public abstract class SignInThrottleTests(SignInThrottleTests.App app)
     }
 }
 
-public sealed class SqliteSignInThrottleTests(SignInThrottleTests.App app) : SignInThrottleTests(app), IClassFixture<SignInThrottleTests.App>;
+public sealed class SqliteSignInThrottleTests(FakeClockApp app) : SignInThrottleTests(app), IClassFixture<FakeClockApp>;
 
-public sealed class PostgresSignInThrottleTests(SignInThrottleTests.PostgresApp app) : SignInThrottleTests(app), IClassFixture<SignInThrottleTests.PostgresApp>;
+public sealed class PostgresSignInThrottleTests(FakeClockApp.Postgres app) : SignInThrottleTests(app), IClassFixture<FakeClockApp.Postgres>;
