@@ -128,8 +128,13 @@ public sealed class OrganiseTests(BrowserFixture app) : IClassFixture<BrowserFix
 
         // The second media: typing the tag's start in another case suggests it as it was first spelled.
         await Card(page, second).GetByRole(AriaRole.Button, new() { Name = $"Details {second}" }).ClickAsync();
+        // The pane opens once the media, its references and its history have loaded. Typing before that lands nowhere:
+        // key presses (unlike Fill) do not wait for the field to be visible, and a hidden field takes no focus.
+        await Assertions.Expect(page.GetByRole(AriaRole.Complementary, new() { Name = $"Details of “{second}”" })).ToBeVisibleAsync();
         var field2 = page.GetByLabel("Add a tag");
+        await field2.FocusAsync();
         await field2.PressSequentiallyAsync(tag[..6].ToLowerInvariant());
+        await Assertions.Expect(field2).ToHaveValueAsync(tag[..6].ToLowerInvariant());
         // The suggestion's request waits behind the grid's thumbnails for one of the browser's six connections; a slow
         // machine still rendering them took longer than the default 5 s once.
         await Assertions.Expect(page.Locator("#tag-options option")).ToHaveAttributeAsync("value", tag, new() { Timeout = 20_000 });
