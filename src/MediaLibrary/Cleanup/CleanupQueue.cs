@@ -24,6 +24,7 @@ public sealed partial class CleanupQueue(
     private readonly CleanupOptions _options = options.Value;
     private readonly Dictionary<string, ICleanupHandler> _handlers = storage.All.Select(s => (ICleanupHandler)new BlobDeletion(s))
         .Concat(handlers).ToDictionary(h => h.Kind, StringComparer.Ordinal);
+    private readonly List<string> _ownWorkers = handlers.Where(h => h.HasOwnWorker).Select(h => h.Kind).ToList();
 
     /// <summary>
     /// Adds a pending deletion to the context; the caller's SaveChanges commits it with the row change. The entry
@@ -228,29 +229,40 @@ public sealed partial class CleanupQueue(
     private static System.Linq.Expressions.Expression<Func<PendingDeletion, bool>> Unleased(DateTime now) =>
         p => p.Status == PendingDeletionStatus.Pending && (p.LeaseUntil == null || p.LeaseUntil < now);
 
-    /// <summary>One worker pass: claims due entries one by one and attempts them. Returns how many were attempted.</summary>
-    public async Task<int> ProcessDueAsync(int batchSize, CancellationToken ct)
+    /// <summary>
+    /// One worker pass: claims due entries one by one and attempts them. Returns how many were attempted. With
+    /// <paramref name="kind"/>, only that kind's entries; without, every kind but those with a worker of their own.
+    /// </summary>
+    public async Task<int> ProcessDueAsync(int batchSize, string? kind, CancellationToken ct)
+    {
+        var attempted = 0;
+        foreach (var entry in await DueAsync(batchSize, kind, ct))
+            if (await TryAttemptAsync(entry, ct)) attempted++;
+        return attempted;
+    }
+
+    /// <summary>Entries due now and held by no one, oldest due first (of <paramref name="kind"/>, or as <see cref="ProcessDueAsync"/>).</summary>
+    public async Task<List<PendingDeletion>> DueAsync(int batchSize, string? kind, CancellationToken ct)
     {
         var now = Now();
-        var due = await db.PendingDeletions.AsNoTracking()
-            .Where(Unleased(now)).Where(p => p.NextAttemptAt <= now)
-            .OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id)
-            .Take(batchSize)
-            .ToListAsync(ct);
+        var query = db.PendingDeletions.AsNoTracking().Where(Unleased(now)).Where(p => p.NextAttemptAt <= now);
+        if (kind is not null) query = query.Where(p => p.Provider == kind);
+        else if (_ownWorkers.Count > 0) query = query.Where(p => !_ownWorkers.Contains(p.Provider));
+        return await query.OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id).Take(batchSize).ToListAsync(ct);
+    }
 
-        var attempted = 0;
-        foreach (var entry in due)
-        {
-            var leaseUntil = Now().AddSeconds(_options.LeaseSeconds);
-            // A conditional update is the lease: of several nodes, exactly one sees one row changed.
-            var claimed = await db.PendingDeletions
-                .Where(p => p.Id == entry.Id && p.NextAttemptAt <= now).Where(Unleased(now))
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, leaseUntil), ct);
-            if (claimed != 1) continue;
-            await AttemptAsync(entry, ct);
-            attempted++;
-        }
-        return attempted;
+    /// <summary>Claims a due entry (false when another worker or node has it, or it is no longer due) and attempts it.</summary>
+    public async Task<bool> TryAttemptAsync(PendingDeletion entry, CancellationToken ct)
+    {
+        var now = Now();
+        var leaseUntil = now.AddSeconds(_options.LeaseSeconds);
+        // A conditional update is the lease: of several nodes, exactly one sees one row changed.
+        var claimed = await db.PendingDeletions
+            .Where(p => p.Id == entry.Id && p.NextAttemptAt <= now).Where(Unleased(now))
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, leaseUntil), ct);
+        if (claimed != 1) return false;
+        await AttemptAsync(entry, ct);
+        return true;
     }
 
     private async Task AttemptAsync(PendingDeletion entry, CancellationToken ct)
@@ -272,6 +284,12 @@ public sealed partial class CleanupQueue(
             LogAttemptCancelled(entry.MediaId, entry.StorageKey, entry.Provider, attempt);
             metrics.Attempted(entry.Provider, "cancelled");
             throw;
+        }
+        catch (CleanupDeferredException deferred)
+        {
+            await DeferAsync(entry, deferred);
+            metrics.Attempted(entry.Provider, "deferred");
+            return;
         }
         catch (Exception ex)
         {
@@ -298,6 +316,22 @@ public sealed partial class CleanupQueue(
         metrics.Attempted(entry.Provider, "ok");
         activity?.SetTag("medialibrary.result", "ok");
         LogDeleted(entry.MediaId, entry.StorageKey, entry.Provider, attempt);
+    }
+
+    /// <summary>Puts the entry back for later without counting the attempt; a failure to record it leaves the lease to run out.</summary>
+    private async Task DeferAsync(PendingDeletion entry, CleanupDeferredException deferred)
+    {
+        try
+        {
+            await db.PendingDeletions.Where(p => p.Id == entry.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.NextAttemptAt, deferred.Until)
+                .SetProperty(p => p.LeaseUntil, (DateTime?)null), CancellationToken.None);
+            LogDeferredBehind(entry.MediaId, entry.StorageKey, entry.Provider, deferred.Until, deferred.Message);
+        }
+        catch (Exception ex)
+        {
+            LogRecordFailed(ex, entry.MediaId, entry.StorageKey, entry.Provider);
+        }
     }
 
     /// <summary>Records a failed attempt on the entry; true when it is dead now.</summary>
@@ -390,6 +424,9 @@ public sealed partial class CleanupQueue(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inline attempt for {StorageKey} of media {MediaId} on {Provider} failed after the commit; left to the worker")]
     private partial void LogInlineFailed(Exception exception, long? mediaId, string storageKey, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{StorageKey} (media {MediaId}, {Provider}) waits until {Until:o}: {Why}")]
+    private partial void LogDeferredBehind(long? mediaId, string storageKey, string provider, DateTime until, string why);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deletion of {StorageKey} (media {MediaId}, {Provider}) put back in line by an operator")]
     private partial void LogRetryRequested(long? mediaId, string storageKey, string provider);

@@ -36,7 +36,7 @@ public sealed partial class CleanupWorker(
                 do
                 {
                     await using var scope = scopes.CreateAsyncScope();
-                    attempted = await scope.ServiceProvider.GetRequiredService<CleanupQueue>().ProcessDueAsync(BatchSize, stoppingToken);
+                    attempted = await scope.ServiceProvider.GetRequiredService<CleanupQueue>().ProcessDueAsync(BatchSize, null, stoppingToken);
                 } while (attempted == BatchSize && !stoppingToken.IsCancellationRequested);
 
                 await using (var scope = scopes.CreateAsyncScope())

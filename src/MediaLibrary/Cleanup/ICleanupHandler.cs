@@ -16,5 +16,11 @@ public interface ICleanupHandler
     /// <summary>The entry kind this handler carries out, stored as the entry's provider.</summary>
     string Kind { get; }
 
+    /// <summary>
+    /// True when a worker of the feature's own takes this kind's entries (<see cref="CleanupQueue.ProcessDueAsync"/> with
+    /// the kind), so that slow work (an HTTP call with its time limit) never holds up the storage deletions.
+    /// </summary>
+    bool HasOwnWorker => false;
+
     Task ExecuteAsync(PendingDeletion entry, CancellationToken ct);
 }

@@ -35,7 +35,7 @@ public abstract class OutageTests(OutageTests.App app)
         public async Task<int> RunCleanupPassAsync()
         {
             await using var scope = Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<CleanupQueue>().ProcessDueAsync(100, CancellationToken.None);
+            return await scope.ServiceProvider.GetRequiredService<CleanupQueue>().ProcessDueAsync(100, null, CancellationToken.None);
         }
     }
 

@@ -68,7 +68,7 @@ public abstract class ChaosTests
         public async Task<int> CleanupPassAsync()
         {
             await using var scope = Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<CleanupQueue>().ProcessDueAsync(1000, CancellationToken.None);
+            return await scope.ServiceProvider.GetRequiredService<CleanupQueue>().ProcessDueAsync(1000, null, CancellationToken.None);
         }
     }
 
