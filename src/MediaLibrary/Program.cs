@@ -11,6 +11,7 @@ using MediaLibrary.Operations;
 using MediaLibrary.Page;
 using MediaLibrary.Storage;
 using MediaLibrary.Web;
+using MediaLibrary.Webhooks;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -70,6 +71,7 @@ async Task<int> ServeAsync(CancellationToken ct)
     app.MapAdmin();
     app.MapUsers();
     app.MapApiKeys();
+    app.MapWebhooks();
     app.MapMedia(requireAuthForReads);
     app.MapFolders(requireAuthForReads);
     app.MapTags(requireAuthForReads);
@@ -115,6 +117,7 @@ static WebApplication Build(string[] args, bool verb)
     services.AddImaging(config, MediaSetup.AcceptedTypes);
     services.AddMedia(config);
     services.AddDelivery();
+    services.AddWebhooks(config, background: !verb);
     services.AddAuth(config);
     services.AddWeb(config);
     services.AddEditorPage();

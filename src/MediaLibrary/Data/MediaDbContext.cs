@@ -12,6 +12,25 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
 {
     public DbSet<MediaItem> Media => Set<MediaItem>();
     public DbSet<PendingDeletion> PendingDeletions => Set<PendingDeletion>();
+
+    private readonly List<Func<CancellationToken, Task>> _beforeSave = [];
+
+    /// <summary>
+    /// Work that must see the unit of work as it is about to be saved, and may add to it (a webhook event's snapshot of
+    /// the media after the change): run once, in order, by the next SaveChangesAsync, inside the caller's transaction.
+    /// </summary>
+    public void BeforeNextSave(Func<CancellationToken, Task> work) => _beforeSave.Add(work);
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        while (_beforeSave.Count > 0)
+        {
+            var work = _beforeSave.ToList();
+            _beforeSave.Clear();
+            foreach (var step in work) await step(cancellationToken);
+        }
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -27,6 +46,9 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<MediaTag> MediaTags => Set<MediaTag>();
     public DbSet<MediaReference> MediaReferences => Set<MediaReference>();
     public DbSet<HistoryEntry> History => Set<HistoryEntry>();
+    public DbSet<Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Webhooks.WebhookEndpoint>();
+    public DbSet<Webhooks.WebhookEvent> WebhookEvents => Set<Webhooks.WebhookEvent>();
+    public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -232,6 +254,47 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.HasIndex(x => new { x.Actor, x.At, x.Id });
             e.HasIndex(x => new { x.Action, x.At, x.Id });
             e.HasIndex(x => new { x.At, x.Id });
+        });
+
+        b.Entity<Webhooks.WebhookEndpoint>(e =>
+        {
+            e.ToTable("webhook_endpoints");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Url).HasMaxLength(Webhooks.WebhookTargets.MaxUrlLength);
+            e.Property(x => x.Description).HasMaxLength(Webhooks.WebhookRegistry.MaxDescriptionLength);
+            e.Property(x => x.Events).HasMaxLength(500);
+            e.Property(x => x.ProtectedSecret).HasMaxLength(1000);
+            e.Property(x => x.CreatedBy).HasMaxLength(100);
+        });
+
+        b.Entity<Webhooks.WebhookEvent>(e =>
+        {
+            e.ToTable("webhook_events");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.Type).HasMaxLength(40);
+            e.Property(x => x.Action).HasMaxLength(32);
+            e.Property(x => x.Actor).HasMaxLength(100);
+            e.Property(x => x.RequestId).HasMaxLength(64);
+            e.Property(x => x.Origin).HasMaxLength(500);
+            e.HasIndex(x => x.CreatedAt);
+        });
+
+        b.Entity<Webhooks.WebhookDelivery>(e =>
+        {
+            e.ToTable("webhook_deliveries");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.EventId).HasMaxLength(40);
+            e.Property(x => x.EventType).HasMaxLength(40);
+            e.Property(x => x.LastResponse).HasMaxLength(Webhooks.WebhookSender.MaxResponseChars);
+            e.Property(x => x.LastError).HasMaxLength(2000);
+            e.HasOne<Webhooks.WebhookEvent>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
+            // No foreign key to the endpoint: a change committing on a node that has not yet seen the endpoint's deletion
+            // must not fail for it. The sender drops a delivery whose endpoint is gone.
+            e.HasIndex(x => new { x.EventId, x.EndpointId }).IsUnique();
+            e.HasIndex(x => new { x.EndpointId, x.Id });
+            e.HasIndex(x => new { x.EndpointId, x.MediaId, x.Status, x.Id });
+            e.HasIndex(x => new { x.Status, x.CreatedAt });
         });
 
         b.Entity<NodeProbe>(e =>

@@ -15,7 +15,7 @@ public sealed class MediaUrls(StorageRegistry storage, IOptions<MediaOptions> op
     private readonly IReadOnlyList<int> _widths = imaging.Value.WidthList;
     private readonly string _variantFormat = imaging.Value.VariantFormatName;
 
-    public string For(HttpRequest request, MediaItem media)
+    public string For(HttpRequest? request, MediaItem media)
     {
         if (_options.Delivery == DeliveryMode.Direct && !FileDelivery.IsActiveContent(media.ContentType) && storage.Find(media.StorageProvider)?.DirectUrl(media.StorageKey) is { } direct) return direct;
         return $"{BaseUrl(request)}/{OriginalPath(media.Id, media.Version, media.FileName)}";
@@ -26,7 +26,7 @@ public sealed class MediaUrls(StorageRegistry storage, IOptions<MediaOptions> op
         $"{VersionPath(id, version)}/{Uri.EscapeDataString(fileName)}";
 
     /// <summary>The URL of one derivative; <paramref name="transform"/> is the text after the version (signed if need be).</summary>
-    public string Derivative(HttpRequest request, MediaItem media, string transform, string format)
+    public string Derivative(HttpRequest? request, MediaItem media, string transform, string format)
     {
         var name = format == "auto" ? media.FileName : $"{Path.GetFileNameWithoutExtension(media.FileName)}.{ImageTransform.Extension(format)}";
         return $"{FilePrefix(request, media)}/{transform}/{Uri.EscapeDataString(name)}";
@@ -36,7 +36,7 @@ public sealed class MediaUrls(StorageRegistry storage, IOptions<MediaOptions> op
     /// The configured widths up to the original's (one more at the original's width when it falls between two), in
     /// the variant format; heights as libvips rounds them.
     /// </summary>
-    public IReadOnlyList<ImageVariant> Variants(HttpRequest request, MediaItem media)
+    public IReadOnlyList<ImageVariant> Variants(HttpRequest? request, MediaItem media)
     {
         if (!ImageProcessor.CanRender(media.ContentType) || media is not { Width: > 0 and var width, Height: > 0 and var height })
             return [];
@@ -51,18 +51,26 @@ public sealed class MediaUrls(StorageRegistry storage, IOptions<MediaOptions> op
         return variants;
     }
 
-    public MediaResponse Response(HttpRequest request, MediaItem media, IReadOnlyList<string> tags) =>
+    public MediaResponse Response(HttpRequest? request, MediaItem media, IReadOnlyList<string> tags) =>
         MediaResponse.From(media, For(request, media), Variants(request, media), tags);
 
     /// <summary>A page of media as the API shows them, each with its tags.</summary>
     public List<MediaResponse> Responses(HttpRequest request, IEnumerable<MediaItem> items, IReadOnlyDictionary<long, IReadOnlyList<string>> tags) =>
         items.Select(m => Response(request, m, tags.GetValueOrDefault(m.Id, []))).ToList();
 
-    /// <summary>The service's own public origin: MEDIALIB_BASE_URL, else this request's.</summary>
-    public string BaseUrl(HttpRequest request) =>
-        string.IsNullOrWhiteSpace(_options.BaseUrl) ? $"{request.Scheme}://{request.Host}{request.PathBase}" : _options.BaseUrl.TrimEnd('/');
+    /// <summary>
+    /// The service's own public origin: MEDIALIB_BASE_URL, else this request's; empty outside a request without it (a
+    /// background change's webhook), which makes the URLs relative to the service.
+    /// </summary>
+    public string BaseUrl(HttpRequest? request) =>
+        !string.IsNullOrWhiteSpace(_options.BaseUrl) ? _options.BaseUrl.TrimEnd('/')
+        : request is null ? "" : $"{request.Scheme}://{request.Host}{request.PathBase}";
 
-    private string FilePrefix(HttpRequest request, MediaItem media) => $"{BaseUrl(request)}/{VersionPath(media.Id, media.Version)}";
+    /// <summary>The URL of a version's original, and the prefix every URL of that version (its derivatives too) starts with.</summary>
+    public (string Original, string Prefix) VersionUrls(HttpRequest? request, long id, int version, string fileName) =>
+        ($"{BaseUrl(request)}/{OriginalPath(id, version, fileName)}", $"{BaseUrl(request)}/{VersionPath(id, version)}/");
+
+    private string FilePrefix(HttpRequest? request, MediaItem media) => $"{BaseUrl(request)}/{VersionPath(media.Id, media.Version)}";
 
     private static string VersionPath(long id, int version) => $"files/{id}/v{version}";
 }

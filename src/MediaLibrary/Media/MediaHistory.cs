@@ -9,7 +9,7 @@ namespace MediaLibrary.Media;
 /// (or not) with it; reads page newest first by (At, Id), one range of an index for a media, an actor, an action or a
 /// time range.
 /// </summary>
-public sealed class MediaHistory(MediaDbContext db, ChangeActor actor, TimeProvider time)
+public sealed class MediaHistory(MediaDbContext db, ChangeActor actor, TimeProvider time, IEnumerable<IChangeFeed> feeds)
 {
     public const int MaxDetailsLength = 8000;
 
@@ -23,6 +23,7 @@ public sealed class MediaHistory(MediaDbContext db, ChangeActor actor, TimeProvi
             MediaId = mediaId, Action = action, Actor = actor.Name, ActorId = actor.UserId, At = StoredTime.Now(time),
             RequestId = actor.RequestId, ClientAddress = actor.ClientAddress, Details = Text(details),
         });
+        foreach (var feed in feeds) feed.Changed(mediaId, action, details);
     }
 
     /// <summary>
@@ -48,6 +49,11 @@ public sealed class MediaHistory(MediaDbContext db, ChangeActor actor, TimeProvi
             }
             await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters!, ct);
         }
+        var added = false;
+        foreach (var feed in feeds)
+            foreach (var (mediaId, action, details) in entries)
+                added |= feed.Changed(mediaId, action, details);
+        if (added) await db.SaveChangesAsync(ct);
     }
 
     private static string? Text(object? details)

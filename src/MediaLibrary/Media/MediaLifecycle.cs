@@ -307,7 +307,11 @@ public sealed class MediaLifecycle(
                 await retirement.RetireMediaAsync(media, fromTrash ? "purged" : "deleted", async c =>
                     {
                         used = fromTrash ? media.ReferenceCount : await references.CheckDeletableAsync(id, force, c);
-                        history.Record(id, "deleted", new { from_trash = fromTrash, references_removed = used, storage_key = media.StorageKey });
+                        history.Record(id, "deleted", new
+                        {
+                            from_trash = fromTrash, references_removed = used, storage_key = media.StorageKey,
+                            title = media.Title, file_name = media.FileName, version = media.Version,
+                        });
                     }, _ =>
                     {
                         MediaLog.Deleted(logger, media.Id, media.StorageKey, media.StorageProvider, fromTrash ? "from the trash" : "from the library");

@@ -119,7 +119,11 @@ public sealed class MediaTrash(MediaDbContext db, VersionRetirement retirement, 
             {
                 await retirement.RetireMediaAsync(media, "purged", _ =>
                     {
-                        history.Record(id, "purged", new { trashed_at = media.TrashedAt, purge_at = dueAt, storage_key = media.StorageKey });
+                        history.Record(id, "purged", new
+                        {
+                            trashed_at = media.TrashedAt, purge_at = dueAt, storage_key = media.StorageKey,
+                            title = media.Title, file_name = media.FileName, version = media.Version,
+                        });
                         return Task.CompletedTask;
                     },
                     _ => MediaLog.Purged(logger, media.Id, media.StorageKey, media.StorageProvider, dueAt), ct);

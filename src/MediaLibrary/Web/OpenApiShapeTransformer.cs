@@ -24,6 +24,7 @@ internal sealed partial class OpenApiShapeTransformer : IOpenApiDocumentTransfor
         ["Auth"] = "Sign-in tokens: issue, sign out, and the files cookie for pages on this origin.",
         ["Users"] = "Users and their roles (admins).",
         ["API keys"] = "Credentials for website backends, with scopes and expiry (admins).",
+        ["Webhooks"] = "Endpoints that receive every change, signed per Standard Webhooks; their deliveries and redelivery (admins).",
         ["Admin"] = "The storage deletion queue: pending and dead deletions, and a retry (admins).",
     };
 

@@ -5,13 +5,8 @@ using MediaLibrary.Cleanup;
 using MediaLibrary.Delivery;
 using MediaLibrary.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MediaLibrary.Tests.Api;
 
@@ -31,23 +26,18 @@ public abstract class CachePurgeTests(CachePurgeTests.App app)
 
         private PurgeStub(WebApplication app) => _app = app;
 
-        public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        public string BaseUrl => StubServer.BaseUrlOf(_app);
 
         public static async Task<PurgeStub> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            var stub = new PurgeStub(app);
-            app.Run(context =>
+            PurgeStub stub = null!;
+            var app = await StubServer.StartAsync(context =>
             {
                 stub.Requests.Enqueue((context.Request.Method, context.Request.Path.ToUriComponent()));
                 context.Response.StatusCode = stub.Status;
                 return Task.CompletedTask;
             });
-            await app.StartAsync();
-            return stub;
+            return stub = new PurgeStub(app);
         }
 
         public List<string> PurgesOf(long mediaId) =>

@@ -1,0 +1,187 @@
+using System.Net.Http.Headers;
+using System.Text;
+using MediaLibrary.Cleanup;
+using MediaLibrary.Data;
+using MediaLibrary.Delivery;
+using MediaLibrary.Media;
+using MediaLibrary.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StandardWebhooks;
+
+namespace MediaLibrary.Webhooks;
+
+/// <summary>
+/// Carries out the cleanup queue's <c>webhook</c> entries: one signed POST of an event to an endpoint. A 2xx answer
+/// delivers it; anything else, a time-out or a refused address throws, and the queue retries with backoff and jitter up
+/// to MEDIALIB_CLEANUP_MAX_ATTEMPTS. A delivery waits while an earlier one to the same endpoint for the same media is
+/// still pending, so that a receiver sees a media's changes in order.
+/// </summary>
+public sealed partial class WebhookSender(
+    MediaDbContext db, IHttpClientFactory clients, WebhookSecrets secrets, MediaUrls urls, MediaTags tags,
+    IOptions<CleanupOptions> cleanup, TimeProvider time, ILogger<WebhookSender> logger) : ICleanupHandler
+{
+    public const string Kind = "webhook";
+    public const string HttpClientName = "webhooks";
+    public const int MaxResponseChars = 1000;
+
+    string ICleanupHandler.Kind => Kind;
+    public bool HasOwnWorker => true;
+
+    public static string KeyOf(long endpointId, string eventId) => $"{endpointId}/{eventId}";
+
+    public async Task ExecuteAsync(PendingDeletion entry, CancellationToken ct)
+    {
+        var slash = entry.StorageKey.IndexOf('/');
+        if (slash < 1 || !long.TryParse(entry.StorageKey.AsSpan(0, slash), out var endpointId))
+            throw new StorageException(Kind, entry.StorageKey, "Not a webhook delivery's key.", permanent: true);
+        var eventId = entry.StorageKey[(slash + 1)..];
+        var delivery = await db.WebhookDeliveries.AsNoTracking().FirstOrDefaultAsync(d => d.EndpointId == endpointId && d.EventId == eventId, ct);
+        if (delivery is null || delivery.Status == WebhookDeliveryStatus.Delivered)
+        {
+            LogNothingToSend(eventId, endpointId, entry.MediaId);
+            return; // the endpoint was deleted (its deliveries with it), or a duplicate entry of a delivered one
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        await WaitForEarlierAsync(delivery, now, ct);
+
+        var attempt = entry.Attempts + 1;
+        var endpoint = await db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(e => e.Id == endpointId, ct);
+        if (endpoint is null)
+        {
+            // Deleted while the change that queued this was committing: nobody to send to.
+            await db.WebhookDeliveries.Where(d => d.Id == delivery.Id).ExecuteDeleteAsync(CancellationToken.None);
+            LogNothingToSend(eventId, endpointId, entry.MediaId);
+            return;
+        }
+        if (!endpoint.Active)
+        {
+            await RecordAsync(delivery.Id, attempt, null, null, "The endpoint is disabled.", dead: true);
+            throw new StorageException(Kind, entry.StorageKey, $"Endpoint {endpointId} is disabled; redeliver once it is active again.", permanent: true);
+        }
+
+        var payload = await PayloadAsync(eventId, ct);
+        var client = clients.CreateClient(HttpClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new StringContent(payload, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        var timestamp = time.GetUtcNow();
+        request.Headers.Add("webhook-id", eventId);
+        request.Headers.Add("webhook-timestamp", timestamp.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", new StandardWebhook(secrets.Unprotect(endpoint.ProtectedSecret)).Sign(eventId, timestamp, payload));
+        var host = new Uri(endpoint.Url).Host; // the log names the host only: a URL's path or query may carry a token
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var last = attempt >= cleanup.Value.MaxAttempts;
+        int status;
+        string body;
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            status = (int)response.StatusCode;
+            body = await ReadStartAsync(response, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            var why = Describe(ex, client.Timeout);
+            LogAttempt(eventId, delivery.EventType, delivery.MediaId, endpointId, host, attempt, 0, "failed: " + why, Elapsed(started));
+            await RecordAsync(delivery.Id, attempt, null, null, why, dead: last);
+            throw new WebhookDeliveryException($"POST to endpoint {endpointId} ({host}) failed: {why}", ex);
+        }
+        var ok = status is >= 200 and < 300;
+        LogAttempt(eventId, delivery.EventType, delivery.MediaId, endpointId, host, attempt, status, ok ? "delivered" : last ? "dead" : "retry", Elapsed(started));
+        if (ok)
+        {
+            await RecordAsync(delivery.Id, attempt, status, body, null, dead: false, delivered: true);
+            return;
+        }
+        await RecordAsync(delivery.Id, attempt, status, body, $"The endpoint answered {status}.", dead: last);
+        throw new WebhookDeliveryException($"Endpoint {endpointId} ({host}) answered {status}.");
+    }
+
+    /// <summary>
+    /// Defers the delivery while an earlier one to the same endpoint for the same media is still pending, until just after
+    /// that one's next attempt. An earlier one with no queue entry (dead, or waiting for a redelivery) holds nothing up.
+    /// </summary>
+    private async Task WaitForEarlierAsync(WebhookDelivery delivery, DateTime now, CancellationToken ct)
+    {
+        if (delivery.MediaId is not { } mediaId) return;
+        var earlier = await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.EndpointId == delivery.EndpointId && d.MediaId == mediaId && d.Status == WebhookDeliveryStatus.Pending && d.Id < delivery.Id)
+            .OrderBy(d => d.Id).Select(d => d.EventId).FirstOrDefaultAsync(ct);
+        if (earlier is null) return;
+        var key = KeyOf(delivery.EndpointId, earlier);
+        var next = await db.PendingDeletions.AsNoTracking()
+            .Where(p => p.Provider == Kind && p.StorageKey == key && p.Status == PendingDeletionStatus.Pending)
+            .Select(p => (DateTime?)p.NextAttemptAt).MinAsync(ct);
+        if (next is null) return;
+        throw new CleanupDeferredException((next.Value > now ? next.Value : now).AddSeconds(1),
+            $"event {earlier} for media {mediaId} goes to endpoint {delivery.EndpointId} first");
+    }
+
+    /// <summary>
+    /// The event's body, made in the change's transaction. Only an event saved without it (a synchronous save) gets it
+    /// here, at its first attempt, with the media as it is then, and keeps it: of two nodes making it at once, the first
+    /// write wins and both send that one.
+    /// </summary>
+    private async Task<string> PayloadAsync(string eventId, CancellationToken ct)
+    {
+        var evt = await db.WebhookEvents.AsNoTracking().SingleAsync(e => e.Id == eventId, ct);
+        if (evt.Payload is not null) return evt.Payload;
+        MediaResponse? media = null;
+        if (evt.MediaId is { } id && await db.Media.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct) is { } item)
+            media = urls.Response(RequestAt(evt.Origin), item, await tags.OfAsync(id, ct));
+        var body = WebhookPayload.Serialize(evt, media);
+        if (await db.WebhookEvents.Where(e => e.Id == eventId && e.Payload == null).ExecuteUpdateAsync(s => s.SetProperty(e => e.Payload, body), ct) == 1)
+            return body;
+        return await db.WebhookEvents.Where(e => e.Id == eventId).Select(e => e.Payload!).SingleAsync(ct);
+    }
+
+    /// <summary>A stand-in request at the event's origin, so that the media's URLs are those of the change's own request.</summary>
+    private static HttpRequest? RequestAt(string origin)
+    {
+        if (origin.Length == 0 || !Uri.TryCreate(origin, UriKind.Absolute, out var uri)) return null;
+        var request = new DefaultHttpContext().Request;
+        request.Scheme = uri.Scheme;
+        request.Host = HostString.FromUriComponent(uri);
+        request.PathBase = PathString.FromUriComponent(uri.AbsolutePath.TrimEnd('/'));
+        return request;
+    }
+
+    private static async Task<string> ReadStartAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var buffer = new char[MaxResponseChars];
+        var read = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
+        return new string(buffer, 0, read);
+    }
+
+    private async Task RecordAsync(long deliveryId, int attempt, int? status, string? body, string? error, bool dead, bool delivered = false)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var state = delivered ? WebhookDeliveryStatus.Delivered : dead ? WebhookDeliveryStatus.Dead : WebhookDeliveryStatus.Pending;
+        await db.WebhookDeliveries.Where(d => d.Id == deliveryId).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Attempts, attempt)
+            .SetProperty(d => d.LastAttemptAt, now)
+            .SetProperty(d => d.LastStatusCode, status)
+            .SetProperty(d => d.LastResponse, body)
+            .SetProperty(d => d.LastError, error)
+            .SetProperty(d => d.Status, state)
+            .SetProperty(d => d.DeliveredAt, delivered ? now : (DateTime?)null), CancellationToken.None);
+    }
+
+    private static string Describe(Exception ex, TimeSpan timeout) => ex switch
+    {
+        TaskCanceledException => $"no answer within {timeout.TotalSeconds:0} s",
+        HttpRequestException { InnerException: WebhookTargetRefusedException refused } => "refused: " + refused.Message,
+        HttpRequestException http => http.InnerException is { } inner ? $"{http.Message} ({inner.Message})" : http.Message,
+        _ => ex.Message,
+    };
+
+    private static long Elapsed(long started) => (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {EventId} ({EventType}, media {MediaId}) to endpoint {EndpointId} at {Host}, attempt {Attempt}: status {StatusCode}, result={Result} in {ElapsedMs} ms")]
+    private partial void LogAttempt(string eventId, string eventType, long? mediaId, long endpointId, string host, int attempt, int statusCode, string result, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {EventId} (media {MediaId}) to endpoint {EndpointId}: nothing to send (the endpoint is gone or it was delivered)")]
+    private partial void LogNothingToSend(string eventId, long endpointId, long? mediaId);
+}

@@ -1,0 +1,325 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MediaLibrary.Auth;
+using MediaLibrary.Tests.Infrastructure;
+using MediaLibrary.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using StandardWebhooks;
+
+namespace MediaLibrary.Tests.Api;
+
+/// <summary>
+/// Webhooks end to end against a receiver on loopback (allowed by MEDIALIB_WEBHOOK_ALLOWED_NETWORKS): every change
+/// queued in its transaction, POSTed signed per Standard Webhooks (checked with the reference verifier), in order per
+/// media, retried on failure until dead, listed with their attempts, redelivered on request. SQLite and PostgreSQL.
+/// </summary>
+public abstract class WebhookTests(WebhookTests.App app)
+{
+    /// <summary>Answers each path with the status set for it (200 unless told), and remembers every request.</summary>
+    public sealed class Receiver : IAsyncDisposable
+    {
+        public sealed record Received(string Path, string Id, string Timestamp, string Signature, string Body, DateTime At);
+
+        private readonly WebApplication _app;
+        public ConcurrentQueue<Received> Requests { get; } = new();
+        public ConcurrentDictionary<string, int> Status { get; } = new();
+
+        /// <summary>Paths that answer only after this long (longer than the service waits).</summary>
+        public ConcurrentDictionary<string, TimeSpan> Hang { get; } = new();
+
+        private Receiver(WebApplication app) => _app = app;
+
+        public string BaseUrl => StubServer.BaseUrlOf(_app);
+
+        public static async Task<Receiver> StartAsync()
+        {
+            Receiver receiver = null!;
+            var app = await StubServer.StartAsync(async context =>
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                var body = await reader.ReadToEndAsync();
+                var h = context.Request.Headers;
+                var path = context.Request.Path.Value!;
+                receiver.Requests.Enqueue(new Received(path, h["webhook-id"].ToString(), h["webhook-timestamp"].ToString(),
+                    h["webhook-signature"].ToString(), body, DateTime.UtcNow));
+                if (receiver.Hang.TryGetValue(path, out var hang)) await Task.Delay(hang, context.RequestAborted).ContinueWith(_ => { });
+                context.Response.StatusCode = receiver.Status.GetValueOrDefault(path, 200);
+                await context.Response.WriteAsync(context.Response.StatusCode == 200 ? "thanks" : "receiver is down for maintenance");
+            });
+            return receiver = new Receiver(app);
+        }
+
+        public List<Received> At(string path) => Requests.Where(r => r.Path == path).ToList();
+
+        public ValueTask DisposeAsync() => _app.DisposeAsync();
+    }
+
+    public class App : MediaLibraryApp
+    {
+        public Receiver Receiver { get; private set; } = null!;
+
+        public App()
+        {
+            Set("MEDIALIB_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8, ::1/128");
+            Set("MEDIALIB_WEBHOOK_POLL_MILLISECONDS", "100");
+            Set("MEDIALIB_WEBHOOK_TIMEOUT_SECONDS", "3");
+            Set("MEDIALIB_CLEANUP_BASE_DELAY_SECONDS", "0.2");
+            Set("MEDIALIB_CLEANUP_MAX_ATTEMPTS", "4");
+        }
+
+        public override async ValueTask InitializeAsync()
+        {
+            Receiver = await Receiver.StartAsync();
+            await base.InitializeAsync();
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            await Receiver.DisposeAsync();
+        }
+    }
+
+    public sealed class PostgresApp : App
+    {
+        public override bool UsePostgres => true;
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<(WebhookEndpoints.WebhookWithSecretResponse Endpoint, string Path)> RegisterAsync(string[] events)
+    {
+        var path = "/hooks/" + Guid.NewGuid().ToString("n")[..10];
+        var admin = await app.ClientAsync(Roles.Admin);
+        using var response = await admin.PostAsJsonAsync("/api/admin/webhooks",
+            new { url = app.Receiver.BaseUrl + path, events, description = "Next.js revalidation" }, Ct);
+        await response.ShouldBe(HttpStatusCode.Created);
+        return (await response.ReadAsync<WebhookEndpoints.WebhookWithSecretResponse>(), path);
+    }
+
+    private async Task<List<Receiver.Received>> WaitForAsync(string path, int count, Func<Receiver.Received, bool>? where = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var got = app.Receiver.At(path).Where(where ?? (_ => true)).ToList();
+            if (got.Count >= count || DateTime.UtcNow > deadline) return got;
+            await Task.Delay(50, Ct);
+        }
+    }
+
+    private async Task<List<WebhookEndpoints.WebhookDeliveryResponse>> DeliveriesAsync(long endpointId, string query = "")
+    {
+        var admin = await app.ClientAsync(Roles.Admin);
+        var page = await admin.GetFromJsonAsync<WebhookEndpoints.WebhookDeliveryListResponse>(
+            $"/api/admin/webhooks/{endpointId}/deliveries{query}", HttpExtensions.Json, Ct);
+        return [.. page!.Results];
+    }
+
+    private static void Verify(string secret, Receiver.Received request)
+    {
+        var headers = new HeaderDictionary
+        {
+            ["webhook-id"] = request.Id, ["webhook-timestamp"] = request.Timestamp, ["webhook-signature"] = request.Signature,
+        };
+        new StandardWebhook(secret).Verify(request.Body, headers); // throws unless the signature and the timestamp hold
+    }
+
+    private static JsonElement Data(Receiver.Received request) => JsonDocument.Parse(request.Body).RootElement.GetProperty("data");
+
+    private static string TypeOf(Receiver.Received request) => JsonDocument.Parse(request.Body).RootElement.GetProperty("type").GetString()!;
+
+    [Fact]
+    public async Task EveryChange_IsPostedSigned_InOrder_WithTheMediaAndTheUrlsItRetired()
+    {
+        var (endpoint, path) = await RegisterAsync(["*"]);
+        Assert.StartsWith("whsec_", endpoint.Secret);
+        var editor = await app.ClientAsync();
+        var media = await editor.UploadAsync(TestFiles.Png(4, 3), "harbour.png", "Harbour");
+        using (var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/media/{media.Id}") { Content = JsonContent.Create(new { title = "Harbour at dusk" }) })
+        using (var patched = await editor.SendAsync(patch, Ct)) await patched.ShouldBe(HttpStatusCode.OK);
+        using (var replaced = await editor.PutAsync($"/api/media/{media.Id}/file", TestFiles.Form(TestFiles.Png(6, 3), "harbour-wide.png"), Ct))
+            await replaced.ShouldBe(HttpStatusCode.OK);
+        using (var deleted = await editor.DeleteAsync($"/api/media/{media.Id}", Ct)) await deleted.ShouldBe(HttpStatusCode.NoContent);
+
+        var got = await WaitForAsync(path, 4, r => Data(r).GetProperty("media_id").GetInt64() == media.Id);
+        // The test app keeps no trash (MEDIALIB_TRASH_DAYS=0): the delete is a deletion.
+        Assert.Equal(["media.created", "media.updated", "media.file_replaced", "media.deleted"], got.Select(TypeOf));
+        foreach (var request in got) Verify(endpoint.Secret, request);
+        Assert.Equal(4, got.Select(r => r.Id).Distinct().Count());
+        Assert.All(got, r => Assert.Matches("^msg_[a-z2-7]{26}$", r.Id));
+
+        var updated = Data(got[1]);
+        Assert.Equal("Harbour", updated.GetProperty("change").GetProperty("title").GetProperty("before").GetString());
+        Assert.Equal("Harbour at dusk", updated.GetProperty("change").GetProperty("title").GetProperty("after").GetString());
+        Assert.Equal("editor-user", updated.GetProperty("actor").GetString());
+        var replacedData = Data(got[2]);
+        var retired = Assert.Single(replacedData.GetProperty("retired").EnumerateArray());
+        Assert.Equal(1, retired.GetProperty("version").GetInt32());
+        Assert.Equal(media.Url, retired.GetProperty("url").GetString());
+        Assert.Equal($"http://localhost/files/{media.Id}/v1/", retired.GetProperty("prefix").GetString());
+        Assert.Equal(JsonValueKind.Object, replacedData.GetProperty("media").ValueKind);
+        var gone = Data(got[3]);
+        Assert.Equal(2, Assert.Single(gone.GetProperty("retired").EnumerateArray()).GetProperty("version").GetInt32());
+        Assert.Equal("harbour-wide.png", gone.GetProperty("change").GetProperty("file_name").GetString());
+
+        var deliveries = await DeliveriesAsync(endpoint.Id);
+        var mine = deliveries.Where(d => d.MediaId == media.Id).OrderBy(d => d.Id).ToList();
+        Assert.Equal(got.Select(r => r.Id), mine.Select(d => d.EventId));
+        Assert.All(mine, d => Assert.Equal(("delivered", 1, 200, "thanks"), (d.Status, d.Attempts, d.LastStatusCode, d.LastResponse)));
+        Assert.Contains(app.Logs.GetSnapshot(), l => l.Message.Contains($"Webhook {got[0].Id} (media.created, media {media.Id}) to endpoint {endpoint.Id} at 127.0.0.1, attempt 1: status 200, result=delivered"));
+    }
+
+    [Fact]
+    public async Task AFailingReceiver_IsRetriedUntilDead_KeepingTheMediasOrder_AndARedeliverySendsTheSameMessage()
+    {
+        var (endpoint, path) = await RegisterAsync(["media.created", "media.updated"]);
+        app.Receiver.Status[path] = 503;
+        var editor = await app.ClientAsync();
+        var media = await editor.UploadAsync(TestFiles.Png(2, 2), "down.png");
+        using (var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/media/{media.Id}") { Content = JsonContent.Create(new { alt_text = "A pier" }) })
+        using (var patched = await editor.SendAsync(patch, Ct)) await patched.ShouldBe(HttpStatusCode.OK);
+
+        // Four attempts each (MEDIALIB_CLEANUP_MAX_ATTEMPTS), the update's only after the creation's last: in order per media.
+        var got = await WaitForAsync(path, 8);
+        Assert.Equal(8, got.Count);
+        Assert.Equal([.. Enumerable.Repeat("media.created", 4), .. Enumerable.Repeat("media.updated", 4)], got.Select(TypeOf));
+        Assert.Single(got.Take(4).Select(r => r.Id).Distinct());
+        Assert.Single(got.Take(4).Select(r => r.Body).Distinct()); // the same bytes on every attempt
+        // Backoff between attempts: 0.2 s doubling, ±20 %.
+        Assert.True(got[3].At - got[0].At >= TimeSpan.FromSeconds(0.9), $"three retries in {(got[3].At - got[0].At).TotalSeconds:0.00} s");
+
+        var dead = await DeliveriesAsync(endpoint.Id, "?status=dead");
+        Assert.Equal(2, dead.Count);
+        Assert.All(dead, d => Assert.Equal((4, 503, "receiver is down for maintenance", "The endpoint answered 503."),
+            (d.Attempts, d.LastStatusCode, d.LastResponse, d.LastError)));
+        Assert.Empty(await DeliveriesAsync(endpoint.Id, "?status=delivered"));
+
+        app.Receiver.Status[path] = 200;
+        var admin = await app.ClientAsync(Roles.Admin);
+        var first = dead.Single(d => d.EventType == "media.created");
+        using (var redeliver = await admin.PostAsync($"/api/admin/webhooks/{endpoint.Id}/deliveries/{first.Id}/redeliver", null, Ct))
+        {
+            await redeliver.ShouldBe(HttpStatusCode.Accepted);
+            Assert.Equal("pending", (await redeliver.ReadAsync<WebhookEndpoints.WebhookDeliveryResponse>()).Status);
+        }
+        var again = (await WaitForAsync(path, 9))[8];
+        Assert.Equal(got[0].Id, again.Id);
+        Assert.Equal(got[0].Body, again.Body);
+        Verify(endpoint.Secret, again);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await DeliveriesAsync(endpoint.Id, "?status=delivered")).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
+        var delivered = Assert.Single(await DeliveriesAsync(endpoint.Id, "?status=delivered"));
+        Assert.Equal((first.Id, 1, 200), (delivered.Id, delivered.Attempts, delivered.LastStatusCode));
+    }
+
+    [Fact]
+    public async Task AnEndpointThatHangs_HoldsUpOnlyItself_AndItsAttemptTimesOut()
+    {
+        var (slow, slowPath) = await RegisterAsync(["media.created"]);
+        var (_, fastPath) = await RegisterAsync(["media.created"]);
+        app.Receiver.Hang[slowPath] = TimeSpan.FromSeconds(30);
+        var editor = await app.ClientAsync();
+        var first = await editor.UploadAsync(TestFiles.Png(2, 2), "one.png");
+        var second = await editor.UploadAsync(TestFiles.Png(2, 3), "two.png");
+
+        // Both reach the other endpoint while the first attempt at the hanging one is still waiting for an answer.
+        var fast = await WaitForAsync(fastPath, 2, r => Data(r).GetProperty("media_id").GetInt64() is var id && (id == first.Id || id == second.Id));
+        Assert.Equal(2, fast.Count);
+        var slowFirst = Assert.Single(app.Receiver.At(slowPath).Where(r => Data(r).GetProperty("media_id").GetInt64() == first.Id).Take(1));
+        Assert.True(fast[1].At < slowFirst.At.AddSeconds(3), "the other endpoint waited for the hanging one's time-out");
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        List<WebhookEndpoints.WebhookDeliveryResponse> tried;
+        while ((tried = (await DeliveriesAsync(slow.Id)).Where(d => d.MediaId == first.Id && d.Attempts > 0).ToList()).Count == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(100, Ct);
+        Assert.Equal("no answer within 3 s", Assert.Single(tried).LastError);
+        app.Receiver.Hang.TryRemove(slowPath, out _);
+    }
+
+    [Fact]
+    public async Task AnEndpoint_GetsOnlyItsEventTypes_AndNothingWhileDisabled_OrFromAChangeThatFailed()
+    {
+        var (endpoint, path) = await RegisterAsync(["media.deleted"]);
+        var (other, otherPath) = await RegisterAsync(["media.updated"]);
+        var admin = await app.ClientAsync(Roles.Admin);
+        using (var disable = await admin.PatchAsJsonAsync($"/api/admin/webhooks/{other.Id}", new { active = false }, Ct))
+        {
+            await disable.ShouldBe(HttpStatusCode.OK);
+            Assert.False((await disable.ReadAsync<WebhookEndpoints.WebhookResponse>()).Active);
+        }
+        var editor = await app.ClientAsync();
+        var media = await editor.UploadAsync(TestFiles.Png(2, 2), "gone.png");
+        using (var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/media/{media.Id}") { Content = JsonContent.Create(new { title = "Stale" }) })
+        {
+            patch.Headers.TryAddWithoutValidation("If-Match", "\"999\"");
+            using var stale = await editor.SendAsync(patch, Ct);
+            await stale.ShouldBe(HttpStatusCode.PreconditionFailed);
+        }
+        using (var deleted = await editor.DeleteAsync($"/api/media/{media.Id}?permanent=true", Ct)) await deleted.ShouldBe(HttpStatusCode.NoContent);
+
+        var got = Assert.Single(await WaitForAsync(path, 1, r => Data(r).GetProperty("media_id").GetInt64() == media.Id));
+        Assert.Equal("media.deleted", TypeOf(got));
+        var data = Data(got);
+        Assert.Equal(JsonValueKind.Null, data.GetProperty("media").ValueKind); // gone by the time it was sent
+        Assert.Equal(media.Url, Assert.Single(data.GetProperty("retired").EnumerateArray()).GetProperty("url").GetString());
+        Assert.Empty(app.Receiver.At(otherPath));
+        Assert.Empty(await DeliveriesAsync(other.Id));
+        // Neither endpoint got a delivery for the upload, the failed edit or (disabled) anything else.
+        var rows = await app.WithDbAsync(db => db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.MediaId == media.Id && (d.EndpointId == endpoint.Id || d.EndpointId == other.Id)).ToListAsync(Ct));
+        Assert.Equal([(endpoint.Id, "media.deleted")], rows.Select(d => (d.EndpointId, d.EventType)));
+    }
+
+    [Fact]
+    public async Task Registration_RefusesPrivateAddresses_BadInput_AndNonAdmins_AndNeverShowsTheSecretAgain()
+    {
+        var admin = await app.ClientAsync(Roles.Admin);
+        foreach (var (url, expected) in new[]
+        {
+            ("http://10.1.2.3/hook", "10.1.2.3, a loopback, private or link-local address"),
+            ("http://169.254.169.254/latest/meta-data/", "169.254.169.254"),
+            ("http://[fd00::1]/hook", "fd00::1"),
+            ("ftp://example.com/hook", "absolute http or https URL"),
+            ("https://user:pass@127.0.0.1/hook", "user name or password"),
+            ("not a url", "absolute http or https URL"),
+        })
+        {
+            using var response = await admin.PostAsJsonAsync("/api/admin/webhooks", new { url, events = new[] { "*" } }, Ct);
+            var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains(expected, problem.GetProperty("errors").GetProperty("url")[0].GetString());
+        }
+        using (var response = await admin.PostAsJsonAsync("/api/admin/webhooks", new { url = app.Receiver.BaseUrl + "/x", events = new[] { "media.exploded" }, secret = "plain" }, Ct))
+        {
+            var errors = (await response.ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
+            Assert.Contains("'media.exploded'", errors.GetProperty("events")[0].GetString());
+            Assert.Contains("whsec_", errors.GetProperty("secret")[0].GetString());
+        }
+        var editor = await app.ClientAsync();
+        using (var response = await editor.PostAsJsonAsync("/api/admin/webhooks", new { url = app.Receiver.BaseUrl + "/x", events = new[] { "*" } }, Ct))
+            await response.ShouldBe(HttpStatusCode.Forbidden);
+
+        var (endpoint, _) = await RegisterAsync(["media.created"]);
+        var listed = await admin.GetStringAsync("/api/admin/webhooks", Ct);
+        Assert.Contains(endpoint.Url, listed);
+        Assert.DoesNotContain(endpoint.Secret, listed);
+        Assert.DoesNotContain(endpoint.Secret[6..], await app.WithDbAsync(db => db.WebhookEndpoints.AsNoTracking().Where(e => e.Id == endpoint.Id).Select(e => e.ProtectedSecret).SingleAsync(Ct)));
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), l => l.Message.Contains(endpoint.Secret[6..]));
+
+        using (var rotated = await admin.PostAsync($"/api/admin/webhooks/{endpoint.Id}/secret", null, Ct))
+        {
+            await rotated.ShouldBe(HttpStatusCode.OK);
+            Assert.NotEqual(endpoint.Secret, (await rotated.ReadAsync<WebhookEndpoints.WebhookWithSecretResponse>()).Secret);
+        }
+        using (var deleted = await admin.DeleteAsync($"/api/admin/webhooks/{endpoint.Id}", Ct)) await deleted.ShouldBe(HttpStatusCode.NoContent);
+        using (var missing = await admin.GetAsync($"/api/admin/webhooks/{endpoint.Id}", Ct)) await missing.ProblemAsync(HttpStatusCode.NotFound);
+    }
+}
+
+public sealed class SqliteWebhookTests(WebhookTests.App app) : WebhookTests(app), IClassFixture<WebhookTests.App>;
+
+public sealed class PostgresWebhookTests(WebhookTests.PostgresApp app) : WebhookTests(app), IClassFixture<WebhookTests.PostgresApp>;
