@@ -7,7 +7,9 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createClient, MediaLibraryError, srcset, transformUrl } from "../dist/client/media.js";
+import { createClient, MediaLibraryError, srcset, transformUrl, verifyWebhook } from "../dist/client/media.js";
+import { Webhook as ReferenceWebhook } from "standardwebhooks";
+import { createServer as createHttpServer } from "node:http";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dll = process.env.MEDIALIB_DLL ?? join(here, "../../../src/MediaLibrary/bin/Release/net10.0/MediaLibrary.dll");
@@ -29,7 +31,8 @@ before(async () => {
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
   service = spawn("dotnet", [dll, "--urls", baseUrl], {
-    env: { ...process.env, MEDIALIB_DATA_DIR: dataDir, MEDIALIB_ADMIN_PASSWORD: password, MEDIALIB_TOKEN_RATE_LIMIT: "1000" },
+    env: { ...process.env, MEDIALIB_DATA_DIR: dataDir, MEDIALIB_ADMIN_PASSWORD: password, MEDIALIB_TOKEN_RATE_LIMIT: "1000",
+      MEDIALIB_WEBHOOK_ALLOWED_NETWORKS: "127.0.0.0/8", MEDIALIB_WEBHOOK_POLL_MILLISECONDS: "100" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   service.stdout.on("data", (d) => { output += d; });
@@ -354,4 +357,61 @@ test("the service serves this module and its types at /client/", async () => {
   const types = await fetch(`${baseUrl}/client/media.d.ts`);
   assert.equal(types.status, 200);
   assert.match(await types.text(), /export declare function createClient/);
+});
+
+test("webhooks: createWebhook registers a receiver; each change arrives signed, and verifyWebhook agrees with the reference verifier", async () => {
+  const t = await token();
+  const received = [];
+  const receiver = createHttpServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk) => { body += chunk; });
+    req.on("end", () => { received.push({ headers: req.headers, body }); res.writeHead(204).end(); });
+  });
+  await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  try {
+    const hook = await client.createWebhook({ url: `http://127.0.0.1:${receiver.address().port}/revalidate`, events: ["media.created", "media.updated"] }, t);
+    assert.match(hook.secret, /^whsec_/);
+    const item = await client.uploadMedia(new Blob([png1]), { title: `hooked${Date.now()}` }, t);
+    await client.updateMedia(item.id, { alt_text: "A dot" }, t);
+    for (let i = 0; i < 200 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(received.length, 2);
+
+    const events = [];
+    for (const { headers, body } of received) {
+      const event = await verifyWebhook(hook.secret, body, headers);
+      new ReferenceWebhook(hook.secret).verify(body, headers); // throws unless the reference implementation agrees
+      events.push(event);
+    }
+    assert.deepEqual(events.map((e) => e.type), ["media.created", "media.updated"]);
+    assert.equal(events[1].data.media.alt_text, "A dot");
+    assert.deepEqual(events[1].data.change.alt_text, { before: "", after: "A dot" });
+
+    // A changed body, a wrong secret and an old timestamp are refused.
+    const { headers, body } = received[0];
+    await assert.rejects(verifyWebhook(hook.secret, body.replace("media.created", "media.deleted"), headers), /signature does not match/);
+    await assert.rejects(verifyWebhook(`whsec_${Buffer.alloc(32, 7).toString("base64")}`, body, headers), /signature does not match/);
+    await assert.rejects(verifyWebhook(hook.secret, body, headers, { now: new Date(Date.now() + 3_600_000) }), /too old or too new/);
+
+    // What the reference implementation signs, verifyWebhook accepts.
+    const signedAt = new Date();
+    const signature = new ReferenceWebhook(hook.secret).sign("msg_reference", signedAt, '{"type":"media.created"}');
+    const ok = await verifyWebhook(hook.secret, '{"type":"media.created"}',
+      new Headers({ "webhook-id": "msg_reference", "webhook-timestamp": String(Math.floor(signedAt.getTime() / 1000)), "webhook-signature": signature }));
+    assert.equal(ok.type, "media.created");
+
+    const page = await client.listWebhookDeliveries(hook.id, { status: "delivered" }, t);
+    assert.equal(page.results.length, 2);
+    assert.equal(page.results[0].last_status_code, 204);
+    const again = await client.redeliverWebhook(hook.id, page.results[1].id, t);
+    assert.equal(again.status, "pending");
+    for (let i = 0; i < 200 && received.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(received[2].headers["webhook-id"], received[0].headers["webhook-id"]);
+    assert.equal((await client.updateWebhook(hook.id, { active: false }, t)).active, false);
+    await client.deleteWebhook(hook.id, t);
+    assert.deepEqual((await client.listWebhooks(t)).filter((w) => w.id === hook.id), []);
+    await assert.rejects(client.createWebhook({ url: "http://10.0.0.1/hook", events: ["*"] }, t), (e) => e instanceof MediaLibraryError && e.status === 400);
+  } finally {
+    receiver.close();
+  }
 });

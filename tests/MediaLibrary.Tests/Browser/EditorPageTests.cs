@@ -90,7 +90,7 @@ public class BrowserFixture : IAsyncLifetime
             .Select(f => Path.GetRelativePath(StorageRoot, f)).Where(f => !f.StartsWith(".tmp", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()
         : [];
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();

@@ -4,8 +4,9 @@
 import {
   login, signOut, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences,
   addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, getHistory, MediaLibraryError,
+  listWebhooks, createWebhook, updateWebhook, deleteWebhook, listWebhookDeliveries, redeliverWebhook,
 } from "../client/media.js";
-import type { TransferOptions, BulkRequest, BulkResult, Media, HistoryEntry } from "../client/media.js";
+import type { TransferOptions, BulkRequest, BulkResult, Media, HistoryEntry, Webhook, WebhookDelivery, WebhookEventType } from "../client/media.js";
 
 /** An element the server-rendered page always has; a missing one is a bug in the page, not a state to handle. */
 function $<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -86,8 +87,20 @@ function showSignedIn(session: Session): void {
   $("sign-in").hidden = true;
   $("signed-in").hidden = false;
   $("who").textContent = session.user;
+  $("webhooks-open").hidden = roleOf(session.token) !== "admin";
   clearTimeout(expiryTimer);
   expiryTimer = window.setTimeout(() => endSession(EXPIRED), Math.max(0, session.expires - Date.now()));
+}
+
+/** The role claim of a sign-in token (a JWT), to offer admins their tools; the service checks it on every call anyway. */
+function roleOf(token: string): string | null {
+  try {
+    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const claims: unknown = JSON.parse(atob(payload.padEnd(payload.length + ((4 - (payload.length % 4)) % 4), "=")));
+    return claims && typeof claims === "object" && "role" in claims && typeof claims.role === "string" ? claims.role : null;
+  } catch {
+    return null;
+  }
 }
 
 class SessionEnded extends Error {}
@@ -1037,5 +1050,133 @@ $("trash-empty").addEventListener("click", async () => {
     resetConfirm(button, "Empty trash");
     $("trash-error").textContent = error instanceof MediaLibraryError && error.status === 403
       ? "Only administrators can empty the trash; delete items one by one instead." : describe(error);
+  }
+});
+
+// ---- webhooks (admins) ---------------------------------------------------------------------------------------------
+// The endpoints that get every change, with their deliveries: add one (its secret is shown once), disable or delete it,
+// and send a delivery again.
+let deliveriesOf: number | null = null;
+
+function webhookItem(hook: Webhook): HTMLLIElement {
+  const item = document.createElement("li");
+  item.className = "webhook-item";
+  item.dataset.id = String(hook.id);
+  const text = document.createElement("div");
+  const url = document.createElement("h4");
+  url.textContent = hook.url;
+  const meta = document.createElement("p");
+  meta.className = "meta";
+  meta.textContent = `${hook.active ? "active" : "disabled"} · ${hook.events.join(", ")}${hook.description ? ` · ${hook.description}` : ""}`;
+  text.append(url, meta);
+  const actions = document.createElement("div");
+  actions.className = "actions";
+  for (const [action, label] of [["deliveries", "Deliveries"], ["toggle", hook.active ? "Disable" : "Enable"], ["delete", "Delete"]]) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.webhookAction = action;
+    button.textContent = label;
+    button.setAttribute("aria-label", `${label} ${hook.url}`);
+    if (action === "delete") button.className = "danger";
+    actions.append(button);
+  }
+  item.append(text, actions);
+  return item;
+}
+
+function deliveryItem(delivery: WebhookDelivery): HTMLLIElement {
+  const item = document.createElement("li");
+  item.className = `delivery-item ${delivery.status}`;
+  item.dataset.id = String(delivery.id);
+  const text = document.createElement("p");
+  const last = delivery.last_error ?? (delivery.last_status_code ? `last answer ${delivery.last_status_code}` : "not sent yet");
+  text.textContent = `${delivery.event_type} · media ${delivery.media_id ?? "—"} · ${delivery.status} · ${delivery.attempts} `
+    + `${delivery.attempts === 1 ? "attempt" : "attempts"} · ${last} · ${when(delivery.created_at)}`;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.dataset.deliveryId = String(delivery.id);
+  button.textContent = "Send again";
+  button.setAttribute("aria-label", `Send ${delivery.event_type} of media ${delivery.media_id ?? ""} again`);
+  item.append(text, button);
+  return item;
+}
+
+async function loadWebhooks(): Promise<void> {
+  $("webhooks-error").textContent = "";
+  try {
+    const hooks = await withToken((t) => listWebhooks(t));
+    $("webhook-list").replaceChildren(...hooks.map(webhookItem));
+    if (deliveriesOf !== null && hooks.some((h) => h.id === deliveriesOf)) await loadDeliveries(deliveriesOf);
+    else $("webhook-deliveries").hidden = true;
+  } catch (error) {
+    $("webhooks-error").textContent = describe(error);
+  }
+}
+
+async function loadDeliveries(id: number): Promise<void> {
+  deliveriesOf = id;
+  const page = await withToken((t) => listWebhookDeliveries(id, { limit: 50 }, t));
+  $("delivery-list").replaceChildren(...page.results.map(deliveryItem));
+  $("deliveries-heading").textContent = page.results.length === 0 ? "Deliveries: none yet" : "Deliveries, newest first";
+  $("webhook-deliveries").hidden = false;
+}
+
+$("webhooks-open").addEventListener("click", async () => {
+  $<HTMLDialogElement>("webhooks-dialog").showModal();
+  $("webhook-secret").hidden = true;
+  await loadWebhooks();
+});
+$("webhooks-close").addEventListener("click", () => $<HTMLDialogElement>("webhooks-dialog").close());
+$("webhook-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target as HTMLFormElement;
+  const events = [...form.querySelectorAll<HTMLInputElement>("input[name=events]:checked")].map((box) => box.value as WebhookEventType | "*");
+  $("webhooks-error").textContent = "";
+  try {
+    const created = await withToken((t) => createWebhook({
+      url: $<HTMLInputElement>("webhook-url").value.trim(), events: events.includes("*") ? ["*"] : events,
+      description: $<HTMLInputElement>("webhook-description").value.trim() || undefined,
+    }, t));
+    $<HTMLInputElement>("webhook-secret-value").value = created.secret;
+    $("webhook-secret").hidden = false;
+    form.reset();
+    await loadWebhooks();
+    status(`Added the webhook for ${created.url}.`);
+  } catch (error) {
+    $("webhooks-error").textContent = describe(error);
+  }
+});
+$("webhook-list").addEventListener("click", async (event) => {
+  const button = event.target instanceof Element ? event.target.closest<HTMLButtonElement>("button[data-webhook-action]") : null;
+  const item = button?.closest<HTMLElement>(".webhook-item");
+  if (!button || !item) return;
+  const id = Number(item.dataset.id);
+  $("webhooks-error").textContent = "";
+  try {
+    if (button.dataset.webhookAction === "deliveries") {
+      await loadDeliveries(id);
+      return;
+    }
+    if (button.dataset.webhookAction === "toggle") {
+      await withToken((t) => updateWebhook(id, { active: button.textContent === "Enable" }, t));
+    } else {
+      if (!armed(button, "Delete it and its deliveries?")) return;
+      await withToken((t) => deleteWebhook(id, t));
+    }
+    await loadWebhooks();
+  } catch (error) {
+    $("webhooks-error").textContent = describe(error);
+  }
+});
+$("delivery-list").addEventListener("click", async (event) => {
+  const button = event.target instanceof Element ? event.target.closest<HTMLButtonElement>("button[data-delivery-id]") : null;
+  if (!button || deliveriesOf === null) return;
+  const endpoint = deliveriesOf;
+  try {
+    await withToken((t) => redeliverWebhook(endpoint, Number(button.dataset.deliveryId), t));
+    status("Sent again: it leaves within a second.");
+    await loadDeliveries(endpoint);
+  } catch (error) {
+    $("webhooks-error").textContent = describe(error);
   }
 });

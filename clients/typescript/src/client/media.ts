@@ -205,6 +205,70 @@ export interface NewApiKey extends Omit<ApiKey, "last_used_at" | "revoked_at"> {
   key: string;
 }
 
+/** The events a webhook endpoint can take; "*" takes them all. */
+export type WebhookEventType = "media.created" | "media.updated" | "media.file_replaced" | "media.trashed" | "media.restored"
+  | "media.purged" | "media.deleted" | "media.referenced" | "media.unreferenced";
+
+/** A webhook endpoint as admins see it: never its secret. */
+export interface Webhook {
+  id: number;
+  url: string;
+  events: (WebhookEventType | "*")[];
+  description: string;
+  /** A disabled endpoint gets no new deliveries. */
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+  created_by: string;
+}
+
+/** An endpoint just created, or its secret just rotated: `secret` (whsec_…) is shown this once. */
+export interface WebhookWithSecret extends Webhook {
+  secret: string;
+}
+
+/** One event sent (or being sent) to one endpoint, with its attempts and the last answer. */
+export interface WebhookDelivery {
+  id: number;
+  endpoint_id: number;
+  /** The webhook-id header: the same on every attempt and every redelivery; de-duplicate by it. */
+  event_id: string;
+  event_type: WebhookEventType;
+  media_id: number | null;
+  status: "pending" | "delivered" | "dead";
+  attempts: number;
+  created_at: string;
+  last_attempt_at: string | null;
+  last_status_code: number | null;
+  /** The start of the receiver's last answer. */
+  last_response: string | null;
+  last_error: string | null;
+  delivered_at: string | null;
+}
+
+/** A page of deliveries, newest first. */
+export interface WebhookDeliveryPage {
+  next: string | null;
+  results: WebhookDelivery[];
+}
+
+/** The body of a webhook, once verified: what changed, and the media as the change left it (null after a deletion). */
+export interface WebhookEvent {
+  type: WebhookEventType;
+  timestamp: string;
+  data: {
+    media_id: number | null;
+    action: string;
+    media: Media | null;
+    /** The history entry's details: fields `{ before, after }`, versions, reference keys. */
+    change: Record<string, unknown> | null;
+    /** The versions the change retired: revalidate or purge what shows `url`, or anything under `prefix` (its derivatives). */
+    retired: { version: number; url: string; prefix: string }[];
+    actor: string;
+    request_id: string | null;
+  };
+}
+
 /** A page of history, newest first. */
 export interface HistoryPage {
   next: string | null;
@@ -368,6 +432,25 @@ export interface MediaClient {
   createApiKey(key: { name: string; scopes: ApiKeyScope[]; expires_at?: string }, token: string): Promise<NewApiKey>;
   /** Revokes an API key for good (admins): refused everywhere within seconds. */
   revokeApiKey(id: number, token: string): Promise<void>;
+  /** Every webhook endpoint (admins). */
+  listWebhooks(token: string): Promise<Webhook[]>;
+  /**
+   * Registers an endpoint (admins): each change of the chosen types is POSTed to `url`, signed per Standard Webhooks;
+   * check it with `verifyWebhook`. The answer's `secret` is never shown again (one is made unless given).
+   */
+  createWebhook(webhook: { url: string; events: (WebhookEventType | "*")[]; description?: string; active?: boolean; secret?: string },
+    token: string): Promise<WebhookWithSecret>;
+  /** Changes what is given (admins). */
+  updateWebhook(id: number, changes: { url?: string; events?: (WebhookEventType | "*")[]; description?: string; active?: boolean },
+    token: string): Promise<Webhook>;
+  deleteWebhook(id: number, token: string): Promise<void>;
+  /** Makes a new signing secret (admins); attempts from now on are signed with it. */
+  rotateWebhookSecret(id: number, token: string): Promise<WebhookWithSecret>;
+  /** An endpoint's deliveries, newest first; `before` from a page's last id (or its `next` link). */
+  listWebhookDeliveries(id: number, query: { status?: WebhookDelivery["status"]; before?: number; limit?: number } | undefined,
+    token: string): Promise<WebhookDeliveryPage>;
+  /** Sends a delivery again with the same webhook-id and body (admins). */
+  redeliverWebhook(id: number, deliveryId: number, token: string): Promise<WebhookDelivery>;
   /** The folders directly in `parent` (a folder's id; omitted: at the top). */
   listFolders(parent?: number, token?: string): Promise<FolderList>;
   /** One folder with its path from the top. */
@@ -473,6 +556,15 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     listApiKeys: (token) => call<ApiKey[]>("GET", "/api/admin/keys", { token }),
     createApiKey: (key, token) => call<NewApiKey>("POST", "/api/admin/keys", { token, json: key }),
     revokeApiKey: (id, token) => call<void>("DELETE", `/api/admin/keys/${encodeURIComponent(id)}`, { token }),
+    listWebhooks: (token) => call<Webhook[]>("GET", "/api/admin/webhooks", { token }),
+    createWebhook: (webhook, token) => call<WebhookWithSecret>("POST", "/api/admin/webhooks", { token, json: webhook }),
+    updateWebhook: (id, changes, token) => call<Webhook>("PATCH", `/api/admin/webhooks/${encodeURIComponent(id)}`, { token, json: changes }),
+    deleteWebhook: (id, token) => call<void>("DELETE", `/api/admin/webhooks/${encodeURIComponent(id)}`, { token }),
+    rotateWebhookSecret: (id, token) => call<WebhookWithSecret>("POST", `/api/admin/webhooks/${encodeURIComponent(id)}/secret`, { token }),
+    listWebhookDeliveries: (id, query = {}, token) =>
+      call<WebhookDeliveryPage>("GET", `/api/admin/webhooks/${encodeURIComponent(id)}/deliveries${queryString(query)}`, { token }),
+    redeliverWebhook: (id, deliveryId, token) =>
+      call<WebhookDelivery>("POST", `/api/admin/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, { token }),
     listFolders: (parent, token) => call<FolderList>("GET", `/api/folders${parent === undefined ? "" : `?parent=${encodeURIComponent(parent)}`}`, { token }),
     getFolder: (id, token) => call<Folder>("GET", `/api/folders/${encodeURIComponent(id)}`, { token }),
     createFolder: (name, parentId, token) => call<Folder>("POST", "/api/folders", { token, json: { name, parent_id: parentId } }),
@@ -542,11 +634,54 @@ function viaXhr(method: string, url: string, data: FormData, token: string, head
   });
 }
 
+/**
+ * Checks a webhook the way Standard Webhooks specifies it and returns its event: the HMAC-SHA256 of
+ * `{webhook-id}.{webhook-timestamp}.{body}` under the endpoint's secret must match one of the `v1,` signatures, and the
+ * timestamp must be within `toleranceSeconds` (default 5 minutes) of now. Pass the body exactly as received (the raw
+ * text, not re-serialised JSON). Throws an Error naming what failed. Works in Node 20+ and browsers (Web Crypto).
+ *
+ *   // A Next.js route handler: app/api/media-webhook/route.ts
+ *   export async function POST(request: Request) {
+ *     const event = await verifyWebhook(process.env.MEDIALIB_WEBHOOK_SECRET!, await request.text(), request.headers);
+ *     revalidateTag(`media-${event.data.media_id}`); // the pages that fetched this media tagged it so
+ *     return new Response(null, { status: 204 });
+ *   }
+ */
+export async function verifyWebhook(
+  secret: string, body: string, headers: Headers | Record<string, string | string[] | undefined>, options: { toleranceSeconds?: number; now?: Date } = {},
+): Promise<WebhookEvent> {
+  const header = (name: string): string => {
+    const value = headers instanceof Headers ? headers.get(name) : headers[name] ?? headers[name.toLowerCase()];
+    const text = Array.isArray(value) ? value.join(" ") : value;
+    if (!text) throw new Error(`The webhook has no ${name} header.`);
+    return text;
+  };
+  const id = header("webhook-id"), timestamp = header("webhook-timestamp"), signatures = header("webhook-signature");
+  const seconds = Number(timestamp);
+  const now = (options.now ?? new Date()).getTime() / 1000;
+  if (!Number.isInteger(seconds)) throw new Error("The webhook-timestamp header is not a number of seconds.");
+  if (Math.abs(now - seconds) > (options.toleranceSeconds ?? 300)) throw new Error("The webhook's timestamp is too old or too new: refused as a possible replay.");
+  const raw = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
+  const key = await crypto.subtle.importKey("raw", Uint8Array.from(atob(raw), (c) => c.charCodeAt(0)), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${timestamp}.${body}`)));
+  const expected = btoa(String.fromCharCode(...mac));
+  const matches = signatures.split(" ").some((s) => {
+    const [version, signature] = s.split(",", 2);
+    if (version !== "v1" || !signature || signature.length !== expected.length) return false;
+    let diff = 0; // compared in constant time
+    for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ signature.charCodeAt(i);
+    return diff === 0;
+  });
+  if (!matches) throw new Error("The webhook's signature does not match: wrong secret, or the body was changed.");
+  return JSON.parse(body) as WebhookEvent;
+}
+
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
 export const {
   login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash,
   getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey,
+  listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, listWebhookDeliveries, redeliverWebhook,
   listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia,
   listReferences, putReference, removeReference, getReferrer, syncReferences,
 } = defaultClient;

@@ -183,6 +183,67 @@ export interface ApiKey {
 export interface NewApiKey extends Omit<ApiKey, "last_used_at" | "revoked_at"> {
     key: string;
 }
+/** The events a webhook endpoint can take; "*" takes them all. */
+export type WebhookEventType = "media.created" | "media.updated" | "media.file_replaced" | "media.trashed" | "media.restored" | "media.purged" | "media.deleted" | "media.referenced" | "media.unreferenced";
+/** A webhook endpoint as admins see it: never its secret. */
+export interface Webhook {
+    id: number;
+    url: string;
+    events: (WebhookEventType | "*")[];
+    description: string;
+    /** A disabled endpoint gets no new deliveries. */
+    active: boolean;
+    created_at: string;
+    updated_at: string;
+    created_by: string;
+}
+/** An endpoint just created, or its secret just rotated: `secret` (whsec_…) is shown this once. */
+export interface WebhookWithSecret extends Webhook {
+    secret: string;
+}
+/** One event sent (or being sent) to one endpoint, with its attempts and the last answer. */
+export interface WebhookDelivery {
+    id: number;
+    endpoint_id: number;
+    /** The webhook-id header: the same on every attempt and every redelivery; de-duplicate by it. */
+    event_id: string;
+    event_type: WebhookEventType;
+    media_id: number | null;
+    status: "pending" | "delivered" | "dead";
+    attempts: number;
+    created_at: string;
+    last_attempt_at: string | null;
+    last_status_code: number | null;
+    /** The start of the receiver's last answer. */
+    last_response: string | null;
+    last_error: string | null;
+    delivered_at: string | null;
+}
+/** A page of deliveries, newest first. */
+export interface WebhookDeliveryPage {
+    next: string | null;
+    results: WebhookDelivery[];
+}
+/** The body of a webhook, once verified: what changed, and the media as the change left it (null after a deletion). */
+export interface WebhookEvent {
+    type: WebhookEventType;
+    timestamp: string;
+    data: {
+        media_id: number | null;
+        action: string;
+        media: Media | null;
+        /** The history entry's details: fields `{ before, after }`, versions, reference keys. */
+        change: Record<string, unknown> | null;
+        /** The versions the change retired: revalidate or purge what shows `url`, or anything under `prefix` (its derivatives). */
+        retired: {
+            version: number;
+            url: string;
+            prefix: string;
+        }[];
+        actor: string;
+        request_id: string | null;
+    };
+}
 /** A page of history, newest first. */
 export interface HistoryPage {
     next: string | null;
@@ -374,6 +435,37 @@ export interface MediaClient {
     }, token: string): Promise<NewApiKey>;
     /** Revokes an API key for good (admins): refused everywhere within seconds. */
     revokeApiKey(id: number, token: string): Promise<void>;
+    /** Every webhook endpoint (admins). */
+    listWebhooks(token: string): Promise<Webhook[]>;
+    /**
+     * Registers an endpoint (admins): each change of the chosen types is POSTed to `url`, signed per Standard Webhooks;
+     * check it with `verifyWebhook`. The answer's `secret` is never shown again (one is made unless given).
+     */
+    createWebhook(webhook: {
+        url: string;
+        events: (WebhookEventType | "*")[];
+        description?: string;
+        active?: boolean;
+        secret?: string;
+    }, token: string): Promise<WebhookWithSecret>;
+    /** Changes what is given (admins). */
+    updateWebhook(id: number, changes: {
+        url?: string;
+        events?: (WebhookEventType | "*")[];
+        description?: string;
+        active?: boolean;
+    }, token: string): Promise<Webhook>;
+    deleteWebhook(id: number, token: string): Promise<void>;
+    /** Makes a new signing secret (admins); attempts from now on are signed with it. */
+    rotateWebhookSecret(id: number, token: string): Promise<WebhookWithSecret>;
+    /** An endpoint's deliveries, newest first; `before` from a page's last id (or its `next` link). */
+    listWebhookDeliveries(id: number, query: {
+        status?: WebhookDelivery["status"];
+        before?: number;
+        limit?: number;
+    } | undefined, token: string): Promise<WebhookDeliveryPage>;
+    /** Sends a delivery again with the same webhook-id and body (admins). */
+    redeliverWebhook(id: number, deliveryId: number, token: string): Promise<WebhookDelivery>;
     /** The folders directly in `parent` (a folder's id; omitted: at the top). */
     listFolders(parent?: number, token?: string): Promise<FolderList>;
     /** One folder with its path from the top. */
@@ -425,6 +517,23 @@ export interface MediaClient {
     }): Promise<Referrer>;
 }
 export declare function createClient(options?: ClientOptions): MediaClient;
+/**
+ * Checks a webhook the way Standard Webhooks specifies it and returns its event: the HMAC-SHA256 of
+ * `{webhook-id}.{webhook-timestamp}.{body}` under the endpoint's secret must match one of the `v1,` signatures, and the
+ * timestamp must be within `toleranceSeconds` (default 5 minutes) of now. Pass the body exactly as received (the raw
+ * text, not re-serialised JSON). Throws an Error naming what failed. Works in Node 20+ and browsers (Web Crypto).
+ *
+ *   // A Next.js route handler: app/api/media-webhook/route.ts
+ *   export async function POST(request: Request) {
+ *     const event = await verifyWebhook(process.env.MEDIALIB_WEBHOOK_SECRET!, await request.text(), request.headers);
+ *     revalidateTag(`media-${event.data.media_id}`); // the pages that fetched this media tagged it so
+ *     return new Response(null, { status: 204 });
+ *   }
+ */
+export declare function verifyWebhook(secret: string, body: string, headers: Headers | Record<string, string | string[] | undefined>, options?: {
+    toleranceSeconds?: number;
+    now?: Date;
+}): Promise<WebhookEvent>;
 export declare const login: (username: string, password: string) => Promise<Token>, signOut: (token: string) => Promise<void>, getMedia: (id: number, token?: string) => Promise<Media>, listMedia: (query?: MediaQuery, token?: string) => Promise<MediaPage>, uploadMedia: (file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions) => Promise<Media>, updateMedia: (id: number, changes: MediaMetadata, token: string, options?: {
     ifMatch?: string;
     signal?: AbortSignal;
@@ -454,7 +563,22 @@ export declare const login: (username: string, password: string) => Promise<Toke
     name: string;
     scopes: ApiKeyScope[];
     expires_at?: string;
-}, token: string) => Promise<NewApiKey>, revokeApiKey: (id: number, token: string) => Promise<void>, listFolders: (parent?: number, token?: string) => Promise<FolderList>, getFolder: (id: number, token?: string) => Promise<Folder>, createFolder: (name: string, parentId: number | null, token: string) => Promise<Folder>, renameFolder: (id: number, name: string, token: string) => Promise<Folder>, moveFolder: (id: number, parentId: number | null, token: string) => Promise<Folder>, deleteFolder: (id: number, token: string, options?: {
+}, token: string) => Promise<NewApiKey>, revokeApiKey: (id: number, token: string) => Promise<void>, listWebhooks: (token: string) => Promise<Webhook[]>, createWebhook: (webhook: {
+    url: string;
+    events: (WebhookEventType | "*")[];
+    description?: string;
+    active?: boolean;
+    secret?: string;
+}, token: string) => Promise<WebhookWithSecret>, updateWebhook: (id: number, changes: {
+    url?: string;
+    events?: (WebhookEventType | "*")[];
+    description?: string;
+    active?: boolean;
+}, token: string) => Promise<Webhook>, deleteWebhook: (id: number, token: string) => Promise<void>, rotateWebhookSecret: (id: number, token: string) => Promise<WebhookWithSecret>, listWebhookDeliveries: (id: number, query: {
+    status?: WebhookDelivery["status"];
+    before?: number;
+    limit?: number;
+} | undefined, token: string) => Promise<WebhookDeliveryPage>, redeliverWebhook: (id: number, deliveryId: number, token: string) => Promise<WebhookDelivery>, listFolders: (parent?: number, token?: string) => Promise<FolderList>, getFolder: (id: number, token?: string) => Promise<Folder>, createFolder: (name: string, parentId: number | null, token: string) => Promise<Folder>, renameFolder: (id: number, name: string, token: string) => Promise<Folder>, moveFolder: (id: number, parentId: number | null, token: string) => Promise<Folder>, deleteFolder: (id: number, token: string, options?: {
     contents?: boolean;
     force?: boolean;
     permanent?: boolean;

@@ -106,6 +106,13 @@ export function createClient(options = {}) {
         listApiKeys: (token) => call("GET", "/api/admin/keys", { token }),
         createApiKey: (key, token) => call("POST", "/api/admin/keys", { token, json: key }),
         revokeApiKey: (id, token) => call("DELETE", `/api/admin/keys/${encodeURIComponent(id)}`, { token }),
+        listWebhooks: (token) => call("GET", "/api/admin/webhooks", { token }),
+        createWebhook: (webhook, token) => call("POST", "/api/admin/webhooks", { token, json: webhook }),
+        updateWebhook: (id, changes, token) => call("PATCH", `/api/admin/webhooks/${encodeURIComponent(id)}`, { token, json: changes }),
+        deleteWebhook: (id, token) => call("DELETE", `/api/admin/webhooks/${encodeURIComponent(id)}`, { token }),
+        rotateWebhookSecret: (id, token) => call("POST", `/api/admin/webhooks/${encodeURIComponent(id)}/secret`, { token }),
+        listWebhookDeliveries: (id, query = {}, token) => call("GET", `/api/admin/webhooks/${encodeURIComponent(id)}/deliveries${queryString(query)}`, { token }),
+        redeliverWebhook: (id, deliveryId, token) => call("POST", `/api/admin/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, { token }),
         listFolders: (parent, token) => call("GET", `/api/folders${parent === undefined ? "" : `?parent=${encodeURIComponent(parent)}`}`, { token }),
         getFolder: (id, token) => call("GET", `/api/folders/${encodeURIComponent(id)}`, { token }),
         createFolder: (name, parentId, token) => call("POST", "/api/folders", { token, json: { name, parent_id: parentId } }),
@@ -173,6 +180,51 @@ function viaXhr(method, url, data, token, headers, transfer) {
         xhr.send(data);
     });
 }
+/**
+ * Checks a webhook the way Standard Webhooks specifies it and returns its event: the HMAC-SHA256 of
+ * `{webhook-id}.{webhook-timestamp}.{body}` under the endpoint's secret must match one of the `v1,` signatures, and the
+ * timestamp must be within `toleranceSeconds` (default 5 minutes) of now. Pass the body exactly as received (the raw
+ * text, not re-serialised JSON). Throws an Error naming what failed. Works in Node 20+ and browsers (Web Crypto).
+ *
+ *   // A Next.js route handler: app/api/media-webhook/route.ts
+ *   export async function POST(request: Request) {
+ *     const event = await verifyWebhook(process.env.MEDIALIB_WEBHOOK_SECRET!, await request.text(), request.headers);
+ *     revalidateTag(`media-${event.data.media_id}`); // the pages that fetched this media tagged it so
+ *     return new Response(null, { status: 204 });
+ *   }
+ */
+export async function verifyWebhook(secret, body, headers, options = {}) {
+    const header = (name) => {
+        const value = headers instanceof Headers ? headers.get(name) : headers[name] ?? headers[name.toLowerCase()];
+        const text = Array.isArray(value) ? value.join(" ") : value;
+        if (!text)
+            throw new Error(`The webhook has no ${name} header.`);
+        return text;
+    };
+    const id = header("webhook-id"), timestamp = header("webhook-timestamp"), signatures = header("webhook-signature");
+    const seconds = Number(timestamp);
+    const now = (options.now ?? new Date()).getTime() / 1000;
+    if (!Number.isInteger(seconds))
+        throw new Error("The webhook-timestamp header is not a number of seconds.");
+    if (Math.abs(now - seconds) > (options.toleranceSeconds ?? 300))
+        throw new Error("The webhook's timestamp is too old or too new: refused as a possible replay.");
+    const raw = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
+    const key = await crypto.subtle.importKey("raw", Uint8Array.from(atob(raw), (c) => c.charCodeAt(0)), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${timestamp}.${body}`)));
+    const expected = btoa(String.fromCharCode(...mac));
+    const matches = signatures.split(" ").some((s) => {
+        const [version, signature] = s.split(",", 2);
+        if (version !== "v1" || !signature || signature.length !== expected.length)
+            return false;
+        let diff = 0; // compared in constant time
+        for (let i = 0; i < expected.length; i++)
+            diff |= expected.charCodeAt(i) ^ signature.charCodeAt(i);
+        return diff === 0;
+    });
+    if (!matches)
+        throw new Error("The webhook's signature does not match: wrong secret, or the body was changed.");
+    return JSON.parse(body);
+}
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
+export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, listWebhookDeliveries, redeliverWebhook, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
