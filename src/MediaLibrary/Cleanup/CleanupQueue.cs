@@ -236,17 +236,21 @@ public sealed partial class CleanupQueue(
     public async Task<int> ProcessDueAsync(int batchSize, string? kind, CancellationToken ct)
     {
         var attempted = 0;
-        foreach (var entry in await DueAsync(batchSize, kind, ct))
+        foreach (var entry in await DueAsync(batchSize, kind, null, ct))
             if (await TryAttemptAsync(entry, ct)) attempted++;
         return attempted;
     }
 
-    /// <summary>Entries due now and held by no one, oldest due first (of <paramref name="kind"/>, or as <see cref="ProcessDueAsync"/>).</summary>
-    public async Task<List<PendingDeletion>> DueAsync(int batchSize, string? kind, CancellationToken ct)
+    /// <summary>
+    /// Entries due now and held by no one, oldest due first (of <paramref name="kind"/>, or as <see cref="ProcessDueAsync"/>),
+    /// only those whose key starts with <paramref name="keyPrefix"/> when given (one webhook endpoint's).
+    /// </summary>
+    public async Task<List<PendingDeletion>> DueAsync(int batchSize, string? kind, string? keyPrefix, CancellationToken ct)
     {
         var now = Now();
         var query = db.PendingDeletions.AsNoTracking().Where(Unleased(now)).Where(p => p.NextAttemptAt <= now);
         if (kind is not null) query = query.Where(p => p.Provider == kind);
+        if (keyPrefix is not null) query = query.Where(p => p.StorageKey.StartsWith(keyPrefix));
         else if (_ownWorkers.Count > 0) query = query.Where(p => !_ownWorkers.Contains(p.Provider));
         return await query.OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id).Take(batchSize).ToListAsync(ct);
     }

@@ -15,7 +15,7 @@ public sealed partial class WebhookDispatcher(
     IServiceScopeFactory scopes, WebhookSubscriptions subscriptions, IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
     : BackgroundService
 {
-    private const int BatchSize = 200;
+    private const int BatchSize = 50;
     public const int MaxLanes = 16;
 
     private readonly ConcurrentDictionary<long, Task> _lanes = new();
@@ -45,7 +45,7 @@ public sealed partial class WebhookDispatcher(
                 try
                 {
                     await subscriptions.RefreshAsync(stoppingToken);
-                    await StartLanesAsync(stoppingToken);
+                    StartLanes(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
@@ -60,44 +60,61 @@ public sealed partial class WebhookDispatcher(
         await Task.WhenAll(_lanes.Values); // each ends on the token; an attempt cut short is retried when its lease runs out
     }
 
-    /// <summary>Starts a lane for each endpoint with due deliveries and none running.</summary>
-    private async Task StartLanesAsync(CancellationToken ct)
+    /// <summary>
+    /// Starts a lane for each active endpoint that has none running, and one for the deliveries of endpoints no longer
+    /// active (they end at once: dead, or dropped with their endpoint). A lane with nothing due ends at its first query.
+    /// </summary>
+    private void StartLanes(CancellationToken ct)
     {
-        List<PendingDeletion> due;
-        await using (var scope = scopes.CreateAsyncScope())
-            due = await scope.ServiceProvider.GetRequiredService<CleanupQueue>().DueAsync(BatchSize, WebhookSender.Kind, ct);
-        foreach (var group in due.GroupBy(e => EndpointOf(e.StorageKey)))
+        foreach (var endpoint in subscriptions.ActiveIds.Append(Inactive))
         {
             if (_lanes.Count >= MaxLanes) break;
-            if (_lanes.ContainsKey(group.Key)) continue;
-            var entries = group.ToList();
+            if (_lanes.ContainsKey(endpoint)) continue;
             var lane = new TaskCompletionSource();
-            if (!_lanes.TryAdd(group.Key, lane.Task)) continue;
+            if (!_lanes.TryAdd(endpoint, lane.Task)) continue;
             _ = Task.Run(async () =>
             {
                 try
                 {
-                    await RunLaneAsync(entries, ct);
+                    await RunLaneAsync(endpoint, ct);
                 }
                 finally
                 {
-                    _lanes.TryRemove(group.Key, out _);
+                    _lanes.TryRemove(endpoint, out _);
                     lane.SetResult();
                 }
             }, CancellationToken.None);
         }
     }
 
-    private async Task RunLaneAsync(List<PendingDeletion> entries, CancellationToken ct)
+    /// <summary>The lane id of the deliveries whose endpoint is not active.</summary>
+    private const long Inactive = -1;
+
+    /// <summary>
+    /// Sends the endpoint's due deliveries one at a time, oldest due first, listing again until none is due: one
+    /// endpoint's backlog (or its retries) never fills another's turn.
+    /// </summary>
+    private async Task RunLaneAsync(long endpoint, CancellationToken ct)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var queue = scope.ServiceProvider.GetRequiredService<CleanupQueue>();
-            foreach (var entry in entries)
+            var db = scope.ServiceProvider.GetRequiredService<MediaLibrary.Data.MediaDbContext>();
+            for (var round = 0; round < 100 && !ct.IsCancellationRequested; round++)
             {
-                if (ct.IsCancellationRequested) return;
-                await queue.TryAttemptAsync(entry, ct);
+                var due = endpoint == Inactive
+                    ? (await queue.DueAsync(BatchSize, WebhookSender.Kind, null, ct)).Where(e => !subscriptions.ActiveIds.Contains(EndpointOf(e.StorageKey))).ToList()
+                    : await queue.DueAsync(BatchSize, WebhookSender.Kind, $"{endpoint}/", ct);
+                if (due.Count == 0) return;
+                var attempted = 0;
+                foreach (var entry in due)
+                {
+                    if (ct.IsCancellationRequested) return;
+                    if (await queue.TryAttemptAsync(entry, ct)) attempted++;
+                    db.ChangeTracker.Clear();
+                }
+                if (attempted == 0) return; // all taken by another node meanwhile
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

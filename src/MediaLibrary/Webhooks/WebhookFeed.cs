@@ -94,16 +94,12 @@ public sealed class WebhookFeed(
         var tagIds = links.Select(l => l.TagId).ToHashSet();
         var tagRows = tagIds.Count == 0 ? [] : await db.Tags.AsNoTracking().Where(t => tagIds.Contains(t.Id)).ToListAsync(ct);
         var tagById = tagRows.ToDictionary(t => t.Id);
+        var tagsOf = links.Where(l => tagById.ContainsKey(l.TagId)).ToLookup(l => l.MediaId, l => tagById[l.TagId]);
 
         var request = http.HttpContext?.Request;
         foreach (var evt in events)
         {
-            MediaResponse? snapshot = null;
-            if (media.GetValueOrDefault(evt.MediaId!.Value) is { } item)
-            {
-                var names = MediaTags.Ordered(links.Where(l => l.MediaId == item.Id && tagById.ContainsKey(l.TagId)).Select(l => tagById[l.TagId]));
-                snapshot = urls.Response(request, item, names);
-            }
+            var snapshot = media.GetValueOrDefault(evt.MediaId!.Value) is { } item ? urls.Response(request, item, MediaTags.Ordered(tagsOf[item.Id])) : null;
             evt.Payload = WebhookPayload.Serialize(evt, snapshot);
         }
     }

@@ -22,6 +22,9 @@ public sealed class WebhookSubscriptions(IServiceScopeFactory scopes)
         return current.Count == 0 ? [] : [.. current.Where(s => s.Events.Contains(WebhookEventTypes.All) || s.Events.Contains(type)).Select(s => s.Id)];
     }
 
+    /// <summary>The ids of the active endpoints, as of the last load.</summary>
+    public IReadOnlyList<long> ActiveIds => _current?.Select(s => s.Id).ToList() ?? [];
+
     public async Task RefreshAsync(CancellationToken ct) => await LoadAsync(ct);
 
     private async Task<IReadOnlyList<Subscriber>> LoadAsync(CancellationToken ct)
