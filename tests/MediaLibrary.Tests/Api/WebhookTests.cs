@@ -22,7 +22,7 @@ public abstract class WebhookTests(WebhookTests.App app)
     /// <summary>Answers each path with the status set for it (200 unless told), and remembers every request.</summary>
     public sealed class Receiver : IAsyncDisposable
     {
-        public sealed record Received(string Path, string Id, string Timestamp, string Signature, string Body, DateTime At);
+        public sealed record Received(string Path, string Id, string Timestamp, string Signature, string Body, DateTime At, int Answer);
 
         private readonly WebApplication _app;
         public ConcurrentQueue<Received> Requests { get; } = new();
@@ -30,6 +30,11 @@ public abstract class WebhookTests(WebhookTests.App app)
 
         /// <summary>Paths that answer only after this long (longer than the service waits).</summary>
         public ConcurrentDictionary<string, TimeSpan> Hang { get; } = new();
+
+        /// <summary>Paths that answer every other request (the 1st, 3rd, …) with 500.</summary>
+        public ConcurrentDictionary<string, bool> Flaky { get; } = new();
+
+        private readonly ConcurrentDictionary<string, int> _counts = new();
 
         private Receiver(WebApplication app) => _app = app;
 
@@ -44,10 +49,12 @@ public abstract class WebhookTests(WebhookTests.App app)
                 var body = await reader.ReadToEndAsync();
                 var h = context.Request.Headers;
                 var path = context.Request.Path.Value!;
+                var nth = receiver._counts.AddOrUpdate(path, 1, (_, n) => n + 1);
+                var answer = receiver.Flaky.ContainsKey(path) && nth % 2 == 1 ? 500 : receiver.Status.GetValueOrDefault(path, 200);
                 receiver.Requests.Enqueue(new Received(path, h["webhook-id"].ToString(), h["webhook-timestamp"].ToString(),
-                    h["webhook-signature"].ToString(), body, DateTime.UtcNow));
+                    h["webhook-signature"].ToString(), body, DateTime.UtcNow, answer));
                 if (receiver.Hang.TryGetValue(path, out var hang)) await Task.Delay(hang, context.RequestAborted).ContinueWith(_ => { });
-                context.Response.StatusCode = receiver.Status.GetValueOrDefault(path, 200);
+                context.Response.StatusCode = answer;
                 await context.Response.WriteAsync(context.Response.StatusCode == 200 ? "thanks" : "receiver is down for maintenance");
             });
             return receiver = new Receiver(app);
@@ -215,6 +222,26 @@ public abstract class WebhookTests(WebhookTests.App app)
         while ((await DeliveriesAsync(endpoint.Id, "?status=delivered")).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
         var delivered = Assert.Single(await DeliveriesAsync(endpoint.Id, "?status=delivered"));
         Assert.Equal((first.Id, 1, 200), (delivered.Id, delivered.Attempts, delivered.LastStatusCode));
+    }
+
+    [Fact]
+    public async Task ABulkTag_SendsAnEventPerMedia_EachWithItsTagsAsTheChangeLeftThem()
+    {
+        var (endpoint, path) = await RegisterAsync(["media.updated"]);
+        var editor = await app.ClientAsync();
+        var items = new List<long>();
+        for (var i = 0; i < 3; i++) items.Add((await editor.UploadAsync(TestFiles.Png(2, 2, (byte)(10 * i)), $"b{i}.png")).Id);
+        using (var bulk = await editor.PostAsJsonAsync("/api/media/bulk", new { action = "tag", ids = items, tags = new[] { "Harbour", "Summer" } }, HttpExtensions.Json, Ct))
+            await bulk.ShouldBe(HttpStatusCode.OK);
+
+        var got = await WaitForAsync(path, 3, r => items.Contains(Data(r).GetProperty("media_id").GetInt64()));
+        Assert.Equal(items.Order(), got.Select(r => Data(r).GetProperty("media_id").GetInt64()).Order());
+        foreach (var request in got)
+        {
+            Verify(endpoint.Secret, request);
+            Assert.Equal(["Harbour", "Summer"], Data(request).GetProperty("media").GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+            Assert.Equal(["Harbour", "Summer"], Data(request).GetProperty("change").GetProperty("tags_added").EnumerateArray().Select(t => t.GetString()));
+        }
     }
 
     [Fact]
