@@ -3,12 +3,7 @@ using System.Globalization;
 using System.Text;
 using MediaLibrary.Storage.Cloudinary;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MediaLibrary.Tests.Infrastructure;
 
@@ -38,7 +33,7 @@ public sealed class CloudinaryStub : IAsyncDisposable
     }
 
     public string Algorithm { get; }
-    public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    public string BaseUrl => StubServer.BaseUrlOf(_app);
     public int RejectedSignatures;
     public int ChunkedUploads;
 
@@ -48,14 +43,8 @@ public sealed class CloudinaryStub : IAsyncDisposable
 
     public static async Task<CloudinaryStub> StartAsync(string algorithm = "sha1")
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
-        var app = builder.Build();
-        var stub = new CloudinaryStub(app, algorithm);
-        stub.Map(app);
-        await app.StartAsync();
+        CloudinaryStub stub = null!;
+        await StubServer.StartAsync(a => (stub = new CloudinaryStub(a, algorithm)).Map(a));
         return stub;
     }
 

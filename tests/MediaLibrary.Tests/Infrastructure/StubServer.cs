@@ -8,16 +8,20 @@ using Microsoft.Extensions.Logging;
 
 namespace MediaLibrary.Tests.Infrastructure;
 
-/// <summary>A bare HTTP server on a free loopback port that hands every request to one handler: the far side of an outgoing call.</summary>
+/// <summary>A bare HTTP server on a free loopback port that hands every request to one handler (or its routes): the far side of an outgoing call.</summary>
 public static class StubServer
 {
-    public static async Task<WebApplication> StartAsync(RequestDelegate handle)
+    public static Task<WebApplication> StartAsync(RequestDelegate handle) => StartAsync(app => app.Run(handle));
+
+    /// <summary>The same with routes of its own (<paramref name="map"/>); request bodies of any size.</summary>
+    public static async Task<WebApplication> StartAsync(Action<WebApplication> map)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
         var app = builder.Build();
-        app.Run(handle);
+        map(app);
         await app.StartAsync();
         return app;
     }
