@@ -20,19 +20,14 @@ public sealed partial class MultiNodeTests
         const int media = 60;
         var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         await using var receiver = await WebhookTests.Receiver.StartAsync();
-        Dictionary<string, string?> Env(string node) => new()
+        Dictionary<string, string?> Env(string node) => NodeEnv(database, node, new()
         {
-            ["MEDIALIB_DATABASE"] = database,
-            ["MEDIALIB_STORAGE_ROOT"] = Path.Combine(_workDir, "shared-storage"),
-            ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, node),
-            ["MEDIALIB_JWT_SIGNING_KEY"] = "a-shared-signing-key-of-at-least-32-bytes",
-            ["MEDIALIB_ADMIN_PASSWORD"] = "admin-password",
             ["MEDIALIB_WEBHOOK_ALLOWED_NETWORKS"] = "127.0.0.0/8",
             ["MEDIALIB_WEBHOOK_POLL_MILLISECONDS"] = "100",
             ["MEDIALIB_CLEANUP_BASE_DELAY_SECONDS"] = "0.1",
             ["MEDIALIB_CLEANUP_MAX_ATTEMPTS"] = "40",
             ["MEDIALIB_CLEANUP_LEASE_SECONDS"] = "5", // what a killed node held is taken over after this
-        };
+        });
         var urlB = $"http://127.0.0.1:{Ports.Free()}";
         var nodeA = ServiceProcess.Start(_workDir, Env("a"), "--urls", $"http://127.0.0.1:{Ports.Free()}");
         try

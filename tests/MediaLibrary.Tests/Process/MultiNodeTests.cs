@@ -14,14 +14,7 @@ public sealed partial class MultiNodeTests : IDisposable
     public async Task TwoNodes_ATokenEndedOrAKeyRevokedOnOne_StopsWorkingOnTheOther_WithinFiveSeconds()
     {
         var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        Dictionary<string, string?> Env(string node) => new()
-        {
-            ["MEDIALIB_DATABASE"] = database,
-            ["MEDIALIB_STORAGE_ROOT"] = Path.Combine(_workDir, "shared-storage"),
-            ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, node),
-            ["MEDIALIB_JWT_SIGNING_KEY"] = "a-shared-signing-key-of-at-least-32-bytes",
-            ["MEDIALIB_ADMIN_PASSWORD"] = "admin-password",
-        };
+        Dictionary<string, string?> Env(string node) => NodeEnv(database, node);
         var (urlA, urlB) = ($"http://127.0.0.1:{Ports.Free()}", $"http://127.0.0.1:{Ports.Free()}");
         await using var nodeA = ServiceProcess.Start(_workDir, Env("a"), "--urls", urlA);
         await nodeA.WaitForLineAsync("Now listening on:");
@@ -105,16 +98,8 @@ public sealed partial class MultiNodeTests : IDisposable
     {
         const int entries = 1000;
         var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        var storage = Path.Combine(_workDir, "shared-storage");
-        Dictionary<string, string?> Env(string node) => new()
-        {
-            ["MEDIALIB_DATABASE"] = database,
-            ["MEDIALIB_STORAGE_ROOT"] = storage,
-            ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, node),
-            ["MEDIALIB_JWT_SIGNING_KEY"] = "a-shared-signing-key-of-at-least-32-bytes",
-            ["MEDIALIB_ADMIN_PASSWORD"] = "admin-password",
-            ["MEDIALIB_CLEANUP_INTERVAL_SECONDS"] = "1",
-        };
+        var storage = SharedStorage;
+        Dictionary<string, string?> Env(string node) => NodeEnv(database, node, new() { ["MEDIALIB_CLEANUP_INTERVAL_SECONDS"] = "1" });
 
         await using var nodeA = ServiceProcess.Start(_workDir, Env("a"), "--urls", $"http://127.0.0.1:{Ports.Free()}");
         await nodeA.WaitForLineAsync("Now listening on:");
@@ -168,6 +153,23 @@ public sealed partial class MultiNodeTests : IDisposable
 
     [GeneratedRegex(@"Deleting (\S+) of media .* attempt 1 ")]
     private static partial Regex AttemptLine();
+
+    private string SharedStorage => Path.Combine(_workDir, "shared-storage");
+
+    /// <summary>One node's settings: the shared database, storage and signing key, a data folder of its own, and <paramref name="more"/>.</summary>
+    private Dictionary<string, string?> NodeEnv(string database, string node, Dictionary<string, string?>? more = null)
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["MEDIALIB_DATABASE"] = database,
+            ["MEDIALIB_STORAGE_ROOT"] = SharedStorage,
+            ["MEDIALIB_DATA_DIR"] = Path.Combine(_workDir, node),
+            ["MEDIALIB_JWT_SIGNING_KEY"] = "a-shared-signing-key-of-at-least-32-bytes",
+            ["MEDIALIB_ADMIN_PASSWORD"] = "admin-password",
+        };
+        foreach (var (key, value) in more ?? []) env[key] = value;
+        return env;
+    }
 
     public void Dispose()
     {
