@@ -276,7 +276,6 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.Property(x => x.Action).HasMaxLength(32);
             e.Property(x => x.Actor).HasMaxLength(100);
             e.Property(x => x.RequestId).HasMaxLength(64);
-            e.Property(x => x.Origin).HasMaxLength(500);
             e.HasIndex(x => x.CreatedAt);
         });
 

@@ -103,8 +103,9 @@ public sealed partial class WebhookDispatcher(
             var db = scope.ServiceProvider.GetRequiredService<MediaLibrary.Data.MediaDbContext>();
             for (var round = 0; round < 100 && !ct.IsCancellationRequested; round++)
             {
+                var active = subscriptions.ActiveIds;
                 var due = endpoint == Inactive
-                    ? (await queue.DueAsync(BatchSize, WebhookSender.Kind, null, ct)).Where(e => !subscriptions.ActiveIds.Contains(EndpointOf(e.StorageKey))).ToList()
+                    ? (await queue.DueAsync(BatchSize, WebhookSender.Kind, null, ct)).Where(e => !active.Contains(EndpointOf(e.StorageKey))).ToList()
                     : await queue.DueAsync(BatchSize, WebhookSender.Kind, $"{endpoint}/", ct);
                 if (due.Count == 0) return;
                 var attempted = 0;

@@ -2,8 +2,8 @@ namespace MediaLibrary.Webhooks;
 
 /// <summary>
 /// One change, as the webhooks tell it: written in the transaction of the change, with one
-/// <see cref="WebhookDelivery"/> per endpoint that takes its type. <see cref="Payload"/> is fixed at the first attempt
-/// of any delivery (the media as it is then), so that every attempt and every endpoint get the same bytes.
+/// <see cref="WebhookDelivery"/> per endpoint that takes its type. <see cref="Payload"/> is written with it, just before
+/// the change saves (the media as the change left it), so that every attempt and every endpoint get the same bytes.
 /// </summary>
 public sealed class WebhookEvent
 {
@@ -23,9 +23,6 @@ public sealed class WebhookEvent
 
     public required string Actor { get; set; }
     public string? RequestId { get; set; }
-
-    /// <summary>The origin the change was made through (MEDIALIB_BASE_URL or the request's), for the media's URLs.</summary>
-    public string Origin { get; set; } = "";
 
     public string? Payload { get; set; }
     public DateTime CreatedAt { get; set; }

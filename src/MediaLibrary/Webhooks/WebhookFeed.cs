@@ -34,7 +34,7 @@ public sealed class WebhookFeed(
         {
             Id = NewId(), Type = type, MediaId = mediaId, Action = action,
             Change = details is null ? null : JsonSerializer.Serialize(details, Json),
-            Actor = actor.Name, RequestId = actor.RequestId, Origin = urls.BaseUrl(http.HttpContext?.Request), CreatedAt = now,
+            Actor = actor.Name, RequestId = actor.RequestId, CreatedAt = now,
         };
         if (_retired.TryGetValue(mediaId, out var retired)) evt.Retired = JsonSerializer.Serialize(retired, Json);
         db.WebhookEvents.Add(evt);

@@ -2,8 +2,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using MediaLibrary.Cleanup;
 using MediaLibrary.Data;
-using MediaLibrary.Delivery;
-using MediaLibrary.Media;
 using MediaLibrary.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -18,8 +16,8 @@ namespace MediaLibrary.Webhooks;
 /// still pending, so that a receiver sees a media's changes in order.
 /// </summary>
 public sealed partial class WebhookSender(
-    MediaDbContext db, IHttpClientFactory clients, WebhookSecrets secrets, MediaUrls urls, MediaTags tags,
-    IOptions<CleanupOptions> cleanup, TimeProvider time, ILogger<WebhookSender> logger) : ICleanupHandler
+    MediaDbContext db, IHttpClientFactory clients, WebhookSecrets secrets, IOptions<CleanupOptions> cleanup, TimeProvider time,
+    ILogger<WebhookSender> logger) : ICleanupHandler
 {
     public const string Kind = "webhook";
     public const string HttpClientName = "webhooks";
@@ -60,7 +58,7 @@ public sealed partial class WebhookSender(
             throw new StorageException(Kind, entry.StorageKey, $"Endpoint {endpointId} is disabled; redeliver once it is active again.", permanent: true);
         }
 
-        var payload = await PayloadAsync(eventId, ct);
+        var payload = await PayloadAsync(eventId, entry.StorageKey, ct);
         var client = clients.CreateClient(HttpClientName);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new StringContent(payload, Encoding.UTF8) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
@@ -117,34 +115,10 @@ public sealed partial class WebhookSender(
             $"event {earlier} for media {mediaId} goes to endpoint {delivery.EndpointId} first");
     }
 
-    /// <summary>
-    /// The event's body, made in the change's transaction. Only an event saved without it (a synchronous save) gets it
-    /// here, at its first attempt, with the media as it is then, and keeps it: of two nodes making it at once, the first
-    /// write wins and both send that one.
-    /// </summary>
-    private async Task<string> PayloadAsync(string eventId, CancellationToken ct)
-    {
-        var evt = await db.WebhookEvents.AsNoTracking().SingleAsync(e => e.Id == eventId, ct);
-        if (evt.Payload is not null) return evt.Payload;
-        MediaResponse? media = null;
-        if (evt.MediaId is { } id && await db.Media.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct) is { } item)
-            media = urls.Response(RequestAt(evt.Origin), item, await tags.OfAsync(id, ct));
-        var body = WebhookPayload.Serialize(evt, media);
-        if (await db.WebhookEvents.Where(e => e.Id == eventId && e.Payload == null).ExecuteUpdateAsync(s => s.SetProperty(e => e.Payload, body), ct) == 1)
-            return body;
-        return await db.WebhookEvents.Where(e => e.Id == eventId).Select(e => e.Payload!).SingleAsync(ct);
-    }
-
-    /// <summary>A stand-in request at the event's origin, so that the media's URLs are those of the change's own request.</summary>
-    private static HttpRequest? RequestAt(string origin)
-    {
-        if (origin.Length == 0 || !Uri.TryCreate(origin, UriKind.Absolute, out var uri)) return null;
-        var request = new DefaultHttpContext().Request;
-        request.Scheme = uri.Scheme;
-        request.Host = HostString.FromUriComponent(uri);
-        request.PathBase = PathString.FromUriComponent(uri.AbsolutePath.TrimEnd('/'));
-        return request;
-    }
+    /// <summary>The event's body, written with it in the change's transaction (<see cref="WebhookFeed"/>).</summary>
+    private async Task<string> PayloadAsync(string eventId, string key, CancellationToken ct) =>
+        await db.WebhookEvents.Where(e => e.Id == eventId).Select(e => e.Payload).SingleAsync(ct)
+        ?? throw new StorageException(Kind, key, $"Event {eventId} was saved without its body; it cannot be sent.", permanent: true);
 
     private static async Task<string> ReadStartAsync(HttpResponseMessage response, CancellationToken ct)
     {

@@ -831,11 +831,6 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.Property<long?>("MediaId")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("Origin")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
-
                     b.Property<string>("Payload")
                         .HasColumnType("text");
 

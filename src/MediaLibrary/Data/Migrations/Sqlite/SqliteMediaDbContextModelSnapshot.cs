@@ -804,11 +804,6 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.Property<long?>("MediaId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Origin")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Payload")
                         .HasColumnType("TEXT");
 

@@ -43,7 +43,6 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     Retired = table.Column<string>(type: "TEXT", nullable: true),
                     Actor = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     RequestId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Origin = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
                     Payload = table.Column<string>(type: "TEXT", nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },

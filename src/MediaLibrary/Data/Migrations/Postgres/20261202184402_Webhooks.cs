@@ -44,7 +44,6 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     Retired = table.Column<string>(type: "text", nullable: true),
                     Actor = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     RequestId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Origin = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
                     Payload = table.Column<string>(type: "text", nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
