@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 using MediaLibrary.Storage.S3;
@@ -68,40 +65,14 @@ public sealed class S3Server
         var external = Environment.GetEnvironmentVariable("MEDIALIB_TEST_S3_ENDPOINT");
         if (!string.IsNullOrWhiteSpace(external)) return new S3Server(external);
 
-        var script = Path.Combine(RepoRoot(), "tests", "tools", "s3rver-server.js");
-        if (!File.Exists(Path.Combine(RepoRoot(), "tests", "tools", "node_modules", "s3rver", "bin", "s3rver.js")))
-            throw new InvalidOperationException($"The S3-compatible test server is not installed ({script}). Run: npm ci --prefix tests/tools");
         var data = Directory.CreateTempSubdirectory("medialib-s3-").FullName;
-        var port = Ports.Free();
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { script, "-d", data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-a", "127.0.0.1", "--silent" })
-            psi.ArgumentList.Add(a);
-        var process = System.Diagnostics.Process.Start(psi)!;
-        var log = Path.Combine(Path.GetTempPath(), $"medialib-s3rver-{port}.log"); // what the server said, for a failing run
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) File.AppendAllText(log, e.Data + "\n"); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) File.AppendAllText(log, e.Data + "\n"); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var server = await NodeTool.StartAsync("s3rver-server.js", "s3rver", port => ["-d", data, "-p", port, "-a", "127.0.0.1", "--silent"]);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            try { process.Kill(entireProcessTree: true); Directory.Delete(data, recursive: true); }
+            try { server.Process.Kill(entireProcessTree: true); Directory.Delete(data, recursive: true); }
             catch (Exception) { } // best effort at exit
         };
-
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return new S3Server($"http://127.0.0.1:{port}", data);
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
-            {
-                await Task.Delay(100);
-            }
-        }
+        return new S3Server($"http://127.0.0.1:{server.Port}", data);
     }
 
     internal static string RepoRoot()
