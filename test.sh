@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line: "N passed, N failed".
 # The .NET suites start what they need themselves: a throwaway PostgreSQL cluster from the machine's binaries, an
-# S3-compatible server (s3rver, from npm) and Redocly's OpenAPI linter (@redocly/cli, from npm). The client suite runs
+# S3-compatible server (s3rver, from npm), an OpenID provider (oidc-provider, from npm) and Redocly's OpenAPI linter
+# (@redocly/cli, from npm). The client suite runs
 # on Node's test runner against the real service.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -10,8 +11,9 @@ passed=0; failed=0; status=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-# The S3-compatible server the storage suites run against and the OpenAPI linter (npm packages, installed once).
-if [ ! -d tests/tools/node_modules/s3rver ] || [ ! -d tests/tools/node_modules/@redocly/cli ]; then
+# The S3-compatible server the storage suites run against, the single sign-on suite's OpenID provider and the OpenAPI
+# linter (npm packages, installed once).
+if [ ! -d tests/tools/node_modules/s3rver ] || [ ! -d tests/tools/node_modules/@redocly/cli ] || [ ! -d tests/tools/node_modules/oidc-provider ]; then
   npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error || { echo "0 passed, 1 failed"; exit 1; }
 fi
 

@@ -77,6 +77,15 @@ test("signOut ends that token only: a change with it is a typed 401 after, anoth
   await client.deleteMedia(media.id, other);
 });
 
+test("completeSingleSignOn without a sign-in to finish is a typed 401 that says to sign in again", async () => {
+  await assert.rejects(client.completeSingleSignOn(), (e) => {
+    assert.ok(e instanceof MediaLibraryError);
+    assert.equal(e.status, 401);
+    assert.match(e.problem.detail, /Sign in again/);
+    return true;
+  });
+});
+
 test("upload, get, list, update, replace and delete: the whole lifecycle", async () => {
   const t = await token();
   const progress = [];

@@ -22,8 +22,9 @@ public static class AuthEndpoints
             .WithName("IssueToken")
             .WithSummary("Exchange a user name and password for a bearer token.")
             .WithDescription("Each token is one sign-in, valid until it expires or is revoked (sign-out, a new password or role, " +
-                "the user's deletion). A user name is locked for a while after repeated failures (429 with Retry-After).")
+                "the user's deletion). 403 when password sign-in is turned off (MEDIALIB_PASSWORD_SIGNIN=false). A user name is locked for a while after repeated failures (429 with Retry-After).")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/sign-out", SignOut)
             .RequireAuthorization(Policies.Read)
@@ -36,12 +37,17 @@ public static class AuthEndpoints
             .WithSummary("For a page on this service's origin: a cookie scoped to /files (HttpOnly, SameSite=Strict) so its <img> " +
                 "elements load files when reads need a token. It carries this token and ends with it.")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapSingleSignOn();
         return group;
     }
 
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> IssueToken(
-        TokenRequest request, UserAccounts accounts, SignInThrottling throttling, TokenService tokens, HttpContext http, CancellationToken ct)
+        TokenRequest request, UserAccounts accounts, SignInThrottling throttling, TokenService tokens, IOptions<SingleSignOnOptions> sso,
+        HttpContext http, CancellationToken ct)
     {
+        if (!sso.Value.PasswordSignIn)
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Password sign-in is turned off.",
+                detail: $"Sign in with {sso.Value.Name} (GET /api/auth/sso/start), or use an API key.");
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrEmpty(request.Username)) errors["username"] = ["The user name is required."];
         else if (request.Username.Length > 100) errors["username"] = ["A user name is at most 100 characters."];

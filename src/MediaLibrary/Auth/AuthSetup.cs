@@ -14,7 +14,7 @@ public static partial class AuthSetup
 {
     public const int PasswordIterations = 210_000;
 
-    /// <summary>Users, their password hashes, HS256 tokens, the roles' policies, and the brake on token requests.</summary>
+    /// <summary>Users, their password hashes, single sign-on, HS256 tokens, the roles' policies, and the brake on token requests.</summary>
     public static IServiceCollection AddAuth(this IServiceCollection services, IConfiguration config)
     {
         services.AddOptions<AuthOptions>().Bind(config).ValidateDataAnnotations().ValidateOnStart();
@@ -33,11 +33,13 @@ public static partial class AuthSetup
         services.AddSingleton<ApiKeyCheck>();
         services.AddScoped<ApiKeys>();
         // A bearer token is a sign-in's JWT or an API key (mlk_…): each goes to the handler that reads it.
-        services.AddAuthentication(ApiKeyAuthentication.BearerOrKey)
+        var authentication = services.AddAuthentication(ApiKeyAuthentication.BearerOrKey);
+        authentication
             .AddPolicyScheme(ApiKeyAuthentication.BearerOrKey, "JWT bearer or API key", o => o.ForwardDefaultSelector = http =>
                 ApiKeyAuthentication.IsKey(http.Request) ? ApiKeyAuthentication.SchemeName : JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddSingleSignOn(authentication, config);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<JwtSigningKey, TimeProvider>((o, key, time) =>
         {
             o.MapInboundClaims = false;

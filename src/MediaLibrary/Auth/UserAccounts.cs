@@ -18,7 +18,8 @@ public sealed partial class UserAccounts(MediaDbContext db, IPasswordHasher<User
     public async Task<User?> AuthenticateAsync(string userName, string password, CancellationToken ct)
     {
         var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == userName, ct);
-        if (user is null)
+        // A user made by single sign-on has no password (until an admin sets one): no password opens it.
+        if (user is null || user.PasswordHash.Length == 0)
         {
             hasher.VerifyHashedPassword(null!, DummyHash.Value, password);
             LogSignInFailed(LogText.Safe(userName));

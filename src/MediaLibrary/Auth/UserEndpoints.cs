@@ -6,9 +6,14 @@ namespace MediaLibrary.Auth;
 /// a revocation end the user's sign-ins.</summary>
 public static class UserEndpoints
 {
-    public sealed record UserResponse(string Username, string Role, DateTime CreatedAt)
+    /// <param name="Username">The name the user signs in with.</param>
+    /// <param name="Role">admin, editor or viewer.</param>
+    /// <param name="CreatedAt">When the user was added.</param>
+    /// <param name="SingleSignOn">Made by single sign-on: its role follows the provider's claim at each sign-in.</param>
+    /// <param name="HasPassword">False for a user who signs in only through single sign-on.</param>
+    public sealed record UserResponse(string Username, string Role, DateTime CreatedAt, bool SingleSignOn, bool HasPassword)
     {
-        public static UserResponse From(User user) => new(user.UserName, user.Role, user.CreatedAt);
+        public static UserResponse From(User user) => new(user.UserName, user.Role, user.CreatedAt, user.ExternalId is not null, user.PasswordHash.Length > 0);
     }
 
     public sealed record NewUserRequest(string? Username, string? Role, string? Password);

@@ -164,6 +164,8 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.Property(x => x.PasswordHash).HasMaxLength(500);
             e.Property(x => x.Role).HasMaxLength(20);
             e.Property(x => x.SecurityStamp).HasMaxLength(32);
+            e.Property(x => x.ExternalId).HasMaxLength(SingleSignOn.MaxExternalIdLength);
+            e.HasIndex(x => x.ExternalId).IsUnique();
         });
 
         b.Entity<ApiKey>(e =>

@@ -27,11 +27,11 @@ public static class UsersCli
             await output.WriteLineAsync($"Added user '{name}' with role {r}.");
         }));
 
-        var list = new Command("list", "List the users: name, role and when each was added, one per line, tab-separated.");
+        var list = new Command("list", "List the users: name, role, when each was added, and \"single sign-on\" for a user it made; one per line, tab-separated.");
         list.SetAction((result, ct) => RunAsync(services, result, ct, async (accounts, output) =>
         {
             foreach (var user in await accounts.ListAsync(ct))
-                await output.WriteLineAsync($"{user.UserName}\t{user.Role}\t{user.CreatedAt:yyyy-MM-ddTHH:mm:ssZ}");
+                await output.WriteLineAsync($"{user.UserName}\t{user.Role}\t{user.CreatedAt:yyyy-MM-ddTHH:mm:ssZ}{(user.ExternalId is null ? "" : "\tsingle sign-on")}");
         }));
 
         var who = new Argument<string>("name") { Description = "The user whose password changes." };

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MediaLibrary.Auth;
 using MediaLibrary.Delivery;
 using MediaLibrary.Media;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,7 +35,7 @@ public static class EditorPage
         app.MapGet("/", Render).ExcludeFromDescription();
 
     public static async Task<IResult> Render(HttpContext http, MediaQueries media, MediaTags tags, FolderTree folderTree, MediaUrls urls,
-        IOptions<MediaOptions> options, CancellationToken ct)
+        IOptions<MediaOptions> options, IOptions<SingleSignOnOptions> sso, CancellationToken ct)
     {
         var q = http.Request.Query;
         // The API refuses what it cannot search for; the page drops it instead (control characters, over-long text).
@@ -82,6 +83,8 @@ public static class EditorPage
         {
             [nameof(EditorDocument.View)] = view, [nameof(EditorDocument.Results)] = results, [nameof(EditorDocument.ReadsNeedToken)] = options.Value.RequireAuthForReads,
             [nameof(EditorDocument.TrashDays)] = options.Value.TrashDays,
+            [nameof(EditorDocument.PasswordSignIn)] = sso.Value.PasswordSignIn,
+            [nameof(EditorDocument.SingleSignOnName)] = sso.Value.Enabled ? sso.Value.Name : null,
         });
     }
 }

@@ -401,6 +401,11 @@ export interface MediaClient {
   login(username: string, password: string): Promise<Token>;
   /** Ends this token's sign-in on the service: the token stops working everywhere within seconds. */
   signOut(token: string): Promise<void>;
+  /**
+   * On a page of the service's own origin that single sign-on returned to (`?sso=done`): the sign-in's token, once,
+   * from the short-lived cookie the sign-in left. A second call, or one after two minutes, answers 401.
+   */
+  completeSingleSignOn(): Promise<Token>;
   getMedia(id: number, token?: string): Promise<Media>;
   listMedia(query?: MediaQuery, token?: string): Promise<MediaPage>;
   uploadMedia(file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions): Promise<Media>;
@@ -533,6 +538,7 @@ export function createClient(options: ClientOptions = {}): MediaClient {
   return {
     login: (username, password) => call<Token>("POST", "/api/auth/token", { json: { username, password } }),
     signOut: (token) => call<void>("POST", "/api/auth/sign-out", { token }),
+    completeSingleSignOn: () => call<Token>("POST", "/api/auth/sso/token", {}),
     getMedia: (id, token) => call<Media>("GET", `/api/media/${encodeURIComponent(id)}`, { token }),
     listMedia: (query = {}, token) => {
       return call<MediaPage>("GET", `/api/media${queryString(query)}`, { token });
@@ -679,7 +685,7 @@ export async function verifyWebhook(
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
 export const {
-  login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash,
+  login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash,
   getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey,
   listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, listWebhookDeliveries, redeliverWebhook,
   listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia,

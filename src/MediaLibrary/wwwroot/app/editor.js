@@ -1,7 +1,7 @@
 // The editors' page: sign-in, upload, edit, replace, delete and copy, folders, tags, selection and bulk actions, on
 // top of the server-rendered library. It uses the same client module as website frontends (served beside it at
 // /client/media.js); after each change it swaps in fresh results from the server.
-import { login, signOut, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, getHistory, MediaLibraryError, listWebhooks, createWebhook, updateWebhook, deleteWebhook, listWebhookDeliveries, redeliverWebhook, } from "../client/media.js";
+import { login, signOut, completeSingleSignOn, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, getHistory, MediaLibraryError, listWebhooks, createWebhook, updateWebhook, deleteWebhook, listWebhookDeliveries, redeliverWebhook, } from "../client/media.js";
 /** An element the server-rendered page always has; a missing one is a bug in the page, not a state to handle. */
 function $(id) {
     const element = document.getElementById(id);
@@ -61,10 +61,17 @@ function showSignedIn(session) {
 }
 /** The role claim of a sign-in token (a JWT), to offer admins their tools; the service checks it on every call anyway. */
 function roleOf(token) {
+    return claimOf(token, "role");
+}
+/** A text claim of a sign-in token (a JWT): "role", or "name" (the user name). */
+function claimOf(token, name) {
     try {
         const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
         const claims = JSON.parse(atob(payload.padEnd(payload.length + ((4 - (payload.length % 4)) % 4), "=")));
-        return claims && typeof claims === "object" && "role" in claims && typeof claims.role === "string" ? claims.role : null;
+        if (!claims || typeof claims !== "object" || !(name in claims))
+            return null;
+        const value = claims[name];
+        return typeof value === "string" ? value : null;
     }
     catch {
         return null;
@@ -205,15 +212,7 @@ $("sign-in").addEventListener("submit", async (event) => {
     try {
         const answer = await login(user, password.value);
         password.value = "";
-        notice("");
-        startSession({ token: answer.access_token, user, expires: Date.now() + (answer.expires_in - 10) * 1000 });
-        // The form that had the focus is hidden now: hand the focus on, or a keyboard user is left at the top of the page.
-        $("sign-out").focus();
-        status(`Signed in as ${user}.`);
-        if (readsNeedToken) {
-            await allowThumbnails(answer.access_token);
-            await refresh();
-        }
+        await signedIn(answer, user);
     }
     catch (error) {
         notice(error instanceof MediaLibraryError && error.status === 401
@@ -224,6 +223,49 @@ $("sign-in").addEventListener("submit", async (event) => {
         password.select();
     }
 });
+async function signedIn(answer, user) {
+    notice("");
+    startSession({ token: answer.access_token, user, expires: Date.now() + (answer.expires_in - 10) * 1000 });
+    // The form that had the focus is hidden now: hand the focus on, or a keyboard user is left at the top of the page.
+    $("sign-out").focus();
+    status(`Signed in as ${user}.`);
+    if (readsNeedToken) {
+        await allowThumbnails(answer.access_token);
+        await refresh();
+    }
+}
+const SSO_ERRORS = {
+    "not-allowed": "Your account signed in, but it is not given a role in this library. Ask an admin to add you to a group that has one.",
+    denied: "Single sign-on was cancelled.",
+    failed: "Single sign-on failed. Try again; if it keeps failing, tell an admin (the service's log says why).",
+};
+/**
+ * Back from single sign-on: the service left the sign-in's token in a short-lived cookie, which this exchanges once.
+ * The address loses its ?sso=… either way, so a reload does not try again.
+ */
+async function finishSingleSignOn() {
+    const params = new URLSearchParams(location.search);
+    const done = params.get("sso") === "done";
+    const failure = params.get("sso-error");
+    if (!done && failure === null)
+        return false;
+    params.delete("sso");
+    params.delete("sso-error");
+    history.replaceState(null, "", location.pathname + (params.size > 0 ? `?${params}` : "") + location.hash);
+    if (failure !== null) {
+        notice(SSO_ERRORS[failure] ?? SSO_ERRORS.failed);
+        return false;
+    }
+    try {
+        const answer = await completeSingleSignOn();
+        await signedIn(answer, claimOf(answer.access_token, "name") ?? "");
+        return true;
+    }
+    catch (error) {
+        notice(error instanceof MediaLibraryError && error.status === 401 ? error.problem?.detail ?? SSO_ERRORS.failed : describe(error));
+        return false;
+    }
+}
 $("sign-out").addEventListener("click", () => {
     // The token ends on the service too (anyone who copied it is out), and with it the thumbnails' cookie. When the
     // service cannot be reached the page still forgets the token; it then expires on its own.
@@ -920,6 +962,7 @@ if (session) {
 else {
     $("sign-in").hidden = false;
 }
+void finishSingleSignOn();
 // ---- trash ---------------------------------------------------------------------------------------------------
 // What was deleted, most recently first: restore it (same URL), delete it for good, or empty the whole trash (admins).
 // A button that deletes for good asks once more on itself before it does.

@@ -376,6 +376,11 @@ export interface MediaClient {
     login(username: string, password: string): Promise<Token>;
     /** Ends this token's sign-in on the service: the token stops working everywhere within seconds. */
     signOut(token: string): Promise<void>;
+    /**
+     * On a page of the service's own origin that single sign-on returned to (`?sso=done`): the sign-in's token, once,
+     * from the short-lived cookie the sign-in left. A second call, or one after two minutes, answers 401.
+     */
+    completeSingleSignOn(): Promise<Token>;
     getMedia(id: number, token?: string): Promise<Media>;
     listMedia(query?: MediaQuery, token?: string): Promise<MediaPage>;
     uploadMedia(file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions): Promise<Media>;
@@ -534,7 +539,7 @@ export declare function verifyWebhook(secret: string, body: string, headers: Hea
     toleranceSeconds?: number;
     now?: Date;
 }): Promise<WebhookEvent>;
-export declare const login: (username: string, password: string) => Promise<Token>, signOut: (token: string) => Promise<void>, getMedia: (id: number, token?: string) => Promise<Media>, listMedia: (query?: MediaQuery, token?: string) => Promise<MediaPage>, uploadMedia: (file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions) => Promise<Media>, updateMedia: (id: number, changes: MediaMetadata, token: string, options?: {
+export declare const login: (username: string, password: string) => Promise<Token>, signOut: (token: string) => Promise<void>, completeSingleSignOn: () => Promise<Token>, getMedia: (id: number, token?: string) => Promise<Media>, listMedia: (query?: MediaQuery, token?: string) => Promise<MediaPage>, uploadMedia: (file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions) => Promise<Media>, updateMedia: (id: number, changes: MediaMetadata, token: string, options?: {
     ifMatch?: string;
     signal?: AbortSignal;
 }) => Promise<Media>, replaceMediaFile: (id: number, file: Blob, token: string, options?: TransferOptions) => Promise<Media>, deleteMedia: (id: number, token: string, options?: {

@@ -87,6 +87,7 @@ export function createClient(options = {}) {
     return {
         login: (username, password) => call("POST", "/api/auth/token", { json: { username, password } }),
         signOut: (token) => call("POST", "/api/auth/sign-out", { token }),
+        completeSingleSignOn: () => call("POST", "/api/auth/sso/token", {}),
         getMedia: (id, token) => call("GET", `/api/media/${encodeURIComponent(id)}`, { token }),
         listMedia: (query = {}, token) => {
             return call("GET", `/api/media${queryString(query)}`, { token });
@@ -227,4 +228,4 @@ export async function verifyWebhook(secret, body, headers, options = {}) {
 }
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, signOut, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, listWebhookDeliveries, redeliverWebhook, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
+export const { login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, listWebhookDeliveries, redeliverWebhook, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
