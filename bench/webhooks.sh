@@ -1,21 +1,50 @@
 #!/usr/bin/env bash
 # Webhooks under load: COUNT metadata edits (default 1,000) over 100 media, one after another on a kept-alive
-# connection, first with no endpoint, then with three endpoints subscribed to every change (one of them answers every
-# other request with 500), then with none again. Prints the edits' latency in each phase (what the delivery adds to the
-# request that causes it: the event and delivery rows written in its transaction), how long the deliveries took to
-# drain, and what each endpoint received: requests, distinct webhook-ids, duplicates. SQLite and local storage.
-# Usage: bench/webhooks.sh [COUNT]
+# connection, first with no endpoint, then with three endpoints subscribed to every change (one of them answers half
+# its requests with 500: the first attempt of every event), then with none again. Prints the edits' latency in each
+# phase (what the delivery adds to the request that causes it: the event and delivery rows written in its transaction,
+# and the sending going on meanwhile), how long the deliveries took to drain, and what each endpoint received: requests,
+# distinct webhook-ids, duplicates, when the last arrived. Local storage; SQLite, or with BENCH_DATABASE=postgres a
+# throwaway PostgreSQL cluster from the machine's binaries. DLL=path/MediaLibrary.dll runs another build (an A/B run)
+# instead of building this checkout.
+# Usage: [BENCH_DATABASE=postgres] [DLL=…] bench/webhooks.sh [COUNT]
 set -euo pipefail
 count=${1:-1000}
+database=${BENCH_DATABASE:-sqlite}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 command -v sqlite3 >/dev/null || sudo apt-get install -y -q sqlite3 >/dev/null
-dotnet build "$root/src/MediaLibrary" -c Release -v q -nologo >/dev/null
-dll="$root/src/MediaLibrary/bin/Release/net10.0/MediaLibrary.dll"
+dll=${DLL:-}
+if [ -z "$dll" ]; then
+  dotnet build "$root/src/MediaLibrary" -c Release -v q -nologo >/dev/null
+  dll="$root/src/MediaLibrary/bin/Release/net10.0/MediaLibrary.dll"
+fi
 work=$(mktemp -d)
-pid=""; rpid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$rpid" ] && kill "$rpid" 2>/dev/null; rm -rf "$work"' EXIT
+pid=""; rpid=""; pg_root=""
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  [ -n "$rpid" ] && kill "$rpid" 2>/dev/null
+  [ -n "$pg_root" ] && as_pg "$pg_bin/pg_ctl" -D "$pg_root/data" -m immediate stop >/dev/null 2>&1 && rm -rf "$pg_root"
+  rm -rf "$work"
+}
+trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+db_env=()
+if [ "$database" = postgres ]; then
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  pg_root=$(mktemp -d)
+  [ "$(id -u)" -eq 0 ] && chown postgres "$pg_root"
+  pg_port=$(free_port)
+  as_pg "$pg_bin/initdb" -D "$pg_root/data" -U postgres --auth=trust --encoding=UTF8 >/dev/null
+  as_pg "$pg_bin/pg_ctl" -D "$pg_root/data" -l "$pg_root/server.log" -w -o "-p $pg_port -k $pg_root -c listen_addresses=127.0.0.1" start >/dev/null
+  "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE medialib" >/dev/null
+  db_env=(MEDIALIB_DATABASE="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=medialib")
+fi
+sql() { # one statement; prints the result rows
+  if [ "$database" = postgres ]; then "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d medialib -qAtc "$1"
+  else sqlite3 -cmd ".timeout 30000" "$work/data/medialibrary.db" "$1"; fi
+}
 
 # The receivers: one threaded server, a path per endpoint; each request's webhook-id goes to a file of that path.
 rport=$(free_port)
@@ -23,14 +52,15 @@ python3 - "$rport" "$work" <<'PY' &
 import sys, threading
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 port, work = int(sys.argv[1]), sys.argv[2]
-lock, counts = threading.Lock(), {}
+lock, seen = threading.Lock(), set()
 class Receiver(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keeps the sender's connections alive, as a real receiver does
     def do_POST(self):
         self.rfile.read(int(self.headers.get("content-length", 0)))
         name = self.path.strip("/")
         with lock:
-            counts[name] = counts.get(name, 0) + 1
-            fail = name == "flaky" and counts[name] % 2 == 1
+            fail = name == "flaky" and self.headers["webhook-id"] not in seen  # each event's first attempt
+            if name == "flaky": seen.add(self.headers["webhook-id"])
             with open(f"{work}/{name}.{'failed' if fail else 'ok'}", "a") as f:
                 f.write(self.headers["webhook-id"] + "\n")
         self.send_response(500 if fail else 204)
@@ -43,8 +73,8 @@ rpid=$!
 
 port=$(free_port)
 base="http://127.0.0.1:$port"
-MEDIALIB_DATA_DIR="$work/data" MEDIALIB_ADMIN_PASSWORD=bench-password MEDIALIB_TOKEN_RATE_LIMIT=1000 \
-  MEDIALIB_WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 MEDIALIB_CLEANUP_BASE_DELAY_SECONDS=0.5 \
+env "${db_env[@]}" MEDIALIB_DATA_DIR="$work/data" MEDIALIB_ADMIN_PASSWORD=bench-password MEDIALIB_TOKEN_RATE_LIMIT=1000 \
+  MEDIALIB_WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 MEDIALIB_CLEANUP_BASE_DELAY_SECONDS=0.1 \
   dotnet "$dll" --urls "$base" >"$work/service.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do curl -sf -o /dev/null "$base/health" && break; sleep 0.1; done
@@ -86,9 +116,16 @@ for name in steady flaky other; do
 done
 started=$(date +%s.%N)
 edits "three endpoints"
-deliveries() { sqlite3 -cmd ".timeout 30000" "$work/data/medialibrary.db" "select count(*) from webhook_deliveries where Status = $1"; }
-for _ in $(seq 1 1200); do [ "$(deliveries 0)" -eq 0 ] && break; sleep 0.25; done
+deliveries() { sql "select count(*) from webhook_deliveries where \"Status\" = $1"; }
+for _ in $(seq 1 2400); do [ "$(deliveries 0)" -eq 0 ] && break; sleep 0.25; done
 drained=$(python3 -c "import time; print(f'{time.time() - $started:.1f}')")
+# When each endpoint had its last delivery, from the first event on (the database's clock for both).
+if [ "$database" = postgres ]; then
+  finished=$(sql "select e.\"Url\", round(extract(epoch from max(d.\"DeliveredAt\") - (select min(\"CreatedAt\") from webhook_events))::numeric, 1) from webhook_deliveries d join webhook_endpoints e on e.\"Id\" = d.\"EndpointId\" group by e.\"Url\"")
+else
+  finished=$(sql "select e.Url, round((julianday(max(d.DeliveredAt)) - julianday((select min(CreatedAt) from webhook_events))) * 86400, 1) from webhook_deliveries d join webhook_endpoints e on e.Id = d.EndpointId group by e.Url")
+fi
+attempts=$(sql "select max(\"Attempts\") from webhook_deliveries")
 summary="pending $(deliveries 0), delivered $(deliveries 1), dead $(deliveries 2)"
 for id in "${hooks[@]}"; do curl -s -X DELETE "$base/api/admin/webhooks/$id" -H "$auth" >/dev/null; done
 edits "no endpoint again"
@@ -98,5 +135,7 @@ lines() { if [ -f "$1" ]; then wc -l < "$1"; else echo 0; fi; }
 for name in steady flaky other; do
   ok=$(lines "$work/$name.ok"); failed=$(lines "$work/$name.failed")
   distinct=$(if [ -f "$work/$name.ok" ]; then sort -u "$work/$name.ok" | wc -l; else echo 0; fi)
-  echo "  $name: $((ok + failed)) requests ($failed answered 500), $distinct distinct webhook-ids accepted, $((ok - distinct)) accepted twice"
+  last=$(echo "$finished" | awk -F'|' -v n="/$name" 'substr($1, length($1) - length(n) + 1) == n { print $2 }')
+  echo "  $name: $((ok + failed)) requests ($failed answered 500), $distinct distinct webhook-ids accepted, $((ok - distinct)) accepted twice; last delivered ${last} s after the first event"
 done
+echo "  most attempts one delivery took: $attempts"

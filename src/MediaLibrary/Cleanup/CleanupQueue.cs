@@ -242,44 +242,96 @@ public sealed partial class CleanupQueue(
     }
 
     /// <summary>
-    /// Entries due now and held by no one, oldest due first (of <paramref name="kind"/>, or as <see cref="ProcessDueAsync"/>),
-    /// only those whose key starts with <paramref name="keyPrefix"/> when given (one webhook endpoint's).
+    /// Entries due now and held by no one, oldest due first (of <paramref name="kind"/>, or as <see cref="ProcessDueAsync"/>).
+    /// With <paramref name="keyPrefix"/> (one webhook endpoint's), only the entries whose key starts with it, in order per
+    /// media: an entry is not due while an earlier one under the prefix for the same media is pending (even one a worker
+    /// holds, or one waiting for its retry), so a receiver sees a media's changes in the order they were made. Waiting
+    /// costs no write, and the entry is due the moment the one before it is done or dead.
     /// </summary>
     public async Task<List<PendingDeletion>> DueAsync(int batchSize, string? kind, string? keyPrefix, CancellationToken ct)
     {
         var now = Now();
         var query = db.PendingDeletions.AsNoTracking().Where(Unleased(now)).Where(p => p.NextAttemptAt <= now);
         if (kind is not null) query = query.Where(p => p.Provider == kind);
-        if (keyPrefix is not null) query = query.Where(p => p.StorageKey.StartsWith(keyPrefix));
         else if (_ownWorkers.Count > 0) query = query.Where(p => !_ownWorkers.Contains(p.Provider));
+        if (keyPrefix is not null)
+            query = query.Where(p => p.StorageKey.StartsWith(keyPrefix)).Where(p => p.MediaId == null || !db.PendingDeletions.Any(q =>
+                q.MediaId == p.MediaId && q.Id < p.Id && q.Provider == p.Provider && q.Status == PendingDeletionStatus.Pending && q.StorageKey.StartsWith(keyPrefix)));
         return await query.OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id).Take(batchSize).ToListAsync(ct);
     }
 
     /// <summary>Claims a due entry (false when another worker or node has it, or it is no longer due) and attempts it.</summary>
-    public async Task<bool> TryAttemptAsync(PendingDeletion entry, CancellationToken ct)
+    public async Task<bool> TryAttemptAsync(PendingDeletion entry, CancellationToken ct) => await TryAttemptAsync([entry], ct) == 1;
+
+    /// <summary>
+    /// Claims the due entries with one conditional update and attempts them one after another, recording their outcomes
+    /// together: in one transaction once the batch is done, or sooner when an attempt took long (a receiver that hangs), so
+    /// that a batch of quick attempts costs two commits however many it holds. Returns how many it claimed (of several
+    /// nodes, each entry goes to exactly one). Cancelled, it records what it did and hands back what it did not start.
+    /// </summary>
+    public async Task<int> TryAttemptAsync(IReadOnlyList<PendingDeletion> due, CancellationToken ct)
     {
+        if (due.Count == 0) return 0;
         var now = Now();
-        var leaseUntil = now.AddSeconds(_options.LeaseSeconds);
-        // A conditional update is the lease: of several nodes, exactly one sees one row changed.
+        // A lease of this pass's own, to the microsecond a database keeps: the entries that carry it are the ones it claimed.
+        var ticks = now.AddSeconds(_options.LeaseSeconds).Ticks + Random.Shared.Next(1, 100_000) * 10L;
+        var leaseUntil = new DateTime(ticks, DateTimeKind.Utc);
+        var ids = due.Select(e => e.Id).ToList();
         var claimed = await db.PendingDeletions
-            .Where(p => p.Id == entry.Id && p.NextAttemptAt <= now).Where(Unleased(now))
+            .Where(p => ids.Contains(p.Id) && p.NextAttemptAt <= now).Where(Unleased(now))
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, leaseUntil), ct);
-        if (claimed != 1) return false;
-        await AttemptAsync(entry, ct);
-        return true;
+        if (claimed == 0) return 0;
+        var mine = due;
+        if (claimed != due.Count)
+        {
+            var held = await db.PendingDeletions.AsNoTracking().Where(p => ids.Contains(p.Id) && p.LeaseUntil == leaseUntil).Select(p => p.Id).ToListAsync(ct);
+            mine = due.Where(e => held.Contains(e.Id)).ToList();
+        }
+
+        var done = new List<Attempt>();
+        var claimedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        var since = claimedAt;
+        var started = 0;
+        try
+        {
+            // Slow attempts stop the batch at half the lease, long before another node could take its entries over.
+            while (started < mine.Count && System.Diagnostics.Stopwatch.GetElapsedTime(claimedAt).TotalSeconds < _options.LeaseSeconds / 2.0)
+            {
+                done.Add(await ExecuteAsync(mine[started++], ct));
+                if (System.Diagnostics.Stopwatch.GetElapsedTime(since) < RecordAfter) continue;
+                await RecordAsync(done, []);
+                done.Clear();
+                since = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+        }
+        finally
+        {
+            // An attempt that was cancelled keeps its lease (it may have been carried out); those never started are released.
+            await RecordAsync(done, mine.Skip(started).ToList());
+        }
+        return started;
     }
 
-    private async Task AttemptAsync(PendingDeletion entry, CancellationToken ct)
+    /// <summary>How long a batch's outcomes may wait to be recorded.</summary>
+    private static readonly TimeSpan RecordAfter = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>One attempt's outcome, waiting to be recorded: <see cref="Error"/> null when the work is done.</summary>
+    private sealed record Attempt(PendingDeletion Entry, ICleanupHandler? Handler, int Number, Exception? Error, bool Dead, DateTime NextAt);
+
+    private async Task AttemptAsync(PendingDeletion entry, CancellationToken ct) => await RecordAsync([await ExecuteAsync(entry, ct)], []);
+
+    private async Task<Attempt> ExecuteAsync(PendingDeletion entry, CancellationToken ct)
     {
         var attempt = entry.Attempts + 1;
         using var activity = Activities.StartActivity($"cleanup {entry.Provider}");
         activity?.SetTag("medialibrary.media_id", entry.MediaId).SetTag("medialibrary.storage_key", entry.StorageKey)
             .SetTag("medialibrary.provider", entry.Provider).SetTag("medialibrary.attempt", attempt).SetTag("medialibrary.reason", entry.Reason);
         LogAttempting(entry.MediaId, entry.StorageKey, entry.Provider, attempt, entry.Reason);
+        var handler = _handlers.GetValueOrDefault(entry.Provider);
         try
         {
-            var handler = _handlers.GetValueOrDefault(entry.Provider)
-                ?? throw new StorageException(entry.Provider, entry.StorageKey, $"Nothing on this node carries out '{entry.Provider}' entries: no such storage or service is configured here.");
+            if (handler is null)
+                throw new StorageException(entry.Provider, entry.StorageKey, $"Nothing on this node carries out '{entry.Provider}' entries: no such storage or service is configured here.");
             await handler.ExecuteAsync(entry, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -289,84 +341,98 @@ public sealed partial class CleanupQueue(
             metrics.Attempted(entry.Provider, "cancelled");
             throw;
         }
-        catch (CleanupDeferredException deferred)
-        {
-            await DeferAsync(entry, deferred);
-            metrics.Attempted(entry.Provider, "deferred");
-            return;
-        }
         catch (Exception ex)
         {
-            var dead = await RecordFailureAsync(entry, attempt, ex);
-            metrics.Attempted(entry.Provider, dead ? "dead" : "retry");
+            var dead = ex is StorageException { Permanent: true } || attempt >= _options.MaxAttempts;
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message).SetTag("medialibrary.result", dead ? "dead" : "retry");
-            return;
+            return new Attempt(entry, handler, attempt, ex, dead, Now() + Backoff(attempt));
         }
-
-        // The object is gone; only now may the entry go. CancellationToken.None: the outcome must be recorded.
-        try
-        {
-            await db.PendingDeletions.Where(p => p.Id == entry.Id).ExecuteDeleteAsync(CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            // Done but not recorded: the entry comes round again (a missing object is a success) and goes then. It is
-            // released for that at once where the database lets us; otherwise its lease runs out first.
-            LogDoneNotRecorded(ex, entry.MediaId, entry.StorageKey, entry.Provider, attempt);
-            metrics.Attempted(entry.Provider, "retry");
-            await ReleaseAsync(entry);
-            return;
-        }
-        metrics.Attempted(entry.Provider, "ok");
         activity?.SetTag("medialibrary.result", "ok");
-        LogDeleted(entry.MediaId, entry.StorageKey, entry.Provider, attempt);
+        return new Attempt(entry, handler, attempt, null, false, default);
     }
 
-    /// <summary>Puts the entry back for later without counting the attempt; a failure to record it leaves the lease to run out.</summary>
-    private async Task DeferAsync(PendingDeletion entry, CleanupDeferredException deferred)
+    /// <summary>
+    /// Records attempts in one transaction: a done entry goes (the object is gone; only now may the entry go), a failed
+    /// one counts the attempt and waits for its retry or is dead, and <paramref name="release"/> is handed back. Each
+    /// handler writes what its attempt learned in the same transaction. CancellationToken.None: outcomes must be recorded.
+    /// </summary>
+    private async Task RecordAsync(IReadOnlyList<Attempt> attempts, IReadOnlyList<PendingDeletion> release)
     {
+        if (attempts.Count == 0 && release.Count == 0) return;
         try
         {
-            await db.PendingDeletions.Where(p => p.Id == entry.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.NextAttemptAt, deferred.Until)
-                .SetProperty(p => p.LeaseUntil, (DateTime?)null), CancellationToken.None);
-            LogDeferredBehind(entry.MediaId, entry.StorageKey, entry.Provider, deferred.Until, deferred.Message);
+            await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            foreach (var a in attempts)
+            {
+                if (a.Handler is not null) await a.Handler.RecordOutcomeAsync(a.Entry);
+                if (a.Error is null)
+                {
+                    await db.PendingDeletions.Where(p => p.Id == a.Entry.Id).ExecuteDeleteAsync(CancellationToken.None);
+                    continue;
+                }
+                var message = Describe(a.Error);
+                var status = a.Dead ? PendingDeletionStatus.Dead : PendingDeletionStatus.Pending;
+                await db.PendingDeletions.Where(p => p.Id == a.Entry.Id).ExecuteUpdateAsync(s => s
+                    .SetProperty(p => p.Attempts, a.Number)
+                    .SetProperty(p => p.NextAttemptAt, a.NextAt)
+                    .SetProperty(p => p.LeaseUntil, (DateTime?)null)
+                    .SetProperty(p => p.LastError, message)
+                    .SetProperty(p => p.Status, status), CancellationToken.None);
+            }
+            var released = release.Select(e => e.Id).ToList();
+            if (released.Count > 0)
+                await db.PendingDeletions.Where(p => released.Contains(p.Id) && p.Status == PendingDeletionStatus.Pending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, (DateTime?)null), CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
         }
         catch (Exception ex)
         {
-            LogRecordFailed(ex, entry.MediaId, entry.StorageKey, entry.Provider);
+            foreach (var a in attempts)
+            {
+                if (a.Error is null)
+                {
+                    // Done but not recorded: the entry comes round again (a missing object is a success) and goes then. It
+                    // is released for that at once where the database lets us; otherwise its lease runs out first.
+                    LogDoneNotRecorded(ex, a.Entry.MediaId, a.Entry.StorageKey, a.Entry.Provider, a.Number);
+                    metrics.Attempted(a.Entry.Provider, "retry");
+                    await ReleaseAsync(a.Entry);
+                }
+                else
+                {
+                    // The entry keeps its lease, which expires; the attempt is then simply made again.
+                    LogRecordFailed(ex, a.Entry.MediaId, a.Entry.StorageKey, a.Entry.Provider);
+                    Failed(a);
+                }
+            }
+            return;
+        }
+        foreach (var a in attempts)
+        {
+            if (a.Error is not null)
+            {
+                Failed(a);
+                continue;
+            }
+            metrics.Attempted(a.Entry.Provider, "ok");
+            LogDeleted(a.Entry.MediaId, a.Entry.StorageKey, a.Entry.Provider, a.Number);
         }
     }
 
-    /// <summary>Records a failed attempt on the entry; true when it is dead now.</summary>
-    private async Task<bool> RecordFailureAsync(PendingDeletion entry, int attempt, Exception ex)
+    private void Failed(Attempt a)
     {
-        var permanent = ex is StorageException { Permanent: true };
-        var dead = permanent || attempt >= _options.MaxAttempts;
-        var next = Now() + Backoff(attempt);
+        var entry = a.Entry;
+        entry.Attempts = a.Number;
+        entry.LastError = Describe(a.Error!);
+        entry.Status = a.Dead ? PendingDeletionStatus.Dead : PendingDeletionStatus.Pending;
+        metrics.Attempted(entry.Provider, a.Dead ? "dead" : "retry");
+        if (a.Dead) LogDead(a.Error!, entry.MediaId, entry.StorageKey, entry.Provider, a.Number, a.Error is StorageException { Permanent: true });
+        else LogFailed(a.Error!, entry.MediaId, entry.StorageKey, entry.Provider, a.Number, a.NextAt);
+    }
+
+    private static string Describe(Exception ex)
+    {
         var message = $"{ex.GetType().Name}: {ex.Message}";
-        if (message.Length > 2000) message = message[..2000];
-        var status = dead ? PendingDeletionStatus.Dead : PendingDeletionStatus.Pending;
-        try
-        {
-            await db.PendingDeletions.Where(p => p.Id == entry.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.Attempts, attempt)
-                .SetProperty(p => p.NextAttemptAt, next)
-                .SetProperty(p => p.LeaseUntil, (DateTime?)null)
-                .SetProperty(p => p.LastError, message)
-                .SetProperty(p => p.Status, status), CancellationToken.None);
-        }
-        catch (Exception recordError)
-        {
-            // The entry keeps its lease, which expires; the attempt is then simply made again.
-            LogRecordFailed(recordError, entry.MediaId, entry.StorageKey, entry.Provider);
-        }
-        entry.Attempts = attempt;
-        entry.LastError = message;
-        entry.Status = status;
-        if (dead) LogDead(ex, entry.MediaId, entry.StorageKey, entry.Provider, attempt, permanent);
-        else LogFailed(ex, entry.MediaId, entry.StorageKey, entry.Provider, attempt, next);
-        return dead;
+        return message.Length > 2000 ? message[..2000] : message;
     }
 
     /// <summary>What is still to be deleted, oldest first, for operators.</summary>
@@ -428,9 +494,6 @@ public sealed partial class CleanupQueue(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inline attempt for {StorageKey} of media {MediaId} on {Provider} failed after the commit; left to the worker")]
     private partial void LogInlineFailed(Exception exception, long? mediaId, string storageKey, string provider);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{StorageKey} (media {MediaId}, {Provider}) waits until {Until:o}: {Why}")]
-    private partial void LogDeferredBehind(long? mediaId, string storageKey, string provider, DateTime until, string why);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deletion of {StorageKey} (media {MediaId}, {Provider}) put back in line by an operator")]
     private partial void LogRetryRequested(long? mediaId, string storageKey, string provider);

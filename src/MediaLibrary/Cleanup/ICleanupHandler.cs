@@ -23,4 +23,11 @@ public interface ICleanupHandler
     bool HasOwnWorker => false;
 
     Task ExecuteAsync(PendingDeletion entry, CancellationToken ct);
+
+    /// <summary>
+    /// Writes what the last <see cref="ExecuteAsync"/> learned (a delivery's status and answer) in the transaction that
+    /// records the entry's outcome, its removal or its failed attempt, so that an attempt commits once after its claim.
+    /// Called after every <see cref="ExecuteAsync"/> that returned or threw, never after a cancelled one.
+    /// </summary>
+    Task RecordOutcomeAsync(PendingDeletion entry) => Task.CompletedTask;
 }

@@ -132,6 +132,8 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.Property(x => x.LeaseUntil).IsConcurrencyToken();
             e.HasIndex(x => new { x.Status, x.NextAttemptAt });
             e.HasIndex(x => x.StorageKey);
+            // A webhook entry waits for the earlier ones of its media (CleanupQueue.DueAsync): a lookup per candidate.
+            e.HasIndex(x => new { x.MediaId, x.Id });
         });
 
         b.Entity<IdempotencyRecord>(e =>

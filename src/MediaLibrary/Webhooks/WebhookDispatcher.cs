@@ -7,7 +7,8 @@ namespace MediaLibrary.Webhooks;
 /// <summary>
 /// Each node's delivery loop: every MEDIALIB_WEBHOOK_POLL_MILLISECONDS it reloads the endpoints (for those saved on other
 /// nodes) and hands the webhook entries of the cleanup queue that are due to one lane per endpoint. A lane sends its
-/// endpoint's deliveries one at a time, claimed by the queue's lease so that of several nodes exactly one sends each;
+/// endpoint's deliveries one at a time, a batch claimed at once by the queue's lease so that of several nodes exactly one
+/// sends each, their outcomes recorded together (<see cref="CleanupQueue.TryAttemptAsync(IReadOnlyList{PendingDeletion}, CancellationToken)"/>);
 /// lanes run side by side (at most <see cref="MaxLanes"/>), so an endpoint that hangs holds up only itself. The storage
 /// deletions keep their own worker and never wait behind a receiver.
 /// </summary>
@@ -15,7 +16,7 @@ public sealed partial class WebhookDispatcher(
     IServiceScopeFactory scopes, WebhookSubscriptions subscriptions, IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
     : BackgroundService
 {
-    private const int BatchSize = 50;
+    private const int BatchSize = 20;
     public const int MaxLanes = 16;
 
     private readonly ConcurrentDictionary<long, Task> _lanes = new();
@@ -108,13 +109,8 @@ public sealed partial class WebhookDispatcher(
                     ? (await queue.DueAsync(BatchSize, WebhookSender.Kind, null, ct)).Where(e => !active.Contains(EndpointOf(e.StorageKey))).ToList()
                     : await queue.DueAsync(BatchSize, WebhookSender.Kind, $"{endpoint}/", ct);
                 if (due.Count == 0) return;
-                var attempted = 0;
-                foreach (var entry in due)
-                {
-                    if (ct.IsCancellationRequested) return;
-                    if (await queue.TryAttemptAsync(entry, ct)) attempted++;
-                    db.ChangeTracker.Clear();
-                }
+                var attempted = await queue.TryAttemptAsync(due, ct);
+                db.ChangeTracker.Clear();
                 if (attempted == 0) return; // all taken by another node meanwhile
             }
         }

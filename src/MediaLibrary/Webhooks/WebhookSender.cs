@@ -12,8 +12,8 @@ namespace MediaLibrary.Webhooks;
 /// <summary>
 /// Carries out the cleanup queue's <c>webhook</c> entries: one signed POST of an event to an endpoint. A 2xx answer
 /// delivers it; anything else, a time-out or a refused address throws, and the queue retries with backoff and jitter up
-/// to MEDIALIB_CLEANUP_MAX_ATTEMPTS. A delivery waits while an earlier one to the same endpoint for the same media is
-/// still pending, so that a receiver sees a media's changes in order.
+/// to MEDIALIB_CLEANUP_MAX_ATTEMPTS. The attempt's outcome (status, answer, error) is written in the queue's transaction
+/// that records the entry's own. The queue hands an endpoint a media's deliveries in order (<see cref="CleanupQueue.DueAsync"/>).
 /// </summary>
 public sealed partial class WebhookSender(
     MediaDbContext db, IHttpClientFactory clients, WebhookSecrets secrets, IOptions<CleanupOptions> cleanup, TimeProvider time,
@@ -26,10 +26,16 @@ public sealed partial class WebhookSender(
     string ICleanupHandler.Kind => Kind;
     public bool HasOwnWorker => true;
 
+    /// <summary>What each attempt learned, by queue entry, until <see cref="RecordOutcomeAsync"/> writes it (one lane's scope).</summary>
+    private readonly Dictionary<long, Outcome> _outcomes = [];
+
+    private sealed record Outcome(long DeliveryId, int Attempt, int? Status, string? Body, string? Error, WebhookDeliveryStatus State);
+
     public static string KeyOf(long endpointId, string eventId) => $"{endpointId}/{eventId}";
 
     public async Task ExecuteAsync(PendingDeletion entry, CancellationToken ct)
     {
+        _outcomes.Remove(entry.Id);
         var slash = entry.StorageKey.IndexOf('/');
         if (slash < 1 || !long.TryParse(entry.StorageKey.AsSpan(0, slash), out var endpointId))
             throw new StorageException(Kind, entry.StorageKey, "Not a webhook delivery's key.", permanent: true);
@@ -40,9 +46,6 @@ public sealed partial class WebhookSender(
             LogNothingToSend(eventId, endpointId, entry.MediaId);
             return; // the endpoint was deleted (its deliveries with it), or a duplicate entry of a delivered one
         }
-        var now = time.GetUtcNow().UtcDateTime;
-        await WaitForEarlierAsync(delivery, now, ct);
-
         var attempt = entry.Attempts + 1;
         var endpoint = await db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(e => e.Id == endpointId, ct);
         if (endpoint is null)
@@ -54,7 +57,7 @@ public sealed partial class WebhookSender(
         }
         if (!endpoint.Active)
         {
-            await RecordAsync(delivery.Id, attempt, null, null, "The endpoint is disabled.", dead: true);
+            Record(entry.Id, delivery.Id, attempt, null, null, "The endpoint is disabled.", dead: true);
             throw new StorageException(Kind, entry.StorageKey, $"Endpoint {endpointId} is disabled; redeliver once it is active again.", permanent: true);
         }
 
@@ -81,38 +84,18 @@ public sealed partial class WebhookSender(
         {
             var why = Describe(ex, client.Timeout);
             LogAttempt(eventId, delivery.EventType, delivery.MediaId, endpointId, host, attempt, 0, "failed: " + why, Elapsed(started));
-            await RecordAsync(delivery.Id, attempt, null, null, why, dead: last);
+            Record(entry.Id, delivery.Id, attempt, null, null, why, dead: last);
             throw new WebhookDeliveryException($"POST to endpoint {endpointId} ({host}) failed: {why}", ex);
         }
         var ok = status is >= 200 and < 300;
         LogAttempt(eventId, delivery.EventType, delivery.MediaId, endpointId, host, attempt, status, ok ? "delivered" : last ? "dead" : "retry", Elapsed(started));
         if (ok)
         {
-            await RecordAsync(delivery.Id, attempt, status, body, null, dead: false, delivered: true);
+            Record(entry.Id, delivery.Id, attempt, status, body, null, dead: false, delivered: true);
             return;
         }
-        await RecordAsync(delivery.Id, attempt, status, body, $"The endpoint answered {status}.", dead: last);
+        Record(entry.Id, delivery.Id, attempt, status, body, $"The endpoint answered {status}.", dead: last);
         throw new WebhookDeliveryException($"Endpoint {endpointId} ({host}) answered {status}.");
-    }
-
-    /// <summary>
-    /// Defers the delivery while an earlier one to the same endpoint for the same media is still pending, until just after
-    /// that one's next attempt. An earlier one with no queue entry (dead, or waiting for a redelivery) holds nothing up.
-    /// </summary>
-    private async Task WaitForEarlierAsync(WebhookDelivery delivery, DateTime now, CancellationToken ct)
-    {
-        if (delivery.MediaId is not { } mediaId) return;
-        var earlier = await db.WebhookDeliveries.AsNoTracking()
-            .Where(d => d.EndpointId == delivery.EndpointId && d.MediaId == mediaId && d.Status == WebhookDeliveryStatus.Pending && d.Id < delivery.Id)
-            .OrderBy(d => d.Id).Select(d => d.EventId).FirstOrDefaultAsync(ct);
-        if (earlier is null) return;
-        var key = KeyOf(delivery.EndpointId, earlier);
-        var next = await db.PendingDeletions.AsNoTracking()
-            .Where(p => p.Provider == Kind && p.StorageKey == key && p.Status == PendingDeletionStatus.Pending)
-            .Select(p => (DateTime?)p.NextAttemptAt).MinAsync(ct);
-        if (next is null) return;
-        throw new CleanupDeferredException((next.Value > now ? next.Value : now).AddSeconds(1),
-            $"event {earlier} for media {mediaId} goes to endpoint {delivery.EndpointId} first");
     }
 
     /// <summary>The event's body, written with it in the change's transaction (<see cref="WebhookFeed"/>).</summary>
@@ -129,18 +112,22 @@ public sealed partial class WebhookSender(
         return new string(buffer, 0, read);
     }
 
-    private async Task RecordAsync(long deliveryId, int attempt, int? status, string? body, string? error, bool dead, bool delivered = false)
+    private void Record(long entryId, long deliveryId, int attempt, int? status, string? body, string? error, bool dead, bool delivered = false) =>
+        _outcomes[entryId] = new(deliveryId, attempt, status, body, error,
+            delivered ? WebhookDeliveryStatus.Delivered : dead ? WebhookDeliveryStatus.Dead : WebhookDeliveryStatus.Pending);
+
+    public async Task RecordOutcomeAsync(PendingDeletion entry)
     {
+        if (!_outcomes.Remove(entry.Id, out var o)) return; // nothing was sent
         var now = time.GetUtcNow().UtcDateTime;
-        var state = delivered ? WebhookDeliveryStatus.Delivered : dead ? WebhookDeliveryStatus.Dead : WebhookDeliveryStatus.Pending;
-        await db.WebhookDeliveries.Where(d => d.Id == deliveryId).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Attempts, attempt)
+        await db.WebhookDeliveries.Where(d => d.Id == o.DeliveryId).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Attempts, o.Attempt)
             .SetProperty(d => d.LastAttemptAt, now)
-            .SetProperty(d => d.LastStatusCode, status)
-            .SetProperty(d => d.LastResponse, body)
-            .SetProperty(d => d.LastError, error)
-            .SetProperty(d => d.Status, state)
-            .SetProperty(d => d.DeliveredAt, delivered ? now : (DateTime?)null), CancellationToken.None);
+            .SetProperty(d => d.LastStatusCode, o.Status)
+            .SetProperty(d => d.LastResponse, o.Body)
+            .SetProperty(d => d.LastError, o.Error)
+            .SetProperty(d => d.Status, o.State)
+            .SetProperty(d => d.DeliveredAt, o.State == WebhookDeliveryStatus.Delivered ? now : (DateTime?)null), CancellationToken.None);
     }
 
     private static string Describe(Exception ex, TimeSpan timeout) => ex switch

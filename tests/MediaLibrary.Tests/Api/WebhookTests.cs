@@ -8,6 +8,7 @@ using MediaLibrary.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using StandardWebhooks;
 
 namespace MediaLibrary.Tests.Api;
@@ -266,6 +267,77 @@ public abstract class WebhookTests(WebhookTests.App app)
             await Task.Delay(100, Ct);
         Assert.Equal("no answer within 3 s", Assert.Single(tried).LastError);
         app.Receiver.Hang.TryRemove(slowPath, out _);
+    }
+
+    [Fact]
+    public async Task DisablingAnEndpoint_EndsItsWaitingDeliveriesDead_AndTheyGoOutWhenRedeliveredAfterReEnabling()
+    {
+        var (endpoint, path) = await RegisterAsync(["media.created", "media.updated"]);
+        app.Receiver.Status[path] = 503;
+        var editor = await app.ClientAsync();
+        var media = await editor.UploadAsync(TestFiles.Png(2, 2), "paused.png");
+        using (var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/media/{media.Id}") { Content = JsonContent.Create(new { title = "Paused" }) })
+        using (var patched = await editor.SendAsync(patch, Ct)) await patched.ShouldBe(HttpStatusCode.OK);
+        Assert.Single(await WaitForAsync(path, 1)); // the creation's first attempt failed; the update waits behind it
+
+        var admin = await app.ClientAsync(Roles.Admin);
+        using (var disable = await admin.PatchAsJsonAsync($"/api/admin/webhooks/{endpoint.Id}", new { active = false }, Ct))
+            await disable.ShouldBe(HttpStatusCode.OK);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        List<WebhookEndpoints.WebhookDeliveryResponse> dead;
+        while ((dead = await DeliveriesAsync(endpoint.Id, "?status=dead")).Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
+        Assert.Equal(2, dead.Count);
+        Assert.All(dead, d => Assert.Equal("The endpoint is disabled.", d.LastError));
+        Assert.Empty(await DeliveriesAsync(endpoint.Id, "?status=pending"));
+        var sent = app.Receiver.At(path).Count;
+        Assert.InRange(sent, 1, 2); // at most one more attempt of the creation before the disabling was seen; never the update
+        Assert.All(app.Receiver.At(path), r => Assert.Equal("media.created", TypeOf(r)));
+        var queued = await app.WithDbAsync(db => db.PendingDeletions.AsNoTracking()
+            .CountAsync(p => p.Provider == WebhookSender.Kind && p.StorageKey.StartsWith(endpoint.Id + "/") && p.Status == Cleanup.PendingDeletionStatus.Pending, Ct));
+        Assert.Equal(0, queued);
+
+        app.Receiver.Status[path] = 200;
+        using (var enable = await admin.PatchAsJsonAsync($"/api/admin/webhooks/{endpoint.Id}", new { active = true }, Ct))
+            await enable.ShouldBe(HttpStatusCode.OK);
+        foreach (var d in dead.OrderBy(d => d.Id))
+            using (var redeliver = await admin.PostAsync($"/api/admin/webhooks/{endpoint.Id}/deliveries/{d.Id}/redeliver", null, Ct))
+                await redeliver.ShouldBe(HttpStatusCode.Accepted);
+        var got = (await WaitForAsync(path, sent + 2))[sent..];
+        Assert.Equal(["media.created", "media.updated"], got.Select(TypeOf));
+        Assert.All(got, r => Assert.Equal(200, r.Answer));
+    }
+
+    [Fact]
+    public async Task PassesClaimingTheSameDueDeliveriesAtOnce_EachCarryOutTheirOwn_NoneTwice()
+    {
+        // Deliveries of an endpoint that does not exist: each attempt finds nothing to send and removes its entry. Three
+        // passes and the service's own dispatcher race for the same 60 due entries.
+        var run = "msg_race" + Guid.NewGuid().ToString("n")[..8];
+        var keys = Enumerable.Range(0, 60).Select(i => WebhookSender.KeyOf(999_999, $"{run}_{i}")).ToList();
+        await app.WithDbAsync(async db =>
+        {
+            var now = DateTime.UtcNow;
+            foreach (var key in keys)
+                db.PendingDeletions.Add(new Cleanup.PendingDeletion { StorageKey = key, Provider = WebhookSender.Kind, Reason = "media.updated", CreatedAt = now, NextAttemptAt = now });
+            return await db.SaveChangesAsync(Ct);
+        });
+        async Task<int> PassAsync()
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var queue = scope.ServiceProvider.GetRequiredService<Cleanup.CleanupQueue>();
+            var due = (await queue.DueAsync(200, WebhookSender.Kind, null, Ct)).Where(e => e.StorageKey.Contains(run)).ToList();
+            return await queue.TryAttemptAsync(due, Ct);
+        }
+        var claimed = await Task.WhenAll(PassAsync(), PassAsync(), PassAsync());
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await app.WithDbAsync(db => db.PendingDeletions.CountAsync(p => p.StorageKey.Contains(run), Ct)) > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(50, Ct);
+        Assert.Equal(0, await app.WithDbAsync(db => db.PendingDeletions.CountAsync(p => p.StorageKey.Contains(run), Ct)));
+        Assert.InRange(claimed.Sum(), 1, 60);
+        var carriedOut = app.Logs.GetSnapshot().Where(l => l.Message.Contains(run) && l.Message.Contains("nothing to send"))
+            .Select(l => l.Message.Split(' ')[1]).ToList();
+        Assert.Equal(keys.Select(k => k.Split('/')[1]).Order(), carriedOut.Order()); // every one exactly once
     }
 
     [Fact]

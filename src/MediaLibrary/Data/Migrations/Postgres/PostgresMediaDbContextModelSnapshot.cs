@@ -226,6 +226,8 @@ namespace MediaLibrary.Data.Migrations.Postgres
 
                     b.HasIndex("StorageKey");
 
+                    b.HasIndex("MediaId", "Id");
+
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("pending_deletions", (string)null);

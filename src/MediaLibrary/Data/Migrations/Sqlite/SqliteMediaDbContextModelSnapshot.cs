@@ -215,6 +215,8 @@ namespace MediaLibrary.Data.Migrations.Sqlite
 
                     b.HasIndex("StorageKey");
 
+                    b.HasIndex("MediaId", "Id");
+
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("pending_deletions", (string)null);
