@@ -27,11 +27,10 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 work=$(mktemp -d)
 pid=""
 nginx_pid=""
-pg_root=""
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
-  [ -n "$pg_root" ] && as_pg "$pg_bin/pg_ctl" -D "$pg_root/data" -m immediate stop >/dev/null 2>&1 && rm -rf "$pg_root"
+  stop_postgres
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -44,22 +43,8 @@ now() { date +%s.%N; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # ---- the database: SQLite in the data folder, or a throwaway PostgreSQL cluster with its default settings -------------
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-db_env=()
-if [ "$database" = postgres ]; then
-  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-  pg_root=$(mktemp -d)
-  [ "$(id -u)" -eq 0 ] && chown postgres "$pg_root"
-  pg_port=$(free_port)
-  as_pg "$pg_bin/initdb" -D "$pg_root/data" -U postgres --auth=trust --encoding=UTF8 >/dev/null
-  as_pg "$pg_bin/pg_ctl" -D "$pg_root/data" -l "$pg_root/server.log" -w -o "-p $pg_port -k $pg_root -c listen_addresses=127.0.0.1" start >/dev/null
-  "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE medialib" >/dev/null
-  db_env=(MEDIALIB_DATABASE="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=medialib")
-fi
-sql() { # one statement; prints the result rows
-  if [ "$database" = postgres ]; then "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d medialib -qAtc "$1"
-  else sqlite3 -cmd ".timeout 30000" "$work/data/medialibrary.db" "$1"; fi
-}
+. "$repo/bench/postgres.sh"
+[ "$database" = postgres ] && start_postgres
 
 echo "Publishing (Release, ReadyToRun), as a deployment would…"
 dotnet publish src/MediaLibrary --configuration Release -o "$work/app" >/dev/null

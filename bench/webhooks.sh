@@ -20,31 +20,17 @@ if [ -z "$dll" ]; then
   dll="$root/src/MediaLibrary/bin/Release/net10.0/MediaLibrary.dll"
 fi
 work=$(mktemp -d)
-pid=""; rpid=""; pg_root=""
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pid=""; rpid=""
+. "$here/postgres.sh"
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null
   [ -n "$rpid" ] && kill "$rpid" 2>/dev/null
-  [ -n "$pg_root" ] && as_pg "$pg_bin/pg_ctl" -D "$pg_root/data" -m immediate stop >/dev/null 2>&1 && rm -rf "$pg_root"
+  stop_postgres
   rm -rf "$work"
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-db_env=()
-if [ "$database" = postgres ]; then
-  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-  pg_root=$(mktemp -d)
-  [ "$(id -u)" -eq 0 ] && chown postgres "$pg_root"
-  pg_port=$(free_port)
-  as_pg "$pg_bin/initdb" -D "$pg_root/data" -U postgres --auth=trust --encoding=UTF8 >/dev/null
-  as_pg "$pg_bin/pg_ctl" -D "$pg_root/data" -l "$pg_root/server.log" -w -o "-p $pg_port -k $pg_root -c listen_addresses=127.0.0.1" start >/dev/null
-  "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE medialib" >/dev/null
-  db_env=(MEDIALIB_DATABASE="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=medialib")
-fi
-sql() { # one statement; prints the result rows
-  if [ "$database" = postgres ]; then "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d medialib -qAtc "$1"
-  else sqlite3 -cmd ".timeout 30000" "$work/data/medialibrary.db" "$1"; fi
-}
+[ "$database" = postgres ] && start_postgres
 
 # The receivers: one threaded server, a path per endpoint; each request's webhook-id goes to a file of that path.
 rport=$(free_port)
