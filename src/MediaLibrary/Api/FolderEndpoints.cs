@@ -20,16 +20,20 @@ public static class FolderEndpoints
 
         var writes = api.MapGroup("").RequireAuthorization(Policies.Edit);
         writes.MapPost("", Create).WithName("CreateFolder")
-            .WithSummary("Create a folder (name, parent_id). Names are unique among siblings whatever their case; folders nest 32 deep.");
+            .WithSummary("Create a folder (name, parent_id). Names are unique among siblings whatever their case; folders nest 32 deep.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         writes.MapPatch("{id:long}", Rename).WithName("RenameFolder")
-            .WithSummary("Rename a folder. No stored object or media URL changes.");
+            .WithSummary("Rename a folder. No stored object or media URL changes.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         writes.MapPost("{id:long}/move", Move).WithName("MoveFolder")
-            .WithSummary("Move a folder and everything in it (parent_id; null: to the top). A move into itself is 409.");
+            .WithSummary("Move a folder and everything in it (parent_id; null: to the top). A move into itself is 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         writes.MapDelete("{id:long}", Delete).WithName("DeleteFolder")
             .WithSummary("Delete an empty folder (one with folders or media in it is 409), or with contents=true everything in it: "
                 + "each media as DELETE /api/media/{id} deletes it (to the trash, or for good with permanent=true), then the folders. "
                 + "Media in use below it refuse the deletion (409, naming them) unless force=true. Media in the trash do not keep a folder: "
-                + "they are put at the top, where a restore brings them back.");
+                + "they are put at the top, where a restore brings them back.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 

@@ -44,22 +44,38 @@ public static class MediaEndpoints
         writes.MapPost("", Upload).WithName("UploadMedia")
             .WithSummary("Upload a file (multipart: file, title, alt_text, folder_id, tags as a comma-separated list). The type is detected from the bytes. " +
                 "With an Idempotency-Key header a retried upload returns the first result.")
-            .Accepts<UploadForm>("multipart/form-data");
+            .Accepts<UploadForm>("multipart/form-data")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         writes.MapPatch("{id:long}", Update).WithName("UpdateMedia")
-            .WithSummary("Change title, alt text, folder_id (null: to the top) and/or tags (the whole list). If-Match with the ETag guards against lost updates.");
+            .WithSummary("Change title, alt text, folder_id (null: to the top) and/or tags (the whole list). If-Match with the ETag guards against lost updates.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         writes.MapPost("{id:long}/tags", AddTags).WithName("AddMediaTags")
-            .WithSummary("Add tags to the media (those it has already stay once). If-Match as for PATCH.");
+            .WithSummary("Add tags to the media (those it has already stay once). If-Match as for PATCH.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         writes.MapDelete("{id:long}/tags", RemoveTags).WithName("RemoveMediaTags")
-            .WithSummary("Remove the tags named by tag=… (repeatable) from the media; a tag it does not have is no error. If-Match as for PATCH.");
+            .WithSummary("Remove the tags named by tag=… (repeatable) from the media; a tag it does not have is no error. If-Match as for PATCH.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         writes.MapPut("{id:long}/file", Replace).WithName("ReplaceMediaFile")
             .WithSummary("Replace the file: version + 1, a new URL; the old file is deleted from storage.")
-            .Accepts<ReplaceForm>("multipart/form-data");
+            .Accepts<ReplaceForm>("multipart/form-data")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         writes.MapBulk();
         writes.MapDelete("{id:long}", Delete).WithName("DeleteMedia")
             .WithDescription("A media that is used somewhere (it has references) is refused with 409 and its references, unless force=true. "
                 + "In the trash it is in no list, its file URLs answer 404 and caches are purged; its file, tags and references are kept "
                 + "for a restore until MEDIALIB_TRASH_DAYS have passed. With MEDIALIB_TRASH_DAYS=0 every delete is permanent.")
-            .WithSummary("Move the media to the trash; with permanent=true (also for media in the trash) delete the row and every stored byte of its file at once.");
+            .WithSummary("Move the media to the trash; with permanent=true (also for media in the trash) delete the row and every stored byte of its file at once.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return api;
     }
 

@@ -35,7 +35,8 @@ public static class ReferenceEndpoints
         referrerReads.MapGet("", MediaOf).WithName("GetReferrer").WithSummary("The media that the place named by key=… uses.");
         referrers.MapPut("", Sync).RequireAuthorization(Policies.References).WithName("SyncReferences").WithMetadata(new JsonBodyLimit(MaxSyncBodyBytes))
             .WithSummary($"Set every media that one place uses (key, label, url, media_ids: at most {MediaReferences.MaxSyncMedia:N0}): references are "
-                + "added for new ones and removed from media no longer listed, all or nothing (a missing media id is 422).");
+                + "added for new ones and removed from media no longer listed, all or nothing (a missing media id is 422).")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
     public static async Task<Results<Ok<ReferenceListResponse>, ProblemHttpResult>> List(long id, MediaReferences references, CancellationToken ct)

@@ -16,7 +16,9 @@ public static class TrashEndpoints
     {
         app.MapPost("/api/media/{id:long}/restore", Restore).WithTags("Trash").RequireAuthorization(Policies.Edit).WithName("RestoreMedia")
             .WithSummary("Bring media back from the trash: the same id, version and file URL, in its folder (at the top when that folder was "
-                + "deleted meanwhile). 404 when there is no such media (or it was purged), 409 when it is not in the trash. If-Match as for PATCH.");
+                + "deleted meanwhile). 404 when there is no such media (or it was purged), 409 when it is not in the trash. If-Match as for PATCH.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         var trash = app.MapGroup("/api/trash").WithTags("Trash");
         trash.MapGet("", List).RequireAuthorization(Policies.Edit).WithName("ListTrash")
             .WithSummary("The media in the trash, most recently deleted first, with trashed_at and purge_at (when the worker purges it); "
