@@ -27,7 +27,7 @@ if [ "$dotnet_status" -ne 0 ]; then status=1; [ "$failed" -gt 0 ] || failed=$((f
 # serves are current, then test the client against the service.
 (
   cd clients/typescript
-  { [ -d node_modules/typescript ] || npm ci --no-audit --no-fund --loglevel=error; } && npx tsc -p . &&
+  { { [ -d node_modules/typescript ] && [ -d node_modules/openapi-typescript ]; } || npm ci --no-audit --no-fund --loglevel=error; } && npx tsc -p . &&
     if ! cmp -s dist/client/media.js ../../src/MediaLibrary/wwwroot/client/media.js || ! cmp -s dist/client/media.d.ts ../../src/MediaLibrary/wwwroot/client/media.d.ts \
       || ! cmp -s dist/app/editor.js ../../src/MediaLibrary/wwwroot/app/editor.js; then
       echo "not ok - the service serves a stale build: copy clients/typescript/dist/client/media.{js,d.ts} to src/MediaLibrary/wwwroot/client/ and dist/app/editor.js to src/MediaLibrary/wwwroot/app/"
