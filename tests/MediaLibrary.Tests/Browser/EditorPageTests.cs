@@ -103,8 +103,8 @@ public sealed class EditorPageTests(BrowserFixture app) : IClassFixture<BrowserF
 {
     internal static async Task SignInAsync(IPage page, string password = BrowserFixture.Password)
     {
-        await page.GetByLabel("User name").FillAsync("admin");
-        await page.GetByLabel("Password").FillAsync(password);
+        await page.Locator("#sign-in").GetByLabel("User name").FillAsync("admin");
+        await page.Locator("#sign-in").GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         if (password == BrowserFixture.Password) await Assertions.Expect(page.Locator("#signed-in")).ToBeVisibleAsync();
     }
@@ -232,8 +232,8 @@ public sealed class EditorPageTests(BrowserFixture app) : IClassFixture<BrowserF
     public async Task Keyboard_SignIn_LeavesTheFocusOnTheSession_NotOnThePage()
     {
         var page = await app.NewPageAsync();
-        await page.GetByLabel("User name").FillAsync("admin");
-        await page.GetByLabel("Password").FillAsync(BrowserFixture.Password);
+        await page.Locator("#sign-in").GetByLabel("User name").FillAsync("admin");
+        await page.Locator("#sign-in").GetByLabel("Password").FillAsync(BrowserFixture.Password);
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("#signed-in")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeFocusedAsync();

@@ -205,6 +205,17 @@ export interface NewApiKey extends Omit<ApiKey, "last_used_at" | "revoked_at"> {
   key: string;
 }
 
+/** A user as admins see it. */
+export interface User {
+  username: string;
+  role: "admin" | "editor" | "viewer";
+  created_at: string;
+  /** Made by single sign-on: its role follows the provider's claim at each sign-in. */
+  single_sign_on: boolean;
+  /** False for a user who signs in only through single sign-on. */
+  has_password: boolean;
+}
+
 /** The events a webhook endpoint can take; "*" takes them all. */
 export type WebhookEventType = "media.created" | "media.updated" | "media.file_replaced" | "media.trashed" | "media.restored"
   | "media.purged" | "media.deleted" | "media.referenced" | "media.unreferenced";
@@ -437,6 +448,16 @@ export interface MediaClient {
   createApiKey(key: { name: string; scopes: ApiKeyScope[]; expires_at?: string }, token: string): Promise<NewApiKey>;
   /** Revokes an API key for good (admins): refused everywhere within seconds. */
   revokeApiKey(id: number, token: string): Promise<void>;
+  /** Every user (admins). */
+  listUsers(token: string): Promise<User[]>;
+  /** Adds a user with a role and a password (admins); a taken name is a 409. */
+  addUser(user: { username: string; role: User["role"]; password: string }, token: string): Promise<User>;
+  /** Changes a user's role or password (admins); either ends all of the user's sign-ins. The last admin keeps the role (409). */
+  changeUser(username: string, changes: { role?: User["role"]; password?: string }, token: string): Promise<User>;
+  /** Deletes a user (admins); the user's tokens stop working. The last admin cannot be deleted (409). */
+  deleteUser(username: string, token: string): Promise<void>;
+  /** Signs a user out everywhere (admins): every token issued to the user so far stops working. */
+  revokeUserSessions(username: string, token: string): Promise<{ sessions_ended: number }>;
   /** Every webhook endpoint (admins). */
   listWebhooks(token: string): Promise<Webhook[]>;
   /**
@@ -562,6 +583,12 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     listApiKeys: (token) => call<ApiKey[]>("GET", "/api/admin/keys", { token }),
     createApiKey: (key, token) => call<NewApiKey>("POST", "/api/admin/keys", { token, json: key }),
     revokeApiKey: (id, token) => call<void>("DELETE", `/api/admin/keys/${encodeURIComponent(id)}`, { token }),
+    listUsers: (token) => call<User[]>("GET", "/api/admin/users", { token }),
+    addUser: (user, token) => call<User>("POST", "/api/admin/users", { token, json: user }),
+    changeUser: (username, changes, token) => call<User>("PATCH", `/api/admin/users/${encodeURIComponent(username)}`, { token, json: changes }),
+    deleteUser: (username, token) => call<void>("DELETE", `/api/admin/users/${encodeURIComponent(username)}`, { token }),
+    revokeUserSessions: (username, token) =>
+      call<{ sessions_ended: number }>("POST", `/api/admin/users/${encodeURIComponent(username)}/revoke`, { token }),
     listWebhooks: (token) => call<Webhook[]>("GET", "/api/admin/webhooks", { token }),
     createWebhook: (webhook, token) => call<WebhookWithSecret>("POST", "/api/admin/webhooks", { token, json: webhook }),
     updateWebhook: (id, changes, token) => call<Webhook>("PATCH", `/api/admin/webhooks/${encodeURIComponent(id)}`, { token, json: changes }),
@@ -687,6 +714,7 @@ const defaultClient = createClient();
 export const {
   login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash,
   getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey,
+  listUsers, addUser, changeUser, deleteUser, revokeUserSessions,
   listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, listWebhookDeliveries, redeliverWebhook,
   listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia,
   listReferences, putReference, removeReference, getReferrer, syncReferences,

@@ -1,7 +1,7 @@
 // The editors' page: sign-in, upload, edit, replace, delete and copy, folders, tags, selection and bulk actions, on
 // top of the server-rendered library. It uses the same client module as website frontends (served beside it at
 // /client/media.js); after each change it swaps in fresh results from the server.
-import { login, signOut, completeSingleSignOn, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, getHistory, MediaLibraryError, listWebhooks, createWebhook, updateWebhook, deleteWebhook, listWebhookDeliveries, redeliverWebhook, } from "../client/media.js";
+import { login, signOut, completeSingleSignOn, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, getHistory, MediaLibraryError, listWebhooks, createWebhook, updateWebhook, deleteWebhook, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, } from "../client/media.js";
 /** An element the server-rendered page always has; a missing one is a bug in the page, not a state to handle. */
 function $(id) {
     const element = document.getElementById(id);
@@ -56,6 +56,8 @@ function showSignedIn(session) {
     $("signed-in").hidden = false;
     $("who").textContent = session.user;
     $("webhooks-open").hidden = roleOf(session.token) !== "admin";
+    $("keys-open").hidden = roleOf(session.token) !== "admin";
+    $("users-open").hidden = roleOf(session.token) !== "admin";
     clearTimeout(expiryTimer);
     expiryTimer = window.setTimeout(() => endSession(EXPIRED), Math.max(0, session.expires - Date.now()));
 }
@@ -1089,30 +1091,36 @@ $("trash-empty").addEventListener("click", async () => {
 // The endpoints that get every change, with their deliveries: add one (its secret is shown once), disable or delete it,
 // and send a delivery again.
 let deliveriesOf = null;
-function webhookItem(hook) {
+/** A row of an admin's list: a title, a line of facts, its controls, and buttons each labelled with what it acts on. */
+function adminItem(className, title, facts, buttons, controls = []) {
     const item = document.createElement("li");
-    item.className = "webhook-item";
-    item.dataset.id = String(hook.id);
+    item.className = className;
     const text = document.createElement("div");
-    const url = document.createElement("h4");
-    url.textContent = hook.url;
+    const heading = document.createElement("h4");
+    heading.textContent = title;
     const meta = document.createElement("p");
     meta.className = "meta";
-    meta.textContent = `${hook.active ? "active" : "disabled"} · ${hook.events.join(", ")}${hook.description ? ` · ${hook.description}` : ""}`;
-    text.append(url, meta);
+    meta.textContent = facts;
+    text.append(heading, meta);
     const actions = document.createElement("div");
     actions.className = "actions";
-    for (const [action, label] of [["deliveries", "Deliveries"], ["toggle", hook.active ? "Disable" : "Enable"], ["delete", "Delete"]]) {
+    actions.append(...controls);
+    for (const [action, label] of buttons) {
         const button = document.createElement("button");
         button.type = "button";
-        button.dataset.webhookAction = action;
+        button.dataset.action = action;
         button.textContent = label;
-        button.setAttribute("aria-label", `${label} ${hook.url}`);
-        if (action === "delete")
+        button.setAttribute("aria-label", `${label} ${title}`);
+        if (action === "delete" || action === "revoke")
             button.className = "danger";
         actions.append(button);
     }
     item.append(text, actions);
+    return item;
+}
+function webhookItem(hook) {
+    const item = adminItem("webhook-item", hook.url, `${hook.active ? "active" : "disabled"} · ${hook.events.join(", ")}${hook.description ? ` · ${hook.description}` : ""}`, [["deliveries", "Deliveries"], ["toggle", hook.active ? "Disable" : "Enable"], ["delete", "Delete"]]);
+    item.dataset.id = String(hook.id);
     return item;
 }
 function deliveryItem(delivery) {
@@ -1179,18 +1187,18 @@ $("webhook-form").addEventListener("submit", async (event) => {
     }
 });
 $("webhook-list").addEventListener("click", async (event) => {
-    const button = event.target instanceof Element ? event.target.closest("button[data-webhook-action]") : null;
+    const button = event.target instanceof Element ? event.target.closest("button[data-action]") : null;
     const item = button?.closest(".webhook-item");
     if (!button || !item)
         return;
     const id = Number(item.dataset.id);
     $("webhooks-error").textContent = "";
     try {
-        if (button.dataset.webhookAction === "deliveries") {
+        if (button.dataset.action === "deliveries") {
             await loadDeliveries(id);
             return;
         }
-        if (button.dataset.webhookAction === "toggle") {
+        if (button.dataset.action === "toggle") {
             await withToken((t) => updateWebhook(id, { active: button.textContent === "Enable" }, t));
         }
         else {
@@ -1217,4 +1225,160 @@ $("delivery-list").addEventListener("click", async (event) => {
     catch (error) {
         $("webhooks-error").textContent = describe(error);
     }
+});
+// ---- API keys (admins) ---------------------------------------------------------------------------------------------
+// Keys for websites' backends: create one (shown once), see when each was last used, revoke it.
+function keyItem(key) {
+    const state = key.revoked_at ? `revoked ${when(key.revoked_at)}`
+        : key.expires_at && Date.parse(key.expires_at) <= Date.now() ? `expired ${when(key.expires_at)}`
+            : key.expires_at ? `expires ${when(key.expires_at)}` : "never expires";
+    const item = adminItem("webhook-item key-item", key.name, `${key.prefix}… · ${key.scopes.join(", ")} · ${state} · ${key.last_used_at ? `last used ${when(key.last_used_at)}` : "never used"}`
+        + ` · created ${when(key.created_at)} by ${key.created_by}`, key.revoked_at ? [] : [["revoke", "Revoke"]]);
+    item.dataset.id = String(key.id);
+    return item;
+}
+async function loadKeys() {
+    $("keys-error").textContent = "";
+    try {
+        const keys = await withToken((t) => listApiKeys(t));
+        $("key-list").replaceChildren(...keys.map(keyItem));
+    }
+    catch (error) {
+        $("keys-error").textContent = describe(error);
+    }
+}
+$("keys-open").addEventListener("click", async () => {
+    $("keys-dialog").showModal();
+    $("key-secret").hidden = true;
+    await loadKeys();
+});
+$("keys-close").addEventListener("click", () => {
+    $("key-secret-value").value = ""; // the secret does not stay in the page
+    $("keys-dialog").close();
+});
+$("key-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const scopes = [...form.querySelectorAll("input[name=scopes]:checked")].map((box) => box.value);
+    const day = $("key-expires").value; // yyyy-mm-dd: the key works until that day ends, here
+    $("keys-error").textContent = "";
+    try {
+        const created = await withToken((t) => createApiKey({
+            name: $("key-name").value.trim(), scopes,
+            expires_at: day ? new Date(`${day}T23:59:59`).toISOString() : undefined,
+        }, t));
+        $("key-secret-value").value = created.key;
+        $("key-secret").hidden = false;
+        form.reset();
+        await loadKeys();
+        status(`Created the key ${created.name}: copy it now, it is not shown again.`);
+    }
+    catch (error) {
+        $("keys-error").textContent = describe(error);
+    }
+});
+$("key-list").addEventListener("click", async (event) => {
+    const button = event.target instanceof Element ? event.target.closest("button[data-action]") : null;
+    const item = button?.closest(".key-item");
+    if (!button || !item)
+        return;
+    if (!armed(button, "Revoke it? Websites using it are refused"))
+        return;
+    $("keys-error").textContent = "";
+    try {
+        await withToken((t) => revokeApiKey(Number(item.dataset.id), t));
+        await loadKeys();
+        status("Revoked: it is refused everywhere within seconds.");
+    }
+    catch (error) {
+        $("keys-error").textContent = describe(error);
+    }
+});
+// ---- users (admins) ------------------------------------------------------------------------------------------------
+// Add a user, change a role, sign a user out everywhere, set a password, delete. The service refuses what would leave
+// no admin, and says so.
+function userItem(user) {
+    const role = document.createElement("select");
+    role.setAttribute("aria-label", `Role of ${user.username}`);
+    for (const value of ["admin", "editor", "viewer"])
+        role.append(new Option(value, value, false, value === user.role));
+    const item = adminItem("webhook-item user-item", user.username, [user.role, user.single_sign_on ? "single sign-on" : null, user.has_password ? null : "no password", `added ${when(user.created_at)}`]
+        .filter(Boolean).join(" · "), [["sign-out", "Sign out everywhere"], ["delete", "Delete"]], [role]);
+    item.dataset.username = user.username;
+    return item;
+}
+async function loadUsers() {
+    try {
+        const users = await withToken((t) => listUsers(t));
+        $("user-list").replaceChildren(...users.map(userItem));
+    }
+    catch (error) {
+        $("users-error").textContent = describe(error);
+    }
+}
+/** Runs a change from the users dialog: its error in the dialog, the list fresh afterwards either way. */
+async function userChange(change) {
+    $("users-error").textContent = "";
+    try {
+        status(await withToken(change));
+    }
+    catch (error) {
+        $("users-error").textContent = describe(error);
+    }
+    await loadUsers();
+}
+$("users-open").addEventListener("click", async () => {
+    $("users-error").textContent = "";
+    $("users-dialog").showModal();
+    await loadUsers();
+});
+$("users-close").addEventListener("click", () => $("users-dialog").close());
+$("user-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const username = $("user-name").value.trim();
+    await userChange(async (t) => {
+        const user = await addUser({ username, role: $("user-role").value, password: $("user-password").value }, t);
+        form.reset();
+        return `Added ${user.username} (${user.role}).`;
+    });
+});
+$("password-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const username = $("password-user").value.trim();
+    await userChange(async (t) => {
+        await changeUser(username, { password: $("password-new").value }, t);
+        form.reset();
+        return `Set a new password for ${username}; their sign-ins are ended.`;
+    });
+});
+$("user-list").addEventListener("change", async (event) => {
+    const select = event.target instanceof HTMLSelectElement ? event.target : null;
+    const username = select?.closest(".user-item")?.dataset.username;
+    if (!select || !username)
+        return;
+    await userChange(async (t) => {
+        const user = await changeUser(username, { role: select.value }, t);
+        return `${user.username} is now ${user.role}; their sign-ins are ended.`;
+    });
+});
+$("user-list").addEventListener("click", async (event) => {
+    const button = event.target instanceof Element ? event.target.closest("button[data-action]") : null;
+    const username = button?.closest(".user-item")?.dataset.username;
+    if (!button || !username)
+        return;
+    if (button.dataset.action === "sign-out") {
+        await userChange(async (t) => {
+            const ended = await revokeUserSessions(username, t);
+            return `Signed ${username} out everywhere (${ended.sessions_ended} ${ended.sessions_ended === 1 ? "sign-in" : "sign-ins"} ended).`;
+        });
+        return;
+    }
+    if (!armed(button, "Delete this user?"))
+        return;
+    await userChange(async (t) => {
+        await deleteUser(username, t);
+        return `Deleted ${username}.`;
+    });
 });

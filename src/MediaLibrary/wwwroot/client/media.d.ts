@@ -183,6 +183,16 @@ export interface ApiKey {
 export interface NewApiKey extends Omit<ApiKey, "last_used_at" | "revoked_at"> {
     key: string;
 }
+/** A user as admins see it. */
+export interface User {
+    username: string;
+    role: "admin" | "editor" | "viewer";
+    created_at: string;
+    /** Made by single sign-on: its role follows the provider's claim at each sign-in. */
+    single_sign_on: boolean;
+    /** False for a user who signs in only through single sign-on. */
+    has_password: boolean;
+}
 /** The events a webhook endpoint can take; "*" takes them all. */
 export type WebhookEventType = "media.created" | "media.updated" | "media.file_replaced" | "media.trashed" | "media.restored" | "media.purged" | "media.deleted" | "media.referenced" | "media.unreferenced";
 /** A webhook endpoint as admins see it: never its secret. */
@@ -440,6 +450,25 @@ export interface MediaClient {
     }, token: string): Promise<NewApiKey>;
     /** Revokes an API key for good (admins): refused everywhere within seconds. */
     revokeApiKey(id: number, token: string): Promise<void>;
+    /** Every user (admins). */
+    listUsers(token: string): Promise<User[]>;
+    /** Adds a user with a role and a password (admins); a taken name is a 409. */
+    addUser(user: {
+        username: string;
+        role: User["role"];
+        password: string;
+    }, token: string): Promise<User>;
+    /** Changes a user's role or password (admins); either ends all of the user's sign-ins. The last admin keeps the role (409). */
+    changeUser(username: string, changes: {
+        role?: User["role"];
+        password?: string;
+    }, token: string): Promise<User>;
+    /** Deletes a user (admins); the user's tokens stop working. The last admin cannot be deleted (409). */
+    deleteUser(username: string, token: string): Promise<void>;
+    /** Signs a user out everywhere (admins): every token issued to the user so far stops working. */
+    revokeUserSessions(username: string, token: string): Promise<{
+        sessions_ended: number;
+    }>;
     /** Every webhook endpoint (admins). */
     listWebhooks(token: string): Promise<Webhook[]>;
     /**
@@ -568,7 +597,16 @@ export declare const login: (username: string, password: string) => Promise<Toke
     name: string;
     scopes: ApiKeyScope[];
     expires_at?: string;
-}, token: string) => Promise<NewApiKey>, revokeApiKey: (id: number, token: string) => Promise<void>, listWebhooks: (token: string) => Promise<Webhook[]>, createWebhook: (webhook: {
+}, token: string) => Promise<NewApiKey>, revokeApiKey: (id: number, token: string) => Promise<void>, listUsers: (token: string) => Promise<User[]>, addUser: (user: {
+    username: string;
+    role: User["role"];
+    password: string;
+}, token: string) => Promise<User>, changeUser: (username: string, changes: {
+    role?: User["role"];
+    password?: string;
+}, token: string) => Promise<User>, deleteUser: (username: string, token: string) => Promise<void>, revokeUserSessions: (username: string, token: string) => Promise<{
+    sessions_ended: number;
+}>, listWebhooks: (token: string) => Promise<Webhook[]>, createWebhook: (webhook: {
     url: string;
     events: (WebhookEventType | "*")[];
     description?: string;

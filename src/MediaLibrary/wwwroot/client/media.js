@@ -107,6 +107,11 @@ export function createClient(options = {}) {
         listApiKeys: (token) => call("GET", "/api/admin/keys", { token }),
         createApiKey: (key, token) => call("POST", "/api/admin/keys", { token, json: key }),
         revokeApiKey: (id, token) => call("DELETE", `/api/admin/keys/${encodeURIComponent(id)}`, { token }),
+        listUsers: (token) => call("GET", "/api/admin/users", { token }),
+        addUser: (user, token) => call("POST", "/api/admin/users", { token, json: user }),
+        changeUser: (username, changes, token) => call("PATCH", `/api/admin/users/${encodeURIComponent(username)}`, { token, json: changes }),
+        deleteUser: (username, token) => call("DELETE", `/api/admin/users/${encodeURIComponent(username)}`, { token }),
+        revokeUserSessions: (username, token) => call("POST", `/api/admin/users/${encodeURIComponent(username)}/revoke`, { token }),
         listWebhooks: (token) => call("GET", "/api/admin/webhooks", { token }),
         createWebhook: (webhook, token) => call("POST", "/api/admin/webhooks", { token, json: webhook }),
         updateWebhook: (id, changes, token) => call("PATCH", `/api/admin/webhooks/${encodeURIComponent(id)}`, { token, json: changes }),
@@ -228,4 +233,4 @@ export async function verifyWebhook(secret, body, headers, options = {}) {
 }
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, listWebhookDeliveries, redeliverWebhook, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
+export const { login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, listWebhookDeliveries, redeliverWebhook, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
