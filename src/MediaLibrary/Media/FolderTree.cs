@@ -9,7 +9,7 @@ namespace MediaLibrary.Media;
 /// transaction that holds the tree's lock (PostgreSQL: an advisory lock; SQLite: its transactions already take turns),
 /// so two moves can never make a cycle between them and a sibling name is checked against what is there.
 /// </summary>
-public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILogger<FolderTree> logger)
+public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, IEnumerable<IFolderFeed> feeds, ILogger<FolderTree> logger)
 {
     /// <summary>The advisory lock that orders changes to the tree on PostgreSQL.</summary>
     private const long TreeLock = 0x4D4C_466F_6C64;
@@ -44,6 +44,7 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
         db.Folders.Add(folder);
         await db.SaveChangesAsync(ct); // the id, for the path
         folder.Path = $"{parent?.Path ?? "/"}{folder.Id}/";
+        Tell(folder, "created", null);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         LogCreated(folder.Id, folder.ParentId, folder.Path);
@@ -58,7 +59,9 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
         if (folder is null) return null;
         if (folder.Name == clean) return folder;
         await EnsureNameFreeAsync(folder.ParentId, clean, folder.Id, ct);
+        var before = folder.Name;
         (folder.Name, folder.NameKey, folder.UpdatedAt) = (clean, FolderNames.Key(clean), Now());
+        Tell(folder, "renamed", new { name = new { before, after = clean } });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         LogRenamed(folder.Id, folder.Path);
@@ -90,8 +93,10 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
             .SetProperty(f => f.Depth, f => f.Depth + shift), ct);
         var now = Now();
         await db.Folders.Where(f => f.Id == id).ExecuteUpdateAsync(s => s.SetProperty(f => f.ParentId, parentId).SetProperty(f => f.UpdatedAt, now), ct);
-        await tx.CommitAsync(ct);
+        var from = folder.ParentId;
         (folder.ParentId, folder.Path, folder.Depth, folder.UpdatedAt) = (parentId, newPath, folder.Depth + shift, now);
+        if (Tell(folder, "moved", new { parent_id = new { before = from, after = parentId } })) await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         LogMoved(folder.Id, oldPath, newPath);
         return folder;
     }
@@ -118,9 +123,18 @@ public sealed partial class FolderTree(MediaDbContext db, TimeProvider time, ILo
         var deleted = 0;
         for (var depth = await db.Folders.Where(f => f.Path.StartsWith(path)).MaxAsync(f => f.Depth, ct); depth >= folder.Depth; depth--)
             deleted += await db.Folders.Where(f => f.Path.StartsWith(path) && f.Depth == depth).ExecuteDeleteAsync(ct);
+        if (Tell(folder, "deleted", new { folders_deleted = deleted })) await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         LogDeleted(folder.Id, folder.Path, deleted);
         return true;
+    }
+
+    /// <summary>Tells every feed of the change; true when one added something for the change's transaction to save.</summary>
+    private bool Tell(Folder folder, string action, object? details)
+    {
+        var added = false;
+        foreach (var feed in feeds) added |= feed.FolderChanged(folder, action, details);
+        return added;
     }
 
     /// <summary>Up to <paramref name="count"/> media (not in the trash) anywhere in the folder or below it, for a deletion with contents.</summary>

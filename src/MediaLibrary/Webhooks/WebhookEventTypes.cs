@@ -1,6 +1,6 @@
 namespace MediaLibrary.Webhooks;
 
-/// <summary>The event types, one per kind of change the history records.</summary>
+/// <summary>The event types: one per kind of change the history records, and one per change to the folder tree.</summary>
 public static class WebhookEventTypes
 {
     public const string All = "*";
@@ -18,10 +18,21 @@ public static class WebhookEventTypes
         ["unreferenced"] = "media.unreferenced",
     };
 
-    public static IReadOnlyCollection<string> Known { get; } = [.. ByAction.Values];
+    private static readonly Dictionary<string, string> ByFolderAction = new(StringComparer.Ordinal)
+    {
+        ["created"] = "folder.created",
+        ["renamed"] = "folder.renamed",
+        ["moved"] = "folder.moved",
+        ["deleted"] = "folder.deleted",
+    };
+
+    public static IReadOnlyCollection<string> Known { get; } = [.. ByAction.Values, .. ByFolderAction.Values];
 
     /// <summary>The type of a history action's event, or null for an action that has none.</summary>
     public static string? Of(string action) => ByAction.GetValueOrDefault(action);
+
+    /// <summary>The type of a change to the folder tree.</summary>
+    public static string OfFolder(string action) => ByFolderAction[action];
 
     /// <summary>What is wrong with a list of event types, or null.</summary>
     public static string? Problem(IReadOnlyList<string>? events)

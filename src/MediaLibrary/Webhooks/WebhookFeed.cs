@@ -15,7 +15,7 @@ namespace MediaLibrary.Webhooks;
 /// </summary>
 public sealed class WebhookFeed(
     MediaDbContext db, WebhookSubscriptions subscriptions, CleanupQueue queue, ChangeActor actor, MediaUrls urls,
-    IHttpContextAccessor http, TimeProvider time) : IChangeFeed, IRetirementFollowUp
+    IHttpContextAccessor http, TimeProvider time) : IChangeFeed, IFolderFeed, IRetirementFollowUp
     // The body of each event is made just before the change saves (see SnapshotAsync), from the media as the change left it.
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -48,6 +48,28 @@ public sealed class WebhookFeed(
         (_events.TryGetValue(mediaId, out var list) ? list : _events[mediaId] = []).Add(evt);
         _unsaved.Add(evt);
         if (_unsaved.Count == 1) db.BeforeNextSave(SnapshotAsync);
+        return true;
+    }
+
+    /// <summary>A change to the folder tree: its event is whole at once (the folder is in hand), so its body is written now.</summary>
+    public bool FolderChanged(Folder folder, string action, object? details)
+    {
+        var type = WebhookEventTypes.OfFolder(action);
+        var endpoints = subscriptions.For(type);
+        if (endpoints.Count == 0) return false;
+        var now = time.GetUtcNow().UtcDateTime;
+        var evt = new WebhookEvent
+        {
+            Id = NewId(), Type = type, Action = action, Change = details is null ? null : JsonSerializer.Serialize(details, Json),
+            Actor = actor.Name, RequestId = actor.RequestId, CreatedAt = now,
+        };
+        evt.Payload = WebhookPayload.SerializeFolder(evt, folder);
+        db.WebhookEvents.Add(evt);
+        foreach (var endpoint in endpoints)
+        {
+            db.WebhookDeliveries.Add(new WebhookDelivery { EndpointId = endpoint, EventId = evt.Id, EventType = type, CreatedAt = now });
+            queue.Enqueue(null, WebhookSender.KeyOf(endpoint, evt.Id), WebhookSender.Kind, type).LeaseUntil = null;
+        }
         return true;
     }
 

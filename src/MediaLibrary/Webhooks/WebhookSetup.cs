@@ -16,6 +16,7 @@ public static class WebhookSetup
         services.AddSingleton<WebhookSecrets>();
         services.AddScoped<WebhookFeed>();
         services.AddScoped<IChangeFeed>(sp => sp.GetRequiredService<WebhookFeed>());
+        services.AddScoped<IFolderFeed>(sp => sp.GetRequiredService<WebhookFeed>());
         services.AddScoped<IRetirementFollowUp>(sp => sp.GetRequiredService<WebhookFeed>());
         services.AddScoped<WebhookRegistry>();
         services.AddScoped<ICleanupHandler, WebhookSender>();

@@ -217,8 +217,10 @@ export interface User {
 }
 
 /** The events a webhook endpoint can take; "*" takes them all. */
-export type WebhookEventType = "media.created" | "media.updated" | "media.file_replaced" | "media.trashed" | "media.restored"
+export type WebhookEventType = MediaEventType | FolderEventType;
+export type MediaEventType = "media.created" | "media.updated" | "media.file_replaced" | "media.trashed" | "media.restored"
   | "media.purged" | "media.deleted" | "media.referenced" | "media.unreferenced";
+export type FolderEventType = "folder.created" | "folder.renamed" | "folder.moved" | "folder.deleted";
 
 /** A webhook endpoint as admins see it: never its secret. */
 export interface Webhook {
@@ -264,8 +266,11 @@ export interface WebhookDeliveryPage {
 }
 
 /** The body of a webhook, once verified: what changed, and the media as the change left it (null after a deletion). */
-export interface WebhookEvent {
-  type: WebhookEventType;
+export type WebhookEvent = MediaEvent | FolderEvent;
+
+/** A change of a media, as a webhook tells it. */
+export interface MediaEvent {
+  type: MediaEventType;
   timestamp: string;
   data: {
     media_id: number | null;
@@ -275,6 +280,22 @@ export interface WebhookEvent {
     change: Record<string, unknown> | null;
     /** The versions the change retired: revalidate or purge what shows `url`, or anything under `prefix` (its derivatives). */
     retired: { version: number; url: string; prefix: string }[];
+    actor: string;
+    request_id: string | null;
+  };
+}
+
+/** A change to the folder tree, as a webhook tells it. */
+export interface FolderEvent {
+  type: FolderEventType;
+  timestamp: string;
+  data: {
+    folder_id: number;
+    action: "created" | "renamed" | "moved" | "deleted";
+    /** The folder as the change left it; null after a deletion. */
+    folder: { id: number; name: string; parent_id: number | null; updated_at: string } | null;
+    /** renamed: `{ name: { before, after } }`; moved: `{ parent_id: { before, after } }`; deleted: `{ folders_deleted }`. */
+    change: Record<string, unknown> | null;
     actor: string;
     request_id: string | null;
   };

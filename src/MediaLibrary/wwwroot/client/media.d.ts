@@ -194,7 +194,9 @@ export interface User {
     has_password: boolean;
 }
 /** The events a webhook endpoint can take; "*" takes them all. */
-export type WebhookEventType = "media.created" | "media.updated" | "media.file_replaced" | "media.trashed" | "media.restored" | "media.purged" | "media.deleted" | "media.referenced" | "media.unreferenced";
+export type WebhookEventType = MediaEventType | FolderEventType;
+export type MediaEventType = "media.created" | "media.updated" | "media.file_replaced" | "media.trashed" | "media.restored" | "media.purged" | "media.deleted" | "media.referenced" | "media.unreferenced";
+export type FolderEventType = "folder.created" | "folder.renamed" | "folder.moved" | "folder.deleted";
 /** A webhook endpoint as admins see it: never its secret. */
 export interface Webhook {
     id: number;
@@ -235,8 +237,10 @@ export interface WebhookDeliveryPage {
     results: WebhookDelivery[];
 }
 /** The body of a webhook, once verified: what changed, and the media as the change left it (null after a deletion). */
-export interface WebhookEvent {
-    type: WebhookEventType;
+export type WebhookEvent = MediaEvent | FolderEvent;
+/** A change of a media, as a webhook tells it. */
+export interface MediaEvent {
+    type: MediaEventType;
     timestamp: string;
     data: {
         media_id: number | null;
@@ -250,6 +254,26 @@ export interface WebhookEvent {
             url: string;
             prefix: string;
         }[];
+        actor: string;
+        request_id: string | null;
+    };
+}
+/** A change to the folder tree, as a webhook tells it. */
+export interface FolderEvent {
+    type: FolderEventType;
+    timestamp: string;
+    data: {
+        folder_id: number;
+        action: "created" | "renamed" | "moved" | "deleted";
+        /** The folder as the change left it; null after a deletion. */
+        folder: {
+            id: number;
+            name: string;
+            parent_id: number | null;
+            updated_at: string;
+        } | null;
+        /** renamed: `{ name: { before, after } }`; moved: `{ parent_id: { before, after } }`; deleted: `{ folders_deleted }`. */
+        change: Record<string, unknown> | null;
         actor: string;
         request_id: string | null;
     };
