@@ -434,6 +434,20 @@ test("webhooks: createWebhook registers a receiver; each change arrives signed, 
     assert.equal(again.status, "pending");
     for (let i = 0; i < 200 && received.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(received[2].headers["webhook-id"], received[0].headers["webhook-id"]);
+    const rotated = await client.rotateWebhookSecret(hook.id, t);
+    assert.notEqual(rotated.secret, hook.secret);
+    assert.ok(Date.parse(rotated.previous_secret_until) > Date.now() + 23 * 3_600_000);
+    // While the old secret still signs, a receiver with either secret accepts (the reference verifier and ours).
+    await client.updateMedia(item.id, { alt_text: "A rotated dot" }, t);
+    for (let i = 0; i < 200 && received.length < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    const overlap = received[3];
+    assert.equal(overlap.headers["webhook-signature"].split(" ").length, 2);
+    for (const secret of [hook.secret, rotated.secret]) {
+      new ReferenceWebhook(secret).verify(overlap.body, overlap.headers);
+      assert.equal((await verifyWebhook(secret, overlap.body, overlap.headers)).data.change.alt_text.after, "A rotated dot");
+    }
+    assert.equal((await client.rotateWebhookSecret(hook.id, t, { keepPreviousHours: 0 })).previous_secret_until, null);
+    await assert.rejects(client.rotateWebhookSecret(hook.id, t, { keepPreviousHours: 500 }), (e) => e instanceof MediaLibraryError && e.status === 400);
     assert.equal((await client.updateWebhook(hook.id, { active: false }, t)).active, false);
     await client.deleteWebhook(hook.id, t);
     assert.deepEqual((await client.listWebhooks(t)).filter((w) => w.id === hook.id), []);

@@ -13,6 +13,14 @@ public sealed class WebhookEndpoint
     /// <summary>The signing secret (whsec_…), encrypted with the data-protection key ring that every node shares.</summary>
     public required string ProtectedSecret { get; set; }
 
+    /// <summary>
+    /// The secret before the last rotation, encrypted the same way: attempts are signed with it too (a second signature
+    /// in webhook-signature) until <see cref="PreviousSecretUntil"/>, so a receiver can switch secrets without a failure.
+    /// </summary>
+    public string? PreviousProtectedSecret { get; set; }
+
+    public DateTime? PreviousSecretUntil { get; set; }
+
     public bool Active { get; set; } = true;
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

@@ -1,5 +1,6 @@
 using MediaLibrary.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace MediaLibrary.Webhooks;
 
@@ -8,20 +9,26 @@ public static class WebhookEndpoints
 {
     public sealed record WebhookRequest(string? Url, string[]? Events, string? Description, bool? Active, string? Secret);
 
+    /// <summary>An endpoint; after a rotation, PreviousSecretUntil says until when the previous secret signs beside the new one.</summary>
     public sealed record WebhookResponse(long Id, string Url, string[] Events, string Description, bool Active, DateTime CreatedAt,
-        DateTime UpdatedAt, string CreatedBy)
+        DateTime UpdatedAt, string CreatedBy, DateTime? PreviousSecretUntil)
     {
-        public static WebhookResponse From(WebhookEndpoint e) =>
-            new(e.Id, e.Url, e.Events.Split(' '), e.Description, e.Active, e.CreatedAt, e.UpdatedAt, e.CreatedBy);
+        public static WebhookResponse From(WebhookEndpoint e, DateTime now) =>
+            new(e.Id, e.Url, e.Events.Split(' '), e.Description, e.Active, e.CreatedAt, e.UpdatedAt, e.CreatedBy, PreviousUntil(e, now));
     }
 
     /// <summary>A new endpoint, or a new secret, with the secret: shown this once.</summary>
     public sealed record WebhookWithSecretResponse(long Id, string Url, string[] Events, string Description, bool Active, DateTime CreatedAt,
-        DateTime UpdatedAt, string CreatedBy, string Secret)
+        DateTime UpdatedAt, string CreatedBy, DateTime? PreviousSecretUntil, string Secret)
     {
-        public static WebhookWithSecretResponse From(WebhookEndpoint e, string secret) =>
-            new(e.Id, e.Url, e.Events.Split(' '), e.Description, e.Active, e.CreatedAt, e.UpdatedAt, e.CreatedBy, secret);
+        public static WebhookWithSecretResponse From(WebhookEndpoint e, string secret, DateTime now) =>
+            new(e.Id, e.Url, e.Events.Split(' '), e.Description, e.Active, e.CreatedAt, e.UpdatedAt, e.CreatedBy, PreviousUntil(e, now), secret);
     }
+
+    private static DateTime? PreviousUntil(WebhookEndpoint e, DateTime now) => e.PreviousSecretUntil > now ? e.PreviousSecretUntil : null;
+
+    /// <summary>The longest a previous secret may keep signing after a rotation: a week.</summary>
+    public const int MaxKeepPreviousHours = 168;
 
     public sealed record WebhookDeliveryResponse(long Id, long EndpointId, string EventId, string EventType, long? MediaId, string Status,
         int Attempts, DateTime CreatedAt, DateTime? LastAttemptAt, int? LastStatusCode, string? LastResponse, string? LastError, DateTime? DeliveredAt)
@@ -51,7 +58,9 @@ public static class WebhookEndpoints
         group.MapDelete("/{id:long}", Delete).WithName("DeleteWebhook").WithSummary("Delete an endpoint with its deliveries.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:long}/secret", RotateSecret).WithName("RotateWebhookSecret")
-            .WithSummary("Make a new signing secret for the endpoint, shown this once; attempts from now on are signed with it.")
+            .WithSummary("Make a new signing secret for the endpoint, shown this once; attempts from now on are signed with it, and for "
+                + "keep_previous_hours (24 by default, at most a week) with the previous one too (two signatures in webhook-signature, as "
+                + "Standard Webhooks allows), so the receiver can switch to the new secret without a failed delivery.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:long}/deliveries", Deliveries).WithName("ListWebhookDeliveries")
             .WithSummary("The endpoint's deliveries, newest first, each with its attempts and the last answer (status and its first "
@@ -64,14 +73,14 @@ public static class WebhookEndpoints
         return group;
     }
 
-    public static async Task<Ok<List<WebhookResponse>>> List(WebhookRegistry registry, CancellationToken ct) =>
-        TypedResults.Ok((await registry.ListAsync(ct)).Select(WebhookResponse.From).ToList());
+    public static async Task<Ok<List<WebhookResponse>>> List(WebhookRegistry registry, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok((await registry.ListAsync(ct)).Select(e => WebhookResponse.From(e, time.GetUtcNow().UtcDateTime)).ToList());
 
-    public static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> Get(long id, WebhookRegistry registry, CancellationToken ct) =>
-        await registry.FindAsync(id, ct) is { } endpoint ? TypedResults.Ok(WebhookResponse.From(endpoint)) : NotFound(id);
+    public static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> Get(long id, WebhookRegistry registry, TimeProvider time, CancellationToken ct) =>
+        await registry.FindAsync(id, ct) is { } endpoint ? TypedResults.Ok(WebhookResponse.From(endpoint, time.GetUtcNow().UtcDateTime)) : NotFound(id);
 
     public static async Task<Results<Created<WebhookWithSecretResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        WebhookRequest request, WebhookRegistry registry, WebhookTargets targets, HttpContext http, CancellationToken ct)
+        WebhookRequest request, WebhookRegistry registry, WebhookTargets targets, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (await targets.ProblemAsync(request.Url, ct) is { } url) errors["url"] = [url];
@@ -84,11 +93,11 @@ public static class WebhookEndpoints
                 detail: $"At most {WebhookRegistry.MaxEndpoints} endpoints can be registered; delete one first.");
         var (endpoint, key) = await registry.CreateAsync(request.Url!, request.Events!, request.Description, request.Active ?? true, request.Secret,
             http.User.FindFirst("name")?.Value ?? "unknown", ct);
-        return TypedResults.Created($"/api/admin/webhooks/{endpoint.Id}", WebhookWithSecretResponse.From(endpoint, key));
+        return TypedResults.Created($"/api/admin/webhooks/{endpoint.Id}", WebhookWithSecretResponse.From(endpoint, key, time.GetUtcNow().UtcDateTime));
     }
 
     public static async Task<Results<Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> Update(
-        long id, WebhookRequest request, WebhookRegistry registry, WebhookTargets targets, CancellationToken ct)
+        long id, WebhookRequest request, WebhookRegistry registry, WebhookTargets targets, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.Url is not null && await targets.ProblemAsync(request.Url, ct) is { } url) errors["url"] = [url];
@@ -97,16 +106,25 @@ public static class WebhookEndpoints
         if (request.Secret is not null) errors["secret"] = ["A secret is changed with POST /api/admin/webhooks/{id}/secret, which makes a new one."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The request is invalid.");
         return await registry.UpdateAsync(id, request.Url, request.Events, request.Description, request.Active, ct) is { } endpoint
-            ? TypedResults.Ok(WebhookResponse.From(endpoint)) : NotFound(id);
+            ? TypedResults.Ok(WebhookResponse.From(endpoint, time.GetUtcNow().UtcDateTime)) : NotFound(id);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(long id, WebhookRegistry registry, CancellationToken ct) =>
         await registry.DeleteAsync(id, ct) ? TypedResults.NoContent() : NotFound(id);
 
-    public static async Task<Results<Ok<WebhookWithSecretResponse>, ProblemHttpResult>> RotateSecret(long id, WebhookRegistry registry, CancellationToken ct)
+    /// <summary>keep_previous_hours: how long the secret it replaces keeps signing beside the new one, 0 to 168 hours (default 24).</summary>
+    public static async Task<Results<Ok<WebhookWithSecretResponse>, ValidationProblem, ProblemHttpResult>> RotateSecret(
+        long id, WebhookRegistry registry, TimeProvider time, CancellationToken ct, [FromQuery(Name = "keep_previous_hours")] string? keepPreviousHours = null)
     {
-        if (await registry.RotateSecretAsync(id, ct) is not { } secret || await registry.FindAsync(id, ct) is not { } endpoint) return NotFound(id);
-        return TypedResults.Ok(WebhookWithSecretResponse.From(endpoint, secret));
+        var hours = 24;
+        if (keepPreviousHours is not null && (!int.TryParse(keepPreviousHours, out hours) || hours is < 0 or > MaxKeepPreviousHours))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["keep_previous_hours"] = [$"keep_previous_hours is a whole number of hours from 0 (the old secret stops at once) to {MaxKeepPreviousHours}."],
+            }, title: "The request is invalid.");
+        if (await registry.RotateSecretAsync(id, TimeSpan.FromHours(hours), ct) is not { } secret || await registry.FindAsync(id, ct) is not { } endpoint)
+            return NotFound(id);
+        return TypedResults.Ok(WebhookWithSecretResponse.From(endpoint, secret, time.GetUtcNow().UtcDateTime));
     }
 
     public static async Task<Results<Ok<WebhookDeliveryListResponse>, ValidationProblem, ProblemHttpResult>> Deliveries(

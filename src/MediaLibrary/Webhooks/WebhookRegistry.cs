@@ -55,14 +55,22 @@ public sealed partial class WebhookRegistry(
     }
 
     /// <summary>A new secret for the endpoint, in force from the next attempt; null when there is no such endpoint.</summary>
-    public async Task<string?> RotateSecretAsync(long id, CancellationToken ct)
+    /// <summary>
+    /// Makes a new signing secret; the one it replaces keeps signing beside it for <paramref name="keepPrevious"/> (none
+    /// when zero). Null when there is no such endpoint.
+    /// </summary>
+    public async Task<string?> RotateSecretAsync(long id, TimeSpan keepPrevious, CancellationToken ct)
     {
+        var endpoint = await db.WebhookEndpoints.FirstOrDefaultAsync(e => e.Id == id, ct);
+        if (endpoint is null) return null;
         var secret = WebhookSecrets.New();
-        var changed = await db.WebhookEndpoints.Where(e => e.Id == id).ExecuteUpdateAsync(s => s
-            .SetProperty(e => e.ProtectedSecret, secrets.Protect(secret))
-            .SetProperty(e => e.UpdatedAt, time.GetUtcNow().UtcDateTime), ct);
-        if (changed == 0) return null;
-        LogSecretRotated(id);
+        var now = time.GetUtcNow().UtcDateTime;
+        var keep = keepPrevious > TimeSpan.Zero;
+        endpoint.PreviousProtectedSecret = keep ? endpoint.ProtectedSecret : null;
+        endpoint.PreviousSecretUntil = keep ? now + keepPrevious : null;
+        (endpoint.ProtectedSecret, endpoint.UpdatedAt) = (secrets.Protect(secret), now);
+        await db.SaveChangesAsync(ct);
+        LogSecretRotated(id, endpoint.PreviousSecretUntil);
         return secret;
     }
 
@@ -121,8 +129,8 @@ public sealed partial class WebhookRegistry(
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook endpoint {EndpointId} changed: {Host}, events {Events}, active {Active}")]
     private partial void LogUpdated(long endpointId, string host, string events, bool active);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook endpoint {EndpointId}: signing secret rotated")]
-    private partial void LogSecretRotated(long endpointId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook endpoint {EndpointId}: signing secret rotated; the previous one also signs until {PreviousUntil:o} (none: not at all)")]
+    private partial void LogSecretRotated(long endpointId, DateTime? previousUntil);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook endpoint {EndpointId} deleted with its deliveries")]
     private partial void LogDeleted(long endpointId);

@@ -68,7 +68,11 @@ public sealed partial class WebhookSender(
         var timestamp = time.GetUtcNow();
         request.Headers.Add("webhook-id", eventId);
         request.Headers.Add("webhook-timestamp", timestamp.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", new StandardWebhook(secrets.Unprotect(endpoint.ProtectedSecret)).Sign(eventId, timestamp, payload));
+        // After a rotation the previous secret signs too, for a while: a receiver that has either secret accepts it.
+        var signature = new StandardWebhook(secrets.Unprotect(endpoint.ProtectedSecret)).Sign(eventId, timestamp, payload);
+        if (endpoint.PreviousProtectedSecret is { } previous && endpoint.PreviousSecretUntil > timestamp.UtcDateTime)
+            signature += " " + new StandardWebhook(secrets.Unprotect(previous)).Sign(eventId, timestamp, payload);
+        request.Headers.Add("webhook-signature", signature);
         var host = new Uri(endpoint.Url).Host; // the log names the host only: a URL's path or query may carry a token
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var last = attempt >= cleanup.Value.MaxAttempts;

@@ -394,6 +394,52 @@ public abstract class WebhookTests(WebhookTests.App app)
     }
 
     [Fact]
+    public async Task ARotatedSecret_SignsBesideThePreviousOneForTheOverlap_SoAReceiverWithEitherAccepts_AndWithoutOverlapOnlyTheNewOne()
+    {
+        var (endpoint, path) = await RegisterAsync(["media.updated"]);
+        var admin = await app.ClientAsync(Roles.Admin);
+        var editor = await app.ClientAsync();
+        var media = await editor.UploadAsync(TestFiles.Png(2, 2), "rotated.png");
+        async Task<Receiver.Received> EditAsync(string title, int count)
+        {
+            using (var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/media/{media.Id}") { Content = JsonContent.Create(new { title }) })
+            using (var patched = await editor.SendAsync(patch, Ct)) await patched.ShouldBe(HttpStatusCode.OK);
+            return Assert.Single((await WaitForAsync(path, count)).Skip(count - 1));
+        }
+
+        using var bad = await admin.PostAsync($"/api/admin/webhooks/{endpoint.Id}/secret?keep_previous_hours=200", null, Ct);
+        Assert.Contains("keep_previous_hours", (await bad.ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").ToString());
+
+        WebhookEndpoints.WebhookWithSecretResponse rotated;
+        using (var response = await admin.PostAsync($"/api/admin/webhooks/{endpoint.Id}/secret", null, Ct))
+        {
+            await response.ShouldBe(HttpStatusCode.OK);
+            rotated = await response.ReadAsync<WebhookEndpoints.WebhookWithSecretResponse>();
+        }
+        Assert.InRange(rotated.PreviousSecretUntil!.Value, DateTime.UtcNow.AddHours(23.9), DateTime.UtcNow.AddHours(24.1));
+        var both = await EditAsync("Overlap", 1);
+        Assert.Equal(2, both.Signature.Split(' ').Length);
+        // The .NET reference verifier (StandardWebhooks 1.1.2) looks at the first signature only, so the new secret's goes
+        // first; the npm verifier, which the client suite runs, accepts the whole header with either secret. Here each
+        // signature is also checked on its own.
+        var (newer, older) = (both with { Signature = both.Signature.Split(' ')[0] }, both with { Signature = both.Signature.Split(' ')[1] });
+        Verify(rotated.Secret, both);
+        Verify(rotated.Secret, newer); // a receiver already switched
+        Verify(endpoint.Secret, older); // and one not yet switched
+
+        using (var response = await admin.PostAsync($"/api/admin/webhooks/{endpoint.Id}/secret?keep_previous_hours=0", null, Ct))
+        {
+            var again = await response.ReadAsync<WebhookEndpoints.WebhookWithSecretResponse>();
+            Assert.Null(again.PreviousSecretUntil);
+            var only = await EditAsync("No overlap", 2);
+            Assert.Single(only.Signature.Split(' '));
+            Verify(again.Secret, only);
+            Assert.ThrowsAny<Exception>(() => Verify(rotated.Secret, only));
+        }
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), l => l.Message.Contains(rotated.Secret[6..]));
+    }
+
+    [Fact]
     public async Task AnEndpoint_GetsOnlyItsEventTypes_AndNothingWhileDisabled_OrFromAChangeThatFailed()
     {
         var (endpoint, path) = await RegisterAsync(["media.deleted"]);

@@ -77,6 +77,16 @@ public sealed class WebhookPageTests(WebhookPageFixture app) : IClassFixture<Web
         Assert.Equal(first.Id, app.Receiver.At(path)[1].Id);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, "webhooks.png"), FullPage = true });
 
+        // A new secret: asked once more, shown once, and the list says the old one still signs for a day.
+        var rotate = item.GetByRole(AriaRole.Button, new() { Name = $"New secret {url}" });
+        await rotate.ClickAsync();
+        await Assertions.Expect(rotate).ToHaveTextAsync("Sign with a new secret? The old one works 24 hours more");
+        var firstSecret = await secret.InputValueAsync();
+        await rotate.ClickAsync();
+        await Assertions.Expect(secret).Not.ToHaveValueAsync(firstSecret);
+        await Assertions.Expect(secret).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^whsec_"));
+        await Assertions.Expect(item).ToContainTextAsync("the old secret also signs until");
+
         await item.GetByRole(AriaRole.Button, new() { Name = $"Disable {url}" }).ClickAsync();
         await Assertions.Expect(item).ToContainTextAsync("disabled");
         var delete = item.GetByRole(AriaRole.Button, new() { Name = $"Delete {url}" });

@@ -4,7 +4,7 @@
 import {
   login, signOut, completeSingleSignOn, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences,
   addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, getHistory, MediaLibraryError,
-  listWebhooks, createWebhook, updateWebhook, deleteWebhook, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey,
+  listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey,
   listUsers, addUser, changeUser, deleteUser, revokeUserSessions,
 } from "../client/media.js";
 import type {
@@ -1137,8 +1137,9 @@ function adminItem(className: string, title: string, facts: string, buttons: [ac
 
 function webhookItem(hook: Webhook): HTMLLIElement {
   const item = adminItem("webhook-item", hook.url,
-    `${hook.active ? "active" : "disabled"} · ${hook.events.join(", ")}${hook.description ? ` · ${hook.description}` : ""}`,
-    [["deliveries", "Deliveries"], ["toggle", hook.active ? "Disable" : "Enable"], ["delete", "Delete"]]);
+    [hook.active ? "active" : "disabled", hook.events.join(", "), hook.description || null,
+      hook.previous_secret_until ? `the old secret also signs until ${when(hook.previous_secret_until)}` : null].filter(Boolean).join(" · "),
+    [["deliveries", "Deliveries"], ["secret", "New secret"], ["toggle", hook.active ? "Disable" : "Enable"], ["delete", "Delete"]]);
   item.dataset.id = String(hook.id);
   return item;
 }
@@ -1185,7 +1186,10 @@ $("webhooks-open").addEventListener("click", async () => {
   $("webhook-secret").hidden = true;
   await loadWebhooks();
 });
-$("webhooks-close").addEventListener("click", () => $<HTMLDialogElement>("webhooks-dialog").close());
+$("webhooks-close").addEventListener("click", () => {
+  $<HTMLInputElement>("webhook-secret-value").value = ""; // the secret does not stay in the page
+  $<HTMLDialogElement>("webhooks-dialog").close();
+});
 $("webhook-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target as HTMLFormElement;
@@ -1216,7 +1220,13 @@ $("webhook-list").addEventListener("click", async (event) => {
       await loadDeliveries(id);
       return;
     }
-    if (button.dataset.action === "toggle") {
+    if (button.dataset.action === "secret") {
+      if (!armed(button, "Sign with a new secret? The old one works 24 hours more")) return;
+      const rotated = await withToken((t) => rotateWebhookSecret(id, t));
+      $<HTMLInputElement>("webhook-secret-value").value = rotated.secret;
+      $("webhook-secret").hidden = false;
+      status(`New secret for ${rotated.url}: put it in the website's settings; the old one also signs until ${when(rotated.previous_secret_until)}.`);
+    } else if (button.dataset.action === "toggle") {
       await withToken((t) => updateWebhook(id, { active: button.textContent === "Enable" }, t));
     } else {
       if (!armed(button, "Delete it and its deliveries?")) return;

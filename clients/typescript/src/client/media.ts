@@ -233,6 +233,8 @@ export interface Webhook {
   created_at: string;
   updated_at: string;
   created_by: string;
+  /** After a rotation: until when the previous secret signs beside the new one (null: it does not). */
+  previous_secret_until: string | null;
 }
 
 /** An endpoint just created, or its secret just rotated: `secret` (whsec_…) is shown this once. */
@@ -491,8 +493,11 @@ export interface MediaClient {
   updateWebhook(id: number, changes: { url?: string; events?: (WebhookEventType | "*")[]; description?: string; active?: boolean },
     token: string): Promise<Webhook>;
   deleteWebhook(id: number, token: string): Promise<void>;
-  /** Makes a new signing secret (admins); attempts from now on are signed with it. */
-  rotateWebhookSecret(id: number, token: string): Promise<WebhookWithSecret>;
+  /**
+   * Makes a new signing secret (admins); attempts from now on are signed with it, and for `keepPreviousHours` (24 by
+   * default, 0 to 168) with the previous one too, so the receiver can switch secrets without a failed delivery.
+   */
+  rotateWebhookSecret(id: number, token: string, options?: { keepPreviousHours?: number }): Promise<WebhookWithSecret>;
   /** An endpoint's deliveries, newest first; `before` from a page's last id (or its `next` link). */
   listWebhookDeliveries(id: number, query: { status?: WebhookDelivery["status"]; before?: number; limit?: number } | undefined,
     token: string): Promise<WebhookDeliveryPage>;
@@ -614,7 +619,8 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     createWebhook: (webhook, token) => call<WebhookWithSecret>("POST", "/api/admin/webhooks", { token, json: webhook }),
     updateWebhook: (id, changes, token) => call<Webhook>("PATCH", `/api/admin/webhooks/${encodeURIComponent(id)}`, { token, json: changes }),
     deleteWebhook: (id, token) => call<void>("DELETE", `/api/admin/webhooks/${encodeURIComponent(id)}`, { token }),
-    rotateWebhookSecret: (id, token) => call<WebhookWithSecret>("POST", `/api/admin/webhooks/${encodeURIComponent(id)}/secret`, { token }),
+    rotateWebhookSecret: (id, token, opts = {}) => call<WebhookWithSecret>("POST",
+      `/api/admin/webhooks/${encodeURIComponent(id)}/secret${queryString({ keep_previous_hours: opts.keepPreviousHours })}`, { token }),
     listWebhookDeliveries: (id, query = {}, token) =>
       call<WebhookDeliveryPage>("GET", `/api/admin/webhooks/${encodeURIComponent(id)}/deliveries${queryString(query)}`, { token }),
     redeliverWebhook: (id, deliveryId, token) =>

@@ -1,7 +1,7 @@
 // The editors' page: sign-in, upload, edit, replace, delete and copy, folders, tags, selection and bulk actions, on
 // top of the server-rendered library. It uses the same client module as website frontends (served beside it at
 // /client/media.js); after each change it swaps in fresh results from the server.
-import { login, signOut, completeSingleSignOn, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, getHistory, MediaLibraryError, listWebhooks, createWebhook, updateWebhook, deleteWebhook, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, } from "../client/media.js";
+import { login, signOut, completeSingleSignOn, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, getHistory, MediaLibraryError, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, } from "../client/media.js";
 /** An element the server-rendered page always has; a missing one is a bug in the page, not a state to handle. */
 function $(id) {
     const element = document.getElementById(id);
@@ -1119,7 +1119,8 @@ function adminItem(className, title, facts, buttons, controls = []) {
     return item;
 }
 function webhookItem(hook) {
-    const item = adminItem("webhook-item", hook.url, `${hook.active ? "active" : "disabled"} · ${hook.events.join(", ")}${hook.description ? ` · ${hook.description}` : ""}`, [["deliveries", "Deliveries"], ["toggle", hook.active ? "Disable" : "Enable"], ["delete", "Delete"]]);
+    const item = adminItem("webhook-item", hook.url, [hook.active ? "active" : "disabled", hook.events.join(", "), hook.description || null,
+        hook.previous_secret_until ? `the old secret also signs until ${when(hook.previous_secret_until)}` : null].filter(Boolean).join(" · "), [["deliveries", "Deliveries"], ["secret", "New secret"], ["toggle", hook.active ? "Disable" : "Enable"], ["delete", "Delete"]]);
     item.dataset.id = String(hook.id);
     return item;
 }
@@ -1165,7 +1166,10 @@ $("webhooks-open").addEventListener("click", async () => {
     $("webhook-secret").hidden = true;
     await loadWebhooks();
 });
-$("webhooks-close").addEventListener("click", () => $("webhooks-dialog").close());
+$("webhooks-close").addEventListener("click", () => {
+    $("webhook-secret-value").value = ""; // the secret does not stay in the page
+    $("webhooks-dialog").close();
+});
 $("webhook-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.target;
@@ -1198,7 +1202,15 @@ $("webhook-list").addEventListener("click", async (event) => {
             await loadDeliveries(id);
             return;
         }
-        if (button.dataset.action === "toggle") {
+        if (button.dataset.action === "secret") {
+            if (!armed(button, "Sign with a new secret? The old one works 24 hours more"))
+                return;
+            const rotated = await withToken((t) => rotateWebhookSecret(id, t));
+            $("webhook-secret-value").value = rotated.secret;
+            $("webhook-secret").hidden = false;
+            status(`New secret for ${rotated.url}: put it in the website's settings; the old one also signs until ${when(rotated.previous_secret_until)}.`);
+        }
+        else if (button.dataset.action === "toggle") {
             await withToken((t) => updateWebhook(id, { active: button.textContent === "Enable" }, t));
         }
         else {

@@ -208,6 +208,8 @@ export interface Webhook {
     created_at: string;
     updated_at: string;
     created_by: string;
+    /** After a rotation: until when the previous secret signs beside the new one (null: it does not). */
+    previous_secret_until: string | null;
 }
 /** An endpoint just created, or its secret just rotated: `secret` (whsec_…) is shown this once. */
 export interface WebhookWithSecret extends Webhook {
@@ -514,8 +516,13 @@ export interface MediaClient {
         active?: boolean;
     }, token: string): Promise<Webhook>;
     deleteWebhook(id: number, token: string): Promise<void>;
-    /** Makes a new signing secret (admins); attempts from now on are signed with it. */
-    rotateWebhookSecret(id: number, token: string): Promise<WebhookWithSecret>;
+    /**
+     * Makes a new signing secret (admins); attempts from now on are signed with it, and for `keepPreviousHours` (24 by
+     * default, 0 to 168) with the previous one too, so the receiver can switch secrets without a failed delivery.
+     */
+    rotateWebhookSecret(id: number, token: string, options?: {
+        keepPreviousHours?: number;
+    }): Promise<WebhookWithSecret>;
     /** An endpoint's deliveries, newest first; `before` from a page's last id (or its `next` link). */
     listWebhookDeliveries(id: number, query: {
         status?: WebhookDelivery["status"];
@@ -641,7 +648,9 @@ export declare const login: (username: string, password: string) => Promise<Toke
     events?: (WebhookEventType | "*")[];
     description?: string;
     active?: boolean;
-}, token: string) => Promise<Webhook>, deleteWebhook: (id: number, token: string) => Promise<void>, rotateWebhookSecret: (id: number, token: string) => Promise<WebhookWithSecret>, listWebhookDeliveries: (id: number, query: {
+}, token: string) => Promise<Webhook>, deleteWebhook: (id: number, token: string) => Promise<void>, rotateWebhookSecret: (id: number, token: string, options?: {
+    keepPreviousHours?: number;
+}) => Promise<WebhookWithSecret>, listWebhookDeliveries: (id: number, query: {
     status?: WebhookDelivery["status"];
     before?: number;
     limit?: number;

@@ -116,7 +116,7 @@ export function createClient(options = {}) {
         createWebhook: (webhook, token) => call("POST", "/api/admin/webhooks", { token, json: webhook }),
         updateWebhook: (id, changes, token) => call("PATCH", `/api/admin/webhooks/${encodeURIComponent(id)}`, { token, json: changes }),
         deleteWebhook: (id, token) => call("DELETE", `/api/admin/webhooks/${encodeURIComponent(id)}`, { token }),
-        rotateWebhookSecret: (id, token) => call("POST", `/api/admin/webhooks/${encodeURIComponent(id)}/secret`, { token }),
+        rotateWebhookSecret: (id, token, opts = {}) => call("POST", `/api/admin/webhooks/${encodeURIComponent(id)}/secret${queryString({ keep_previous_hours: opts.keepPreviousHours })}`, { token }),
         listWebhookDeliveries: (id, query = {}, token) => call("GET", `/api/admin/webhooks/${encodeURIComponent(id)}/deliveries${queryString(query)}`, { token }),
         redeliverWebhook: (id, deliveryId, token) => call("POST", `/api/admin/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, { token }),
         listFolders: (parent, token) => call("GET", `/api/folders${parent === undefined ? "" : `?parent=${encodeURIComponent(parent)}`}`, { token }),
