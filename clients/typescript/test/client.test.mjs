@@ -446,9 +446,18 @@ test("webhooks: createWebhook registers a receiver; each change arrives signed, 
       new ReferenceWebhook(secret).verify(overlap.body, overlap.headers);
       assert.equal((await verifyWebhook(secret, overlap.body, overlap.headers)).data.change.alt_text.after, "A rotated dot");
     }
-    assert.equal((await client.rotateWebhookSecret(hook.id, t, { keepPreviousHours: 0 })).previous_secret_until, null);
+    const latest = await client.rotateWebhookSecret(hook.id, t, { keepPreviousHours: 0 });
+    assert.equal(latest.previous_secret_until, null);
+    // A test event: queued like any delivery, signed with the endpoint's secret (the latest only, now).
+    const test = await client.testWebhook(hook.id, t);
+    assert.deepEqual([test.event_type, test.status, test.media_id], ["webhook.test", "pending", null]);
+    for (let i = 0; i < 200 && received.length < 5; i++) await new Promise((r) => setTimeout(r, 50));
+    const ping = await verifyWebhook(latest.secret, received[4].body, received[4].headers);
+    assert.deepEqual([ping.type, ping.data.endpoint_id, ping.data.action], ["webhook.test", hook.id, "test"]);
+    await assert.rejects(verifyWebhook(rotated.secret, received[4].body, received[4].headers), /signature does not match/);
     await assert.rejects(client.rotateWebhookSecret(hook.id, t, { keepPreviousHours: 500 }), (e) => e instanceof MediaLibraryError && e.status === 400);
     assert.equal((await client.updateWebhook(hook.id, { active: false }, t)).active, false);
+    await assert.rejects(client.testWebhook(hook.id, t), (e) => e instanceof MediaLibraryError && e.status === 409);
     await client.deleteWebhook(hook.id, t);
     assert.deepEqual((await client.listWebhooks(t)).filter((w) => w.id === hook.id), []);
     await assert.rejects(client.createWebhook({ url: "http://10.0.0.1/hook", events: ["*"] }, t), (e) => e instanceof MediaLibraryError && e.status === 400);

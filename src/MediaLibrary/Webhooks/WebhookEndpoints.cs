@@ -67,6 +67,10 @@ public static class WebhookEndpoints
                 + $"{WebhookSender.MaxResponseChars} characters) or error. Filter by status (pending, delivered, dead); limit 1 to 200 (default 50); "
                 + "next links to the page after.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:long}/test", SendTest).WithName("SendWebhookTest")
+            .WithSummary($"Send the endpoint a {WebhookEventTypes.Test} event, whatever types it takes, through the same queue as every delivery "
+                + "(signed, retried, listed with its deliveries): to check the receiver and its secret. 409 when the endpoint is disabled.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id:long}/deliveries/{deliveryId:long}/redeliver", Redeliver).WithName("RedeliverWebhook")
             .WithSummary("Send a delivery again, whatever its state, with the same webhook-id and body: pending, a fresh attempt count, due now.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -153,6 +157,17 @@ public static class WebhookEndpoints
             ? TypedResults.Accepted($"/api/admin/webhooks/{id}/deliveries", WebhookDeliveryResponse.From(delivery))
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Delivery not found.",
                 detail: $"Webhook endpoint {id} has no delivery {deliveryId}.");
+
+    public static async Task<Results<Accepted<WebhookDeliveryResponse>, ProblemHttpResult>> SendTest(
+        long id, WebhookRegistry registry, Media.ChangeActor actor, CancellationToken ct) =>
+        await registry.SendTestAsync(id, actor.Name, actor.RequestId, ct) switch
+        {
+            null => NotFound(id),
+            { Active: false } => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The endpoint is disabled.",
+                detail: $"Webhook endpoint {id} is disabled: enable it to send it a test event."),
+            { Delivery: { } delivery } => TypedResults.Accepted($"/api/admin/webhooks/{id}/deliveries", WebhookDeliveryResponse.From(delivery)),
+            _ => NotFound(id),
+        };
 
     private static string? DescriptionProblem(string? description) =>
         description is { Length: > WebhookRegistry.MaxDescriptionLength } ? $"The description is longer than {WebhookRegistry.MaxDescriptionLength} characters."

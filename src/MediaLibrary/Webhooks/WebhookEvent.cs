@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace MediaLibrary.Webhooks;
 
 /// <summary>
@@ -26,4 +28,15 @@ public sealed class WebhookEvent
 
     public string? Payload { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>msg_ and 26 characters of base32 (130 random bits): unique without a round trip.</summary>
+    public static string NewId()
+    {
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        Span<byte> bytes = stackalloc byte[26];
+        RandomNumberGenerator.Fill(bytes);
+        Span<char> chars = stackalloc char[26];
+        for (var i = 0; i < chars.Length; i++) chars[i] = alphabet[bytes[i] & 31];
+        return "msg_" + new string(chars);
+    }
 }

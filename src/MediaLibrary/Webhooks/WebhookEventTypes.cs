@@ -5,6 +5,9 @@ public static class WebhookEventTypes
 {
     public const string All = "*";
 
+    /// <summary>The event an admin sends to one endpoint on request; never subscribed to.</summary>
+    public const string Test = "webhook.test";
+
     private static readonly Dictionary<string, string> ByAction = new(StringComparer.Ordinal)
     {
         ["created"] = "media.created",

@@ -32,7 +32,7 @@ public sealed class WebhookFeed(
         var now = time.GetUtcNow().UtcDateTime;
         var evt = new WebhookEvent
         {
-            Id = NewId(), Type = type, MediaId = mediaId, Action = action,
+            Id = WebhookEvent.NewId(), Type = type, MediaId = mediaId, Action = action,
             Change = details is null ? null : JsonSerializer.Serialize(details, Json),
             Actor = actor.Name, RequestId = actor.RequestId, CreatedAt = now,
         };
@@ -60,7 +60,7 @@ public sealed class WebhookFeed(
         var now = time.GetUtcNow().UtcDateTime;
         var evt = new WebhookEvent
         {
-            Id = NewId(), Type = type, Action = action, Change = details is null ? null : JsonSerializer.Serialize(details, Json),
+            Id = WebhookEvent.NewId(), Type = type, Action = action, Change = details is null ? null : JsonSerializer.Serialize(details, Json),
             Actor = actor.Name, RequestId = actor.RequestId, CreatedAt = now,
         };
         evt.Payload = WebhookPayload.SerializeFolder(evt, folder);
@@ -124,16 +124,5 @@ public sealed class WebhookFeed(
             var snapshot = media.GetValueOrDefault(evt.MediaId!.Value) is { } item ? urls.Response(request, item, MediaTags.Ordered(tagsOf[item.Id])) : null;
             evt.Payload = WebhookPayload.Serialize(evt, snapshot);
         }
-    }
-
-    /// <summary>msg_ and 26 characters of base32 (130 random bits): unique without a round trip.</summary>
-    private static string NewId()
-    {
-        const string alphabet = "abcdefghijklmnopqrstuvwxyz234567";
-        Span<byte> bytes = stackalloc byte[26];
-        RandomNumberGenerator.Fill(bytes);
-        Span<char> chars = stackalloc char[26];
-        for (var i = 0; i < chars.Length; i++) chars[i] = alphabet[bytes[i] & 31];
-        return "msg_" + new string(chars);
     }
 }

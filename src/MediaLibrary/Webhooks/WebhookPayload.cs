@@ -30,6 +30,21 @@ public static class WebhookPayload
         },
     }, Json);
 
+    /// <summary>A test event's body: it tells no change.</summary>
+    public static string SerializeTest(WebhookEvent evt, long endpointId) => JsonSerializer.Serialize(new
+    {
+        type = evt.Type,
+        timestamp = evt.CreatedAt,
+        data = new
+        {
+            endpoint_id = endpointId,
+            action = evt.Action,
+            message = "A test event, sent on request: nothing changed.",
+            actor = evt.Actor,
+            request_id = evt.RequestId,
+        },
+    }, Json);
+
     /// <summary>A folder event's body: the folder as the change left it (null after a deletion) and what changed.</summary>
     public static string SerializeFolder(WebhookEvent evt, Media.Folder folder) => JsonSerializer.Serialize(new
     {

@@ -120,6 +120,30 @@ public sealed partial class WebhookRegistry(
         return delivery;
     }
 
+    /// <summary>
+    /// Queues a test event to the endpoint alone, whatever types it takes, through the same queue as every delivery:
+    /// signed with its secret, retried, listed. Null when there is no such endpoint; false in the tuple when it is disabled.
+    /// </summary>
+    public async Task<(bool Active, WebhookDelivery? Delivery)?> SendTestAsync(long id, string actor, string? requestId, CancellationToken ct)
+    {
+        var endpoint = await FindAsync(id, ct);
+        if (endpoint is null) return null;
+        if (!endpoint.Active) return (false, null);
+        var now = time.GetUtcNow().UtcDateTime;
+        var evt = new WebhookEvent
+        {
+            Id = WebhookEvent.NewId(), Type = WebhookEventTypes.Test, Action = "test", Actor = actor, RequestId = requestId, CreatedAt = now,
+        };
+        evt.Payload = WebhookPayload.SerializeTest(evt, id);
+        db.WebhookEvents.Add(evt);
+        var delivery = new WebhookDelivery { EndpointId = id, EventId = evt.Id, EventType = evt.Type, CreatedAt = now };
+        db.WebhookDeliveries.Add(delivery);
+        queue.Enqueue(null, WebhookSender.KeyOf(id, evt.Id), WebhookSender.Kind, evt.Type).LeaseUntil = null;
+        await db.SaveChangesAsync(ct);
+        LogTest(evt.Id, id);
+        return (true, delivery);
+    }
+
     private static string Events(IReadOnlyList<string> events) =>
         events.Contains(WebhookEventTypes.All) ? WebhookEventTypes.All : string.Join(' ', events.Distinct().Order(StringComparer.Ordinal));
 
@@ -137,4 +161,7 @@ public sealed partial class WebhookRegistry(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId} (event {EventId}) to endpoint {EndpointId} put back in line by an admin")]
     private partial void LogRedelivery(long deliveryId, string eventId, long endpointId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook test event {EventId} queued for endpoint {EndpointId}")]
+    private partial void LogTest(string eventId, long endpointId);
 }

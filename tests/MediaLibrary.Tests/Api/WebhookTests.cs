@@ -440,6 +440,37 @@ public abstract class WebhookTests(WebhookTests.App app)
     }
 
     [Fact]
+    public async Task ATestEvent_GoesToThatEndpointAlone_Signed_AndIsListed_ButNotToADisabledOne()
+    {
+        var (endpoint, path) = await RegisterAsync(["media.deleted"]);
+        var (other, otherPath) = await RegisterAsync(["*"]);
+        var admin = await app.ClientAsync(Roles.Admin);
+        using (var editor = await app.ClientAsync())
+        using (var refused = await editor.PostAsync($"/api/admin/webhooks/{endpoint.Id}/test", null, Ct))
+            await refused.ShouldBe(HttpStatusCode.Forbidden);
+        WebhookEndpoints.WebhookDeliveryResponse queued;
+        using (var sent = await admin.PostAsync($"/api/admin/webhooks/{endpoint.Id}/test", null, Ct))
+        {
+            await sent.ShouldBe(HttpStatusCode.Accepted);
+            queued = await sent.ReadAsync<WebhookEndpoints.WebhookDeliveryResponse>();
+        }
+        Assert.Equal(("webhook.test", "pending", (long?)null), (queued.EventType, queued.Status, queued.MediaId));
+        var got = Assert.Single(await WaitForAsync(path, 1));
+        Verify(endpoint.Secret, got);
+        Assert.Equal(queued.EventId, got.Id);
+        var data = Data(got);
+        Assert.Equal((endpoint.Id, "test", "admin-user"), (data.GetProperty("endpoint_id").GetInt64(), data.GetProperty("action").GetString(), data.GetProperty("actor").GetString()));
+        Assert.Equal("delivered", Assert.Single(await SettledDeliveriesAsync(endpoint.Id)).Status);
+        Assert.Empty(app.Receiver.At(otherPath)); // not to every endpoint that takes "*"
+
+        using (var disable = await admin.PatchAsJsonAsync($"/api/admin/webhooks/{other.Id}", new { active = false }, Ct)) await disable.ShouldBe(HttpStatusCode.OK);
+        using (var disabled = await admin.PostAsync($"/api/admin/webhooks/{other.Id}/test", null, Ct))
+            Assert.Contains("disabled", (await disabled.ProblemAsync(HttpStatusCode.Conflict)).GetProperty("title").GetString());
+        using (var missing = await admin.PostAsync("/api/admin/webhooks/987654/test", null, Ct)) await missing.ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Empty(await DeliveriesAsync(other.Id));
+    }
+
+    [Fact]
     public async Task AnEndpoint_GetsOnlyItsEventTypes_AndNothingWhileDisabled_OrFromAChangeThatFailed()
     {
         var (endpoint, path) = await RegisterAsync(["media.deleted"]);

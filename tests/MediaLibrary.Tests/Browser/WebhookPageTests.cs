@@ -77,6 +77,13 @@ public sealed class WebhookPageTests(WebhookPageFixture app) : IClassFixture<Web
         Assert.Equal(first.Id, app.Receiver.At(path)[1].Id);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, "webhooks.png"), FullPage = true });
 
+        // A test event goes out and is listed with the deliveries.
+        await item.GetByRole(AriaRole.Button, new() { Name = $"Send test {url}" }).ClickAsync();
+        await Assertions.Expect(dialog.Locator(".delivery-item").First).ToContainTextAsync("webhook.test");
+        deadline = DateTime.UtcNow.AddSeconds(20);
+        while (app.Receiver.At(path).Count < 3 && DateTime.UtcNow < deadline) await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.Equal("webhook.test", JsonDocument.Parse(app.Receiver.At(path)[2].Body).RootElement.GetProperty("type").GetString());
+
         // A new secret: asked once more, shown once, and the list says the old one still signs for a day.
         var rotate = item.GetByRole(AriaRole.Button, new() { Name = $"New secret {url}" });
         await rotate.ClickAsync();

@@ -4,7 +4,7 @@
 import {
   login, signOut, completeSingleSignOn, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences,
   addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, getHistory, MediaLibraryError,
-  listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey,
+  listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey,
   listUsers, addUser, changeUser, deleteUser, revokeUserSessions,
 } from "../client/media.js";
 import type {
@@ -1139,7 +1139,7 @@ function webhookItem(hook: Webhook): HTMLLIElement {
   const item = adminItem("webhook-item", hook.url,
     [hook.active ? "active" : "disabled", hook.events.join(", "), hook.description || null,
       hook.previous_secret_until ? `the old secret also signs until ${when(hook.previous_secret_until)}` : null].filter(Boolean).join(" · "),
-    [["deliveries", "Deliveries"], ["secret", "New secret"], ["toggle", hook.active ? "Disable" : "Enable"], ["delete", "Delete"]]);
+    [["deliveries", "Deliveries"], ["test", "Send test"], ["secret", "New secret"], ["toggle", hook.active ? "Disable" : "Enable"], ["delete", "Delete"]]);
   item.dataset.id = String(hook.id);
   return item;
 }
@@ -1217,6 +1217,12 @@ $("webhook-list").addEventListener("click", async (event) => {
   $("webhooks-error").textContent = "";
   try {
     if (button.dataset.action === "deliveries") {
+      await loadDeliveries(id);
+      return;
+    }
+    if (button.dataset.action === "test") {
+      await withToken((t) => testWebhook(id, t));
+      status("Test event queued: it leaves within a second; its delivery is listed below.");
       await loadDeliveries(id);
       return;
     }

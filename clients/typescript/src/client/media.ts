@@ -248,7 +248,7 @@ export interface WebhookDelivery {
   endpoint_id: number;
   /** The webhook-id header: the same on every attempt and every redelivery; de-duplicate by it. */
   event_id: string;
-  event_type: WebhookEventType;
+  event_type: WebhookEventType | "webhook.test";
   media_id: number | null;
   status: "pending" | "delivered" | "dead";
   attempts: number;
@@ -268,7 +268,14 @@ export interface WebhookDeliveryPage {
 }
 
 /** The body of a webhook, once verified: what changed, and the media as the change left it (null after a deletion). */
-export type WebhookEvent = MediaEvent | FolderEvent;
+export type WebhookEvent = MediaEvent | FolderEvent | TestEvent;
+
+/** What `testWebhook` sends: no change, only a check of the receiver and its secret. */
+export interface TestEvent {
+  type: "webhook.test";
+  timestamp: string;
+  data: { endpoint_id: number; action: "test"; message: string; actor: string; request_id: string | null };
+}
 
 /** A change of a media, as a webhook tells it. */
 export interface MediaEvent {
@@ -498,6 +505,8 @@ export interface MediaClient {
    * default, 0 to 168) with the previous one too, so the receiver can switch secrets without a failed delivery.
    */
   rotateWebhookSecret(id: number, token: string, options?: { keepPreviousHours?: number }): Promise<WebhookWithSecret>;
+  /** Sends the endpoint a `webhook.test` event (admins), through the same queue as every delivery; 409 when it is disabled. */
+  testWebhook(id: number, token: string): Promise<WebhookDelivery>;
   /** An endpoint's deliveries, newest first; `before` from a page's last id (or its `next` link). */
   listWebhookDeliveries(id: number, query: { status?: WebhookDelivery["status"]; before?: number; limit?: number } | undefined,
     token: string): Promise<WebhookDeliveryPage>;
@@ -621,6 +630,7 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     deleteWebhook: (id, token) => call<void>("DELETE", `/api/admin/webhooks/${encodeURIComponent(id)}`, { token }),
     rotateWebhookSecret: (id, token, opts = {}) => call<WebhookWithSecret>("POST",
       `/api/admin/webhooks/${encodeURIComponent(id)}/secret${queryString({ keep_previous_hours: opts.keepPreviousHours })}`, { token }),
+    testWebhook: (id, token) => call<WebhookDelivery>("POST", `/api/admin/webhooks/${encodeURIComponent(id)}/test`, { token }),
     listWebhookDeliveries: (id, query = {}, token) =>
       call<WebhookDeliveryPage>("GET", `/api/admin/webhooks/${encodeURIComponent(id)}/deliveries${queryString(query)}`, { token }),
     redeliverWebhook: (id, deliveryId, token) =>
@@ -742,7 +752,7 @@ export const {
   login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash,
   getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey,
   listUsers, addUser, changeUser, deleteUser, revokeUserSessions,
-  listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, listWebhookDeliveries, redeliverWebhook,
+  listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook,
   listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia,
   listReferences, putReference, removeReference, getReferrer, syncReferences,
 } = defaultClient;

@@ -1,7 +1,7 @@
 // The editors' page: sign-in, upload, edit, replace, delete and copy, folders, tags, selection and bulk actions, on
 // top of the server-rendered library. It uses the same client module as website frontends (served beside it at
 // /client/media.js); after each change it swaps in fresh results from the server.
-import { login, signOut, completeSingleSignOn, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, getHistory, MediaLibraryError, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, } from "../client/media.js";
+import { login, signOut, completeSingleSignOn, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, getHistory, MediaLibraryError, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, } from "../client/media.js";
 /** An element the server-rendered page always has; a missing one is a bug in the page, not a state to handle. */
 function $(id) {
     const element = document.getElementById(id);
@@ -1120,7 +1120,7 @@ function adminItem(className, title, facts, buttons, controls = []) {
 }
 function webhookItem(hook) {
     const item = adminItem("webhook-item", hook.url, [hook.active ? "active" : "disabled", hook.events.join(", "), hook.description || null,
-        hook.previous_secret_until ? `the old secret also signs until ${when(hook.previous_secret_until)}` : null].filter(Boolean).join(" · "), [["deliveries", "Deliveries"], ["secret", "New secret"], ["toggle", hook.active ? "Disable" : "Enable"], ["delete", "Delete"]]);
+        hook.previous_secret_until ? `the old secret also signs until ${when(hook.previous_secret_until)}` : null].filter(Boolean).join(" · "), [["deliveries", "Deliveries"], ["test", "Send test"], ["secret", "New secret"], ["toggle", hook.active ? "Disable" : "Enable"], ["delete", "Delete"]]);
     item.dataset.id = String(hook.id);
     return item;
 }
@@ -1199,6 +1199,12 @@ $("webhook-list").addEventListener("click", async (event) => {
     $("webhooks-error").textContent = "";
     try {
         if (button.dataset.action === "deliveries") {
+            await loadDeliveries(id);
+            return;
+        }
+        if (button.dataset.action === "test") {
+            await withToken((t) => testWebhook(id, t));
+            status("Test event queued: it leaves within a second; its delivery is listed below.");
             await loadDeliveries(id);
             return;
         }

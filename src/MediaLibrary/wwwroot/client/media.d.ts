@@ -221,7 +221,7 @@ export interface WebhookDelivery {
     endpoint_id: number;
     /** The webhook-id header: the same on every attempt and every redelivery; de-duplicate by it. */
     event_id: string;
-    event_type: WebhookEventType;
+    event_type: WebhookEventType | "webhook.test";
     media_id: number | null;
     status: "pending" | "delivered" | "dead";
     attempts: number;
@@ -239,7 +239,19 @@ export interface WebhookDeliveryPage {
     results: WebhookDelivery[];
 }
 /** The body of a webhook, once verified: what changed, and the media as the change left it (null after a deletion). */
-export type WebhookEvent = MediaEvent | FolderEvent;
+export type WebhookEvent = MediaEvent | FolderEvent | TestEvent;
+/** What `testWebhook` sends: no change, only a check of the receiver and its secret. */
+export interface TestEvent {
+    type: "webhook.test";
+    timestamp: string;
+    data: {
+        endpoint_id: number;
+        action: "test";
+        message: string;
+        actor: string;
+        request_id: string | null;
+    };
+}
 /** A change of a media, as a webhook tells it. */
 export interface MediaEvent {
     type: MediaEventType;
@@ -523,6 +535,8 @@ export interface MediaClient {
     rotateWebhookSecret(id: number, token: string, options?: {
         keepPreviousHours?: number;
     }): Promise<WebhookWithSecret>;
+    /** Sends the endpoint a `webhook.test` event (admins), through the same queue as every delivery; 409 when it is disabled. */
+    testWebhook(id: number, token: string): Promise<WebhookDelivery>;
     /** An endpoint's deliveries, newest first; `before` from a page's last id (or its `next` link). */
     listWebhookDeliveries(id: number, query: {
         status?: WebhookDelivery["status"];
@@ -650,7 +664,7 @@ export declare const login: (username: string, password: string) => Promise<Toke
     active?: boolean;
 }, token: string) => Promise<Webhook>, deleteWebhook: (id: number, token: string) => Promise<void>, rotateWebhookSecret: (id: number, token: string, options?: {
     keepPreviousHours?: number;
-}) => Promise<WebhookWithSecret>, listWebhookDeliveries: (id: number, query: {
+}) => Promise<WebhookWithSecret>, testWebhook: (id: number, token: string) => Promise<WebhookDelivery>, listWebhookDeliveries: (id: number, query: {
     status?: WebhookDelivery["status"];
     before?: number;
     limit?: number;

@@ -117,6 +117,7 @@ export function createClient(options = {}) {
         updateWebhook: (id, changes, token) => call("PATCH", `/api/admin/webhooks/${encodeURIComponent(id)}`, { token, json: changes }),
         deleteWebhook: (id, token) => call("DELETE", `/api/admin/webhooks/${encodeURIComponent(id)}`, { token }),
         rotateWebhookSecret: (id, token, opts = {}) => call("POST", `/api/admin/webhooks/${encodeURIComponent(id)}/secret${queryString({ keep_previous_hours: opts.keepPreviousHours })}`, { token }),
+        testWebhook: (id, token) => call("POST", `/api/admin/webhooks/${encodeURIComponent(id)}/test`, { token }),
         listWebhookDeliveries: (id, query = {}, token) => call("GET", `/api/admin/webhooks/${encodeURIComponent(id)}/deliveries${queryString(query)}`, { token }),
         redeliverWebhook: (id, deliveryId, token) => call("POST", `/api/admin/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, { token }),
         listFolders: (parent, token) => call("GET", `/api/folders${parent === undefined ? "" : `?parent=${encodeURIComponent(parent)}`}`, { token }),
@@ -233,4 +234,4 @@ export async function verifyWebhook(secret, body, headers, options = {}) {
 }
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, listWebhookDeliveries, redeliverWebhook, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
+export const { login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
