@@ -361,7 +361,8 @@ public sealed partial class CleanupQueue(
         if (attempts.Count == 0 && release.Count == 0) return;
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            // Inside a caller's transaction the outcomes commit with it instead.
+            await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(CancellationToken.None) : null;
             foreach (var a in attempts)
             {
                 if (a.Handler is not null) await a.Handler.RecordOutcomeAsync(a.Entry);
@@ -383,7 +384,7 @@ public sealed partial class CleanupQueue(
             if (released.Count > 0)
                 await db.PendingDeletions.Where(p => released.Contains(p.Id) && p.Status == PendingDeletionStatus.Pending)
                     .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, (DateTime?)null), CancellationToken.None);
-            await tx.CommitAsync(CancellationToken.None);
+            if (tx is not null) await tx.CommitAsync(CancellationToken.None);
         }
         catch (Exception ex)
         {

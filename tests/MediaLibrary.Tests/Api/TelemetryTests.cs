@@ -20,12 +20,26 @@ public sealed class TelemetryTests
     /// <summary>Traces are on where a collector is named; this one is never reached, the in-memory exporter reads the spans.</summary>
     public class Traced : MediaLibraryApp
     {
-        public List<Activity> Spans { get; } = [];
+        /// <summary>What the exporter wrote; it writes from its own thread while the test reads, so both take the lock.</summary>
+        public SpanList Spans { get; } = new();
 
         public Traced() => Set("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9");
 
         protected override void ConfigureTestServices(IServiceCollection services) =>
             services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
+    }
+
+    public sealed class SpanList : System.Collections.ObjectModel.Collection<Activity>
+    {
+        protected override void InsertItem(int index, Activity item)
+        {
+            lock (this) base.InsertItem(index, item);
+        }
+
+        public List<Activity> Snapshot()
+        {
+            lock (this) return [.. this];
+        }
     }
 
     public sealed class TracedOnPostgres : Traced
@@ -80,8 +94,7 @@ public sealed class TelemetryTests
         await deleted.ShouldBe(HttpStatusCode.NoContent);
 
         Assert.True(app.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
-        List<Activity> spans;
-        lock (app.Spans) spans = app.Spans.ToList();
+        var spans = app.Spans.Snapshot();
         Activity Ours(string name) => spans.Single(s => s.OperationName == name && s.GetTagItem("medialibrary.storage_key") as string == key);
 
         var store = Ours("store upload");
