@@ -160,14 +160,9 @@ public static class WebhookEndpoints
 
     public static async Task<Results<Accepted<WebhookDeliveryResponse>, ProblemHttpResult>> SendTest(
         long id, WebhookRegistry registry, Media.ChangeActor actor, CancellationToken ct) =>
-        await registry.SendTestAsync(id, actor.Name, actor.RequestId, ct) switch
-        {
-            null => NotFound(id),
-            { Active: false } => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The endpoint is disabled.",
-                detail: $"Webhook endpoint {id} is disabled: enable it to send it a test event."),
-            { Delivery: { } delivery } => TypedResults.Accepted($"/api/admin/webhooks/{id}/deliveries", WebhookDeliveryResponse.From(delivery)),
-            _ => NotFound(id),
-        };
+        await registry.SendTestAsync(id, actor.Name, actor.RequestId, ct) is { } delivery
+            ? TypedResults.Accepted($"/api/admin/webhooks/{id}/deliveries", WebhookDeliveryResponse.From(delivery))
+            : NotFound(id);
 
     private static string? DescriptionProblem(string? description) =>
         description is { Length: > WebhookRegistry.MaxDescriptionLength } ? $"The description is longer than {WebhookRegistry.MaxDescriptionLength} characters."

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using MediaLibrary.Cleanup;
 using MediaLibrary.Data;
@@ -37,14 +36,7 @@ public sealed class WebhookFeed(
             Actor = actor.Name, RequestId = actor.RequestId, CreatedAt = now,
         };
         if (_retired.TryGetValue(mediaId, out var retired)) evt.Retired = JsonSerializer.Serialize(retired, Json);
-        db.WebhookEvents.Add(evt);
-        foreach (var endpoint in endpoints)
-        {
-            db.WebhookDeliveries.Add(new WebhookDelivery { EndpointId = endpoint, EventId = evt.Id, EventType = type, MediaId = mediaId, CreatedAt = now });
-            // Due at once and held by no one: the dispatcher's next poll sends it, on whichever node polls first.
-            var entry = queue.Enqueue(mediaId, WebhookSender.KeyOf(endpoint, evt.Id), WebhookSender.Kind, type);
-            entry.LeaseUntil = null;
-        }
+        Add(db, queue, evt, endpoints);
         (_events.TryGetValue(mediaId, out var list) ? list : _events[mediaId] = []).Add(evt);
         _unsaved.Add(evt);
         if (_unsaved.Count == 1) db.BeforeNextSave(SnapshotAsync);
@@ -64,13 +56,26 @@ public sealed class WebhookFeed(
             Actor = actor.Name, RequestId = actor.RequestId, CreatedAt = now,
         };
         evt.Payload = WebhookPayload.SerializeFolder(evt, folder);
+        Add(db, queue, evt, endpoints);
+        return true;
+    }
+
+    /// <summary>
+    /// Adds the event to the context with a delivery to each endpoint and the delivery's queue entry, due at once and held
+    /// by no one: the dispatcher's next poll sends it, on whichever node polls first. The caller's save commits them.
+    /// </summary>
+    public static List<WebhookDelivery> Add(MediaDbContext db, CleanupQueue queue, WebhookEvent evt, IEnumerable<long> endpoints)
+    {
         db.WebhookEvents.Add(evt);
+        var deliveries = new List<WebhookDelivery>();
         foreach (var endpoint in endpoints)
         {
-            db.WebhookDeliveries.Add(new WebhookDelivery { EndpointId = endpoint, EventId = evt.Id, EventType = type, CreatedAt = now });
-            queue.Enqueue(null, WebhookSender.KeyOf(endpoint, evt.Id), WebhookSender.Kind, type).LeaseUntil = null;
+            var delivery = new WebhookDelivery { EndpointId = endpoint, EventId = evt.Id, EventType = evt.Type, MediaId = evt.MediaId, CreatedAt = evt.CreatedAt };
+            db.WebhookDeliveries.Add(delivery);
+            deliveries.Add(delivery);
+            queue.Enqueue(evt.MediaId, WebhookSender.KeyOf(endpoint, evt.Id), WebhookSender.Kind, evt.Type).LeaseUntil = null;
         }
-        return true;
+        return deliveries;
     }
 
     public IReadOnlyList<PendingDeletion> Enqueue(RetiredVersion version, string reason)

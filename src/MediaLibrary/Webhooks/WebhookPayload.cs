@@ -14,50 +14,40 @@ public static class WebhookPayload
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static string Serialize(WebhookEvent evt, MediaResponse? media) => JsonSerializer.Serialize(new
+    public static string Serialize(WebhookEvent evt, MediaResponse? media) => Envelope(evt, new
     {
-        type = evt.Type,
-        timestamp = evt.CreatedAt,
-        data = new
-        {
-            media_id = evt.MediaId,
-            action = evt.Action,
-            media,
-            change = evt.Change is null ? null : JsonNode.Parse(evt.Change),
-            retired = evt.Retired is null ? new JsonArray() : JsonNode.Parse(evt.Retired),
-            actor = evt.Actor,
-            request_id = evt.RequestId,
-        },
-    }, Json);
+        media_id = evt.MediaId,
+        action = evt.Action,
+        media,
+        change = Change(evt),
+        retired = evt.Retired is null ? new JsonArray() : JsonNode.Parse(evt.Retired),
+        actor = evt.Actor,
+        request_id = evt.RequestId,
+    });
 
     /// <summary>A test event's body: it tells no change.</summary>
-    public static string SerializeTest(WebhookEvent evt, long endpointId) => JsonSerializer.Serialize(new
+    public static string SerializeTest(WebhookEvent evt, long endpointId) => Envelope(evt, new
     {
-        type = evt.Type,
-        timestamp = evt.CreatedAt,
-        data = new
-        {
-            endpoint_id = endpointId,
-            action = evt.Action,
-            message = "A test event, sent on request: nothing changed.",
-            actor = evt.Actor,
-            request_id = evt.RequestId,
-        },
-    }, Json);
+        endpoint_id = endpointId,
+        action = evt.Action,
+        message = "A test event, sent on request: nothing changed.",
+        actor = evt.Actor,
+        request_id = evt.RequestId,
+    });
 
     /// <summary>A folder event's body: the folder as the change left it (null after a deletion) and what changed.</summary>
-    public static string SerializeFolder(WebhookEvent evt, Media.Folder folder) => JsonSerializer.Serialize(new
+    public static string SerializeFolder(WebhookEvent evt, Media.Folder folder) => Envelope(evt, new
     {
-        type = evt.Type,
-        timestamp = evt.CreatedAt,
-        data = new
-        {
-            folder_id = folder.Id,
-            action = evt.Action,
-            folder = evt.Action == "deleted" ? null : new { id = folder.Id, name = folder.Name, parent_id = folder.ParentId, updated_at = folder.UpdatedAt },
-            change = evt.Change is null ? null : JsonNode.Parse(evt.Change),
-            actor = evt.Actor,
-            request_id = evt.RequestId,
-        },
-    }, Json);
+        folder_id = folder.Id,
+        action = evt.Action,
+        folder = evt.Action == "deleted" ? null : new { id = folder.Id, name = folder.Name, parent_id = folder.ParentId, updated_at = folder.UpdatedAt },
+        change = Change(evt),
+        actor = evt.Actor,
+        request_id = evt.RequestId,
+    });
+
+    /// <summary>Standard Webhooks' suggested shape: the type, when, and the event's data.</summary>
+    private static string Envelope(WebhookEvent evt, object data) => JsonSerializer.Serialize(new { type = evt.Type, timestamp = evt.CreatedAt, data }, Json);
+
+    private static JsonNode? Change(WebhookEvent evt) => evt.Change is null ? null : JsonNode.Parse(evt.Change);
 }

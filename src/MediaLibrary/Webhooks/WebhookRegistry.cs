@@ -1,5 +1,6 @@
 using MediaLibrary.Cleanup;
 using MediaLibrary.Data;
+using MediaLibrary.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediaLibrary.Webhooks;
@@ -122,26 +123,25 @@ public sealed partial class WebhookRegistry(
 
     /// <summary>
     /// Queues a test event to the endpoint alone, whatever types it takes, through the same queue as every delivery:
-    /// signed with its secret, retried, listed. Null when there is no such endpoint; false in the tuple when it is disabled.
+    /// signed with its secret, retried, listed. Null when there is no such endpoint; a disabled one is refused (409).
     /// </summary>
-    public async Task<(bool Active, WebhookDelivery? Delivery)?> SendTestAsync(long id, string actor, string? requestId, CancellationToken ct)
+    public async Task<WebhookDelivery?> SendTestAsync(long id, string actor, string? requestId, CancellationToken ct)
     {
         var endpoint = await FindAsync(id, ct);
         if (endpoint is null) return null;
-        if (!endpoint.Active) return (false, null);
-        var now = time.GetUtcNow().UtcDateTime;
+        if (!endpoint.Active)
+            throw new ApiProblemException(StatusCodes.Status409Conflict, "The endpoint is disabled.",
+                $"Webhook endpoint {id} is disabled: enable it to send it a test event.");
         var evt = new WebhookEvent
         {
-            Id = WebhookEvent.NewId(), Type = WebhookEventTypes.Test, Action = "test", Actor = actor, RequestId = requestId, CreatedAt = now,
+            Id = WebhookEvent.NewId(), Type = WebhookEventTypes.Test, Action = "test", Actor = actor, RequestId = requestId,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         evt.Payload = WebhookPayload.SerializeTest(evt, id);
-        db.WebhookEvents.Add(evt);
-        var delivery = new WebhookDelivery { EndpointId = id, EventId = evt.Id, EventType = evt.Type, CreatedAt = now };
-        db.WebhookDeliveries.Add(delivery);
-        queue.Enqueue(null, WebhookSender.KeyOf(id, evt.Id), WebhookSender.Kind, evt.Type).LeaseUntil = null;
+        var delivery = WebhookFeed.Add(db, queue, evt, [id]).Single();
         await db.SaveChangesAsync(ct);
         LogTest(evt.Id, id);
-        return (true, delivery);
+        return delivery;
     }
 
     private static string Events(IReadOnlyList<string> events) =>

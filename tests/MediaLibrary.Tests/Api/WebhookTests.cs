@@ -129,13 +129,23 @@ public abstract class WebhookTests(WebhookTests.App app)
     }
 
     /// <summary>
-    /// The endpoint's deliveries once none is pending: the receiver sees a request a moment before its outcome is
+    /// The endpoint's deliveries (filtered by <paramref name="query"/>) once they are what <paramref name="until"/> waits
+    /// for, or as they are after <paramref name="seconds"/>: the receiver sees a request a moment before its outcome is
     /// recorded (with the others of its batch).
     /// </summary>
+    private async Task<List<WebhookEndpoints.WebhookDeliveryResponse>> DeliveriesWhenAsync(
+        long endpointId, string query, Func<List<WebhookEndpoints.WebhookDeliveryResponse>, bool> until, int seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        List<WebhookEndpoints.WebhookDeliveryResponse> got;
+        while (!until(got = await DeliveriesAsync(endpointId, query)) && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
+        return got;
+    }
+
+    /// <summary>The endpoint's deliveries once none is pending.</summary>
     private async Task<List<WebhookEndpoints.WebhookDeliveryResponse>> SettledDeliveriesAsync(long endpointId)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await DeliveriesAsync(endpointId, "?status=pending")).Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
+        await DeliveriesWhenAsync(endpointId, "?status=pending", d => d.Count == 0);
         return await DeliveriesAsync(endpointId);
     }
 
@@ -212,10 +222,7 @@ public abstract class WebhookTests(WebhookTests.App app)
         // Backoff between attempts: 0.2 s doubling, ±20 %.
         Assert.True(got[3].At - got[0].At >= TimeSpan.FromSeconds(0.9), $"three retries in {(got[3].At - got[0].At).TotalSeconds:0.00} s");
 
-        // The last answer reached the receiver a moment before its outcome is recorded.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        List<WebhookEndpoints.WebhookDeliveryResponse> dead;
-        while ((dead = await DeliveriesAsync(endpoint.Id, "?status=dead")).Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
+        var dead = await DeliveriesWhenAsync(endpoint.Id, "?status=dead", d => d.Count >= 2);
         Assert.Equal(2, dead.Count);
         Assert.All(dead, d => Assert.Equal((4, 503, "receiver is down for maintenance", "The endpoint answered 503."),
             (d.Attempts, d.LastStatusCode, d.LastResponse, d.LastError)));
@@ -233,9 +240,7 @@ public abstract class WebhookTests(WebhookTests.App app)
         Assert.Equal(got[0].Id, again.Id);
         Assert.Equal(got[0].Body, again.Body);
         Verify(endpoint.Secret, again);
-        deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await DeliveriesAsync(endpoint.Id, "?status=delivered")).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
-        var delivered = Assert.Single(await DeliveriesAsync(endpoint.Id, "?status=delivered"));
+        var delivered = Assert.Single(await DeliveriesWhenAsync(endpoint.Id, "?status=delivered", d => d.Count > 0));
         Assert.Equal((first.Id, 1, 200), (delivered.Id, delivered.Attempts, delivered.LastStatusCode));
     }
 
@@ -275,10 +280,8 @@ public abstract class WebhookTests(WebhookTests.App app)
         var slowFirst = Assert.Single(app.Receiver.At(slowPath).Where(r => Data(r).GetProperty("media_id").GetInt64() == first.Id).Take(1));
         Assert.True(fast[1].At < slowFirst.At.AddSeconds(3), "the other endpoint waited for the hanging one's time-out");
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        List<WebhookEndpoints.WebhookDeliveryResponse> tried;
-        while ((tried = (await DeliveriesAsync(slow.Id)).Where(d => d.MediaId == first.Id && d.Attempts > 0).ToList()).Count == 0 && DateTime.UtcNow < deadline)
-            await Task.Delay(100, Ct);
+        var tried = (await DeliveriesWhenAsync(slow.Id, "", all => all.Any(d => d.MediaId == first.Id && d.Attempts > 0), seconds: 20))
+            .Where(d => d.MediaId == first.Id && d.Attempts > 0);
         Assert.Equal("no answer within 3 s", Assert.Single(tried).LastError);
         app.Receiver.Hang.TryRemove(slowPath, out _);
     }
@@ -297,9 +300,7 @@ public abstract class WebhookTests(WebhookTests.App app)
         var admin = await app.ClientAsync(Roles.Admin);
         using (var disable = await admin.PatchAsJsonAsync($"/api/admin/webhooks/{endpoint.Id}", new { active = false }, Ct))
             await disable.ShouldBe(HttpStatusCode.OK);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        List<WebhookEndpoints.WebhookDeliveryResponse> dead;
-        while ((dead = await DeliveriesAsync(endpoint.Id, "?status=dead")).Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
+        var dead = await DeliveriesWhenAsync(endpoint.Id, "?status=dead", d => d.Count >= 2, seconds: 20);
         Assert.Equal(2, dead.Count);
         Assert.All(dead, d => Assert.Equal("The endpoint is disabled.", d.LastError));
         Assert.Empty(await DeliveriesAsync(endpoint.Id, "?status=pending"));
