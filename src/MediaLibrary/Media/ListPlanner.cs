@@ -129,10 +129,13 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
             // PostgreSQL estimates a tag's share of the library from its statistics and, for a tag on a few hundred
             // media, may still walk the whole ordering's index (on two cores with parallel workers: 80 ms for one page).
             // The ids themselves, as an array, give it the exact number to plan with: it reads those rows and sorts them.
+            // A search is tested on each of those rows: offered the trigram index too, it built that index's bitmap of a
+            // common word's matches to AND with the ids (a tag on 396 media with "harbour": 4.8 ms a query, 0.8 ms without).
             if (db.Database.IsNpgsql() && fewest <= MaterializedTagIds)
             {
                 var ids = await mediaOfRarest.ToListAsync(ct);
-                return new ListPlan(Tagged(like.Where(m => ids.Contains(m.Id)), rarest), offset, exact ? fewest : null, CappedCount: !exact);
+                var tested = term is null ? filtered : Matching(filtered, term, rowByRow: true);
+                return new ListPlan(Tagged(tested.Where(m => ids.Contains(m.Id)), rarest), offset, exact ? fewest : null, CappedCount: !exact);
             }
             return new ListPlan(Tagged(like.Where(m => mediaOfRarest.Contains(m.Id)), rarest), offset, exact ? fewest : null, CappedCount: !exact);
         }
@@ -145,16 +148,32 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
             : term is not null && db.Database.IsSqlite() && MediaSearch.Indexable(term)
                 && await db.MediaTags.Where(l => l.TagId == rarest).Take(tenth).CountAsync(ct) >= tenth
                 ? await (narrowed ? FtsCountAsync(Tagged(filtered, null), term, ct) : FtsTaggedCountAsync(tags, term, ct))
-                : await CountCappedAsync(Tagged(like.Where(m => mediaOfRarest.Contains(m.Id)), rarest), ct);
+                : await CountCappedAsync(Tagged(like.Where(m => mediaOfRarest.Contains(m.Id)), rarest), inIdOrder: false, ct);
         return new ListPlan(Tagged(like, null), offset, counted, CappedCount: !exact);
     }
 
-    private static Task<int> CountCappedAsync(IQueryable<MediaItem> rows, CancellationToken ct) =>
-        rows.Select(m => m.Id).Take(MediaQueries.CountCap + 1).CountAsync(ct);
+    /// <summary>
+    /// How many of the rows there are, up to the cap. On PostgreSQL, when no index serves the filter (a search, used or
+    /// not; <paramref name="inIdOrder"/>), in id order: a plain scan with a limit starts where the table's last scan
+    /// stopped (synchronized scans), so how many rows it reads before the cap depends on that spot. With a third of the
+    /// library's rows rewritten together (the used ones) the `used=false` count took 0.5 ms or 11 ms by turns; in id
+    /// order 0.5 ms every time. A folder's filter reads its own index, where the order would only add a sort.
+    /// </summary>
+    public Task<int> CountCappedAsync(IQueryable<MediaItem> rows, bool inIdOrder, CancellationToken ct)
+    {
+        var ids = rows.Select(m => m.Id);
+        if (inIdOrder && db.Database.IsNpgsql()) ids = ids.OrderBy(id => id);
+        return ids.Take(MediaQueries.CountCap + 1).CountAsync(ct);
+    }
 
-    /// <summary>The rows whose title, alt text or file name holds the term: tested row by row.</summary>
-    private static IQueryable<MediaItem> Matching(IQueryable<MediaItem> rows, string term) =>
-        rows.Where(m => EF.Functions.Like(m.SearchText, MediaSearch.LikePattern(term), "\\"));
+    /// <summary>
+    /// The rows whose title, alt text or file name holds the term. <paramref name="rowByRow"/> (PostgreSQL): tested on
+    /// each row the other filters select, the trigram index not offered: it serves the column in its own collation, and
+    /// the text is compared in "C" (bytes; the same answer for a pattern of lower-case text between wildcards).
+    /// </summary>
+    private static IQueryable<MediaItem> Matching(IQueryable<MediaItem> rows, string term, bool rowByRow = false) => rowByRow
+        ? rows.Where(m => EF.Functions.Like(EF.Functions.Collate(m.SearchText, "C"), MediaSearch.LikePattern(term), "\\"))
+        : rows.Where(m => EF.Functions.Like(m.SearchText, MediaSearch.LikePattern(term), "\\"));
 
     /// <summary>SQLite's trigram index's matches for a term of three characters or more.</summary>
     private IQueryable<long> FtsMatches(string term) =>

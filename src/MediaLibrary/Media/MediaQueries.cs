@@ -44,7 +44,7 @@ public sealed class MediaQueries(MediaDbContext db, ListPlanner planner, FileLoo
         // row it selects. When the first page holds them all, it is the count.
         var count = plan.Count ?? (query.Cursor is null && plan.Offset == 0 && page.Next is null
             ? page.Items.Count
-            : await plan.Rows.Select(m => m.Id).Take(CountCap + 1).CountAsync(ct));
+            : await planner.CountCappedAsync(plan.Rows, inIdOrder: query.Folder is null, ct));
         return plan.CappedCount && count > CountCap ? page with { Count = CountCap, CountExact = false } : page with { Count = count };
     }
 
