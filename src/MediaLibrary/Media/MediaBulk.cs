@@ -107,6 +107,7 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
         var results = new List<BulkItemResult>(chunk.Length);
         var changedIds = new List<long>();
         var entries = new List<(long, string, object?)>();
+        var (linking, unlinking) = (new List<(long MediaId, long TagId)>(), new List<long>());
         foreach (var id in chunk)
         {
             if (!rows.TryGetValue(id, out var media))
@@ -131,8 +132,8 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
                     results.Add(new BulkItemResult(id, StatusCodes.Status400BadRequest, $"a media holds at most {TagNames.MaxPerMedia} tags", media.ETag));
                     continue;
                 }
-                db.MediaTags.AddRange(add.Select(t => new MediaTag { MediaId = id, TagId = t }));
-                db.MediaTags.RemoveRange(drop.Select(t => new MediaTag { MediaId = id, TagId = t }));
+                linking.AddRange(add.Select(t => (id, t)));
+                if (drop.Count > 0) unlinking.Add(id);
                 changed = add.Count + drop.Count > 0;
                 if (add.Count > 0) details["tags_added"] = add.Select(t => tagNames.GetValueOrDefault(t)).ToList();
                 if (drop.Count > 0) details["tags_removed"] = drop.Select(t => tagNames.GetValueOrDefault(t)).ToList();
@@ -152,7 +153,10 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
             }
             results.Add(new BulkItemResult(id, StatusCodes.Status200OK, changed ? null : "unchanged: already so", media.ETag));
         }
-        await db.SaveChangesAsync(ct); // the tracked edits, the tag links
+        await db.SaveChangesAsync(ct); // the tracked edits
+        // The tag links in a statement or two, untracked: one insert per link took a third of a bulk tagging's time.
+        if (unlinking.Count > 0) await db.MediaTags.Where(l => unlinking.Contains(l.MediaId) && unwanted.Contains(l.TagId)).ExecuteDeleteAsync(ct);
+        await BulkInsert.ExecuteAsync(db, "media_tags", [("MediaId", linking.Select(l => l.MediaId).ToArray()), ("TagId", linking.Select(l => l.TagId).ToArray())], ct);
         await history.RecordManyAsync(entries, ct);
         if (!texts && changedIds.Count > 0)
         {
