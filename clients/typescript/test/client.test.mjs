@@ -304,6 +304,10 @@ test("trash: deleteMedia moves to the trash, restoreMedia brings back the same U
   const trash = await client.listTrash({ page_size: 200 }, t);
   const inTrash = trash.results.find((m) => m.id === a.id);
   assert.ok(inTrash.trashed_at && inTrash.purge_at && Date.parse(inTrash.purge_at) > Date.parse(inTrash.trashed_at));
+  const preview = await client.trashPreview(a.id, t); // the file URL answers 404, the editor still sees the image
+  assert.match(preview.type, /^image\/(avif|webp)$/);
+  assert.ok(preview.size > 0);
+  await assert.rejects(client.trashPreview(b.id, t), (e) => e instanceof MediaLibraryError && e.status === 404 && /not in the trash|no media/i.test(e.problem.detail));
 
   const restored = await client.restoreMedia(a.id, t);
   assert.deepEqual([restored.id, restored.version, restored.url, restored.trashed_at], [a.id, a.version, a.url, null]);

@@ -1,8 +1,13 @@
 using MediaLibrary.Auth;
+using MediaLibrary.Data;
 using MediaLibrary.Delivery;
+using MediaLibrary.Imaging;
 using MediaLibrary.Media;
+using MediaLibrary.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace MediaLibrary.Api;
 
@@ -23,6 +28,12 @@ public static class TrashEndpoints
         trash.MapGet("", List).RequireAuthorization(Policies.Edit).WithName("ListTrash")
             .WithSummary("The media in the trash, most recently deleted first, with trashed_at and purge_at (when the worker purges it); "
                 + "count is exact, next is a link with a cursor. Their file URLs answer 404 until they are restored.");
+        trash.MapGet("/{id:long}/preview", Preview).RequireAuthorization(Policies.Edit).WithName("PreviewTrashedMedia")
+            .WithSummary("A small rendering of an image in the trash (the smallest of MEDIALIB_IMAGE_WIDTHS, in the best format the "
+                + "Accept header takes), for editors only and never cached (Cache-Control: private, no-store): its file URLs answer 404 "
+                + "while it is in the trash. 404 when it is not in the trash or is not an image that is rendered.")
+            .Produces(StatusCodes.Status200OK, contentType: "image/webp", additionalContentTypes: ["image/avif", "image/jpeg", "image/png"])
+            .ProducesProblem(StatusCodes.Status404NotFound);
         trash.MapDelete("", Empty).RequireAuthorization(Policies.Admin).WithName("EmptyTrash")
             .WithSummary("Empty the trash (admins): every media in it is purged like a permanent delete, for a few seconds here and the rest by "
                 + "the cleanup worker; the answer says how many were purged and how many are left for the worker.");
@@ -49,6 +60,33 @@ public static class TrashEndpoints
         var (count, items, next) = await trash.ListAsync(after, size, ct);
         var pageTags = await tags.OfAsync(items.Select(m => m.Id).ToList(), ct);
         return TypedResults.Ok(new TrashListResponse(count, CursorPaging.NextLink(request, next, TimeCursor.Trash), urls.Responses(request, items, pageTags)));
+    }
+
+    public static async Task<IResult> Preview(long id, HttpContext http, MediaDbContext db, DerivativeRenderer renderer, StorageRegistry storage,
+        IOptions<ImagingOptions> imaging, CancellationToken ct)
+    {
+        IResult None(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No preview.", detail: detail);
+        var m = await db.Media.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id && x.TrashedAt != null, ct);
+        if (m is null) return None($"There is no media with id {id} in the trash.");
+        if (!ImageProcessor.CanRender(m.ContentType)) return None($"Media {id} is {m.ContentType}; only images that are rendered have a preview.");
+        var options = imaging.Value;
+        var width = options.WidthList.Count > 0 ? options.WidthList.Min() : 320;
+        if (!ImageTransform.TryParse($"w_{width},f_auto", options.MaxDimension, out var transform, out _, out var error))
+            throw new InvalidOperationException(error);
+        http.Response.Headers.CacheControl = "private, no-store";
+        http.Response.Headers.Vary = "Accept";
+        try
+        {
+            // Rendered and kept like any derivative (tracked as the media's, so a purge deletes it with the rest).
+            if (await renderer.GetAsync(m, transform!.Resolve(http.Request.Headers.Accept, m.HasAlpha ?? false), ct) is not { } row
+                || storage.Find(row.StorageProvider) is not { } store)
+                return None($"Media {id}'s file could not be rendered.");
+            return TypedResults.Stream(await store.OpenReadAsync(row.StorageKey, ct), row.ContentType);
+        }
+        catch (BlobNotFoundException)
+        {
+            return None($"Media {id}'s file is gone (purged meanwhile).");
+        }
     }
 
     public static async Task<Ok<EmptyTrashResponse>> Empty(HttpContext http, MediaTrash trash, CancellationToken ct)

@@ -94,6 +94,36 @@ public abstract class TrashTests(TrashTests.App app)
     private Task<bool> RowExistsAsync(long id) => app.WithDbAsync(db => db.Media.AnyAsync(m => m.Id == id));
 
     [Fact]
+    public async Task ATrashedImage_HasAPreviewForEditorsOnly_NeverCached_WhileItsFileUrlAnswers404()
+    {
+        var client = await app.ClientAsync();
+        var media = await UploadAsync(client, Unique("preview"));
+        using (var live = await client.GetAsync($"/api/trash/{media.Id}/preview", Ct)) await live.ProblemAsync(HttpStatusCode.NotFound);
+
+        await DeleteAsync(client, media.Id);
+        using (var file = await client.GetAsync(HttpExtensions.PathOf(media.Url), Ct)) await file.ProblemAsync(HttpStatusCode.NotFound);
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/api/trash/{media.Id}/preview"))
+        {
+            request.Headers.Accept.ParseAdd("image/webp");
+            using var preview = await client.SendAsync(request, Ct);
+            await preview.ShouldBe(HttpStatusCode.OK);
+            Assert.Equal("image/webp", preview.Content.Headers.ContentType?.MediaType);
+            Assert.True(preview.Headers.CacheControl is { Private: true, NoStore: true });
+            Assert.Equal("nosniff", preview.Headers.GetValues("X-Content-Type-Options").Single());
+            var bytes = await preview.Content.ReadAsByteArrayAsync(Ct);
+            Assert.Equal("WEBP", System.Text.Encoding.ASCII.GetString(bytes, 8, 4));
+        }
+        var viewer = await app.ClientAsync(Roles.Viewer);
+        using (var look = await viewer.GetAsync($"/api/trash/{media.Id}/preview", Ct)) Assert.Equal(HttpStatusCode.Forbidden, look.StatusCode);
+
+        // Restored, it is in the library again and has no preview; purged, it has none either.
+        using (var restore = await client.PostAsync($"/api/media/{media.Id}/restore", null, Ct)) await restore.ShouldBe(HttpStatusCode.OK);
+        using (var back = await client.GetAsync($"/api/trash/{media.Id}/preview", Ct)) await back.ProblemAsync(HttpStatusCode.NotFound);
+        await DeleteAsync(client, media.Id, "?permanent=true");
+        using (var gone = await client.GetAsync($"/api/trash/{media.Id}/preview", Ct)) await gone.ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Delete_MovesToTheTrash_HiddenEverywhere_ObjectKept_AndRestoreBringsBackTheSameUrl()
     {
         var client = await app.ClientAsync();

@@ -70,6 +70,10 @@ public sealed class TrashTests(TrashFixture app) : IClassFixture<TrashFixture>
         await Assertions.Expect(InTrash(page, kept)).ToBeVisibleAsync();
         await Assertions.Expect(InTrash(page, purged)).ToBeVisibleAsync();
         await Assertions.Expect(trash.Locator("#trash-count")).ToContainTextAsync("in the trash");
+        // Its real preview, fetched with the token while its file URL answers 404: a blob, decoded.
+        var preview = InTrash(page, kept).Locator("img.preview");
+        await Assertions.Expect(preview).ToHaveAttributeAsync("src", new Regex("^blob:"));
+        await page.WaitForFunctionAsync("img => img.complete && img.naturalWidth > 0", await preview.ElementHandleAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, "trash.png") });
 
         // Restore: back in the grid under the same URL, serving again.

@@ -3,7 +3,7 @@
 // /client/media.js); after each change it swaps in fresh results from the server.
 import {
   login, signOut, completeSingleSignOn, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences,
-  addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, getHistory, MediaLibraryError,
+  addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, trashPreview, emptyTrash, getHistory, MediaLibraryError,
   listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey,
   listUsers, addUser, changeUser, deleteUser, revokeUserSessions,
 } from "../client/media.js";
@@ -1004,6 +1004,14 @@ function trashItem(media: Media): HTMLLIElement {
   preview.alt = "";
   if (media.placeholder) preview.src = media.placeholder; // its file URL answers 404 while it is in the trash
   if (media.dominant_color) preview.style.backgroundColor = media.dominant_color;
+  // Then its real preview, fetched with the token (an <img> cannot send it); the placeholder stays if there is none.
+  if (media.content_type.startsWith("image/")) {
+    withToken((t) => trashPreview(media.id, t)).then((blob) => {
+      const url = URL.createObjectURL(blob);
+      preview.addEventListener("load", () => URL.revokeObjectURL(url), { once: true });
+      preview.src = url;
+    }, () => undefined);
+  }
   const text = document.createElement("div");
   const heading = document.createElement("h3");
   heading.textContent = media.title;

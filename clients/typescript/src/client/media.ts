@@ -463,6 +463,11 @@ export interface MediaClient {
   restoreMedia(id: number, token: string, options?: { ifMatch?: string }): Promise<Media>;
   /** The media in the trash, most recently deleted first (editors); `cursor` from a page's `next` link. */
   listTrash(query: { cursor?: string; page_size?: number } | undefined, token: string): Promise<TrashPage>;
+  /**
+   * A small rendering of an image in the trash (editors), whose file URLs answer 404 meanwhile: a Blob for
+   * `URL.createObjectURL`, since an `<img>` cannot send the token. 404 when it is not in the trash or not a rendered image.
+   */
+  trashPreview(id: number, token: string, options?: { signal?: AbortSignal }): Promise<Blob>;
   /** Purges everything in the trash (admins). */
   emptyTrash(token: string): Promise<EmptyTrashResult>;
   /** Every change of a media, newest first (editors); kept after it is deleted. `cursor` from a page's `next` link. */
@@ -558,15 +563,18 @@ export function createClient(options: ClientOptions = {}): MediaClient {
       body = JSON.stringify(init.json);
     }
     // Never a cached answer: an editor must see the change they just made.
-    let response: Response;
+    const response = await fetchOrFail(base + path, { method, headers, body, signal: init.signal, cache: "no-store" });
+    return (await parse(response.status, response.headers.get("Content-Type"), () => response.text())) as T;
+  }
+
+  async function fetchOrFail(url: string, init: RequestInit): Promise<Response> {
     try {
-      response = await doFetch(base + path, { method, headers, body, signal: init.signal, cache: "no-store" });
+      return await doFetch(url, init);
     } catch (error) {
       // A cancellation stays an AbortError; anything else (no network, a refused CORS check) is a failed request.
       if (error instanceof DOMException && error.name === "AbortError") throw error;
       throw new MediaLibraryError(0, { title: "The connection failed.", detail: error instanceof Error ? error.message : String(error) });
     }
-    return (await parse(response.status, response.headers.get("Content-Type"), () => response.text())) as T;
   }
 
   function form(file: Blob, metadata: MediaMetadata = {}): FormData {
@@ -611,6 +619,12 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     restoreMedia: (id, token, opts = {}) =>
       call<Media>("POST", `/api/media/${encodeURIComponent(id)}/restore`, { token, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
     listTrash: (query = {}, token) => call<TrashPage>("GET", `/api/trash${queryString(query)}`, { token }),
+    trashPreview: async (id, token, opts = {}) => {
+      const response = await fetchOrFail(`${base}/api/trash/${id}/preview`,
+        { headers: { Accept: "image/avif,image/webp,image/*,application/problem+json", Authorization: `Bearer ${token}` }, signal: opts.signal, cache: "no-store" });
+      if (!response.ok) await parse(response.status, response.headers.get("Content-Type"), () => response.text());
+      return await response.blob();
+    },
     emptyTrash: (token) => call<EmptyTrashResult>("DELETE", "/api/trash", { token }),
     getHistory: (id, token, query = {}) => call<HistoryPage>("GET", `/api/media/${encodeURIComponent(id)}/history${queryString(query)}`, { token }),
     listHistory: (query, token) => call<HistoryPage>("GET", `/api/history${queryString(query)}`, { token }),
@@ -749,7 +763,7 @@ export async function verifyWebhook(
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
 export const {
-  login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash,
+  login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, trashPreview, emptyTrash,
   getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey,
   listUsers, addUser, changeUser, deleteUser, revokeUserSessions,
   listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook,

@@ -1,7 +1,7 @@
 // The editors' page: sign-in, upload, edit, replace, delete and copy, folders, tags, selection and bulk actions, on
 // top of the server-rendered library. It uses the same client module as website frontends (served beside it at
 // /client/media.js); after each change it swaps in fresh results from the server.
-import { login, signOut, completeSingleSignOn, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, emptyTrash, getHistory, MediaLibraryError, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, } from "../client/media.js";
+import { login, signOut, completeSingleSignOn, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, trashPreview, emptyTrash, getHistory, MediaLibraryError, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, } from "../client/media.js";
 /** An element the server-rendered page always has; a missing one is a bug in the page, not a state to handle. */
 function $(id) {
     const element = document.getElementById(id);
@@ -984,6 +984,14 @@ function trashItem(media) {
         preview.src = media.placeholder; // its file URL answers 404 while it is in the trash
     if (media.dominant_color)
         preview.style.backgroundColor = media.dominant_color;
+    // Then its real preview, fetched with the token (an <img> cannot send it); the placeholder stays if there is none.
+    if (media.content_type.startsWith("image/")) {
+        withToken((t) => trashPreview(media.id, t)).then((blob) => {
+            const url = URL.createObjectURL(blob);
+            preview.addEventListener("load", () => URL.revokeObjectURL(url), { once: true });
+            preview.src = url;
+        }, () => undefined);
+    }
     const text = document.createElement("div");
     const heading = document.createElement("h3");
     heading.textContent = media.title;

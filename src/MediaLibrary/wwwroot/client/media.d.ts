@@ -457,6 +457,13 @@ export interface MediaClient {
         cursor?: string;
         page_size?: number;
     } | undefined, token: string): Promise<TrashPage>;
+    /**
+     * A small rendering of an image in the trash (editors), whose file URLs answer 404 meanwhile: a Blob for
+     * `URL.createObjectURL`, since an `<img>` cannot send the token. 404 when it is not in the trash or not a rendered image.
+     */
+    trashPreview(id: number, token: string, options?: {
+        signal?: AbortSignal;
+    }): Promise<Blob>;
     /** Purges everything in the trash (admins). */
     emptyTrash(token: string): Promise<EmptyTrashResult>;
     /** Every change of a media, newest first (editors); kept after it is deleted. `cursor` from a page's `next` link. */
@@ -625,7 +632,9 @@ export declare const login: (username: string, password: string) => Promise<Toke
 }) => Promise<Media>, listTrash: (query: {
     cursor?: string;
     page_size?: number;
-} | undefined, token: string) => Promise<TrashPage>, emptyTrash: (token: string) => Promise<EmptyTrashResult>, getHistory: (id: number, token: string, query?: {
+} | undefined, token: string) => Promise<TrashPage>, trashPreview: (id: number, token: string, options?: {
+    signal?: AbortSignal;
+}) => Promise<Blob>, emptyTrash: (token: string) => Promise<EmptyTrashResult>, getHistory: (id: number, token: string, query?: {
     cursor?: string;
     page_size?: number;
 }) => Promise<HistoryPage>, listHistory: (query: {

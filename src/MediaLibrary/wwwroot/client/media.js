@@ -47,9 +47,12 @@ export function createClient(options = {}) {
             body = JSON.stringify(init.json);
         }
         // Never a cached answer: an editor must see the change they just made.
-        let response;
+        const response = await fetchOrFail(base + path, { method, headers, body, signal: init.signal, cache: "no-store" });
+        return (await parse(response.status, response.headers.get("Content-Type"), () => response.text()));
+    }
+    async function fetchOrFail(url, init) {
         try {
-            response = await doFetch(base + path, { method, headers, body, signal: init.signal, cache: "no-store" });
+            return await doFetch(url, init);
         }
         catch (error) {
             // A cancellation stays an AbortError; anything else (no network, a refused CORS check) is a failed request.
@@ -57,7 +60,6 @@ export function createClient(options = {}) {
                 throw error;
             throw new MediaLibraryError(0, { title: "The connection failed.", detail: error instanceof Error ? error.message : String(error) });
         }
-        return (await parse(response.status, response.headers.get("Content-Type"), () => response.text()));
     }
     function form(file, metadata = {}) {
         const data = new FormData();
@@ -100,6 +102,12 @@ export function createClient(options = {}) {
         deleteMedia: (id, token, opts = {}) => call("DELETE", `/api/media/${encodeURIComponent(id)}${queryString({ force: opts.force || undefined, permanent: opts.permanent || undefined })}`, { token, signal: opts.signal }),
         restoreMedia: (id, token, opts = {}) => call("POST", `/api/media/${encodeURIComponent(id)}/restore`, { token, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {} }),
         listTrash: (query = {}, token) => call("GET", `/api/trash${queryString(query)}`, { token }),
+        trashPreview: async (id, token, opts = {}) => {
+            const response = await fetchOrFail(`${base}/api/trash/${id}/preview`, { headers: { Accept: "image/avif,image/webp,image/*,application/problem+json", Authorization: `Bearer ${token}` }, signal: opts.signal, cache: "no-store" });
+            if (!response.ok)
+                await parse(response.status, response.headers.get("Content-Type"), () => response.text());
+            return await response.blob();
+        },
         emptyTrash: (token) => call("DELETE", "/api/trash", { token }),
         getHistory: (id, token, query = {}) => call("GET", `/api/media/${encodeURIComponent(id)}/history${queryString(query)}`, { token }),
         listHistory: (query, token) => call("GET", `/api/history${queryString(query)}`, { token }),
@@ -234,4 +242,4 @@ export async function verifyWebhook(secret, body, headers, options = {}) {
 }
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, emptyTrash, getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
+export const { login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, trashPreview, emptyTrash, getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
