@@ -75,17 +75,34 @@ public static class TrashEndpoints
             throw new InvalidOperationException(error);
         http.Response.Headers.CacheControl = "private, no-store";
         http.Response.Headers.Vary = "Accept";
-        try
+        var resolved = transform!.Resolve(http.Request.Headers.Accept, m.HasAlpha ?? false);
+        for (var attempt = 1; ; attempt++)
         {
-            // Rendered and kept like any derivative (tracked as the media's, so a purge deletes it with the rest).
-            if (await renderer.GetAsync(m, transform!.Resolve(http.Request.Headers.Accept, m.HasAlpha ?? false), ct) is not { } row
-                || storage.Find(row.StorageProvider) is not { } store)
+            Derivative? row;
+            try
+            {
+                // Rendered and kept like any derivative (tracked as the media's, so a purge deletes it with the rest).
+                row = await renderer.GetAsync(m, resolved, ct);
+            }
+            catch (BlobNotFoundException)
+            {
+                return None($"Media {id}'s file is gone (purged meanwhile).");
+            }
+            if (row is null || storage.Find(row.StorageProvider) is not { } store)
                 return None($"Media {id}'s file could not be rendered.");
-            return TypedResults.Stream(await store.OpenReadAsync(row.StorageKey, ct), row.ContentType);
-        }
-        catch (BlobNotFoundException)
-        {
-            return None($"Media {id}'s file is gone (purged meanwhile).");
+            try
+            {
+                return TypedResults.Stream(await store.OpenReadAsync(row.StorageKey, ct), row.ContentType);
+            }
+            catch (BlobNotFoundException) when (attempt == 1)
+            {
+                // The rendering's object went missing behind our back: forget its row and render it again, as delivery does.
+                await renderer.ForgetAsync(row, ct);
+            }
+            catch (BlobNotFoundException)
+            {
+                return None($"Media {id}'s file is gone (purged meanwhile).");
+            }
         }
     }
 
