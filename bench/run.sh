@@ -307,6 +307,7 @@ if [ "$database" = postgres ]; then
     -c "\\copy tags (\"Id\", \"Name\", \"Key\", \"CreatedAt\") FROM '$work/tags.csv' CSV" \
     -c "CREATE TEMP TABLE l (m bigint, t bigint)" -c "\\copy l FROM '$work/media_tags.csv' CSV" \
     -c "INSERT INTO media_tags (\"MediaId\", \"TagId\") SELECT m, t FROM l WHERE m IN (SELECT \"Id\" FROM media)" \
+    -c "UPDATE media SET \"TagIds\" = a.ids FROM (SELECT m, array_agg(t ORDER BY t) AS ids FROM l GROUP BY m) AS a WHERE \"Id\" = a.m" \
     -c "SELECT setval(pg_get_serial_sequence('tags', 'Id'), 5000)" >/dev/null
   vacuum
 else

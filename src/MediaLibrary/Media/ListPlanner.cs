@@ -1,5 +1,7 @@
+using System.Text.Json;
 using MediaLibrary.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace MediaLibrary.Media;
 
@@ -108,9 +110,20 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
         // A tag's media in the trash keep their links (they come back with a restore) but are not counted: read from the
         // trash's index, each looked up in the media_tags key.
         if (exact) fewest -= await db.Media.Where(m => m.TrashedAt != null && db.MediaTags.Any(l => l.TagId == rarest && l.MediaId == m.Id)).CountAsync(ct);
-        IQueryable<MediaItem> Tagged(IQueryable<MediaItem> q, long? except)
+        // Each row's tags: on PostgreSQL its copy of the tag ids (`@> '{…}'`, which the GIN index serves too; or row by
+        // row, by its position in the array, which it does not: among a small tag's few hundred ids a common tag's bitmap took 2 ms to build),
+        // on SQLite a lookup in the media_tags key for each tag.
+        IQueryable<MediaItem> Tagged(IQueryable<MediaItem> q, long? except, bool rowByRow = false)
         {
-            foreach (var tag in tags.Distinct().Where(t => t != except))
+            var rest = tags.Distinct().Where(t => t != except).ToArray();
+            if (rest.Length > 0 && db.Database.IsNpgsql())
+            {
+                if (!rowByRow) return q.Where(m => rest.All(t => m.TagIds.Contains(t)));
+                // array_position: Npgsql turns Contains and Any into `@>`.
+                foreach (var tag in rest) q = q.Where(m => Array.IndexOf(m.TagIds, tag) >= 0);
+                return q;
+            }
+            foreach (var tag in rest)
                 q = q.Where(m => db.MediaTags.Any(l => l.MediaId == m.Id && l.TagId == tag));
             return q;
         }
@@ -135,16 +148,23 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
             {
                 var ids = await mediaOfRarest.ToListAsync(ct);
                 var tested = term is null ? filtered : Matching(filtered, term, rowByRow: true);
-                return new ListPlan(Tagged(tested.Where(m => ids.Contains(m.Id)), rarest), offset, exact ? fewest : null, CappedCount: !exact);
+                return new ListPlan(Tagged(tested.Where(m => ids.Contains(m.Id)), rarest, rowByRow: true), offset, exact ? fewest : null, CappedCount: !exact);
             }
             return new ListPlan(Tagged(like.Where(m => mediaOfRarest.Contains(m.Id)), rarest), offset, exact ? fewest : null, CappedCount: !exact);
         }
-        // The page by walking the ordering's index. The count (up to the cap) from the rarest tag's media, each tested
-        // for the rest, which reaches the cap sooner than the walk when the filters together match few rows; or, when
-        // every tag is on a tenth of the library or more, from the search index's matches, each tested for the tags
-        // (a lookup in the media_tags key instead of a media row read and its text tested).
+        // The page by walking the ordering's index. The count (up to the cap) on PostgreSQL: from the tag ids' GIN index,
+        // a search ANDed with the trigram index's bitmap, unless the planner expects the term in a tenth of the library or
+        // more: building that bitmap cost more than testing the tagged rows' text until the cap (a sixth of the library
+        // tagged, a fifth matching: 11.5 ms ANDed, 5.6 ms tested, 16.6 ms from the tag's links; a rare term ANDed: 2.8 ms).
+        // On SQLite from the rarest tag's media, each tested for the rest, which reaches the cap sooner than the walk when
+        // the filters together match few rows; or, when every tag is on a tenth of the library or more, from the search
+        // index's matches, each tested for the tags (a lookup in the media_tags key instead of a media row read and its
+        // text tested).
         var tenth = (int)Math.Min(int.MaxValue, Math.Max(1, rows / 10));
         var counted = exact ? fewest
+            : db.Database.IsNpgsql()
+                ? await CountCappedAsync(Tagged(term is not null && await EstimatedMatchesAsync(term, ct) >= tenth ? Matching(filtered, term, rowByRow: true) : like, null),
+                    inIdOrder: false, ct)
             : term is not null && db.Database.IsSqlite() && MediaSearch.Indexable(term)
                 && await db.MediaTags.Where(l => l.TagId == rarest).Take(tenth).CountAsync(ct) >= tenth
                 ? await (narrowed ? FtsCountAsync(Tagged(filtered, null), term, ct) : FtsTaggedCountAsync(tags, term, ct))
@@ -164,6 +184,31 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
         var ids = rows.Select(m => m.Id);
         if (inIdOrder && db.Database.IsNpgsql()) ids = ids.OrderBy(id => id);
         return ids.Take(MediaQueries.CountCap + 1).CountAsync(ct);
+    }
+
+    /// <summary>
+    /// How many live media PostgreSQL's planner expects to hold the term, from the column's statistics (a sample of its
+    /// values): planned, not run, in a fraction of a millisecond.
+    /// </summary>
+    private async Task<double> EstimatedMatchesAsync(string term, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = "EXPLAIN (FORMAT JSON) SELECT 1 FROM media WHERE \"TrashedAt\" IS NULL AND \"SearchText\" LIKE @pattern ESCAPE '\\'";
+            var pattern = command.CreateParameter();
+            (pattern.ParameterName, pattern.Value) = ("pattern", MediaSearch.LikePattern(term));
+            command.Parameters.Add(pattern);
+            using var plan = JsonDocument.Parse((string)(await command.ExecuteScalarAsync(ct))!);
+            return plan.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>

@@ -133,6 +133,7 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
                     continue;
                 }
                 linking.AddRange(add.Select(t => (id, t)));
+                if (add.Count + drop.Count > 0) media.TagIds = [.. current.Concat(add).Except(drop).Order()]; // a tracked row's (a title or alt text edit)
                 if (drop.Count > 0) unlinking.Add(id);
                 changed = add.Count + drop.Count > 0;
                 if (add.Count > 0) details["tags_added"] = add.Select(t => tagNames.GetValueOrDefault(t)).ToList();
@@ -162,10 +163,20 @@ public sealed class MediaBulk(MediaDbContext db, MediaLifecycle lifecycle, Media
         {
             // Under the rows' locks taken above: each revision is the one read, so + 1 is the ETag reported.
             var moveTo = edit.Move;
-            await db.Media.Where(m => changedIds.Contains(m.Id)).ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.FolderId, m => moveTo == null ? m.FolderId : moveTo.FolderId)
-                .SetProperty(m => m.Revision, m => m.Revision + 1)
-                .SetProperty(m => m.UpdatedAt, now), ct);
+            if (edit.Tags is not null && db.Database.IsNpgsql())
+                // PostgreSQL's copy of the tag ids, from the links just written, in the same statement (EF does not
+                // translate an array of a subquery): one new version of each row, as for a move.
+                await db.Database.ExecuteSqlAsync($"""
+                    UPDATE media SET "Revision" = "Revision" + 1, "UpdatedAt" = {now},
+                        "FolderId" = CASE WHEN {moveTo != null} THEN {moveTo?.FolderId} ELSE "FolderId" END,
+                        "TagIds" = ARRAY(SELECT l."TagId" FROM media_tags AS l WHERE l."MediaId" = media."Id" ORDER BY l."TagId")
+                    WHERE "Id" = ANY({changedIds.ToArray()})
+                    """, ct);
+            else
+                await db.Media.Where(m => changedIds.Contains(m.Id)).ExecuteUpdateAsync(s => s
+                    .SetProperty(m => m.FolderId, m => moveTo == null ? m.FolderId : moveTo.FolderId)
+                    .SetProperty(m => m.Revision, m => m.Revision + 1)
+                    .SetProperty(m => m.UpdatedAt, now), ct);
         }
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();

@@ -60,6 +60,13 @@ public sealed class MediaItem
     public string ETag => $"\"{Id}-{Revision}\"";
 
     /// <summary>
+    /// PostgreSQL only (SQLite's model leaves it out): the ids of its tags, in order, a copy of its media_tags rows
+    /// written in the same statement or transaction as they are. A GIN index on it is ANDed with the search's trigram
+    /// index, so a common tag with a common word is counted from the two indexes' bitmaps instead of row by row.
+    /// </summary>
+    public long[] TagIds { get; set; } = [];
+
+    /// <summary>
     /// What <c>search</c> matches: title, alt text and file name, case-folded, one per line. Computed from them, so
     /// it cannot drift; stored so that a trigram index can serve it (FTS5 on SQLite, pg_trgm on PostgreSQL).
     /// </summary>

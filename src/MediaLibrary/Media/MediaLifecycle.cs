@@ -73,6 +73,7 @@ public sealed class MediaLifecycle(
             db.Media.Add(media);
             var tagged = tagNames.Count == 0 ? [] : (await tags.EnsureAsync(tagNames, ct)).Values.ToList();
             db.MediaTags.AddRange(tagged.Select(t => new MediaTag { Media = media, TagId = t.Id }));
+            media.TagIds = [.. tagged.Select(t => t.Id).Order()];
             cleanup.Cancel(stored.Deferred); // in the same commit as the row
             if (idempotency is not null)
                 db.IdempotencyRecords.Add(new IdempotencyRecord
@@ -170,7 +171,7 @@ public sealed class MediaLifecycle(
             var media = await db.Media.FirstOrDefaultAsync(m => m.Id == id && m.TrashedAt == null, ct);
             if (media is null) return null;
             CheckIfMatch(media, ifMatch);
-            var (adding, dropping, before, after) = await TagDiffAsync(id, change, wanted, unwanted, ct);
+            var (adding, dropping, before, after, afterIds) = await TagDiffAsync(id, change, wanted, unwanted, ct);
             if (title is null && altText is null && (move is null || move.FolderId == media.FolderId) && adding.Count + dropping.Count == 0)
                 return new TaggedMedia(media, after);
             var changed = new Dictionary<string, object?>();
@@ -186,6 +187,7 @@ public sealed class MediaLifecycle(
             media.Revision++;
             db.MediaTags.AddRange(adding.Select(t => new MediaTag { MediaId = id, TagId = t }));
             db.MediaTags.RemoveRange(dropping.Select(t => new MediaTag { MediaId = id, TagId = t }));
+            if (adding.Count + dropping.Count > 0) media.TagIds = afterIds;
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -202,14 +204,14 @@ public sealed class MediaLifecycle(
 
     /// <summary>
     /// The tag ids to link and unlink for <paramref name="change"/> (none when null), from the media's tags as they are
-    /// now, and the names it has after.
+    /// now, and the names and ids it has after.
     /// </summary>
-    private async Task<(List<long> Adding, List<long> Dropping, IReadOnlyList<string> Before, IReadOnlyList<string> After)> TagDiffAsync(
+    private async Task<(List<long> Adding, List<long> Dropping, IReadOnlyList<string> Before, IReadOnlyList<string> After, long[] AfterIds)> TagDiffAsync(
         long id, TagChange? change, Dictionary<string, Tag>? wanted, HashSet<long> unwanted, CancellationToken ct)
     {
         var current = await (from l in db.MediaTags join t in db.Tags on l.TagId equals t.Id where l.MediaId == id select t).AsNoTracking().ToListAsync(ct);
         var now = MediaTags.Ordered(current);
-        if (change is null) return ([], [], now, now);
+        if (change is null) return ([], [], now, now, [.. current.Select(t => t.Id).Order()]);
         var target = (change.Set is null ? current : change.Set.Select(n => wanted![TagNames.Key(n)]))
             .Concat(change.Add.Select(n => wanted![TagNames.Key(n)]))
             .Where(t => !unwanted.Contains(t.Id)).DistinctBy(t => t.Id).ToList();
@@ -217,7 +219,7 @@ public sealed class MediaLifecycle(
             throw new RequestValidationException(new Dictionary<string, string[]> { ["tags"] =
                 [$"A media holds at most {TagNames.MaxPerMedia} tags; this change would give media {id} {target.Count}."] });
         var (before, afterIds) = (current.Select(t => t.Id).ToHashSet(), target.Select(t => t.Id).ToHashSet());
-        return (afterIds.Except(before).Order().ToList(), before.Except(afterIds).Order().ToList(), now, MediaTags.Ordered(target));
+        return (afterIds.Except(before).Order().ToList(), before.Except(afterIds).Order().ToList(), now, MediaTags.Ordered(target), [.. afterIds.Order()]);
     }
 
     public async Task<TaggedMedia?> ReplaceFileAsync(long id, IfMatch ifMatch, UploadReader read, CancellationToken ct)

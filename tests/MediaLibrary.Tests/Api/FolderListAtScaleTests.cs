@@ -69,7 +69,11 @@ public abstract class FolderListAtScaleTests(MediaLibraryApp app)
                     StorageKey = $"{id}/1/original", StorageProvider = "local", CreatedAt = now.AddMilliseconds(i), UpdatedAt = now, Revision = 1,
                 };
                 db.Media.Add(media);
-                if (i % 3 == 0) db.MediaTags.Add(new MediaTag { Media = media, TagId = pier.Id });
+                if (i % 3 == 0)
+                {
+                    db.MediaTags.Add(new MediaTag { Media = media, TagId = pier.Id });
+                    media.TagIds = [pier.Id]; // PostgreSQL's copy, which the service writes with every link
+                }
             }
             await db.SaveChangesAsync(Ct);
             return (top.Id, child.Id);

@@ -578,6 +578,10 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.PrimitiveCollection<long[]>("TagIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -601,6 +605,11 @@ namespace MediaLibrary.Data.Migrations.Postgres
 
                     b.HasIndex("StorageId")
                         .IsUnique();
+
+                    b.HasIndex("TagIds")
+                        .HasFilter("\"TrashedAt\" IS NULL");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("TagIds"), "gin");
 
                     b.HasIndex("PurgeAt", "Id")
                         .HasFilter("\"PurgeAt\" IS NOT NULL");
