@@ -11,7 +11,7 @@ public static class DatabaseSetup
         if (settings.Provider == DatabaseProvider.Sqlite)
         {
             // Pooled: a request takes a ready context instead of building one (and its services) each time.
-            services.AddDbContextPool<SqliteMediaDbContext>(o => o.UseSqlite(settings.ConnectionString).AddInterceptors(SqliteBusyTimeout.Instance));
+            services.AddDbContextPool<SqliteMediaDbContext>(o => o.UseSqlite(settings.ConnectionString).AddInterceptors(SqliteConnectionSettings.Instance));
             services.AddScoped<MediaDbContext>(sp => sp.GetRequiredService<SqliteMediaDbContext>());
         }
         else
