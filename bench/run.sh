@@ -326,7 +326,7 @@ q="$base/api/media?page_size=20&tag=Tag%201"
 record "list $total rows, tag=Tag 1, page 20 by the link from page 19" "$(latency "$(next_of "$q&page=19")")" "one connection" "target p99 ≤ 10 ms"
 q="$base/api/media?page_size=50&tag=Tag%201&tag=Tag%2060"
 record "list $total rows, tag=Tag 1 and tag=Tag 60 (count $(tag_count "$q")), page 1" "$(latency "$q")" "one connection" "target p99 ≤ 10 ms"
-for tag in "Tag 1" "Tag 60" "Tag 4000"; do
+for tag in "Tag 1" "Tag 2" "Tag 60" "Tag 4000"; do # Tag 2: 4,583 media, about 900 of them with the word
   q="$base/api/media?page_size=50&tag=${tag// /%20}&search=harbour"
   record "list $total rows, tag=$tag with search=harbour (count $(tag_count "$q"))" "$(latency "$q")" "one connection" "target p99 ≤ 10 ms"
 done

@@ -163,8 +163,7 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
         var tenth = (int)Math.Min(int.MaxValue, Math.Max(1, rows / 10));
         var counted = exact ? fewest
             : db.Database.IsNpgsql()
-                ? await CountCappedAsync(Tagged(term is not null && await EstimatedMatchesAsync(term, ct) >= tenth ? Matching(filtered, term, rowByRow: true) : like, null),
-                    inIdOrder: false, ct)
+                ? await CountCappedByIndexAsync(Tagged(term is not null && await EstimatedMatchesAsync(term, ct) >= tenth ? Matching(filtered, term, rowByRow: true) : like, null), ct)
             : term is not null && db.Database.IsSqlite() && MediaSearch.Indexable(term)
                 && await db.MediaTags.Where(l => l.TagId == rarest).Take(tenth).CountAsync(ct) >= tenth
                 ? await (narrowed ? FtsCountAsync(Tagged(filtered, null), term, ct) : FtsTaggedCountAsync(tags, term, ct))
@@ -184,6 +183,23 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
         var ids = rows.Select(m => m.Id);
         if (inIdOrder && db.Database.IsNpgsql()) ids = ids.OrderBy(id => id);
         return ids.Take(MediaQueries.CountCap + 1).CountAsync(ct);
+    }
+
+    /// <summary>
+    /// PostgreSQL: how many of the rows there are, up to the cap, read through an index, never by a plain scan of the
+    /// table. A tag with a common word expects thousands of matches, so the planner's cost of a plain scan that stops at
+    /// the cap came within a few percent of the tag's bitmap, and which one it chose turned with each ANALYZE: 15.7 ms
+    /// by a plain scan (its rows are not where the estimate assumes them), 5.1 ms by the bitmap. Plain scans are turned
+    /// off for this one statement, in a transaction of its own (two round trips more), unless one is already open.
+    /// </summary>
+    private async Task<int> CountCappedByIndexAsync(IQueryable<MediaItem> rows, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null) return await CountCappedAsync(rows, inIdOrder: false, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_seqscan = off", ct);
+        var count = await CountCappedAsync(rows, inIdOrder: false, ct);
+        await tx.CommitAsync(ct);
+        return count;
     }
 
     /// <summary>
