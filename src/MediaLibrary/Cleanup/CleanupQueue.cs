@@ -39,7 +39,7 @@ public sealed partial class CleanupQueue(
             CreatedAt = now, NextAttemptAt = now, LeaseUntil = now.AddSeconds(_options.LeaseSeconds),
         };
         db.PendingDeletions.Add(entry);
-        LogEnqueued(mediaId, key, provider, reason);
+        LogEnqueued(WorkOf(provider), mediaId, key, provider, reason);
         return entry;
     }
 
@@ -312,6 +312,9 @@ public sealed partial class CleanupQueue(
         return started;
     }
 
+    /// <summary>What the log calls carrying out an entry of the kind ("Carrying out" for a kind nothing here handles).</summary>
+    private string WorkOf(string kind) => _handlers.GetValueOrDefault(kind)?.Work ?? "Carrying out";
+
     /// <summary>How long a batch's outcomes may wait to be recorded.</summary>
     private static readonly TimeSpan RecordAfter = TimeSpan.FromMilliseconds(250);
 
@@ -326,8 +329,8 @@ public sealed partial class CleanupQueue(
         using var activity = Activities.StartActivity($"cleanup {entry.Provider}");
         activity?.SetTag("medialibrary.media_id", entry.MediaId).SetTag("medialibrary.storage_key", entry.StorageKey)
             .SetTag("medialibrary.provider", entry.Provider).SetTag("medialibrary.attempt", attempt).SetTag("medialibrary.reason", entry.Reason);
-        LogAttempting(entry.MediaId, entry.StorageKey, entry.Provider, attempt, entry.Reason);
         var handler = _handlers.GetValueOrDefault(entry.Provider);
+        LogAttempting(WorkOf(entry.Provider), entry.MediaId, entry.StorageKey, entry.Provider, attempt, entry.Reason);
         try
         {
             if (handler is null)
@@ -337,7 +340,7 @@ public sealed partial class CleanupQueue(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Shutting down or the caller left: the lease runs out and a worker takes the entry over.
-            LogAttemptCancelled(entry.MediaId, entry.StorageKey, entry.Provider, attempt);
+            LogAttemptCancelled(WorkOf(entry.Provider), entry.MediaId, entry.StorageKey, entry.Provider, attempt);
             metrics.Attempted(entry.Provider, "cancelled");
             throw;
         }
@@ -394,7 +397,7 @@ public sealed partial class CleanupQueue(
                 {
                     // Done but not recorded: the entry comes round again (a missing object is a success) and goes then. It
                     // is released for that at once where the database lets us; otherwise its lease runs out first.
-                    LogDoneNotRecorded(ex, a.Entry.MediaId, a.Entry.StorageKey, a.Entry.Provider, a.Number);
+                    LogDoneNotRecorded(ex, WorkOf(a.Entry.Provider), a.Entry.MediaId, a.Entry.StorageKey, a.Entry.Provider, a.Number);
                     metrics.Attempted(a.Entry.Provider, "retry");
                     await ReleaseAsync(a.Entry);
                 }
@@ -415,7 +418,7 @@ public sealed partial class CleanupQueue(
                 continue;
             }
             metrics.Attempted(a.Entry.Provider, "ok");
-            LogDeleted(a.Entry.MediaId, a.Entry.StorageKey, a.Entry.Provider, a.Number);
+            LogDone(WorkOf(a.Entry.Provider), a.Entry.MediaId, a.Entry.StorageKey, a.Entry.Provider, a.Number);
         }
     }
 
@@ -426,8 +429,8 @@ public sealed partial class CleanupQueue(
         entry.LastError = Describe(a.Error!);
         entry.Status = a.Dead ? PendingDeletionStatus.Dead : PendingDeletionStatus.Pending;
         metrics.Attempted(entry.Provider, a.Dead ? "dead" : "retry");
-        if (a.Dead) LogDead(a.Error!, entry.MediaId, entry.StorageKey, entry.Provider, a.Number, a.Error is StorageException { Permanent: true });
-        else LogFailed(a.Error!, entry.MediaId, entry.StorageKey, entry.Provider, a.Number, a.NextAt);
+        if (a.Dead) LogDead(a.Error!, WorkOf(entry.Provider), entry.MediaId, entry.StorageKey, entry.Provider, a.Number, a.Error is StorageException { Permanent: true });
+        else LogFailed(a.Error!, WorkOf(entry.Provider), entry.MediaId, entry.StorageKey, entry.Provider, a.Number, a.NextAt);
     }
 
     private static string Describe(Exception ex)
@@ -478,8 +481,8 @@ public sealed partial class CleanupQueue(
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted {StorageKey} of media {MediaId} from {Provider} on attempt {Attempt}, but the entry could not be removed: result=ok-unrecorded; it comes round again")]
-    private partial void LogDoneNotRecorded(Exception exception, long? mediaId, string storageKey, string provider, int attempt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Work} {StorageKey} of media {MediaId} on {Provider} succeeded on attempt {Attempt}, but the entry could not be removed: result=ok-unrecorded; it comes round again")]
+    private partial void LogDoneNotRecorded(Exception exception, string work, long? mediaId, string storageKey, string provider, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload of {StorageKey} (media {MediaId}) to {Provider} recorded before its first byte: deleted in {GraceSeconds} s unless it commits")]
     private partial void LogDeferred(long? mediaId, string storageKey, string provider, int graceSeconds);
@@ -499,23 +502,23 @@ public sealed partial class CleanupQueue(
     [LoggerMessage(Level = LogLevel.Information, Message = "Deletion of {StorageKey} (media {MediaId}, {Provider}) put back in line by an operator")]
     private partial void LogRetryRequested(long? mediaId, string storageKey, string provider);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Storage deletion queued for media {MediaId}: {StorageKey} on {Provider} ({Reason})")]
-    private partial void LogEnqueued(long? mediaId, string storageKey, string provider, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued for media {MediaId}: {Work} {StorageKey} on {Provider} ({Reason})")]
+    private partial void LogEnqueued(string work, long? mediaId, string storageKey, string provider, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleting {StorageKey} of media {MediaId} from {Provider}, attempt {Attempt} ({Reason})")]
-    private partial void LogAttempting(long? mediaId, string storageKey, string provider, int attempt, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Work} {StorageKey} of media {MediaId} on {Provider}, attempt {Attempt} ({Reason})")]
+    private partial void LogAttempting(string work, long? mediaId, string storageKey, string provider, int attempt, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {StorageKey} of media {MediaId} from {Provider} on attempt {Attempt}: result=ok")]
-    private partial void LogDeleted(long? mediaId, string storageKey, string provider, int attempt);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Work} {StorageKey} of media {MediaId} on {Provider} succeeded on attempt {Attempt}: result=ok")]
+    private partial void LogDone(string work, long? mediaId, string storageKey, string provider, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting {StorageKey} of media {MediaId} from {Provider} failed on attempt {Attempt}: result=retry at {NextAttemptAt:o}")]
-    private partial void LogFailed(Exception exception, long? mediaId, string storageKey, string provider, int attempt, DateTime nextAttemptAt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Work} {StorageKey} of media {MediaId} on {Provider} failed on attempt {Attempt}: result=retry at {NextAttemptAt:o}")]
+    private partial void LogFailed(Exception exception, string work, long? mediaId, string storageKey, string provider, int attempt, DateTime nextAttemptAt);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Deleting {StorageKey} of media {MediaId} from {Provider} failed on attempt {Attempt}: result=dead (permanent={Permanent}); it stays listed until resolved")]
-    private partial void LogDead(Exception exception, long? mediaId, string storageKey, string provider, int attempt, bool permanent);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Work} {StorageKey} of media {MediaId} on {Provider} failed on attempt {Attempt}: result=dead (permanent={Permanent}); it stays listed until resolved")]
+    private partial void LogDead(Exception exception, string work, long? mediaId, string storageKey, string provider, int attempt, bool permanent);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleting {StorageKey} of media {MediaId} from {Provider}, attempt {Attempt}, was cancelled; a worker takes it over when the lease expires")]
-    private partial void LogAttemptCancelled(long? mediaId, string storageKey, string provider, int attempt);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Work} {StorageKey} of media {MediaId} on {Provider}, attempt {Attempt}, was cancelled; a worker takes it over when the lease expires")]
+    private partial void LogAttemptCancelled(string work, long? mediaId, string storageKey, string provider, int attempt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Recording the failed deletion of {StorageKey} (media {MediaId}, {Provider}) failed; it is retried when its lease expires")]
     private partial void LogRecordFailed(Exception exception, long? mediaId, string storageKey, string provider);

@@ -16,6 +16,9 @@ public interface ICleanupHandler
     /// <summary>The entry kind this handler carries out, stored as the entry's provider.</summary>
     string Kind { get; }
 
+    /// <summary>What the queue's log lines call carrying out an entry, before its key: "Deleting", "Purging", "Delivering".</summary>
+    string Work => "Deleting";
+
     /// <summary>
     /// True when a worker of the feature's own takes this kind's entries (<see cref="CleanupQueue.ProcessDueAsync"/> with
     /// the kind), so that slow work (an HTTP call with its time limit) never holds up the storage deletions.

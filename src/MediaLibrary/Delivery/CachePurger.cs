@@ -17,6 +17,7 @@ public sealed class CachePurger(HttpClient http, IOptions<CleanupOptions> option
     public const string Provider = "http-cache";
 
     public string Kind => Provider;
+    public string Work => "Purging";
 
     private static readonly HttpMethod Purge = new("PURGE");
     private readonly Uri? _base = string.IsNullOrWhiteSpace(options.Value.CachePurgeUrl)

@@ -24,6 +24,7 @@ public sealed partial class WebhookSender(
     public const int MaxResponseChars = 1000;
 
     string ICleanupHandler.Kind => Kind;
+    string ICleanupHandler.Work => "Delivering";
     public bool HasOwnWorker => true;
 
     /// <summary>What each attempt learned, by queue entry, until <see cref="RecordOutcomeAsync"/> writes it (one lane's scope).</summary>

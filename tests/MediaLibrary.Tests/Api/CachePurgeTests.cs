@@ -107,6 +107,10 @@ public abstract class CachePurgeTests(CachePurgeTests.App app)
         await app.WaitUntilNoPurgesQueuedAsync(media.Id);
         Assert.Equal([purge, purge], app.Cache.PurgesOf(media.Id));
         Assert.Empty(await app.PurgesQueuedAsync(media.Id));
+        // The queue's lines say what it did: purged the URL (twice), not "deleted" it.
+        var lines = app.Logs.GetSnapshot().Where(l => l.StructuredState?.Any(f => f.Key == "StorageKey" && f.Value == again.StorageKey) == true).ToList();
+        Assert.Equal(2, lines.Count(l => l.Message.StartsWith("Purging ", StringComparison.Ordinal) && l.Message.Contains("result=ok")));
+        Assert.DoesNotContain(lines, l => l.Message.Contains("Deleting"));
     }
 
     [Fact]

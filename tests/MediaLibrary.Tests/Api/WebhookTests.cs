@@ -201,6 +201,11 @@ public abstract class WebhookTests(WebhookTests.App app)
         Assert.Equal(got.Select(r => r.Id), mine.Select(d => d.EventId));
         Assert.All(mine, d => Assert.Equal(("delivered", 1, 200, "thanks"), (d.Status, d.Attempts, d.LastStatusCode, d.LastResponse)));
         Assert.Contains(app.Logs.GetSnapshot(), l => l.Message.Contains($"Webhook {got[0].Id} (media.created, media {media.Id}) to endpoint {endpoint.Id} at 127.0.0.1, attempt 1: status 200, result=delivered"));
+        // The queue's own lines for these entries say "Delivering", never "Deleting".
+        var keys = got.Select(r => WebhookSender.KeyOf(endpoint.Id, r.Id)).ToHashSet();
+        var queueLines = app.Logs.GetSnapshot().Where(l => l.StructuredState?.Any(f => f.Key == "StorageKey" && keys.Contains(f.Value!)) == true).ToList();
+        Assert.Equal(got.Count, queueLines.Count(l => l.Message.StartsWith("Delivering ", StringComparison.Ordinal) && l.Message.Contains("result=ok")));
+        Assert.DoesNotContain(queueLines, l => l.Message.Contains("Deleting"));
     }
 
     [Fact]
