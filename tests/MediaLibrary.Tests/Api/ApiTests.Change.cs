@@ -193,9 +193,10 @@ public abstract partial class ApiTests
         await response.ShouldBe(HttpStatusCode.NoContent);
 
         var records = App.Logs.GetSnapshot().Where(r => r.StructuredState?.Any(s => s.Key == "StorageKey" && s.Value == key) == true).ToList();
-        string Field(Microsoft.Extensions.Logging.Testing.FakeLogRecord r, string name) => r.StructuredState!.First(s => s.Key == name).Value!;
+        string? Field(Microsoft.Extensions.Logging.Testing.FakeLogRecord r, string name) => r.StructuredState!.FirstOrDefault(s => s.Key == name).Value;
         Assert.Contains(records, r => r.Message.Contains("queued for deletion") && Field(r, "MediaId") == media.Id.ToString());
-        Assert.Contains(records, r => r.Message.Contains("Deleting") && Field(r, "Provider") == App.Storage.Provider && Field(r, "Attempt") == "1");
+        Assert.Contains(records, r => r.Message.Contains("Queued for media") && r.Message.Contains("Deleting") && Field(r, "MediaId") == media.Id.ToString());
+        Assert.Contains(records, r => r.Message.StartsWith("Deleting", StringComparison.Ordinal) && Field(r, "Provider") == App.Storage.Provider && Field(r, "Attempt") == "1");
         Assert.Contains(records, r => r.Message.Contains("result=ok") && Field(r, "MediaId") == media.Id.ToString());
     }
 
