@@ -19,6 +19,7 @@ public static class HostingSetup
     public static IServiceCollection AddHosting(this IServiceCollection services, IConfiguration config, TelemetryOptions telemetry, DatabaseProvider database)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptionHandler.Customize);
+        services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>(); // after ASP.NET's: for what it declines
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi(o =>
         {

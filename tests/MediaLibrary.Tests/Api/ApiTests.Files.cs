@@ -69,6 +69,14 @@ public abstract partial class ApiTests
         await wrongVersion.ProblemAsync(HttpStatusCode.NotFound);
         using var wrongId = await App.CreateClient().GetAsync("/files/99999999/v1/a.png", Ct);
         await wrongId.ProblemAsync(HttpStatusCode.NotFound);
+        // An <img>'s request accepts only images: it still gets the problem every client gets, trace id and all, and so
+        // does a bad transform's 400.
+        foreach (var (url, status) in new[] { ($"/files/{media.Id}/v2/a.png", HttpStatusCode.NotFound), ($"/files/{media.Id}/v1/w_7x/a.png", HttpStatusCode.BadRequest) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { { "Accept", "image/avif,image/webp" } } };
+            using var imageOnly = await App.CreateClient().SendAsync(request, Ct);
+            Assert.Equal(url, (await imageOnly.ProblemAsync(status)).GetProperty("instance").GetString());
+        }
         // The name segment is cosmetic: it never selects a file.
         using var otherName = await App.CreateClient().GetAsync($"/files/{media.Id}/v1/..%2F..%2Fetc%2Fpasswd", Ct);
         await otherName.ShouldBe(HttpStatusCode.OK);
