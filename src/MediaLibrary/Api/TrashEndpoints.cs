@@ -90,19 +90,11 @@ public static class TrashEndpoints
             }
             if (row is null || storage.Find(row.StorageProvider) is not { } store)
                 return None($"Media {id}'s file could not be rendered.");
-            try
-            {
-                return TypedResults.Stream(await store.OpenReadAsync(row.StorageKey, ct), row.ContentType);
-            }
-            catch (BlobNotFoundException) when (attempt == 1)
-            {
-                // The rendering's object went missing behind our back: forget its row and render it again, as delivery does.
-                await renderer.ForgetAsync(row, ct);
-            }
-            catch (BlobNotFoundException)
-            {
-                return None($"Media {id}'s file is gone (purged meanwhile).");
-            }
+            var (found, content) = await FileDelivery.OpenAsync(store, row.StorageKey, accelPath: null, ct);
+            if (found) return TypedResults.Stream(content!, row.ContentType);
+            if (attempt > 1) return None($"Media {id}'s file is gone (purged meanwhile).");
+            // The rendering's object went missing behind our back: forget its row and render it again, as delivery does.
+            await renderer.ForgetAsync(row, ct);
         }
     }
 
