@@ -339,7 +339,8 @@ public abstract class ChaosTests
 
     /// <summary>
     /// A restore's answer: 200 brings it back as it was (same version and file); 404 means it was purged, which only a
-    /// purge racing it may have done; anything else changed nothing.
+    /// purge racing it may have done; anything else changed nothing, and a purge racing it may still have purged it
+    /// (a restore refused with 503 while the trash was emptied: still in the trash, or gone).
     /// </summary>
     private static void Restored(Tracked t, Answer answer, bool racing = false)
     {
@@ -350,6 +351,7 @@ public abstract class ChaosTests
             t.Trashed = false;
         }
         else if (answer.Status == HttpStatusCode.NotFound && racing) t.Deleted = true;
+        else if (racing) t.Uncertain = true;
         else if (answer.Status is HttpStatusCode.NotFound or HttpStatusCode.Conflict) t.Uncertain = true;
     }
 
