@@ -150,7 +150,9 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
                 var tested = term is null ? filtered : Matching(filtered, term, rowByRow: true);
                 return new ListPlan(Tagged(tested.Where(m => ids.Contains(m.Id)), rarest, rowByRow: true), offset, exact ? fewest : null, CappedCount: !exact);
             }
-            return new ListPlan(Tagged(like.Where(m => mediaOfRarest.Contains(m.Id)), rarest), offset, exact ? fewest : null, CappedCount: !exact);
+            var ofRarest = Tagged(like.Where(m => mediaOfRarest.Contains(m.Id)), rarest);
+            if (exact || db.Database.IsNpgsql()) return new ListPlan(ofRarest, offset, exact ? fewest : null, CappedCount: !exact);
+            return await ReadOnceAsync(ofRarest, filtered, offset, null, ct);
         }
         // The page by walking the ordering's index. The count (up to the cap) on PostgreSQL: from the tag ids' GIN index,
         // a search ANDed with the trigram index's bitmap, unless the planner expects the term in a tenth of the library or
@@ -161,14 +163,35 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
         // index's matches, each tested for the tags (a lookup in the media_tags key instead of a media row read and its
         // text tested).
         var tenth = (int)Math.Min(int.MaxValue, Math.Max(1, rows / 10));
-        var counted = exact ? fewest
-            : db.Database.IsNpgsql()
-                ? await CountCappedByIndexAsync(Tagged(term is not null && await EstimatedMatchesAsync(term, ct) >= tenth ? Matching(filtered, term, rowByRow: true) : like, null), ct)
-            : term is not null && db.Database.IsSqlite() && MediaSearch.Indexable(term)
-                && await db.MediaTags.Where(l => l.TagId == rarest).Take(tenth).CountAsync(ct) >= tenth
-                ? await (narrowed ? FtsCountAsync(Tagged(filtered, null), term, ct) : FtsTaggedCountAsync(tags, term, ct))
-                : await CountCappedAsync(Tagged(like.Where(m => mediaOfRarest.Contains(m.Id)), rarest), inIdOrder: false, ct);
-        return new ListPlan(Tagged(like, null), offset, counted, CappedCount: !exact);
+        var walked = Tagged(like, null);
+        if (exact) return new ListPlan(walked, offset, fewest, CappedCount: false);
+        if (db.Database.IsNpgsql())
+        {
+            var matching = term is not null && await EstimatedMatchesAsync(term, ct) >= tenth ? Matching(filtered, term, rowByRow: true) : like;
+            return new ListPlan(walked, offset, await CountCappedByIndexAsync(Tagged(matching, null), ct), CappedCount: true);
+        }
+        if (term is not null && MediaSearch.Indexable(term) && await db.MediaTags.Where(l => l.TagId == rarest).Take(tenth).CountAsync(ct) >= tenth)
+        {
+            var found = await (narrowed ? FtsCountAsync(Tagged(filtered, null), term, ct) : FtsTaggedCountAsync(tags, term, ct));
+            return new ListPlan(walked, offset, found, CappedCount: true);
+        }
+        return await ReadOnceAsync(Tagged(like.Where(m => mediaOfRarest.Contains(m.Id)), rarest), filtered, offset, walked, ct);
+    }
+
+    /// <summary>
+    /// SQLite: the rarest tag's media that pass every filter, read once for both the count and the page. Their ids, up
+    /// to the cap, are the count, and the page is read from them by id and sorted; counting and then reading the page
+    /// read the tag's rows twice (a tag on 4,583 media with a word on 910 of them: 5 ms to count, 3 ms to walk for the
+    /// page; the page from the ids 1 ms). Past the cap, the page comes from <paramref name="otherwise"/> (the tag's rows
+    /// when null).
+    /// </summary>
+    private async Task<ListPlan> ReadOnceAsync(IQueryable<MediaItem> ofRarest, IQueryable<MediaItem> filtered, int offset,
+        IQueryable<MediaItem>? otherwise, CancellationToken ct)
+    {
+        var ids = await ofRarest.Select(m => m.Id).Take(MediaQueries.CountCap + 1).ToListAsync(ct);
+        return ids.Count > MediaQueries.CountCap
+            ? new ListPlan(otherwise ?? ofRarest, offset, ids.Count, CappedCount: true)
+            : new ListPlan(filtered.Where(m => EF.Parameter(ids).Contains(m.Id)), offset, ids.Count, CappedCount: true);
     }
 
     /// <summary>
