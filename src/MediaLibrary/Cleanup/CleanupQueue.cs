@@ -236,7 +236,7 @@ public sealed partial class CleanupQueue(
     public async Task<int> ProcessDueAsync(int batchSize, string? kind, CancellationToken ct)
     {
         var attempted = 0;
-        foreach (var entry in await DueAsync(batchSize, kind, null, ct))
+        foreach (var entry in await DueAsync(batchSize, kind, null, null, ct))
             if (await TryAttemptAsync(entry, ct)) attempted++;
         return attempted;
     }
@@ -246,17 +246,25 @@ public sealed partial class CleanupQueue(
     /// With <paramref name="keyPrefix"/> (one webhook endpoint's), only the entries whose key starts with it, in order per
     /// media: an entry is not due while an earlier one under the prefix for the same media is pending (even one a worker
     /// holds, or one waiting for its retry), so a receiver sees a media's changes in the order they were made. Waiting
-    /// costs no write, and the entry is due the moment the one before it is done or dead.
+    /// costs no write, and the entry is due the moment the one before it is done or dead. Entries of no media whose
+    /// reason starts with <paramref name="inSequence"/> (the folder tree's events) wait the same way for every earlier one
+    /// of them under the prefix.
     /// </summary>
-    public async Task<List<PendingDeletion>> DueAsync(int batchSize, string? kind, string? keyPrefix, CancellationToken ct)
+    public async Task<List<PendingDeletion>> DueAsync(int batchSize, string? kind, string? keyPrefix, string? inSequence, CancellationToken ct)
     {
         var now = Now();
         var query = db.PendingDeletions.AsNoTracking().Where(Unleased(now)).Where(p => p.NextAttemptAt <= now);
         if (kind is not null) query = query.Where(p => p.Provider == kind);
         else if (_ownWorkers.Count > 0) query = query.Where(p => !_ownWorkers.Contains(p.Provider));
         if (keyPrefix is not null)
+        {
             query = query.Where(p => p.StorageKey.StartsWith(keyPrefix)).Where(p => p.MediaId == null || !db.PendingDeletions.Any(q =>
                 q.MediaId == p.MediaId && q.Id < p.Id && q.Provider == p.Provider && q.Status == PendingDeletionStatus.Pending && q.StorageKey.StartsWith(keyPrefix)));
+            if (inSequence is not null)
+                query = query.Where(p => p.MediaId != null || !p.Reason.StartsWith(inSequence) || !db.PendingDeletions.Any(q =>
+                    q.MediaId == null && q.Reason.StartsWith(inSequence) && q.Id < p.Id && q.Provider == p.Provider
+                    && q.Status == PendingDeletionStatus.Pending && q.StorageKey.StartsWith(keyPrefix)));
+        }
         return await query.OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id).Take(batchSize).ToListAsync(ct);
     }
 

@@ -106,8 +106,8 @@ public sealed partial class WebhookDispatcher(
             {
                 var active = subscriptions.ActiveIds;
                 var due = endpoint == Inactive
-                    ? (await queue.DueAsync(BatchSize, WebhookSender.Kind, null, ct)).Where(e => !active.Contains(EndpointOf(e.StorageKey))).ToList()
-                    : await queue.DueAsync(BatchSize, WebhookSender.Kind, $"{endpoint}/", ct);
+                    ? (await queue.DueAsync(BatchSize, WebhookSender.Kind, null, null, ct)).Where(e => !active.Contains(EndpointOf(e.StorageKey))).ToList()
+                    : await queue.DueAsync(BatchSize, WebhookSender.Kind, $"{endpoint}/", WebhookEventTypes.FolderPrefix, ct);
                 if (due.Count == 0) return;
                 var attempted = await queue.TryAttemptAsync(due, ct);
                 db.ChangeTracker.Clear();

@@ -21,6 +21,9 @@ public static class WebhookEventTypes
         ["unreferenced"] = "media.unreferenced",
     };
 
+    /// <summary>What the folder tree's event types begin with: an endpoint gets them in the order they were made.</summary>
+    public const string FolderPrefix = "folder.";
+
     private static readonly Dictionary<string, string> ByFolderAction = new(StringComparer.Ordinal)
     {
         ["created"] = "folder.created",

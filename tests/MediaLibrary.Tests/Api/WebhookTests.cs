@@ -346,7 +346,7 @@ public abstract class WebhookTests(WebhookTests.App app)
         {
             await using var scope = app.Services.CreateAsyncScope();
             var queue = scope.ServiceProvider.GetRequiredService<Cleanup.CleanupQueue>();
-            var due = (await queue.DueAsync(200, WebhookSender.Kind, null, Ct)).Where(e => e.StorageKey.Contains(run)).ToList();
+            var due = (await queue.DueAsync(200, WebhookSender.Kind, null, null, Ct)).Where(e => e.StorageKey.Contains(run)).ToList();
             return await queue.TryAttemptAsync(due, Ct);
         }
         var claimed = await Task.WhenAll(PassAsync(), PassAsync(), PassAsync());
@@ -359,6 +359,32 @@ public abstract class WebhookTests(WebhookTests.App app)
         var carriedOut = app.Logs.GetSnapshot().Where(l => l.Message.Contains(run) && l.Message.Contains("nothing to send"))
             .Select(l => l.Message.Split(' ')[1]).ToList();
         Assert.Equal(keys.Select(k => k.Split('/')[1]).Order(), carriedOut.Order()); // every one exactly once
+    }
+
+    [Fact]
+    public async Task FolderChanges_ToAFailingReceiver_AreRetriedInTheOrderTheyWereMade()
+    {
+        var (_, path) = await RegisterAsync(["folder.created", "folder.renamed"]);
+        app.Receiver.Status[path] = 503;
+        var editor = await app.ClientAsync();
+        var run = Guid.NewGuid().ToString("n")[..6];
+        async Task<long> CreateAsync(string name)
+        {
+            using var created = await editor.PostAsJsonAsync("/api/folders", new { name }, Ct);
+            await created.ShouldBe(HttpStatusCode.Created);
+            return (await created.ReadAsync<MediaLibrary.Api.FolderResponse>()).Id;
+        }
+        var posters = await CreateAsync("Posters " + run);
+        var flyers = await CreateAsync("Flyers " + run);
+        using (var renamed = await editor.PatchAsJsonAsync($"/api/folders/{posters}", new { name = "Old posters " + run }, Ct))
+            await renamed.ShouldBe(HttpStatusCode.OK);
+
+        // Four attempts each (MEDIALIB_CLEANUP_MAX_ATTEMPTS), each event's only after the last of the one before it, whichever
+        // folder it is about: a receiver never learns of a rename before the folder's creation.
+        var got = await WaitForAsync(path, 12);
+        Assert.Equal(12, got.Count);
+        Assert.Equal([.. Enumerable.Repeat(("folder.created", posters), 4), .. Enumerable.Repeat(("folder.created", flyers), 4),
+            .. Enumerable.Repeat(("folder.renamed", posters), 4)], got.Select(r => (TypeOf(r), Data(r).GetProperty("folder_id").GetInt64())));
     }
 
     [Fact]
