@@ -10,6 +10,7 @@ using MediaLibrary.Media;
 using MediaLibrary.Operations;
 using MediaLibrary.Page;
 using MediaLibrary.Storage;
+using MediaLibrary.Uploads;
 using MediaLibrary.Web;
 using MediaLibrary.Webhooks;
 using Microsoft.Extensions.Options;
@@ -73,6 +74,7 @@ async Task<int> ServeAsync(CancellationToken ct)
     app.MapApiKeys();
     app.MapWebhooks();
     app.MapMedia(requireAuthForReads);
+    app.MapUploads();
     app.MapFolders(requireAuthForReads);
     app.MapTags(requireAuthForReads);
     app.MapReferences(requireAuthForReads);
@@ -116,6 +118,7 @@ static WebApplication Build(string[] args, bool verb)
     services.AddCleanup(config, background: !verb);
     services.AddImaging(config, MediaSetup.AcceptedTypes);
     services.AddMedia(config);
+    services.AddUploads(config);
     services.AddDelivery();
     services.AddWebhooks(config, background: !verb);
     services.AddAuth(config);

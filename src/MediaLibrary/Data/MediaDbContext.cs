@@ -1,6 +1,7 @@
 using MediaLibrary.Auth;
 using MediaLibrary.Cleanup;
 using MediaLibrary.Media;
+using MediaLibrary.Uploads;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -12,6 +13,7 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
 {
     public DbSet<MediaItem> Media => Set<MediaItem>();
     public DbSet<PendingDeletion> PendingDeletions => Set<PendingDeletion>();
+    public DbSet<ResumableUpload> ResumableUploads => Set<ResumableUpload>();
 
     private readonly List<Func<CancellationToken, Task>> _beforeSave = [];
 
@@ -134,6 +136,27 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.HasIndex(x => x.StorageKey);
             // A webhook entry waits for the earlier ones of its media (CleanupQueue.DueAsync): a lookup per candidate.
             e.HasIndex(x => new { x.MediaId, x.Id });
+        });
+
+        b.Entity<ResumableUpload>(e =>
+        {
+            e.ToTable("resumable_uploads");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(32);
+            e.Property(x => x.Owner).HasMaxLength(256);
+            e.Property(x => x.FileName).HasMaxLength(255);
+            e.Property(x => x.Title).HasMaxLength(16 * 1024);
+            e.Property(x => x.AltText).HasMaxLength(16 * 1024);
+            e.Property(x => x.FolderId).HasMaxLength(32);
+            e.Property(x => x.Tags).HasMaxLength(16 * 1024);
+            e.Property(x => x.StorageId).HasMaxLength(64);
+            e.Property(x => x.StorageKey).HasMaxLength(1024);
+            e.Property(x => x.Provider).HasMaxLength(32);
+            e.Property(x => x.StorageUploadId).HasMaxLength(1024);
+            e.Property(x => x.HashState).HasMaxLength(128);
+            // An owner's unfinished uploads, counted against the limits; and the expiry pass.
+            e.HasIndex(x => new { x.Owner, x.ExpiresAt });
+            e.HasIndex(x => x.ExpiresAt);
         });
 
         b.Entity<IdempotencyRecord>(e =>

@@ -45,54 +45,7 @@ public sealed class MediaLifecycle(
         {
             var fields = await read(async (file, ct2) => stored = await StoreAsync(null, storageId, file, ct2), ct);
             fingerprint = Fingerprint(fields, stored!.FileName, stored.Sha256);
-            var title = fields.GetValueOrDefault("title");
-            var altText = fields.GetValueOrDefault("alt_text") ?? "";
-            ValidateMetadata(title, altText, allowEmptyTitle: true);
-            var folderId = FolderIdField(fields.GetValueOrDefault("folder_id"));
-            var tagNames = TagNames.FromField(fields.GetValueOrDefault("tags"), "tags");
-
-            var now = Now();
-            var media = new MediaItem
-            {
-                StorageId = storageId,
-                Title = string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(stored!.FileName) : title.Trim(),
-                AltText = altText.Trim(),
-                FileName = stored!.FileName,
-                ContentType = stored.Sniff.ContentType,
-                Size = stored.Size,
-                Sha256 = stored.Sha256,
-                Version = 1,
-                Revision = 1,
-                StorageKey = stored.Key,
-                StorageProvider = _store.Provider,
-                FolderId = folderId,
-                CreatedAt = now,
-                UpdatedAt = now,
-            };
-            stored.ApplyTo(media);
-            db.Media.Add(media);
-            var tagged = tagNames.Count == 0 ? [] : (await tags.EnsureAsync(tagNames, ct)).Values.ToList();
-            db.MediaTags.AddRange(tagged.Select(t => new MediaTag { Media = media, TagId = t.Id }));
-            media.TagIds = [.. tagged.Select(t => t.Id).Order()];
-            cleanup.Cancel(stored.Deferred); // in the same commit as the row
-            if (idempotency is not null)
-                db.IdempotencyRecords.Add(new IdempotencyRecord
-                {
-                    UserId = idempotency.UserId, Key = idempotency.Key, Media = media, Fingerprint = fingerprint, CreatedAt = now,
-                });
-            await using (var tx = await folders.BeginIntoAsync(folderId, ct))
-            {
-                await db.SaveChangesAsync(ct); // the id, for its history entry, in the same transaction
-                history.Record(media.Id, "created", new
-                {
-                    title = media.Title, file_name = media.FileName, content_type = media.ContentType, size = media.Size, version = media.Version,
-                    folder_id = media.FolderId, tags = MediaTags.Ordered(tagged),
-                });
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-            }
-            MediaLog.Created(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version);
-            return new UploadResult(media, MediaTags.Ordered(tagged), Replayed: false);
+            return await CommitCreatedAsync(storageId, stored, fields, idempotency, fingerprint, null, ct);
         }
         catch (Exception ex) when (stored is not null)
         {
@@ -104,6 +57,99 @@ public sealed class MediaLifecycle(
                 return await ReplayAsync(winner, idempotency, fingerprint, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The last byte of a resumable upload arrived (<paramref name="uploadId"/>, at <paramref name="key"/>): its bytes
+    /// are checked as an upload's are (the type from the first bytes, the allow-list, the pixel limit, one decode of an
+    /// image), put under their key without a copy, and the row committed with the upload's fields; <paramref name="withRow"/>
+    /// adds to that transaction once the row has its id. Refused (a problem answer), the entry deletes what was stored.
+    /// Any other failure leaves the upload and its entry as they are, so that the client's retry finishes it; a retry
+    /// finds the bytes at the key when an earlier attempt got that far.
+    /// </summary>
+    public async Task<UploadResult> CreateFromResumableAsync(string storageId, string key, string uploadId, string fileName, string sha256,
+        long size, IReadOnlyDictionary<string, string> fields, PendingDeletion deferred, Action<MediaItem> withRow, CancellationToken ct)
+    {
+        try
+        {
+            var completed = await _store.ExistsAsync(key, ct);
+            SniffResult sniff;
+            await using (var head = completed ? await _store.OpenReadAsync(key, ct) : await _store.OpenResumableAsync(key, uploadId, ct))
+            {
+                var buffer = new byte[ContentSniffer.HeadLength];
+                var length = await head.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
+                sniff = ContentSniffer.Sniff(buffer.AsSpan(0, length), fileName);
+            }
+            Admit(sniff, fileName);
+            ValidateMetadata(fields.GetValueOrDefault("title"), fields.GetValueOrDefault("alt_text") ?? "", allowEmptyTitle: true);
+            var blob = completed ? new StoredBlob(key, size) : await _store.CompleteResumableAsync(key, uploadId, ct);
+            if (blob.Size != size) throw new StorageException(_store.Provider, key, $"The storage kept {blob.Size} bytes of {size}.");
+            var facts = await images.AnalyseAsync(sniff.ContentType, c => _store.OpenReadAsync(blob.Key, c), _options.MaxPixels, ct);
+            MediaLog.Stored(logger, null, blob.Key, _store.Provider, size, sha256);
+            var stored = new StoredFile(blob.Key, fileName, sniff, sha256, size, facts, deferred);
+            return await CommitCreatedAsync(storageId, stored, fields, null, null, withRow, ct);
+        }
+        catch (Exception ex) when (ex is ApiProblemException or RequestValidationException)
+        {
+            MediaLog.CommitFailed(logger, ex, null, key, _store.Provider);
+            await cleanup.DeleteUncommittedUploadAsync(deferred, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>The row of a stored upload, its tags, history and idempotency record, committed together.</summary>
+    private async Task<UploadResult> CommitCreatedAsync(string storageId, StoredFile stored, IReadOnlyDictionary<string, string> fields,
+        IdempotencyKey? idempotency, string? fingerprint, Action<MediaItem>? withRow, CancellationToken ct)
+    {
+        var title = fields.GetValueOrDefault("title");
+        var altText = fields.GetValueOrDefault("alt_text") ?? "";
+        ValidateMetadata(title, altText, allowEmptyTitle: true);
+        var folderId = FolderIdField(fields.GetValueOrDefault("folder_id"));
+        var tagNames = TagNames.FromField(fields.GetValueOrDefault("tags"), "tags");
+
+        var now = Now();
+        var media = new MediaItem
+        {
+            StorageId = storageId,
+            Title = string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(stored!.FileName) : title.Trim(),
+            AltText = altText.Trim(),
+            FileName = stored!.FileName,
+            ContentType = stored.Sniff.ContentType,
+            Size = stored.Size,
+            Sha256 = stored.Sha256,
+            Version = 1,
+            Revision = 1,
+            StorageKey = stored.Key,
+            StorageProvider = _store.Provider,
+            FolderId = folderId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        stored.ApplyTo(media);
+        db.Media.Add(media);
+        var tagged = tagNames.Count == 0 ? [] : (await tags.EnsureAsync(tagNames, ct)).Values.ToList();
+        db.MediaTags.AddRange(tagged.Select(t => new MediaTag { Media = media, TagId = t.Id }));
+        media.TagIds = [.. tagged.Select(t => t.Id).Order()];
+        cleanup.Cancel(stored.Deferred); // in the same commit as the row
+        if (idempotency is not null)
+            db.IdempotencyRecords.Add(new IdempotencyRecord
+            {
+                UserId = idempotency.UserId, Key = idempotency.Key, Media = media, Fingerprint = fingerprint, CreatedAt = now,
+            });
+        await using (var tx = await folders.BeginIntoAsync(folderId, ct))
+        {
+            await db.SaveChangesAsync(ct); // the id, for its history entry, in the same transaction
+            history.Record(media.Id, "created", new
+            {
+                title = media.Title, file_name = media.FileName, content_type = media.ContentType, size = media.Size, version = media.Version,
+                folder_id = media.FolderId, tags = MediaTags.Ordered(tagged),
+            });
+            withRow?.Invoke(media);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        MediaLog.Created(logger, media.Id, media.StorageKey, media.StorageProvider, media.Version);
+        return new UploadResult(media, MediaTags.Ordered(tagged), Replayed: false);
     }
 
     /// <summary>
@@ -329,24 +375,31 @@ public sealed class MediaLifecycle(
         }
     }
 
-    private async Task<StoredFile> StoreAsync(long? mediaId, string storageId, IncomingFile file, CancellationToken ct)
+    /// <summary>Refuses a file whose type (from its bytes) is not on the allow-list, or an image with too many pixels.</summary>
+    private void Admit(SniffResult sniff, string fileName)
     {
-        var contentType = file.Sniff.ContentType;
+        var contentType = sniff.ContentType;
         if (!_options.IsAllowed(contentType))
         {
-            MediaLog.TypeRejected(logger, contentType, file.FileName);
+            MediaLog.TypeRejected(logger, contentType, fileName);
             throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "This type of file is not accepted.",
                 $"The file's content is {contentType}, which is not on the allow-list (MEDIALIB_ALLOWED_TYPES).",
                 new Dictionary<string, object?> { ["detected_type"] = contentType });
         }
 
-        if (file.Sniff is { Width: { } width, Height: { } height } && (long)width * height > _options.MaxPixels)
+        if (sniff is { Width: { } width, Height: { } height } && (long)width * height > _options.MaxPixels)
         {
-            MediaLog.PixelFloodRejected(logger, contentType, width, height, file.FileName);
+            MediaLog.PixelFloodRejected(logger, contentType, width, height, fileName);
             throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "The image has too many pixels.",
                 $"{width}×{height} is {(long)width * height} pixels; the limit is {_options.MaxPixels} (MEDIALIB_MAX_PIXELS).",
                 new Dictionary<string, object?> { ["width"] = width, ["height"] = height, ["max_pixels"] = _options.MaxPixels });
         }
+    }
+
+    private async Task<StoredFile> StoreAsync(long? mediaId, string storageId, IncomingFile file, CancellationToken ct)
+    {
+        var contentType = file.Sniff.ContentType;
+        Admit(file.Sniff, file.FileName);
 
         var key = StorageKeys.Original(storageId, StorageKeys.NewId());
         using var activity = MediaMetrics.Activities.StartActivity("store upload");
@@ -398,6 +451,17 @@ public sealed class MediaLifecycle(
     }
 
     /// <summary>The upload form's folder_id: empty or absent is the top; otherwise a folder's id (checked at the commit).</summary>
+    /// <summary>
+    /// Checks an upload's text fields as its commit will (lengths, folder id, tags), for an upload that announces them
+    /// before its bytes: refused then, before a byte is sent.
+    /// </summary>
+    public static void CheckUploadFields(IReadOnlyDictionary<string, string> fields)
+    {
+        ValidateMetadata(fields.GetValueOrDefault("title"), fields.GetValueOrDefault("alt_text") ?? "", allowEmptyTitle: true);
+        FolderIdField(fields.GetValueOrDefault("folder_id"));
+        TagNames.FromField(fields.GetValueOrDefault("tags"), "tags");
+    }
+
     private static long? FolderIdField(string? value)
     {
         if (string.IsNullOrEmpty(value)) return null;

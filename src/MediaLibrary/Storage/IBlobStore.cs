@@ -60,6 +60,31 @@ public interface IBlobStore
     /// </summary>
     IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync(CancellationToken ct) => AsyncEnumerable.Empty<UnfinishedUpload>();
 
+    /// <summary>Whether this storage takes an upload in pieces across requests (<see cref="BeginResumableAsync"/>).</summary>
+    bool Resumable => false;
+
+    /// <summary>
+    /// Begins an upload to <paramref name="key"/> that arrives in pieces over many requests, and returns the id of what
+    /// it leaves meanwhile (as <see cref="AbortUploadAsync"/> takes it). Nothing is at the key until it is completed.
+    /// </summary>
+    Task<string> BeginResumableAsync(string key, CancellationToken ct) => throw new NotSupportedException($"{Provider} storage takes no upload in pieces.");
+
+    /// <summary>
+    /// Appends to the resumable upload from <paramref name="offset"/> (what was confirmed so far; anything written past it
+    /// by an append that was cut short is dropped first), durably. Returns the upload's length after it, which is more
+    /// than <paramref name="offset"/> even when the content stream failed part way: what arrived is kept.
+    /// </summary>
+    Task<long> AppendResumableAsync(string key, string uploadId, long offset, Stream content, CancellationToken ct) =>
+        throw new NotSupportedException($"{Provider} storage takes no upload in pieces.");
+
+    /// <summary>Opens what a resumable upload holds so far, for reading.</summary>
+    Task<Stream> OpenResumableAsync(string key, string uploadId, CancellationToken ct) =>
+        throw new NotSupportedException($"{Provider} storage takes no upload in pieces.");
+
+    /// <summary>Puts the resumable upload's bytes under its key; as an upload, it refuses to overwrite.</summary>
+    Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, CancellationToken ct) =>
+        throw new NotSupportedException($"{Provider} storage takes no upload in pieces.");
+
     /// <summary>Opens the object for reading. Adapters return a seekable stream when they can (range requests).</summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken ct);
 

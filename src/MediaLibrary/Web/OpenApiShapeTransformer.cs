@@ -15,6 +15,7 @@ internal sealed partial class OpenApiShapeTransformer : IOpenApiDocumentTransfor
     private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
     {
         ["Media"] = "Upload, list, search, read, edit, replace and delete media.",
+        ["Uploads"] = "Resumable uploads (tus 1.0): a large file in pieces that survive dropped connections and restarts.",
         ["Files"] = "The stored files and their rendered sizes, at versioned URLs cached forever.",
         ["Images"] = "Signed transforms for sizes beyond the configured widths.",
         ["Folders"] = "A tree for organising media; never part of a file's URL or storage key.",

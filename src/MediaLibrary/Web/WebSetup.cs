@@ -34,9 +34,13 @@ public static class WebSetup
             var origins = web.Value.CorsOriginList;
             if (origins.Contains("*")) policy.AllowAnyOrigin();
             else policy.WithOrigins(origins.ToArray());
+            // The tus headers (resumable uploads) both ways, as tus clients in browsers need them.
             policy.WithMethods("GET", "HEAD", "POST", "PATCH", "PUT", "DELETE")
-                .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "Range")
-                .WithExposedHeaders("ETag", "Location", "Idempotent-Replayed", "Content-Range");
+                .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "Range",
+                    "Tus-Resumable", "Upload-Length", "Upload-Offset", "Upload-Metadata", "Upload-Checksum")
+                .WithExposedHeaders("ETag", "Location", "Idempotent-Replayed", "Content-Range",
+                    "Tus-Resumable", "Tus-Version", "Tus-Extension", "Tus-Max-Size", "Tus-Checksum-Algorithm",
+                    "Upload-Offset", "Upload-Length", "Upload-Expires", "Media-Id");
         }));
         return services;
     }

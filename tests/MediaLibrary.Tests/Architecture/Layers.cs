@@ -11,7 +11,7 @@ namespace MediaLibrary.Tests.Architecture;
 internal static class Layers
 {
     /// <summary>
-    /// Storage ← Cleanup ← Imaging ← Media ← Delivery ← Webhooks ← Page, Operations, Hosting (Api beside Webhooks); Auth, Data and Web beside.
+    /// Storage ← Cleanup ← Imaging ← Media ← Delivery, Uploads ← Webhooks ← Page, Operations, Hosting (Api beside Webhooks); Auth, Data and Web beside.
     /// Storage uses nothing. Cleanup uses Storage and Data only (it learns about rows through IStorageReferences).
     /// Web is the HTTP kernel (problem exceptions, headers) and uses nothing. Auth uses Data and Web. Data holds the
     /// entities of the others for the DbContext, and nothing else of theirs (EntityRule).
@@ -21,16 +21,17 @@ internal static class Layers
         ["Storage"] = [],
         ["Web"] = [],
         ["Auth"] = ["Data", "Web"],
-        ["Data"] = ["Auth", "Cleanup", "Media", "Webhooks"],
+        ["Data"] = ["Auth", "Cleanup", "Media", "Uploads", "Webhooks"],
         ["Cleanup"] = ["Storage", "Data"],
         ["Imaging"] = ["Storage", "Cleanup", "Data", "Auth", "Web"],
         ["Media"] = ["Storage", "Cleanup", "Imaging", "Data", "Auth", "Web"],
         ["Delivery"] = ["Storage", "Cleanup", "Imaging", "Media", "Data", "Auth", "Web"],
+        ["Uploads"] = ["Storage", "Cleanup", "Imaging", "Media", "Data", "Auth", "Web"],
         ["Webhooks"] = ["Storage", "Cleanup", "Imaging", "Media", "Delivery", "Data", "Auth", "Web"],
-        ["Api"] = ["Storage", "Cleanup", "Imaging", "Media", "Delivery", "Data", "Auth", "Web"],
-        ["Page"] = ["Storage", "Cleanup", "Imaging", "Media", "Delivery", "Webhooks", "Data", "Auth", "Web"],
-        ["Operations"] = ["Storage", "Cleanup", "Imaging", "Media", "Delivery", "Webhooks", "Data", "Auth", "Web"],
-        ["Hosting"] = ["Storage", "Cleanup", "Imaging", "Media", "Delivery", "Webhooks", "Data", "Auth", "Web"],
+        ["Api"] = ["Storage", "Cleanup", "Imaging", "Media", "Delivery", "Uploads", "Data", "Auth", "Web"],
+        ["Page"] = ["Storage", "Cleanup", "Imaging", "Media", "Delivery", "Uploads", "Webhooks", "Data", "Auth", "Web"],
+        ["Operations"] = ["Storage", "Cleanup", "Imaging", "Media", "Delivery", "Uploads", "Webhooks", "Data", "Auth", "Web"],
+        ["Hosting"] = ["Storage", "Cleanup", "Imaging", "Media", "Delivery", "Uploads", "Webhooks", "Data", "Auth", "Web"],
     };
 
     /// <summary>

@@ -32,6 +32,22 @@ public sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
 
     public Task AbortUploadAsync(string key, string uploadId, CancellationToken ct) => inner.AbortUploadAsync(key, uploadId, ct);
 
+    public bool Resumable => inner.Resumable;
+
+    public Task<string> BeginResumableAsync(string key, CancellationToken ct) => inner.BeginResumableAsync(key, ct);
+
+    /// <summary>Pieces of resumable uploads are stored, then reported failed when <see cref="FailUploads"/> is set.</summary>
+    public async Task<long> AppendResumableAsync(string key, string uploadId, long offset, Stream content, CancellationToken ct)
+    {
+        var length = await inner.AppendResumableAsync(key, uploadId, offset, content, ct);
+        if (FailUploads) throw new StorageException(Provider, key, "Injected: the append timed out after it was done.", new TimeoutException());
+        return length;
+    }
+
+    public Task<Stream> OpenResumableAsync(string key, string uploadId, CancellationToken ct) => inner.OpenResumableAsync(key, uploadId, ct);
+
+    public Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, CancellationToken ct) => inner.CompleteResumableAsync(key, uploadId, ct);
+
     public Task AbortUploadsOfAsync(string key, CancellationToken ct) => inner.AbortUploadsOfAsync(key, ct);
 
     public IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync(CancellationToken ct) => inner.ListUnfinishedUploadsAsync(ct);

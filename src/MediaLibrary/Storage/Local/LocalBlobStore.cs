@@ -46,7 +46,6 @@ public sealed class LocalBlobStore : IBlobStore
         if (started is not null) await started(name, ct);
         try
         {
-            long size;
             await using (var file = new FileStream(temp, new FileStreamOptions
             {
                 Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous, BufferSize = 0,
@@ -54,31 +53,8 @@ public sealed class LocalBlobStore : IBlobStore
             {
                 await content.CopyToAsync(file, 128 * 1024, ct);
                 file.Flush(flushToDisk: true);
-                size = file.Length;
             }
-            var dir = Path.GetDirectoryName(path)!;
-            var created = new List<string>();
-            for (var attempt = 1; ; attempt++)
-            {
-                created.AddRange(MissingFolders(dir));
-                Directory.CreateDirectory(dir);
-                try
-                {
-                    File.Move(temp, path, overwrite: false);
-                    break;
-                }
-                catch (IOException) when (File.Exists(path))
-                {
-                    throw new BlobAlreadyExistsException(Provider, key);
-                }
-                catch (DirectoryNotFoundException) when (attempt < 3)
-                {
-                    // A concurrent delete pruned the folder between creating it and moving into it.
-                }
-            }
-            // The new name, and each new folder's name in its parent: until these are on disk, a power loss can undo them.
-            Sync(created.Select(d => Path.GetDirectoryName(d)!).Prepend(dir).Distinct());
-            return new StoredBlob(key, size);
+            return MoveIntoPlace(key, path, temp);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -88,6 +64,119 @@ public sealed class LocalBlobStore : IBlobStore
         {
             File.Delete(temp);
         }
+    }
+
+    public bool Resumable => true;
+
+    /// <summary>A resumable upload is a temporary file of its own, appended to, and moved to its key when complete.</summary>
+    public Task<string> BeginResumableAsync(string key, CancellationToken ct)
+    {
+        PathFor(key);
+        var name = Guid.NewGuid().ToString("n");
+        try
+        {
+            File.Create(TempPath(key, name)).Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException(Provider, key, $"Beginning an upload to '{key}' failed: {ex.Message}", ex);
+        }
+        return Task.FromResult(name);
+    }
+
+    public async Task<long> AppendResumableAsync(string key, string uploadId, long offset, Stream content, CancellationToken ct)
+    {
+        var temp = TempPath(key, uploadId);
+        if (!File.Exists(temp)) throw new BlobNotFoundException(Provider, key);
+        try
+        {
+            await using var file = new FileStream(temp, new FileStreamOptions
+            {
+                Mode = FileMode.Open, Access = FileAccess.Write, Options = FileOptions.Asynchronous, BufferSize = 0,
+            });
+            file.SetLength(offset); // what an append cut short wrote past the confirmed length
+            file.Position = offset;
+            try
+            {
+                await content.CopyToAsync(file, 128 * 1024, ct);
+            }
+            finally
+            {
+                // What arrived is kept, also when the client's stream failed part way: the next append resumes after it.
+                file.Flush(flushToDisk: true);
+            }
+            return file.Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException(Provider, key, $"Appending to the upload of '{key}' failed: {ex.Message}", ex);
+        }
+    }
+
+    public Task<Stream> OpenResumableAsync(string key, string uploadId, CancellationToken ct)
+    {
+        var temp = TempPath(key, uploadId);
+        try
+        {
+            return Task.FromResult<Stream>(new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous));
+        }
+        catch (FileNotFoundException)
+        {
+            throw new BlobNotFoundException(Provider, key);
+        }
+    }
+
+    public Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, CancellationToken ct)
+    {
+        var path = PathFor(key);
+        var temp = TempPath(key, uploadId);
+        if (File.Exists(path)) throw new BlobAlreadyExistsException(Provider, key);
+        if (!File.Exists(temp)) throw new BlobNotFoundException(Provider, key);
+        try
+        {
+            return Task.FromResult(MoveIntoPlace(key, path, temp));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException(Provider, key, $"Completing the upload of '{key}' failed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The temporary file of an upload, by the name it was given (never a client's).</summary>
+    private string TempPath(string key, string uploadId)
+    {
+        if (uploadId.Length != 32 || !uploadId.All(char.IsAsciiHexDigitLower))
+            throw new StorageException(Provider, key, $"'{uploadId}' is not the name of a temporary file of this storage.", permanent: true);
+        return Path.Combine(_root, TempFolder, uploadId);
+    }
+
+    /// <summary>Moves a flushed temporary file to the key's path (never over an object), and flushes the folders it changed.</summary>
+    private StoredBlob MoveIntoPlace(string key, string path, string temp)
+    {
+        var size = new FileInfo(temp).Length;
+        var dir = Path.GetDirectoryName(path)!;
+        var created = new List<string>();
+        for (var attempt = 1; ; attempt++)
+        {
+            created.AddRange(MissingFolders(dir));
+            Directory.CreateDirectory(dir);
+            try
+            {
+                File.Move(temp, path, overwrite: false);
+                break;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                throw new BlobAlreadyExistsException(Provider, key);
+            }
+            catch (DirectoryNotFoundException) when (attempt < 3)
+            {
+                // A concurrent delete pruned the folder between creating it and moving into it.
+            }
+        }
+        // The new name, and each new folder's name in its parent: until these are on disk, a power loss can undo them.
+        Sync(created.Select(d => Path.GetDirectoryName(d)!).Prepend(dir).Distinct());
+        return new StoredBlob(key, size);
     }
 
     /// <summary>The temporary files of uploads on their way or dead with their process.</summary>
@@ -104,11 +193,10 @@ public sealed class LocalBlobStore : IBlobStore
     /// <summary>Deletes the temporary file an unfinished upload left (the name it reported).</summary>
     public Task AbortUploadAsync(string key, string uploadId, CancellationToken ct)
     {
-        if (uploadId.Length != 32 || !uploadId.All(char.IsAsciiHexDigitLower))
-            throw new StorageException(Provider, key, $"'{uploadId}' is not the name of a temporary file of this storage.", permanent: true);
+        var temp = TempPath(key, uploadId);
         try
         {
-            File.Delete(Path.Combine(_root, TempFolder, uploadId));
+            File.Delete(temp);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

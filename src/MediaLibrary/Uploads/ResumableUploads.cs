@@ -1,0 +1,234 @@
+using MediaLibrary.Cleanup;
+using MediaLibrary.Data;
+using MediaLibrary.Media;
+using MediaLibrary.Storage;
+using MediaLibrary.Web;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace MediaLibrary.Uploads;
+
+/// <summary>
+/// Uploads in pieces (the tus protocol's resources): created with their length and fields, appended to at their
+/// offset, finished through the media lifecycle on their last byte, terminated, or expired. The state is in the
+/// database and the bytes in storage, so an upload resumes after a dropped connection, a restart, or on another node.
+/// Before its storage holds a byte, an upload's key is an entry in the cleanup queue, due when the upload expires.
+/// </summary>
+public sealed partial class ResumableUploads(
+    MediaDbContext db, StorageRegistry storage, CleanupQueue cleanup, MediaLifecycle lifecycle, IServiceScopeFactory scopes,
+    IOptions<UploadOptions> options, IOptions<MediaOptions> media, TimeProvider time, ILogger<ResumableUploads> logger)
+{
+    private const int LeaseMinutes = 5;
+    private readonly IBlobStore _store = storage.Active;
+    private readonly UploadOptions _options = options.Value;
+
+    public long MaxUploadBytes => media.Value.MaxUploadBytes;
+
+    /// <summary>Whether the active storage takes uploads in pieces.</summary>
+    public bool Available => _store.Resumable;
+
+    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+    private DateTime Expiry(DateTime now) => now.AddHours(_options.ExpiryHours);
+
+    /// <summary>The owner's upload, finished or not, unless it expired unfinished.</summary>
+    public async Task<ResumableUpload?> FindAsync(string id, string owner, CancellationToken ct)
+    {
+        var now = Now();
+        return await db.ResumableUploads.AsNoTracking()
+            .FirstOrDefaultAsync(u => u.Id == id && u.Owner == owner && (u.MediaId != null || u.ExpiresAt > now), ct);
+    }
+
+    /// <summary>
+    /// A new upload of <paramref name="length"/> bytes: checked against the size limit and the owner's limits, its
+    /// fields checked as an upload's, its entry in the queue committed before its storage is asked for anything.
+    /// </summary>
+    public async Task<ResumableUpload> CreateAsync(string owner, long length, IReadOnlyDictionary<string, string> metadata, CancellationToken ct)
+    {
+        if (!Available)
+            throw new ApiProblemException(StatusCodes.Status501NotImplemented, "Resumable uploads are not available with this storage.",
+                $"The {_store.Provider} storage does not take uploads in pieces yet; send the file in one request to POST /api/media.");
+        if (length > MaxUploadBytes)
+            throw new ApiProblemException(StatusCodes.Status413PayloadTooLarge, "The file is too large.",
+                $"Upload-Length is {length} bytes; the limit is {MaxUploadBytes} (MEDIALIB_MAX_UPLOAD_BYTES).",
+                new Dictionary<string, object?> { ["max_bytes"] = MaxUploadBytes });
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in (string[])["title", "alt_text", "folder_id", "tags"])
+            if (metadata.TryGetValue(name, out var value)) fields[name] = value;
+        MediaLifecycle.CheckUploadFields(fields);
+
+        var now = Now();
+        var pending = await db.ResumableUploads.Where(u => u.Owner == owner && u.MediaId == null && u.ExpiresAt > now)
+            .GroupBy(_ => 1).Select(g => new { Count = g.Count(), Bytes = g.Sum(u => u.Length) }).FirstOrDefaultAsync(ct);
+        if (pending is not null && pending.Count >= _options.MaxPending)
+            throw new ApiProblemException(StatusCodes.Status429TooManyRequests, "Too many unfinished uploads.",
+                $"You have {pending.Count} unfinished uploads; the limit is {_options.MaxPending} (MEDIALIB_UPLOAD_MAX_PENDING). Finish or terminate one first.",
+                new Dictionary<string, object?> { ["max_pending"] = _options.MaxPending });
+        if ((pending?.Bytes ?? 0) + length > _options.MaxPendingBytes)
+            throw new ApiProblemException(StatusCodes.Status429TooManyRequests, "Too many bytes in unfinished uploads.",
+                $"Your unfinished uploads announce {pending?.Bytes ?? 0} bytes, and this one {length} more; the limit is {_options.MaxPendingBytes} (MEDIALIB_UPLOAD_MAX_PENDING_BYTES).",
+                new Dictionary<string, object?> { ["max_pending_bytes"] = _options.MaxPendingBytes });
+
+        var storageId = StorageKeys.NewId();
+        var key = StorageKeys.Original(storageId, StorageKeys.NewId());
+        var entry = cleanup.Defer(null, key, _store.Provider);
+        var upload = new ResumableUpload
+        {
+            Id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+            Owner = owner, Length = length, FileName = FileNames.Clean(metadata.GetValueOrDefault("filename")),
+            Title = fields.GetValueOrDefault("title"), AltText = fields.GetValueOrDefault("alt_text"),
+            FolderId = fields.GetValueOrDefault("folder_id"), Tags = fields.GetValueOrDefault("tags"),
+            StorageId = storageId, StorageKey = key, Provider = _store.Provider, HashState = new ResumableSha256().Save(),
+            CreatedAt = now, ExpiresAt = Expiry(now),
+        };
+        entry.NextAttemptAt = upload.ExpiresAt;
+        db.ResumableUploads.Add(upload);
+        await db.SaveChangesAsync(ct);
+        upload.EntryId = entry.Id;
+        var storageUploadId = await _store.BeginResumableAsync(key, ct);
+        upload.StorageUploadId = storageUploadId;
+        entry.UploadId = storageUploadId;
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        LogCreated(upload.Id, owner, length, key, _store.Provider);
+        return upload;
+    }
+
+    /// <summary>
+    /// Appends the body at <paramref name="offset"/>, which must be the upload's: one request at a time. What arrives is
+    /// kept, also from a body cut short, unless it runs past the length or fails its checksum (<paramref name="checksum"/>,
+    /// the piece's SHA-256). On the last byte the upload becomes media. Returns the upload as it is after the piece.
+    /// </summary>
+    public async Task<(ResumableUpload Upload, UploadResult? Media)> AppendAsync(ResumableUpload upload, long offset, Stream body,
+        byte[]? checksum, CancellationToken ct)
+    {
+        if (upload.MediaId is not null || offset != upload.Offset)
+            throw Conflict(upload, $"The upload is at offset {upload.Offset}; a piece must start there (Upload-Offset).");
+        if (offset == upload.Length && await body.ReadAsync(new byte[1], ct) > 0)
+            throw new ApiProblemException(StatusCodes.Status413PayloadTooLarge, "The piece was not kept.",
+                $"The upload has all its {upload.Length} bytes; a piece at its end is empty.");
+        var now = Now();
+        var leaseUntil = now.AddMinutes(LeaseMinutes);
+        var expires = Expiry(now);
+        if (await db.ResumableUploads.Where(u => u.Id == upload.Id && u.Offset == offset && u.MediaId == null && (u.LeaseUntil == null || u.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.LeaseUntil, leaseUntil).SetProperty(u => u.ExpiresAt, expires), ct) == 0)
+            throw Conflict(upload, "Another request is appending to this upload, or it moved on meanwhile; ask for its offset (HEAD) and go on from there.");
+        await db.PendingDeletions.Where(p => p.Id == upload.EntryId).ExecuteUpdateAsync(s => s.SetProperty(p => p.NextAttemptAt, expires), ct);
+        upload.ExpiresAt = expires;
+        // Every byte is in and the media was not made (its last piece's answer was an outage): this request finishes it.
+        if (offset == upload.Length) return (upload, await FinishLeasedAsync(upload, ct));
+
+        var hash = ResumableSha256.Restore(upload.HashState);
+        using var piece = new PieceStream(body, upload.Length - offset, hash, checksummed: checksum is not null);
+        long length;
+        try
+        {
+            // Not on the request's token: a client that goes away ends its body, and what arrived is still written and recorded.
+            await using (KeepLeased(upload.Id))
+                length = await _store.AppendResumableAsync(upload.StorageKey, upload.StorageUploadId!, offset, piece, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The storage failed: nothing is recorded, and the next piece starts over at the offset.
+            LogAppendFailed(ex, upload.Id, offset, upload.StorageKey, upload.Provider);
+            await db.ResumableUploads.Where(u => u.Id == upload.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LeaseUntil, (DateTime?)null), CancellationToken.None);
+            throw;
+        }
+        // Recorded only when the bytes stored are the bytes hashed and checked; otherwise the next piece starts over at the
+        // offset recorded (the storage drops what lies past it). A checksummed piece cut short cannot be checked: dropped.
+        var problem = piece.TooLong ? "more bytes than Upload-Length announced"
+            : length - offset != piece.BytesRead ? "a piece that was not stored whole"
+            : checksum is not null && !piece.Aborted && !piece.ChecksumMatches(checksum) ? "checksum"
+            : null;
+        var kept = problem is null && !(checksum is not null && piece.Aborted);
+        var newOffset = kept ? length : offset;
+        var state = kept ? hash.Save() : upload.HashState;
+        // The lease stays while the last piece makes the media.
+        var finishing = newOffset == upload.Length && problem is null && !piece.Aborted;
+        await db.ResumableUploads.Where(u => u.Id == upload.Id && u.LeaseUntil != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Offset, newOffset).SetProperty(u => u.HashState, state)
+                .SetProperty(u => u.LeaseUntil, finishing ? (DateTime?)leaseUntil : null), CancellationToken.None);
+        LogAppended(upload.Id, offset, newOffset, upload.Length, upload.StorageKey, upload.Provider,
+            problem ?? (piece.Aborted ? (kept ? "cut short, kept" : "cut short, dropped") : "stored"));
+        (upload.Offset, upload.HashState, upload.ExpiresAt) = (newOffset, state, expires);
+        if (problem == "checksum")
+            throw new ApiProblemException(460, "Checksum mismatch.", "The piece's SHA-256 is not the one Upload-Checksum names; it was not kept. Send it again.");
+        if (problem is not null)
+            throw new ApiProblemException(piece.TooLong ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+                "The piece was not kept.", $"The request carried {problem}; the upload stays at offset {offset}.");
+        if (piece.Aborted) throw new OperationCanceledException("The client's body ended before its length.");
+        return finishing ? (upload, await FinishLeasedAsync(upload, ct)) : (upload, null);
+    }
+
+    /// <summary>Makes the media of an upload this request holds the lease of, and lets the lease go whatever happens.</summary>
+    private async Task<UploadResult> FinishLeasedAsync(ResumableUpload upload, CancellationToken ct)
+    {
+        try
+        {
+            return await FinishAsync(upload, ct);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+            await db.ResumableUploads.Where(u => u.Id == upload.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LeaseUntil, (DateTime?)null), CancellationToken.None);
+        }
+    }
+
+    /// <summary>The last byte is in: the media, through the lifecycle; the upload remembers it (for a client that asks again).</summary>
+    private async Task<UploadResult> FinishAsync(ResumableUpload upload, CancellationToken ct)
+    {
+        var entry = await db.PendingDeletions.FirstOrDefaultAsync(p => p.Id == upload.EntryId, ct)
+            ?? throw new ApiProblemException(StatusCodes.Status410Gone, "The upload is gone.", "The upload expired or was terminated meanwhile.");
+        var tracked = db.ResumableUploads.Attach(upload).Entity;
+        var sha256 = ResumableSha256.Restore(upload.HashState).HexDigest();
+        try
+        {
+            var result = await lifecycle.CreateFromResumableAsync(upload.StorageId, upload.StorageKey, upload.StorageUploadId!, upload.FileName, sha256,
+                upload.Length, upload.Fields(), entry, m => tracked.MediaId = m.Id, ct);
+            LogFinished(upload.Id, result.Media.Id, upload.StorageKey, upload.Provider, sha256);
+            return result;
+        }
+        catch (Exception ex) when (ex is ApiProblemException or RequestValidationException)
+        {
+            // Refused: the entry deleted the bytes; the upload is over.
+            db.ChangeTracker.Clear();
+            await db.ResumableUploads.Where(u => u.Id == upload.Id).ExecuteDeleteAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>Terminates an unfinished upload: its bytes leave storage through its entry, now. A finished one is only forgotten.</summary>
+    public async Task TerminateAsync(ResumableUpload upload, CancellationToken ct)
+    {
+        if (upload.MediaId is null && await db.PendingDeletions.AsNoTracking().FirstOrDefaultAsync(p => p.Id == upload.EntryId, ct) is { } entry)
+            await cleanup.DeleteUncommittedUploadAsync(entry, ct);
+        await db.ResumableUploads.Where(u => u.Id == upload.Id).ExecuteDeleteAsync(ct);
+        LogTerminated(upload.Id, upload.Offset, upload.Length, upload.StorageKey, upload.Provider);
+    }
+
+    private static ApiProblemException Conflict(ResumableUpload upload, string detail) =>
+        new(StatusCodes.Status409Conflict, "The upload is not at that offset.", detail, new Dictionary<string, object?> { ["offset"] = upload.Offset });
+
+    /// <summary>Renews the append's lease on a connection of its own while a long piece streams in.</summary>
+    private AsyncLease KeepLeased(string id) => new(async () =>
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var until = Now().AddMinutes(LeaseMinutes);
+        await scope.ServiceProvider.GetRequiredService<MediaDbContext>().ResumableUploads.Where(u => u.Id == id && u.LeaseUntil != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.LeaseUntil, until));
+    }, TimeSpan.FromMinutes(1), time, logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload {UploadId} created by {Owner}: {Length} bytes to {StorageKey} on {Provider}")]
+    private partial void LogCreated(string uploadId, string owner, long length, string storageKey, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload {UploadId}: piece at {Offset}, now at {NewOffset} of {Length} ({StorageKey} on {Provider}): {Result}")]
+    private partial void LogAppended(string uploadId, long offset, long newOffset, long length, string storageKey, string provider, string result);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Resumable upload {UploadId}: the piece at {Offset} could not be stored ({StorageKey} on {Provider}); the upload stays there")]
+    private partial void LogAppendFailed(Exception exception, string uploadId, long offset, string storageKey, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload {UploadId} finished as media {MediaId} ({StorageKey} on {Provider}, sha256 {Sha256})")]
+    private partial void LogFinished(string uploadId, long mediaId, string storageKey, string provider, string sha256);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload {UploadId} terminated at {Offset} of {Length} bytes ({StorageKey} on {Provider})")]
+    private partial void LogTerminated(string uploadId, long offset, long length, string storageKey, string provider);
+}
