@@ -132,7 +132,9 @@ public static class UploadEndpoints
         return TypedResults.NoContent();
     }
 
-    private static string Owner(HttpContext http) => http.User.FindFirst("sub")?.Value ?? "";
+    /// <summary>Whose the upload is: the signed-in user, or the API key (keys have no user).</summary>
+    private static string Owner(HttpContext http) => http.User.FindFirst(ApiKeyAuthentication.KeyIdClaim)?.Value is { } key
+        ? "key:" + key : "user:" + (http.User.FindFirst("sub")?.Value ?? "");
 
     private static bool IsPiece(HttpRequest request) =>
         request.ContentType is { } type && type.Split(';')[0].Trim().Equals(OffsetContentType, StringComparison.OrdinalIgnoreCase);

@@ -84,10 +84,21 @@ public sealed partial class ResumableUploads(
         db.ResumableUploads.Add(upload);
         await db.SaveChangesAsync(ct);
         upload.EntryId = entry.Id;
-        var storageUploadId = await _store.BeginResumableAsync(key, ct);
-        upload.StorageUploadId = storageUploadId;
-        entry.UploadId = storageUploadId;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            var storageUploadId = await _store.BeginResumableAsync(key, ct);
+            upload.StorageUploadId = storageUploadId;
+            entry.UploadId = storageUploadId;
+            await db.SaveChangesAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Storage or the database failed: the upload is not made, and its entry removes whatever was begun.
+            db.ChangeTracker.Clear();
+            await db.ResumableUploads.Where(u => u.Id == upload.Id).ExecuteDeleteAsync(CancellationToken.None);
+            await cleanup.DeleteUncommittedUploadAsync(entry, CancellationToken.None);
+            throw;
+        }
         db.ChangeTracker.Clear();
         LogCreated(upload.Id, owner, length, key, _store.Provider);
         return upload;

@@ -195,6 +195,26 @@ public sealed class EditorPageTests(BrowserFixture app) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task ALargeFile_GoesInPieces_WithProgress_AndBecomesMedia()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page);
+        var pieces = new List<string>();
+        page.Request += (_, request) => { if (request.Url.Contains("/api/uploads", StringComparison.Ordinal)) lock (pieces) pieces.Add(request.Method); };
+        // 9 MiB: above the page's 8 MiB threshold, so three pieces of 4 MiB go through tus, each confirmed before the next.
+        var bytes = new byte[9 * 1024 * 1024];
+        new Random(3).NextBytes(bytes);
+        "%PDF-1.4\n"u8.CopyTo(bytes);
+        await UploadAsync(page, ("annual-report.pdf", bytes));
+        await Assertions.Expect(page.Locator(".transfer.done")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Progressbar, new() { Name = "Upload annual-report.pdf" })).ToHaveAttributeAsync("value", bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        lock (pieces) Assert.Equal(["POST", "PATCH", "PATCH", "PATCH"], pieces);
+        var card = Card(page, "annual-report");
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        await Assertions.Expect(card.Locator(".meta")).ToContainTextAsync("application/pdf");
+    }
+
+    [Fact]
     public async Task Cancel_StopsAnUploadOnItsWay_AndNothingIsStored()
     {
         var page = await app.NewPageAsync();

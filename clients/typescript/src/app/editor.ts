@@ -2,7 +2,7 @@
 // top of the server-rendered library. It uses the same client module as website frontends (served beside it at
 // /client/media.js); after each change it swaps in fresh results from the server.
 import {
-  login, signOut, completeSingleSignOn, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences,
+  login, signOut, completeSingleSignOn, uploadMedia, uploadResumable, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences,
   addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, trashPreview, emptyTrash, getHistory, MediaLibraryError,
   listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey,
   listUsers, addUser, changeUser, deleteUser, revokeUserSessions,
@@ -358,12 +358,21 @@ async function transfer(label: string, send: (token: string, row: TransferRow) =
   }
 }
 
+/** Files this large go in pieces (tus): a dropped connection or a proxy's request limit costs a piece, not the file. */
+const resumableFrom = 8 * 1024 * 1024;
+
 function uploadFiles(files: Iterable<File>): void {
   for (const file of files) {
     // Into the folder shown, as the heading says.
     const folder = currentFolder();
-    void transfer(`Upload ${file.name}`,
-      (t, row) => uploadMedia(file, folder.id === null ? {} : { folder_id: folder.id }, t, { onProgress: row.progress, signal: row.signal }), "Uploaded.");
+    const metadata = folder.id === null ? {} : { folder_id: folder.id };
+    void transfer(`Upload ${file.name}`, (t, row) => {
+      const whole = () => uploadMedia(file, metadata, t, { onProgress: row.progress, signal: row.signal });
+      if (file.size < resumableFrom) return whole();
+      // A storage that takes no uploads in pieces answers 501: then the file goes in one request.
+      return uploadResumable(file, metadata, t, { chunkSize: 4 * 1024 * 1024, onProgress: row.progress, signal: row.signal })
+        .catch((error: unknown) => error instanceof MediaLibraryError && error.status === 501 ? whole() : Promise.reject(error));
+    }, "Uploaded.");
   }
 }
 

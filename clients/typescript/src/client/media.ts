@@ -407,6 +407,20 @@ export interface TransferOptions {
   idempotencyKey?: string;
 }
 
+export interface ResumableOptions {
+  /** Bytes per request (default 8 MiB): a proxy's request limit must be above it. */
+  chunkSize?: number;
+  /** After each piece the service confirmed. */
+  onProgress?: (progress: { loaded: number; total: number }) => void;
+  signal?: AbortSignal;
+  /** An upload this function began earlier (as `onUploadUrl` gave it): it goes on from where the service has it. */
+  uploadUrl?: string;
+  /** The upload's URL once it exists: keep it (say, in localStorage) to resume after the page is closed. */
+  onUploadUrl?: (url: string) => void;
+  /** Waits (ms) before each retry of a piece that failed on the network or with 5xx; after the last, the error is thrown. */
+  retryDelays?: number[];
+}
+
 /** RFC 9457 problem details, as every API error carries them. */
 export interface ProblemDetails {
   type?: string;
@@ -450,6 +464,12 @@ export interface MediaClient {
   getMedia(id: number, token?: string): Promise<Media>;
   listMedia(query?: MediaQuery, token?: string): Promise<MediaPage>;
   uploadMedia(file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions): Promise<Media>;
+  /**
+   * Uploads in pieces with the tus protocol (`/api/uploads`), for large files and poor connections: a piece that fails
+   * on the network, or with an outage, is retried from the offset the service confirms, and `uploadUrl` resumes an
+   * upload begun earlier, even after the page was closed. The media is made as `uploadMedia` makes it.
+   */
+  uploadResumable(file: Blob, metadata: MediaMetadata, token: string, options?: ResumableOptions): Promise<Media>;
   updateMedia(id: number, changes: MediaMetadata, token: string, options?: { ifMatch?: string; signal?: AbortSignal }): Promise<Media>;
   replaceMediaFile(id: number, file: Blob, token: string, options?: TransferOptions): Promise<Media>;
   /**
@@ -599,6 +619,60 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     return media;
   }
 
+  /** One tus request: its answer, or a MediaLibraryError (status 0 when the network failed). */
+  async function tus(method: string, url: string, token: string, headers: Record<string, string>, body?: BodyInit, signal?: AbortSignal): Promise<Response> {
+    const response = await fetchOrFail(url, {
+      method, body, signal, cache: "no-store",
+      headers: { "Tus-Resumable": "1.0.0", Authorization: `Bearer ${token}`, Accept: "application/json", ...headers },
+    });
+    if (response.ok) return response;
+    return (await parse(response.status, response.headers.get("Content-Type"), () => response.text())) as never;
+  }
+
+  async function uploadResumable(file: Blob, metadata: MediaMetadata, token: string, opts: ResumableOptions = {}): Promise<Media> {
+    const chunk = Math.max(1, opts.chunkSize ?? 8 * 1024 * 1024);
+    const delays = opts.retryDelays ?? [0, 1000, 3000, 5000, 10000];
+    let url = opts.uploadUrl;
+    if (!url) {
+      const pairs: [string, string | undefined][] = [["filename", (file as File).name ?? "file"], ["title", metadata.title], ["alt_text", metadata.alt_text],
+        ["folder_id", metadata.folder_id === null || metadata.folder_id === undefined ? undefined : String(metadata.folder_id)],
+        ["tags", metadata.tags && metadata.tags.length > 0 ? metadata.tags.join(",") : undefined]];
+      const created = await tus("POST", `${base}/api/uploads`, token, {
+        "Upload-Length": String(file.size),
+        "Upload-Metadata": pairs.filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${base64(v!)}`).join(","),
+      }, undefined, opts.signal);
+      const location = created.headers.get("Location") ?? "";
+      url = /^https?:/i.test(location) ? location : base + location;
+      opts.onUploadUrl?.(url);
+    }
+    let offset = opts.uploadUrl ? await offsetOf(url, token, opts.signal) : 0;
+    let mediaId: string | null = null;
+    for (let failures = 0; mediaId === null;) {
+      try {
+        const piece = file.slice(offset, Math.min(file.size, offset + chunk));
+        const response = await tus("PATCH", url, token,
+          { "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream" }, piece, opts.signal);
+        offset = Number(response.headers.get("Upload-Offset"));
+        mediaId = response.headers.get("Media-Id");
+        failures = 0;
+        opts.onProgress?.({ loaded: offset, total: file.size });
+      } catch (error) {
+        // The network, an outage or a piece the service has in part: ask where it is, and go on from there.
+        const retryable = error instanceof MediaLibraryError && (error.status === 0 || error.status === 409 || error.status >= 500);
+        if (!retryable || failures >= delays.length) throw error;
+        await sleep(delays[failures++], opts.signal);
+        const head = await tus("HEAD", url, token, {}, undefined, opts.signal);
+        offset = Number(head.headers.get("Upload-Offset"));
+        mediaId = head.headers.get("Media-Id");
+      }
+    }
+    return call<Media>("GET", `/api/media/${encodeURIComponent(mediaId)}`, { token });
+  }
+
+  async function offsetOf(url: string, token: string, signal?: AbortSignal): Promise<number> {
+    return Number((await tus("HEAD", url, token, {}, undefined, signal)).headers.get("Upload-Offset"));
+  }
+
   return {
     login: (username, password) => call<Token>("POST", "/api/auth/token", { json: { username, password } }),
     signOut: (token) => call<void>("POST", "/api/auth/sign-out", { token }),
@@ -608,6 +682,7 @@ export function createClient(options: ClientOptions = {}): MediaClient {
       return call<MediaPage>("GET", `/api/media${queryString(query)}`, { token });
     },
     uploadMedia: (file, metadata, token, transfer) => send("POST", "/api/media", form(file, metadata), token, transfer),
+    uploadResumable,
     updateMedia: (id, changes, token, opts = {}) =>
       call<Media>("PATCH", `/api/media/${encodeURIComponent(id)}`, {
         token, json: changes, signal: opts.signal, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {},
@@ -669,6 +744,21 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     syncReferences: (key, mediaIds, token, opts = {}) =>
       call<Referrer>("PUT", "/api/references", { token, json: { key, label: opts.label, url: opts.url, media_ids: mediaIds } }),
   };
+}
+
+/** UTF-8 text in Base64, as tus metadata carries it (browsers and Node alike). */
+function base64(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new DOMException("The upload was cancelled.", "AbortError"));
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => { clearTimeout(timer); reject(new DOMException("The upload was cancelled.", "AbortError")); }, { once: true });
+  });
 }
 
 /** "?a=1&tag=x&tag=y" from an object: arrays repeat their key; undefined and null are left out. */
@@ -763,7 +853,7 @@ export async function verifyWebhook(
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
 export const {
-  login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, trashPreview, emptyTrash,
+  login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, uploadResumable, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, trashPreview, emptyTrash,
   getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey,
   listUsers, addUser, changeUser, deleteUser, revokeUserSessions,
   listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook,

@@ -1,7 +1,7 @@
 // The editors' page: sign-in, upload, edit, replace, delete and copy, folders, tags, selection and bulk actions, on
 // top of the server-rendered library. It uses the same client module as website frontends (served beside it at
 // /client/media.js); after each change it swaps in fresh results from the server.
-import { login, signOut, completeSingleSignOn, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, trashPreview, emptyTrash, getHistory, MediaLibraryError, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, } from "../client/media.js";
+import { login, signOut, completeSingleSignOn, uploadMedia, uploadResumable, updateMedia, replaceMediaFile, deleteMedia, getMedia, getFolder, createFolder, renameFolder, listReferences, addTags, removeTags, listTags, bulkMedia, restoreMedia, listTrash, trashPreview, emptyTrash, getHistory, MediaLibraryError, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, } from "../client/media.js";
 /** An element the server-rendered page always has; a missing one is a bug in the page, not a state to handle. */
 function $(id) {
     const element = document.getElementById(id);
@@ -331,11 +331,21 @@ async function transfer(label, send, done) {
         status(`${label}: ${describe(error)}`);
     }
 }
+/** Files this large go in pieces (tus): a dropped connection or a proxy's request limit costs a piece, not the file. */
+const resumableFrom = 8 * 1024 * 1024;
 function uploadFiles(files) {
     for (const file of files) {
         // Into the folder shown, as the heading says.
         const folder = currentFolder();
-        void transfer(`Upload ${file.name}`, (t, row) => uploadMedia(file, folder.id === null ? {} : { folder_id: folder.id }, t, { onProgress: row.progress, signal: row.signal }), "Uploaded.");
+        const metadata = folder.id === null ? {} : { folder_id: folder.id };
+        void transfer(`Upload ${file.name}`, (t, row) => {
+            const whole = () => uploadMedia(file, metadata, t, { onProgress: row.progress, signal: row.signal });
+            if (file.size < resumableFrom)
+                return whole();
+            // A storage that takes no uploads in pieces answers 501: then the file goes in one request.
+            return uploadResumable(file, metadata, t, { chunkSize: 4 * 1024 * 1024, onProgress: row.progress, signal: row.signal })
+                .catch((error) => error instanceof MediaLibraryError && error.status === 501 ? whole() : Promise.reject(error));
+        }, "Uploaded.");
     }
 }
 const fileInput = $("file-input");

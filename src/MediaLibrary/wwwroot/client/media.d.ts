@@ -398,6 +398,22 @@ export interface TransferOptions {
     /** A retried upload with the same key returns the first result instead of creating a second media. */
     idempotencyKey?: string;
 }
+export interface ResumableOptions {
+    /** Bytes per request (default 8 MiB): a proxy's request limit must be above it. */
+    chunkSize?: number;
+    /** After each piece the service confirmed. */
+    onProgress?: (progress: {
+        loaded: number;
+        total: number;
+    }) => void;
+    signal?: AbortSignal;
+    /** An upload this function began earlier (as `onUploadUrl` gave it): it goes on from where the service has it. */
+    uploadUrl?: string;
+    /** The upload's URL once it exists: keep it (say, in localStorage) to resume after the page is closed. */
+    onUploadUrl?: (url: string) => void;
+    /** Waits (ms) before each retry of a piece that failed on the network or with 5xx; after the last, the error is thrown. */
+    retryDelays?: number[];
+}
 /** RFC 9457 problem details, as every API error carries them. */
 export interface ProblemDetails {
     type?: string;
@@ -432,6 +448,12 @@ export interface MediaClient {
     getMedia(id: number, token?: string): Promise<Media>;
     listMedia(query?: MediaQuery, token?: string): Promise<MediaPage>;
     uploadMedia(file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions): Promise<Media>;
+    /**
+     * Uploads in pieces with the tus protocol (`/api/uploads`), for large files and poor connections: a piece that fails
+     * on the network, or with an outage, is retried from the offset the service confirms, and `uploadUrl` resumes an
+     * upload begun earlier, even after the page was closed. The media is made as `uploadMedia` makes it.
+     */
+    uploadResumable(file: Blob, metadata: MediaMetadata, token: string, options?: ResumableOptions): Promise<Media>;
     updateMedia(id: number, changes: MediaMetadata, token: string, options?: {
         ifMatch?: string;
         signal?: AbortSignal;
@@ -620,7 +642,7 @@ export declare function verifyWebhook(secret: string, body: string, headers: Hea
     toleranceSeconds?: number;
     now?: Date;
 }): Promise<WebhookEvent>;
-export declare const login: (username: string, password: string) => Promise<Token>, signOut: (token: string) => Promise<void>, completeSingleSignOn: () => Promise<Token>, getMedia: (id: number, token?: string) => Promise<Media>, listMedia: (query?: MediaQuery, token?: string) => Promise<MediaPage>, uploadMedia: (file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions) => Promise<Media>, updateMedia: (id: number, changes: MediaMetadata, token: string, options?: {
+export declare const login: (username: string, password: string) => Promise<Token>, signOut: (token: string) => Promise<void>, completeSingleSignOn: () => Promise<Token>, getMedia: (id: number, token?: string) => Promise<Media>, listMedia: (query?: MediaQuery, token?: string) => Promise<MediaPage>, uploadMedia: (file: Blob, metadata: MediaMetadata, token: string, options?: TransferOptions) => Promise<Media>, uploadResumable: (file: Blob, metadata: MediaMetadata, token: string, options?: ResumableOptions) => Promise<Media>, updateMedia: (id: number, changes: MediaMetadata, token: string, options?: {
     ifMatch?: string;
     signal?: AbortSignal;
 }) => Promise<Media>, replaceMediaFile: (id: number, file: Blob, token: string, options?: TransferOptions) => Promise<Media>, deleteMedia: (id: number, token: string, options?: {

@@ -86,6 +86,59 @@ export function createClient(options = {}) {
         transfer.onProgress?.({ loaded: size, total: size });
         return media;
     }
+    /** One tus request: its answer, or a MediaLibraryError (status 0 when the network failed). */
+    async function tus(method, url, token, headers, body, signal) {
+        const response = await fetchOrFail(url, {
+            method, body, signal, cache: "no-store",
+            headers: { "Tus-Resumable": "1.0.0", Authorization: `Bearer ${token}`, Accept: "application/json", ...headers },
+        });
+        if (response.ok)
+            return response;
+        return (await parse(response.status, response.headers.get("Content-Type"), () => response.text()));
+    }
+    async function uploadResumable(file, metadata, token, opts = {}) {
+        const chunk = Math.max(1, opts.chunkSize ?? 8 * 1024 * 1024);
+        const delays = opts.retryDelays ?? [0, 1000, 3000, 5000, 10000];
+        let url = opts.uploadUrl;
+        if (!url) {
+            const pairs = [["filename", file.name ?? "file"], ["title", metadata.title], ["alt_text", metadata.alt_text],
+                ["folder_id", metadata.folder_id === null || metadata.folder_id === undefined ? undefined : String(metadata.folder_id)],
+                ["tags", metadata.tags && metadata.tags.length > 0 ? metadata.tags.join(",") : undefined]];
+            const created = await tus("POST", `${base}/api/uploads`, token, {
+                "Upload-Length": String(file.size),
+                "Upload-Metadata": pairs.filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${base64(v)}`).join(","),
+            }, undefined, opts.signal);
+            const location = created.headers.get("Location") ?? "";
+            url = /^https?:/i.test(location) ? location : base + location;
+            opts.onUploadUrl?.(url);
+        }
+        let offset = opts.uploadUrl ? await offsetOf(url, token, opts.signal) : 0;
+        let mediaId = null;
+        for (let failures = 0; mediaId === null;) {
+            try {
+                const piece = file.slice(offset, Math.min(file.size, offset + chunk));
+                const response = await tus("PATCH", url, token, { "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream" }, piece, opts.signal);
+                offset = Number(response.headers.get("Upload-Offset"));
+                mediaId = response.headers.get("Media-Id");
+                failures = 0;
+                opts.onProgress?.({ loaded: offset, total: file.size });
+            }
+            catch (error) {
+                // The network, an outage or a piece the service has in part: ask where it is, and go on from there.
+                const retryable = error instanceof MediaLibraryError && (error.status === 0 || error.status === 409 || error.status >= 500);
+                if (!retryable || failures >= delays.length)
+                    throw error;
+                await sleep(delays[failures++], opts.signal);
+                const head = await tus("HEAD", url, token, {}, undefined, opts.signal);
+                offset = Number(head.headers.get("Upload-Offset"));
+                mediaId = head.headers.get("Media-Id");
+            }
+        }
+        return call("GET", `/api/media/${encodeURIComponent(mediaId)}`, { token });
+    }
+    async function offsetOf(url, token, signal) {
+        return Number((await tus("HEAD", url, token, {}, undefined, signal)).headers.get("Upload-Offset"));
+    }
     return {
         login: (username, password) => call("POST", "/api/auth/token", { json: { username, password } }),
         signOut: (token) => call("POST", "/api/auth/sign-out", { token }),
@@ -95,6 +148,7 @@ export function createClient(options = {}) {
             return call("GET", `/api/media${queryString(query)}`, { token });
         },
         uploadMedia: (file, metadata, token, transfer) => send("POST", "/api/media", form(file, metadata), token, transfer),
+        uploadResumable,
         updateMedia: (id, changes, token, opts = {}) => call("PATCH", `/api/media/${encodeURIComponent(id)}`, {
             token, json: changes, signal: opts.signal, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {},
         }),
@@ -144,6 +198,21 @@ export function createClient(options = {}) {
         getReferrer: (key, token) => call("GET", `/api/references${queryString({ key })}`, { token }),
         syncReferences: (key, mediaIds, token, opts = {}) => call("PUT", "/api/references", { token, json: { key, label: opts.label, url: opts.url, media_ids: mediaIds } }),
     };
+}
+/** UTF-8 text in Base64, as tus metadata carries it (browsers and Node alike). */
+function base64(text) {
+    let binary = "";
+    for (const byte of new TextEncoder().encode(text))
+        binary += String.fromCharCode(byte);
+    return btoa(binary);
+}
+function sleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(new DOMException("The upload was cancelled.", "AbortError"));
+        const timer = setTimeout(resolve, ms);
+        signal?.addEventListener("abort", () => { clearTimeout(timer); reject(new DOMException("The upload was cancelled.", "AbortError")); }, { once: true });
+    });
 }
 /** "?a=1&tag=x&tag=y" from an object: arrays repeat their key; undefined and null are left out. */
 function queryString(query) {
@@ -242,4 +311,4 @@ export async function verifyWebhook(secret, body, headers, options = {}) {
 }
 /** The same functions bound to the page's own origin, for the built-in page and simple sites. */
 const defaultClient = createClient();
-export const { login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, trashPreview, emptyTrash, getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
+export const { login, signOut, completeSingleSignOn, getMedia, listMedia, uploadMedia, uploadResumable, updateMedia, replaceMediaFile, deleteMedia, restoreMedia, listTrash, trashPreview, emptyTrash, getHistory, listHistory, signTransform, listApiKeys, createApiKey, revokeApiKey, listUsers, addUser, changeUser, deleteUser, revokeUserSessions, listWebhooks, createWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries, redeliverWebhook, listFolders, getFolder, createFolder, renameFolder, moveFolder, deleteFolder, addTags, removeTags, listTags, bulkMedia, listReferences, putReference, removeReference, getReferrer, syncReferences, } = defaultClient;
