@@ -168,7 +168,7 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
         if (db.Database.IsNpgsql())
         {
             var matching = term is not null && await EstimatedMatchesAsync(term, ct) >= tenth ? Matching(filtered, term, rowByRow: true) : like;
-            return new ListPlan(walked, offset, await CountCappedByIndexAsync(Tagged(matching, null), ct), CappedCount: true);
+            return await WithoutPlainScansAsync(() => ReadOnceAsync(Tagged(matching, null), filtered, offset, walked, ct), ct);
         }
         if (term is not null && MediaSearch.Indexable(term) && await db.MediaTags.Where(l => l.TagId == rarest).Take(tenth).CountAsync(ct) >= tenth)
         {
@@ -179,11 +179,10 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
     }
 
     /// <summary>
-    /// SQLite: the rarest tag's media that pass every filter, read once for both the count and the page. Their ids, up
-    /// to the cap, are the count, and the page is read from them by id and sorted; counting and then reading the page
-    /// read the tag's rows twice (a tag on 4,583 media with a word on 910 of them: 5 ms to count, 3 ms to walk for the
-    /// page; the page from the ids 1 ms). Past the cap, the page comes from <paramref name="otherwise"/> (the tag's rows
-    /// when null).
+    /// A tag's media that pass every filter, read once for both the count and the page. Their ids, up to the cap, are
+    /// the count, and the page is read from them by id and sorted; counting and then reading the page read the tag's rows
+    /// twice (on SQLite a tag on 4,583 media with a word on 910 of them: 5 ms to count, 3 ms to walk for the page; the
+    /// page from the ids 1 ms). Past the cap, the page comes from <paramref name="otherwise"/> (the tag's rows when null).
     /// </summary>
     private async Task<ListPlan> ReadOnceAsync(IQueryable<MediaItem> ofRarest, IQueryable<MediaItem> filtered, int offset,
         IQueryable<MediaItem>? otherwise, CancellationToken ct)
@@ -209,20 +208,20 @@ public sealed class ListPlanner(MediaDbContext db, FolderTree folders)
     }
 
     /// <summary>
-    /// PostgreSQL: how many of the rows there are, up to the cap, read through an index, never by a plain scan of the
-    /// table. A tag with a common word expects thousands of matches, so the planner's cost of a plain scan that stops at
-    /// the cap came within a few percent of the tag's bitmap, and which one it chose turned with each ANALYZE: 15.7 ms
-    /// by a plain scan (its rows are not where the estimate assumes them), 5.1 ms by the bitmap. Plain scans are turned
-    /// off for this one statement, in a transaction of its own (two round trips more), unless one is already open.
+    /// PostgreSQL: runs <paramref name="read"/> (a count up to the cap, or the ids up to it) through an index, never by a
+    /// plain scan of the table. A tag with a common word expects thousands of matches, so the planner's cost of a plain
+    /// scan that stops at the cap came within a few percent of the tag's bitmap, and which one it chose turned with each
+    /// ANALYZE: 15.7 ms by a plain scan (its rows are not where the estimate assumes them), 5.1 ms by the bitmap. Plain
+    /// scans are turned off for its statement, in a transaction of its own (two round trips more), unless one is open.
     /// </summary>
-    private async Task<int> CountCappedByIndexAsync(IQueryable<MediaItem> rows, CancellationToken ct)
+    private async Task<T> WithoutPlainScansAsync<T>(Func<Task<T>> read, CancellationToken ct)
     {
-        if (db.Database.CurrentTransaction is not null) return await CountCappedAsync(rows, inIdOrder: false, ct);
+        if (db.Database.CurrentTransaction is not null) return await read();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_seqscan = off", ct);
-        var count = await CountCappedAsync(rows, inIdOrder: false, ct);
+        var result = await read();
         await tx.CommitAsync(ct);
-        return count;
+        return result;
     }
 
     /// <summary>

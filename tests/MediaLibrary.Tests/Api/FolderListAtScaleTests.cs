@@ -47,6 +47,17 @@ public abstract class FolderListAtScaleTests(MediaLibraryApp app)
         Assert.Equal((MediaQueries.CountCap, false), (quay.First.Count, quay.First.CountExact));
         var titles = Enumerable.Range(0, Matching).Where(i => i % 10 != 0).OrderDescending().Skip(1000).Select(i => $"Harbour {i}");
         Assert.Equal(titles, quay.First.Results.Select(r => r.Title));
+
+        // Small pages, where walking the ordering's index serves a common tag: counted to the cap past it, exactly below
+        // it, and the links reach every match once either way.
+        var walkedPastTheCap = await AllAsync(client, "tag=quay&search=harbour&page_size=10");
+        Assert.Equal((MediaQueries.CountCap, false), (walkedPastTheCap.First.Count, walkedPastTheCap.First.CountExact));
+        Assert.Equal(Enumerable.Range(0, Matching).Count(i => i % 10 != 0), walkedPastTheCap.Ids.Distinct().Count());
+        var walked = await AllAsync(client, "tag=pier&search=harbour&page_size=10");
+        expected = Enumerable.Range(0, Matching).Count(Tagged);
+        Assert.Equal((expected, true), (walked.First.Count, walked.First.CountExact));
+        Assert.Equal(expected, walked.Ids.Distinct().Count());
+        Assert.Equal(expected, walked.Ids.Count);
     }
 
     /// <summary>Every matching row in folder A or its child B (odd ones in B); every third tagged "pier", nine in ten "quay".</summary>
