@@ -152,7 +152,8 @@ public static class MediaEndpoints
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [IdempotencyKeyHeader] =
                     [$"{IdempotencyKeyHeader} is 1 to {MediaRules.MaxIdempotencyKeyLength} visible ASCII characters, such as a UUID."] },
                     title: "The request is invalid.");
-            idempotency = new(http.User.FindFirst("sub")?.Value ?? "", key);
+            // Per user, and per API key: two keys' requests never replay each other's.
+            idempotency = new(RequestOwner.Of(http.User), key);
         }
         if (TooLargeForLimit(http, media.MaxUploadBytes) is { } tooLarge) return tooLarge;
 

@@ -132,9 +132,7 @@ public static class UploadEndpoints
         return TypedResults.NoContent();
     }
 
-    /// <summary>Whose the upload is: the signed-in user, or the API key (keys have no user).</summary>
-    private static string Owner(HttpContext http) => http.User.FindFirst(ApiKeyAuthentication.KeyIdClaim)?.Value is { } key
-        ? "key:" + key : "user:" + (http.User.FindFirst("sub")?.Value ?? "");
+    private static string Owner(HttpContext http) => RequestOwner.Of(http.User);
 
     private static bool IsPiece(HttpRequest request) =>
         request.ContentType is { } type && type.Split(';')[0].Trim().Equals(OffsetContentType, StringComparison.OrdinalIgnoreCase);

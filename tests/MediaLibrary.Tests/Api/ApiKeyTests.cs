@@ -95,6 +95,29 @@ public abstract class ApiKeyTests(FakeClockApp app)
     }
 
     [Fact]
+    public async Task TwoKeys_UnderTheSameIdempotencyKey_MakeTwoMedia_AndEachReplaysOnlyItsOwn()
+    {
+        var first = KeyClient((await CreateAsync(Unique("site A "), ["write"])).Key);
+        var second = KeyClient((await CreateAsync(Unique("site B "), ["write"])).Key);
+        var idempotencyKey = Unique("deploy-");
+        async Task<(HttpStatusCode Status, long Id, bool Replayed)> UploadAsync(HttpClient client)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/media") { Content = TestFiles.Form(TestFiles.Png(4, 4), "same.png") };
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+            using var response = await client.SendAsync(request, Ct);
+            var media = await response.ReadAsync<MediaLibrary.Delivery.MediaResponse>();
+            return (response.StatusCode, media.Id, response.Headers.Contains("Idempotent-Replayed"));
+        }
+        var a = await UploadAsync(first);
+        var b = await UploadAsync(second);
+        Assert.Equal((HttpStatusCode.Created, false), (a.Status, a.Replayed));
+        Assert.Equal((HttpStatusCode.Created, false), (b.Status, b.Replayed));
+        Assert.NotEqual(a.Id, b.Id);
+        var again = await UploadAsync(second);
+        Assert.Equal((HttpStatusCode.Created, b.Id, true), (again.Status, again.Id, again.Replayed));
+    }
+
+    [Fact]
     public async Task ChangesMadeWithAKey_AreNamedAfterIt_InHistoryAndLogs()
     {
         var created = await CreateAsync(Unique("CI deploy "), ["write"]);
