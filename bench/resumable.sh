@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Resumable uploads (tus) beside one multipart POST: the same file (default 200 MiB of random bytes behind a PDF
+# header), three rounds of POST (curl), tus in 8 MiB pieces and tus in 64 MiB pieces (a Python driver on one kept-alive
+# connection, each piece read from the file as it is sent). Prints MiB/s per run and the service's RSS peak.
+# Usage: bench/resumable.sh [MiB]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mib=${1:-200}
+work=$(mktemp -d)
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+echo "Publishing (Release)…"
+dotnet publish src/MediaLibrary --configuration Release -o "$work/app" >/dev/null
+MEDIALIB_DATA_DIR="$work/data" MEDIALIB_ADMIN_PASSWORD=bench-password MEDIALIB_MAX_UPLOAD_BYTES=$(((mib + 1) * 1024 * 1024)) \
+  dotnet "$work/app/MediaLibrary.dll" --urls "$base" >"$work/service.log" 2>&1 &
+pid=$!
+until curl -sf -o /dev/null "$base/health"; do sleep 0.1; done
+(printf '%%PDF-1.4\n'; head -c $((mib * 1024 * 1024)) /dev/urandom) > "$work/file.pdf"
+export TOKEN=$(curl -sf "$base/api/auth/token" -H 'content-type: application/json' \
+  -d '{"username":"admin","password":"bench-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+tus() { # piece bytes
+  python3 - "$work/file.pdf" "$1" "$port" <<'PY'
+import base64, http.client, os, sys, time
+path, chunk, port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+size = os.path.getsize(path)
+c = http.client.HTTPConnection("127.0.0.1", port)
+h = {"Authorization": f"Bearer {os.environ['TOKEN']}", "Tus-Resumable": "1.0.0"}
+t0 = time.time()
+c.request("POST", "/api/uploads", headers={**h, "Upload-Length": str(size), "Upload-Metadata": "filename " + base64.b64encode(b"file.pdf").decode()})
+r = c.getresponse(); r.read(); location = r.getheader("Location")
+offset = 0
+with open(path, "rb") as f:
+    while offset < size:
+        f.seek(offset)
+        c.request("PATCH", location, body=f.read(chunk), headers={**h, "Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"})
+        r = c.getresponse(); r.read()
+        if r.status != 204: sys.exit(f"PATCH answered {r.status}")
+        offset = int(r.getheader("Upload-Offset"))
+print(f"{size / (time.time() - t0) / 1048576:.0f} MiB/s")
+PY
+}
+for run in 1 2 3; do
+  t0=$(date +%s.%N)
+  curl -sf -o /dev/null "$base/api/media" -H "Authorization: Bearer $TOKEN" -F file=@"$work/file.pdf"
+  post=$(python3 -c "print(f'{$mib / ($(date +%s.%N) - $t0):.0f} MiB/s')")
+  echo "run $run: POST $post, tus 8 MiB pieces $(tus $((8 * 1024 * 1024))), tus 64 MiB pieces $(tus $((64 * 1024 * 1024)))"
+done
+echo "service RSS peak: $(($(awk '/VmHWM/ {print $2}' "/proc/$pid/status") / 1024)) MiB"
