@@ -1,7 +1,5 @@
 using System.Globalization;
 using MediaLibrary.Auth;
-using MediaLibrary.Delivery;
-using MediaLibrary.Media;
 using MediaLibrary.Uploads;
 using MediaLibrary.Web;
 using Microsoft.AspNetCore.Http.Features;
@@ -74,7 +72,7 @@ public static class UploadEndpoints
         return TypedResults.NoContent();
     }
 
-    public static async Task<Results<Created, ProblemHttpResult>> Create(HttpContext http, ResumableUploads uploads, MediaUrls urls, CancellationToken ct)
+    public static async Task<Results<Created, ProblemHttpResult>> Create(HttpContext http, ResumableUploads uploads, CancellationToken ct)
     {
         var request = http.Request;
         if (request.Headers.ContainsKey("Upload-Defer-Length"))
@@ -85,13 +83,8 @@ public static class UploadEndpoints
         var upload = await uploads.CreateAsync(Owner(http), length, metadata, ct);
         http.Response.Headers.Location = $"/api/uploads/{upload.Id}";
         if (IsPiece(request) && (request.ContentLength is > 0 || request.ContentLength is null && request.Headers.TransferEncoding.Count > 0))
-        {
-            var (after, media) = await uploads.AppendAsync(upload, 0, Body(http, upload), Checksum(request), ct);
-            upload = after;
-            if (media is not null) http.Response.Headers[MediaIdHeader] = media.Media.Id.ToString(CultureInfo.InvariantCulture);
-        }
-        http.Response.Headers["Upload-Offset"] = upload.Offset.ToString(CultureInfo.InvariantCulture);
-        http.Response.Headers["Upload-Expires"] = upload.ExpiresAt.ToString("R", CultureInfo.InvariantCulture);
+            upload = await uploads.AppendAsync(upload, 0, Body(http, upload), Checksum(request), ct);
+        Describe(http.Response, upload);
         return TypedResults.Created($"/api/uploads/{upload.Id}");
     }
 
@@ -99,10 +92,8 @@ public static class UploadEndpoints
     {
         http.Response.Headers.CacheControl = "no-store";
         if (await uploads.FindAsync(id, Owner(http), ct) is not { } upload) return TypedResults.NotFound();
-        http.Response.Headers["Upload-Offset"] = upload.Offset.ToString(CultureInfo.InvariantCulture);
         http.Response.Headers["Upload-Length"] = upload.Length.ToString(CultureInfo.InvariantCulture);
-        http.Response.Headers["Upload-Expires"] = upload.ExpiresAt.ToString("R", CultureInfo.InvariantCulture);
-        if (upload.MediaId is { } mediaId) http.Response.Headers[MediaIdHeader] = mediaId.ToString(CultureInfo.InvariantCulture);
+        Describe(http.Response, upload);
         return TypedResults.Ok();
     }
 
@@ -117,10 +108,7 @@ public static class UploadEndpoints
         if (await uploads.FindAsync(id, Owner(http), ct) is not { } upload)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such upload.",
                 detail: "The upload does not exist, expired, or was terminated; create a new one.");
-        var (after, media) = await uploads.AppendAsync(upload, offset, Body(http, upload), checksum, ct);
-        http.Response.Headers["Upload-Offset"] = after.Offset.ToString(CultureInfo.InvariantCulture);
-        http.Response.Headers["Upload-Expires"] = after.ExpiresAt.ToString("R", CultureInfo.InvariantCulture);
-        if (media is not null) http.Response.Headers[MediaIdHeader] = media.Media.Id.ToString(CultureInfo.InvariantCulture);
+        Describe(http.Response, await uploads.AppendAsync(upload, offset, Body(http, upload), checksum, ct));
         return TypedResults.NoContent();
     }
 
@@ -133,6 +121,14 @@ public static class UploadEndpoints
     }
 
     private static string Owner(HttpContext http) => RequestOwner.Of(http.User);
+
+    /// <summary>Where the upload is: its offset, its expiry, and the media it became once finished.</summary>
+    private static void Describe(HttpResponse response, ResumableUpload upload)
+    {
+        response.Headers["Upload-Offset"] = upload.Offset.ToString(CultureInfo.InvariantCulture);
+        response.Headers["Upload-Expires"] = upload.ExpiresAt.ToString("R", CultureInfo.InvariantCulture);
+        if (upload.MediaId is { } mediaId) response.Headers[MediaIdHeader] = mediaId.ToString(CultureInfo.InvariantCulture);
+    }
 
     private static bool IsPiece(HttpRequest request) =>
         request.ContentType is { } type && type.Split(';')[0].Trim().Equals(OffsetContentType, StringComparison.OrdinalIgnoreCase);

@@ -99,45 +99,15 @@ public sealed partial class CleanupQueue(
     /// </summary>
     public IAsyncDisposable KeepAlive(PendingDeletion entry)
     {
-        var stop = new CancellationTokenSource();
         var grace = TimeSpan.FromSeconds(_options.UploadGraceSeconds);
-        var loop = Task.Run(async () =>
+        return new PeriodicRenewal(async ct =>
         {
-            using var timer = new PeriodicTimer(grace / 4, time);
-            try
-            {
-                while (await timer.WaitForNextTickAsync(stop.Token))
-                {
-                    try
-                    {
-                        await using var scope = scopes.CreateAsyncScope();
-                        var due = Now() + grace;
-                        await scope.ServiceProvider.GetRequiredService<MediaDbContext>().PendingDeletions
-                            .Where(p => p.Id == entry.Id && p.LeaseUntil == null)
-                            .ExecuteUpdateAsync(s => s.SetProperty(p => p.NextAttemptAt, due), stop.Token);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        LogKeepAliveFailed(ex, entry.MediaId, entry.StorageKey, entry.Provider);
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                // the upload ended
-            }
-        });
-        return new KeepingAlive(stop, loop);
-    }
-
-    private sealed class KeepingAlive(CancellationTokenSource stop, Task loop) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await stop.CancelAsync();
-            await loop;
-            stop.Dispose();
-        }
+            await using var scope = scopes.CreateAsyncScope();
+            var due = Now() + grace;
+            await scope.ServiceProvider.GetRequiredService<MediaDbContext>().PendingDeletions
+                .Where(p => p.Id == entry.Id && p.LeaseUntil == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.NextAttemptAt, due), ct);
+        }, grace / 4, time, ex => LogKeepAliveFailed(ex, entry.MediaId, entry.StorageKey, entry.Provider));
     }
 
     /// <summary>

@@ -81,7 +81,6 @@ public sealed class MediaLifecycle(
                 sniff = ContentSniffer.Sniff(buffer.AsSpan(0, length), fileName);
             }
             Admit(sniff, fileName);
-            ValidateMetadata(fields.GetValueOrDefault("title"), fields.GetValueOrDefault("alt_text") ?? "", allowEmptyTitle: true);
             var blob = completed ? new StoredBlob(key, size) : await _store.CompleteResumableAsync(key, uploadId, ct);
             if (blob.Size != size) throw new StorageException(_store.Provider, key, $"The storage kept {blob.Size} bytes of {size}.");
             var facts = await images.AnalyseAsync(sniff.ContentType, c => _store.OpenReadAsync(blob.Key, c), _options.MaxPixels, ct);

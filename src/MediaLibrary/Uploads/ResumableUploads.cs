@@ -47,10 +47,7 @@ public sealed partial class ResumableUploads(
         if (!Available)
             throw new ApiProblemException(StatusCodes.Status501NotImplemented, "Resumable uploads are not available with this storage.",
                 $"The {_store.Provider} storage does not take uploads in pieces yet; send the file in one request to POST /api/media.");
-        if (length > MaxUploadBytes)
-            throw new ApiProblemException(StatusCodes.Status413PayloadTooLarge, "The file is too large.",
-                $"Upload-Length is {length} bytes; the limit is {MaxUploadBytes} (MEDIALIB_MAX_UPLOAD_BYTES).",
-                new Dictionary<string, object?> { ["max_bytes"] = MaxUploadBytes });
+        if (length > MaxUploadBytes) throw UploadLimits.TooLarge(MaxUploadBytes);
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in (string[])["title", "alt_text", "folder_id", "tags"])
             if (metadata.TryGetValue(name, out var value)) fields[name] = value;
@@ -107,9 +104,10 @@ public sealed partial class ResumableUploads(
     /// <summary>
     /// Appends the body at <paramref name="offset"/>, which must be the upload's: one request at a time. What arrives is
     /// kept, also from a body cut short, unless it runs past the length or fails its checksum (<paramref name="checksum"/>,
-    /// the piece's SHA-256). On the last byte the upload becomes media. Returns the upload as it is after the piece.
+    /// the piece's SHA-256). On the last byte the upload becomes media. Returns the upload as it is after the piece (with
+    /// the media's id when it made one).
     /// </summary>
-    public async Task<(ResumableUpload Upload, UploadResult? Media)> AppendAsync(ResumableUpload upload, long offset, Stream body,
+    public async Task<ResumableUpload> AppendAsync(ResumableUpload upload, long offset, Stream body,
         byte[]? checksum, CancellationToken ct)
     {
         if (upload.MediaId is not null || offset != upload.Offset)
@@ -126,7 +124,7 @@ public sealed partial class ResumableUploads(
         await db.PendingDeletions.Where(p => p.Id == upload.EntryId).ExecuteUpdateAsync(s => s.SetProperty(p => p.NextAttemptAt, expires), ct);
         upload.ExpiresAt = expires;
         // Every byte is in and the media was not made (its last piece's answer was an outage): this request finishes it.
-        if (offset == upload.Length) return (upload, await FinishLeasedAsync(upload, ct));
+        if (offset == upload.Length) return await FinishLeasedAsync(upload, ct);
 
         var hash = ResumableSha256.Restore(upload.HashState);
         using var piece = new PieceStream(body, upload.Length - offset, hash, checksummed: checksum is not null);
@@ -167,15 +165,16 @@ public sealed partial class ResumableUploads(
             throw new ApiProblemException(piece.TooLong ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
                 "The piece was not kept.", $"The request carried {problem}; the upload stays at offset {offset}.");
         if (piece.Aborted) throw new OperationCanceledException("The client's body ended before its length.");
-        return finishing ? (upload, await FinishLeasedAsync(upload, ct)) : (upload, null);
+        return finishing ? await FinishLeasedAsync(upload, ct) : upload;
     }
 
     /// <summary>Makes the media of an upload this request holds the lease of, and lets the lease go whatever happens.</summary>
-    private async Task<UploadResult> FinishLeasedAsync(ResumableUpload upload, CancellationToken ct)
+    private async Task<ResumableUpload> FinishLeasedAsync(ResumableUpload upload, CancellationToken ct)
     {
         try
         {
-            return await FinishAsync(upload, ct);
+            await FinishAsync(upload, ct);
+            return upload;
         }
         finally
         {
@@ -185,7 +184,7 @@ public sealed partial class ResumableUploads(
     }
 
     /// <summary>The last byte is in: the media, through the lifecycle; the upload remembers it (for a client that asks again).</summary>
-    private async Task<UploadResult> FinishAsync(ResumableUpload upload, CancellationToken ct)
+    private async Task FinishAsync(ResumableUpload upload, CancellationToken ct)
     {
         var entry = await db.PendingDeletions.FirstOrDefaultAsync(p => p.Id == upload.EntryId, ct)
             ?? throw new ApiProblemException(StatusCodes.Status410Gone, "The upload is gone.", "The upload expired or was terminated meanwhile.");
@@ -196,7 +195,6 @@ public sealed partial class ResumableUploads(
             var result = await lifecycle.CreateFromResumableAsync(upload.StorageId, upload.StorageKey, upload.StorageUploadId!, upload.FileName, sha256,
                 upload.Length, upload.Fields(), entry, m => tracked.MediaId = m.Id, ct);
             LogFinished(upload.Id, result.Media.Id, upload.StorageKey, upload.Provider, sha256);
-            return result;
         }
         catch (Exception ex) when (ex is ApiProblemException or RequestValidationException)
         {
@@ -220,13 +218,13 @@ public sealed partial class ResumableUploads(
         new(StatusCodes.Status409Conflict, "The upload is not at that offset.", detail, new Dictionary<string, object?> { ["offset"] = upload.Offset });
 
     /// <summary>Renews the append's lease on a connection of its own while a long piece streams in.</summary>
-    private AsyncLease KeepLeased(string id) => new(async () =>
+    private PeriodicRenewal KeepLeased(string id) => new(async ct =>
     {
         await using var scope = scopes.CreateAsyncScope();
         var until = Now().AddMinutes(LeaseMinutes);
         await scope.ServiceProvider.GetRequiredService<MediaDbContext>().ResumableUploads.Where(u => u.Id == id && u.LeaseUntil != null)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.LeaseUntil, until));
-    }, TimeSpan.FromMinutes(1), time, logger);
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.LeaseUntil, until), ct);
+    }, TimeSpan.FromMinutes(1), time, ex => LogLeaseRenewalFailed(ex, id));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload {UploadId} created by {Owner}: {Length} bytes to {StorageKey} on {Provider}")]
     private partial void LogCreated(string uploadId, string owner, long length, string storageKey, string provider);
@@ -239,6 +237,9 @@ public sealed partial class ResumableUploads(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload {UploadId} finished as media {MediaId} ({StorageKey} on {Provider}, sha256 {Sha256})")]
     private partial void LogFinished(string uploadId, long mediaId, string storageKey, string provider, string sha256);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Resumable upload {UploadId}: renewing its lease failed; the next renewal tries again")]
+    private partial void LogLeaseRenewalFailed(Exception exception, string uploadId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload {UploadId} terminated at {Offset} of {Length} bytes ({StorageKey} on {Provider})")]
     private partial void LogTerminated(string uploadId, long offset, long length, string storageKey, string provider);
