@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Resumable uploads (tus) beside one multipart POST: the same file (default 200 MiB of random bytes behind a PDF
-# header), three rounds of POST (curl), tus in 8 MiB pieces and tus in 64 MiB pieces (a Python driver on one kept-alive
-# connection, each piece read from the file as it is sent). Prints MiB/s per run and the service's RSS peak.
+# header), rounds of POST (curl), tus in 8 MiB pieces and tus in 64 MiB pieces (a Python driver on one kept-alive
+# connection, each piece read from the file as it is sent). Prints MiB/s per run, the tus/POST ratio per run and its median
+# (RUNS, default 5), and how far the service's RSS rose above where it stood while the 8 MiB pieces went in.
 # Usage: bench/resumable.sh [MiB]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,10 +42,18 @@ with open(path, "rb") as f:
 print(f"{size / (time.time() - t0) / 1048576:.0f} MiB/s")
 PY
 }
-for run in 1 2 3; do
+runs=${RUNS:-5}
+ratios=()
+for run in $(seq "$runs"); do
   t0=$(date +%s.%N)
   curl -sf -o /dev/null "$base/api/media" -H "Authorization: Bearer $TOKEN" -F file=@"$work/file.pdf"
-  post=$(python3 -c "print(f'{$mib / ($(date +%s.%N) - $t0):.0f} MiB/s')")
-  echo "run $run: POST $post, tus 8 MiB pieces $(tus $((8 * 1024 * 1024))), tus 64 MiB pieces $(tus $((64 * 1024 * 1024)))"
+  post=$(python3 -c "print(f'{$mib / ($(date +%s.%N) - $t0):.0f}')")
+  rss0=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  echo 5 > "/proc/$pid/clear_refs" 2>/dev/null || true # resets the peak (VmHWM) to now
+  tus8=$(tus $((8 * 1024 * 1024)))
+  growth=$((($(awk '/VmHWM/ {print $2}' "/proc/$pid/status") - rss0) / 1024))
+  ratios+=("$(python3 -c "print(f'{${tus8% *} / $post:.2f}')")")
+  echo "run $run: POST $post MiB/s, tus 8 MiB pieces $tus8 (RSS peak +$growth MiB over the $((rss0 / 1024)) MiB before it), tus 64 MiB pieces $(tus $((64 * 1024 * 1024)))"
 done
-echo "service RSS peak: $(($(awk '/VmHWM/ {print $2}' "/proc/$pid/status") / 1024)) MiB"
+echo "tus 8 MiB / POST per run: ${ratios[*]}; median $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+echo "service RSS peak: $(($(awk '/VmHWM/ {print $2}' "/proc/$pid/status") / 1024)) MiB (since the last reset)"

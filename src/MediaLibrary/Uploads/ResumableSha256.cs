@@ -6,7 +6,8 @@ namespace MediaLibrary.Uploads;
 /// <summary>
 /// SHA-256 (FIPS 180-4) whose state is saved between requests and restored, so that an upload in pieces is hashed once,
 /// as its bytes arrive, and a resumed upload goes on without reading back what it sent before. .NET's own SHA-256 keeps
-/// its state to itself, and no package served here offers one that does not.
+/// its state to itself, and no package served here offers one that does not. Whole blocks are compressed by libcrypto
+/// where it is loaded (<see cref="Sha256Blocks"/>); the managed loop here is the fallback and the reference.
 /// </summary>
 public sealed class ResumableSha256
 {
@@ -24,9 +25,8 @@ public sealed class ResumableSha256
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ];
 
-    private readonly uint[] _h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    private readonly uint[] _h = InitialState();
     private readonly byte[] _block = new byte[64];
-    private readonly uint[] _w = new uint[64];
     private int _buffered;
 
     /// <summary>How many bytes have been hashed.</summary>
@@ -68,13 +68,14 @@ public sealed class ResumableSha256
             _buffered += take;
             data = data[take..];
             if (_buffered < 64) return;
-            Compress(_block);
+            Compress(_h, _block);
             _buffered = 0;
         }
-        while (data.Length >= 64)
+        var whole = data.Length & ~63;
+        if (whole > 0)
         {
-            Compress(data[..64]);
-            data = data[64..];
+            Compress(_h, data[..whole]);
+            data = data[whole..];
         }
         data.CopyTo(_block);
         _buffered = data.Length;
@@ -96,25 +97,38 @@ public sealed class ResumableSha256
         return Convert.ToHexStringLower(digest);
     }
 
-    private void Compress(ReadOnlySpan<byte> block)
+    internal static uint[] InitialState() =>
+        [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+
+    /// <summary>The managed compression of whole blocks (a multiple of 64 bytes).</summary>
+    internal static void CompressManaged(Span<uint> state, ReadOnlySpan<byte> blocks)
     {
-        var w = _w;
-        for (var i = 0; i < 16; i++) w[i] = BinaryPrimitives.ReadUInt32BigEndian(block[(4 * i)..]);
-        for (var i = 16; i < 64; i++)
+        Span<uint> w = stackalloc uint[64];
+        for (; blocks.Length >= 64; blocks = blocks[64..])
         {
-            var s0 = BitOperations.RotateRight(w[i - 15], 7) ^ BitOperations.RotateRight(w[i - 15], 18) ^ (w[i - 15] >> 3);
-            var s1 = BitOperations.RotateRight(w[i - 2], 17) ^ BitOperations.RotateRight(w[i - 2], 19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+            for (var i = 0; i < 16; i++) w[i] = BinaryPrimitives.ReadUInt32BigEndian(blocks[(4 * i)..]);
+            for (var i = 16; i < 64; i++)
+            {
+                var s0 = BitOperations.RotateRight(w[i - 15], 7) ^ BitOperations.RotateRight(w[i - 15], 18) ^ (w[i - 15] >> 3);
+                var s1 = BitOperations.RotateRight(w[i - 2], 17) ^ BitOperations.RotateRight(w[i - 2], 19) ^ (w[i - 2] >> 10);
+                w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+            }
+            uint a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7];
+            for (var i = 0; i < 64; i++)
+            {
+                var t1 = h + (BitOperations.RotateRight(e, 6) ^ BitOperations.RotateRight(e, 11) ^ BitOperations.RotateRight(e, 25))
+                    + ((e & f) ^ (~e & g)) + K[i] + w[i];
+                var t2 = (BitOperations.RotateRight(a, 2) ^ BitOperations.RotateRight(a, 13) ^ BitOperations.RotateRight(a, 22))
+                    + ((a & b) ^ (a & c) ^ (b & c));
+                (h, g, f, e, d, c, b, a) = (g, f, e, d + t1, c, b, a, t1 + t2);
+            }
+            state[0] += a; state[1] += b; state[2] += c; state[3] += d; state[4] += e; state[5] += f; state[6] += g; state[7] += h;
         }
-        uint a = _h[0], b = _h[1], c = _h[2], d = _h[3], e = _h[4], f = _h[5], g = _h[6], h = _h[7];
-        for (var i = 0; i < 64; i++)
-        {
-            var t1 = h + (BitOperations.RotateRight(e, 6) ^ BitOperations.RotateRight(e, 11) ^ BitOperations.RotateRight(e, 25))
-                + ((e & f) ^ (~e & g)) + K[i] + w[i];
-            var t2 = (BitOperations.RotateRight(a, 2) ^ BitOperations.RotateRight(a, 13) ^ BitOperations.RotateRight(a, 22))
-                + ((a & b) ^ (a & c) ^ (b & c));
-            (h, g, f, e, d, c, b, a) = (g, f, e, d + t1, c, b, a, t1 + t2);
-        }
-        _h[0] += a; _h[1] += b; _h[2] += c; _h[3] += d; _h[4] += e; _h[5] += f; _h[6] += g; _h[7] += h;
+    }
+
+    private static void Compress(Span<uint> state, ReadOnlySpan<byte> blocks)
+    {
+        if (Sha256Blocks.Available) Sha256Blocks.Compress(state, blocks);
+        else CompressManaged(state, blocks);
     }
 }

@@ -57,6 +57,24 @@ public class ResumableSha256Tests
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData("hello world"u8)), hash.HexDigest());
     }
 
+    [Fact]
+    public void OnLinux_LibcryptoCompressesTheBlocks_AsTheManagedLoopDoes()
+    {
+        Assert.Equal(OperatingSystem.IsLinux(), Sha256Blocks.Available);
+        if (!Sha256Blocks.Available) return;
+        var random = new Random(11);
+        foreach (var blocks in new[] { 1, 2, 17, 1024 })
+        {
+            var data = new byte[64 * blocks];
+            random.NextBytes(data);
+            var native = ResumableSha256.InitialState();
+            var managed = ResumableSha256.InitialState();
+            Sha256Blocks.Compress(native, data);
+            ResumableSha256.CompressManaged(managed, data);
+            Assert.Equal(managed, native);
+        }
+    }
+
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 2, 0, 0 })]

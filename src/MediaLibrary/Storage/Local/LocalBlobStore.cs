@@ -51,7 +51,7 @@ public sealed class LocalBlobStore : IBlobStore
                 Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous, BufferSize = 0,
             }))
             {
-                await content.CopyToAsync(file, 128 * 1024, ct);
+                await WriteBehind.CopyAsync(content, file, ct);
                 file.Flush(flushToDisk: true);
             }
             return MoveIntoPlace(key, path, temp);
@@ -98,7 +98,7 @@ public sealed class LocalBlobStore : IBlobStore
             file.Position = offset;
             try
             {
-                await content.CopyToAsync(file, 128 * 1024, ct);
+                await WriteBehind.CopyAsync(content, file, ct);
             }
             finally
             {
