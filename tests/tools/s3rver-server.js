@@ -55,10 +55,22 @@ function listMultipartUploads(store) {
   };
 }
 
+// s3rver reads the copy source of CopyObject with decodeURI, which leaves the %2F between bucket and key that the AWS
+// SDKs send (AWSSDKUtils.UrlEncode of "bucket/key"), and then finds no bucket. S3, MinIO and R2 decode it whole; so does
+// this, before s3rver reads it.
+function decodeCopySource() {
+  return async (ctx, next) => {
+    const source = ctx.headers["x-amz-copy-source"];
+    if (typeof source === "string") ctx.headers["x-amz-copy-source"] = encodeURI(decodeURIComponent(source));
+    return next();
+  };
+}
+
 const run = S3rver.prototype.run;
 S3rver.prototype.run = function (...args) {
   this.middleware.unshift(listMultipartUploads(this.store));
   this.middleware.unshift(abortMultipartUpload(this.store));
+  this.middleware.unshift(decodeCopySource());
   return run.apply(this, args);
 };
 

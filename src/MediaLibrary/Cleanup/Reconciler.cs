@@ -134,10 +134,13 @@ public sealed partial class Reconciler(
         var keys = batch.Select(b => b.Key).ToList();
         var provider = store.Provider;
         var referenced = await references.ReferencedAsync(provider, keys, ct);
-        var queued = (await db.PendingDeletions.Where(p => p.Provider == provider && keys.Contains(p.StorageKey)).Select(p => p.StorageKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        // A resumable upload's tail objects are covered by the upload's entry, which is its original's key.
+        var lookup = keys.Concat(keys.Select(StorageKeys.ResumableTailOwner).OfType<string>()).Distinct().ToList();
+        var queued = (await db.PendingDeletions.Where(p => p.Provider == provider && lookup.Contains(p.StorageKey)).Select(p => p.StorageKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
         var entries = new List<PendingDeletion>();
-        foreach (var item in batch.Where(i => StorageKeys.IsOurs(i.Key) && !referenced.Contains(i.Key) && !queued.Contains(i.Key) && i.LastModified < cutoff))
+        foreach (var item in batch.Where(i => StorageKeys.IsOurs(i.Key) && !referenced.Contains(i.Key) && !queued.Contains(i.Key)
+                                               && !queued.Contains(StorageKeys.ResumableTailOwner(i.Key) ?? "") && i.LastModified < cutoff))
         {
             report.Orphans.Add(new OrphanObject(item.Key, item.Size, item.LastModified));
             LogOrphan(item.Key, store.Provider, item.Size, item.LastModified, apply ? "deleting" : "dry run");

@@ -67,22 +67,23 @@ public sealed class MediaLifecycle(
     /// Any other failure leaves the upload and its entry as they are, so that the client's retry finishes it; a retry
     /// finds the bytes at the key when an earlier attempt got that far.
     /// </summary>
-    public async Task<UploadResult> CreateFromResumableAsync(string storageId, string key, string uploadId, string fileName, string sha256,
-        long size, IReadOnlyDictionary<string, string> fields, PendingDeletion deferred, Action<MediaItem> withRow, CancellationToken ct)
+    public async Task<UploadResult> CreateFromResumableAsync(string storageId, string key, string uploadId, string? storageState, string fileName,
+        string sha256, long size, IReadOnlyDictionary<string, string> fields, PendingDeletion deferred, Action<MediaItem> withRow, CancellationToken ct)
     {
         try
         {
-            var completed = await _store.ExistsAsync(key, ct);
+            // Completed first, read after: an S3 upload cannot be read before. A refusal removes the object through the entry.
+            var blob = await _store.ExistsAsync(key, ct) ? new StoredBlob(key, size) : await _store.CompleteResumableAsync(key, uploadId, size, storageState, ct);
+            if (blob.Size != size) throw new StorageException(_store.Provider, key, $"The storage kept {blob.Size} bytes of {size}.");
             SniffResult sniff;
-            await using (var head = completed ? await _store.OpenReadAsync(key, ct) : await _store.OpenResumableAsync(key, uploadId, ct))
+            await using (var head = await _store.OpenReadAsync(blob.Key, ct))
             {
                 var buffer = new byte[ContentSniffer.HeadLength];
                 var length = await head.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
                 sniff = ContentSniffer.Sniff(buffer.AsSpan(0, length), fileName);
             }
             Admit(sniff, fileName);
-            var blob = completed ? new StoredBlob(key, size) : await _store.CompleteResumableAsync(key, uploadId, ct);
-            if (blob.Size != size) throw new StorageException(_store.Provider, key, $"The storage kept {blob.Size} bytes of {size}.");
+            await _store.EnsureContentTypeAsync(blob.Key, sniff.ContentType, ct);
             var facts = await images.AnalyseAsync(sniff.ContentType, c => _store.OpenReadAsync(blob.Key, c), _options.MaxPixels, ct);
             MediaLog.Stored(logger, null, blob.Key, _store.Provider, size, sha256);
             var stored = new StoredFile(blob.Key, fileName, sniff, sha256, size, facts, deferred);

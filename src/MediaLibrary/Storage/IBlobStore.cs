@@ -65,25 +65,35 @@ public interface IBlobStore
 
     /// <summary>
     /// Begins an upload to <paramref name="key"/> that arrives in pieces over many requests, and returns the id of what
-    /// it leaves meanwhile (as <see cref="AbortUploadAsync"/> takes it). Nothing is at the key until it is completed.
+    /// it leaves meanwhile (as <see cref="AbortUploadAsync"/> takes it, which removes all of it). Nothing is at the key
+    /// until it is completed. <paramref name="contentType"/> is what the client declared, to be checked at the end
+    /// (<see cref="EnsureContentTypeAsync"/>).
     /// </summary>
-    Task<string> BeginResumableAsync(string key, CancellationToken ct) => throw new NotSupportedException($"{Provider} storage takes no upload in pieces.");
+    Task<string> BeginResumableAsync(string key, string contentType, CancellationToken ct) => throw new NotSupportedException($"{Provider} storage takes no upload in pieces.");
 
     /// <summary>
-    /// Appends to the resumable upload from <paramref name="offset"/> (what was confirmed so far; anything written past it
-    /// by an append that was cut short is dropped first), durably. Returns the upload's length after it, which is more
-    /// than <paramref name="offset"/> even when the content stream failed part way: what arrived is kept.
+    /// Appends to the resumable upload from <paramref name="offset"/> (what was confirmed so far, with the
+    /// <paramref name="state"/> this method returned then; anything written past it by an append that was cut short or
+    /// never confirmed is dropped or overwritten), durably. Returns the upload's length after it, which is more than
+    /// <paramref name="offset"/> even when the content stream failed part way (what arrived is kept), and the state to
+    /// hand back with the next append once that length is confirmed.
     /// </summary>
-    Task<long> AppendResumableAsync(string key, string uploadId, long offset, Stream content, CancellationToken ct) =>
+    Task<ResumableProgress> AppendResumableAsync(string key, string uploadId, long offset, string? state, Stream content, CancellationToken ct) =>
         throw new NotSupportedException($"{Provider} storage takes no upload in pieces.");
 
-    /// <summary>Opens what a resumable upload holds so far, for reading.</summary>
-    Task<Stream> OpenResumableAsync(string key, string uploadId, CancellationToken ct) =>
+    /// <summary>
+    /// Puts the resumable upload's <paramref name="length"/> bytes (confirmed with <paramref name="state"/>) under its
+    /// key, and removes what it kept on the way; as an upload, it refuses to overwrite.
+    /// </summary>
+    Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, long length, string? state, CancellationToken ct) =>
         throw new NotSupportedException($"{Provider} storage takes no upload in pieces.");
 
-    /// <summary>Puts the resumable upload's bytes under its key; as an upload, it refuses to overwrite.</summary>
-    Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, CancellationToken ct) =>
-        throw new NotSupportedException($"{Provider} storage takes no upload in pieces.");
+    /// <summary>
+    /// Makes the object at <paramref name="key"/> answer with <paramref name="contentType"/> (and, for active content,
+    /// as an attachment) where the storage keeps a type with it and was told another one when the upload began. Nothing
+    /// where it keeps none.
+    /// </summary>
+    Task EnsureContentTypeAsync(string key, string contentType, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Opens the object for reading. Adapters return a seekable stream when they can (range requests).</summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken ct);

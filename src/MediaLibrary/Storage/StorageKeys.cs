@@ -18,6 +18,23 @@ public static class StorageKeys
         return $"{parts[^3]}/{parts[^2]}/{transform.Replace(',', '-')}-{NewId()[..12]}";
     }
 
+    private const string TailPrefix = "upload-tail-";
+
+    /// <summary>
+    /// Where a resumable upload to <paramref name="key"/> keeps its bytes from <paramref name="start"/> (past its last
+    /// whole part) until a part fills: beside the key, named by where they start.
+    /// </summary>
+    public static string ResumableTail(string key, long start) => ResumableTailPrefix(key) + start.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string ResumableTailPrefix(string key) => key[..(key.LastIndexOf('/') + 1)] + TailPrefix;
+
+    /// <summary>The key whose resumable upload a tail object belongs to (the original beside it); null for any other key.</summary>
+    public static string? ResumableTailOwner(string key)
+    {
+        var slash = key.LastIndexOf('/');
+        return key.AsSpan(slash + 1).StartsWith(TailPrefix, StringComparison.Ordinal) ? key[..(slash + 1)] + "original" : null;
+    }
+
     private static readonly System.Text.RegularExpressions.Regex OursPattern =
         new("^((image|video|raw)/[a-z_]+/v[0-9]+/)?(_check/[0-9a-f]{24}|[0-9a-f]{24}/[0-9a-f]{24}/[a-z0-9_,.-]+)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 

@@ -30,6 +30,9 @@ public sealed class ResumableUpload
     /// <summary>The storage's id of what the upload holds so far (a local temporary file's name).</summary>
     public string? StorageUploadId { get; set; }
 
+    /// <summary>What the storage needs to go on from <see cref="Offset"/> (an S3 upload's part ETags), kept as it returned it.</summary>
+    public string? StorageState { get; set; }
+
     /// <summary>The cleanup queue's entry that deletes the bytes should the upload expire or be terminated.</summary>
     public long EntryId { get; set; }
 

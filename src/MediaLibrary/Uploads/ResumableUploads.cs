@@ -83,7 +83,7 @@ public sealed partial class ResumableUploads(
         upload.EntryId = entry.Id;
         try
         {
-            var storageUploadId = await _store.BeginResumableAsync(key, ct);
+            var storageUploadId = await _store.BeginResumableAsync(key, DeclaredType(metadata.GetValueOrDefault("filetype")), ct);
             upload.StorageUploadId = storageUploadId;
             entry.UploadId = storageUploadId;
             await db.SaveChangesAsync(ct);
@@ -128,12 +128,12 @@ public sealed partial class ResumableUploads(
 
         var hash = ResumableSha256.Restore(upload.HashState);
         using var piece = new PieceStream(body, upload.Length - offset, hash, checksummed: checksum is not null);
-        long length;
+        ResumableProgress progress;
         try
         {
             // Not on the request's token: a client that goes away ends its body, and what arrived is still written and recorded.
             await using (KeepLeased(upload.Id))
-                length = await _store.AppendResumableAsync(upload.StorageKey, upload.StorageUploadId!, offset, piece, CancellationToken.None);
+                progress = await _store.AppendResumableAsync(upload.StorageKey, upload.StorageUploadId!, offset, upload.StorageState, piece, CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -144,6 +144,7 @@ public sealed partial class ResumableUploads(
         }
         // Recorded only when the bytes stored are the bytes hashed and checked; otherwise the next piece starts over at the
         // offset recorded (the storage drops what lies past it). A checksummed piece cut short cannot be checked: dropped.
+        var length = progress.Length;
         var problem = piece.TooLong ? "more bytes than Upload-Length announced"
             : length - offset != piece.BytesRead ? "a piece that was not stored whole"
             : checksum is not null && !piece.Aborted && !piece.ChecksumMatches(checksum) ? "checksum"
@@ -151,14 +152,15 @@ public sealed partial class ResumableUploads(
         var kept = problem is null && !(checksum is not null && piece.Aborted);
         var newOffset = kept ? length : offset;
         var state = kept ? hash.Save() : upload.HashState;
+        var storageState = kept ? progress.State : upload.StorageState;
         // The lease stays while the last piece makes the media.
         var finishing = newOffset == upload.Length && problem is null && !piece.Aborted;
         await db.ResumableUploads.Where(u => u.Id == upload.Id && u.LeaseUntil != null)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Offset, newOffset).SetProperty(u => u.HashState, state)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Offset, newOffset).SetProperty(u => u.HashState, state).SetProperty(u => u.StorageState, storageState)
                 .SetProperty(u => u.LeaseUntil, finishing ? (DateTime?)leaseUntil : null), CancellationToken.None);
         LogAppended(upload.Id, offset, newOffset, upload.Length, upload.StorageKey, upload.Provider,
             problem ?? (piece.Aborted ? (kept ? "cut short, kept" : "cut short, dropped") : "stored"));
-        (upload.Offset, upload.HashState, upload.ExpiresAt) = (newOffset, state, expires);
+        (upload.Offset, upload.HashState, upload.StorageState, upload.ExpiresAt) = (newOffset, state, storageState, expires);
         if (problem == "checksum")
             throw new ApiProblemException(460, "Checksum mismatch.", "The piece's SHA-256 is not the one Upload-Checksum names; it was not kept. Send it again.");
         if (problem is not null)
@@ -192,8 +194,8 @@ public sealed partial class ResumableUploads(
         var sha256 = ResumableSha256.Restore(upload.HashState).HexDigest();
         try
         {
-            var result = await lifecycle.CreateFromResumableAsync(upload.StorageId, upload.StorageKey, upload.StorageUploadId!, upload.FileName, sha256,
-                upload.Length, upload.Fields(), entry, m => tracked.MediaId = m.Id, ct);
+            var result = await lifecycle.CreateFromResumableAsync(upload.StorageId, upload.StorageKey, upload.StorageUploadId!, upload.StorageState,
+                upload.FileName, sha256, upload.Length, upload.Fields(), entry, m => tracked.MediaId = m.Id, ct);
             LogFinished(upload.Id, result.Media.Id, upload.StorageKey, upload.Provider, sha256);
         }
         catch (Exception ex) when (ex is ApiProblemException or RequestValidationException)
@@ -213,6 +215,19 @@ public sealed partial class ResumableUploads(
         await db.ResumableUploads.Where(u => u.Id == upload.Id).ExecuteDeleteAsync(ct);
         LogTerminated(upload.Id, upload.Offset, upload.Length, upload.StorageKey, upload.Provider);
     }
+
+    /// <summary>
+    /// The type a client declared (tus clients send <c>filetype</c>), for the storage to begin with; anything not shaped
+    /// like a media type is octet-stream. The bytes decide at the end, and the storage is corrected where they disagree.
+    /// </summary>
+    internal static string DeclaredType(string? filetype)
+    {
+        var type = filetype?.Split(';')[0].Trim().ToLowerInvariant();
+        return type is not null && DeclaredTypePattern().IsMatch(type) ? type : "application/octet-stream";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$")]
+    private static partial System.Text.RegularExpressions.Regex DeclaredTypePattern();
 
     private static ApiProblemException Conflict(ResumableUpload upload, string detail) =>
         new(StatusCodes.Status409Conflict, "The upload is not at that offset.", detail, new Dictionary<string, object?> { ["offset"] = upload.Offset });

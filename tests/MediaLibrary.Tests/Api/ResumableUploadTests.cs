@@ -8,6 +8,7 @@ using MediaLibrary.Auth;
 using MediaLibrary.Cleanup;
 using MediaLibrary.Delivery;
 using MediaLibrary.Tests.Infrastructure;
+using static MediaLibrary.Tests.Infrastructure.TusRequests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -65,59 +66,6 @@ public abstract class ResumableUploadTests(ResumableUploadTests.App app)
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static string Metadata(params (string Key, string Value)[] pairs) =>
-        string.Join(",", pairs.Select(p => p.Key + " " + Convert.ToBase64String(Encoding.UTF8.GetBytes(p.Value))));
-
-    private static HttpRequestMessage Tus(HttpMethod method, string url, byte[]? piece = null, long? offset = null)
-    {
-        var request = new HttpRequestMessage(method, url);
-        request.Headers.Add("Tus-Resumable", "1.0.0");
-        if (offset is not null) request.Headers.Add("Upload-Offset", offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (piece is not null)
-        {
-            request.Content = new ByteArrayContent(piece);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
-        }
-        return request;
-    }
-
-    private static async Task<string> CreateAsync(HttpClient client, long length, string? metadata = null, byte[]? first = null)
-    {
-        using var request = Tus(HttpMethod.Post, "/api/uploads", first);
-        request.Headers.Add("Upload-Length", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (metadata is not null) request.Headers.Add("Upload-Metadata", metadata);
-        using var response = await client.SendAsync(request, Ct);
-        await response.ShouldBe(HttpStatusCode.Created);
-        Assert.Equal("1.0.0", Header(response, "Tus-Resumable"));
-        Assert.Equal((first?.Length ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture), Header(response, "Upload-Offset"));
-        return response.Headers.Location!.OriginalString;
-    }
-
-    private static async Task<HttpResponseMessage> PatchAsync(HttpClient client, string url, byte[] piece, long offset, string? checksum = null)
-    {
-        using var request = Tus(HttpMethod.Patch, url, piece, offset);
-        if (checksum is not null) request.Headers.Add("Upload-Checksum", checksum);
-        return await client.SendAsync(request, Ct);
-    }
-
-    private static async Task<HttpResponseMessage> HeadAsync(HttpClient client, string url)
-    {
-        using var request = Tus(HttpMethod.Head, url);
-        return await client.SendAsync(request, Ct);
-    }
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.Single() : null;
-
-    private static string Sha256Header(ReadOnlySpan<byte> piece) => "sha256 " + Convert.ToBase64String(SHA256.HashData(piece));
-
-    private async Task TerminateAsync(HttpClient client, string url)
-    {
-        using var request = Tus(HttpMethod.Delete, url);
-        using var response = await client.SendAsync(request, Ct);
-        await response.ShouldBe(HttpStatusCode.NoContent);
-    }
 
     [Fact]
     public async Task AFileInPieces_BecomesMedia_HashedAsItArrived_WithItsFields()
@@ -364,15 +312,6 @@ public abstract class ResumableUploadTests(ResumableUploadTests.App app)
     }
 
     /// <summary>A request body that gives its first bytes and then fails, as Kestrel's does when the connection drops.</summary>
-    private sealed class DroppingStream(byte[] bytes, int failAfter) : MemoryStream(bytes, 0, failAfter)
-    {
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
-        {
-            var read = await base.ReadAsync(buffer, ct);
-            return read > 0 ? read : throw new IOException("The client reset the request stream.");
-        }
-    }
-
     [Fact]
     public async Task AnOwnersUnfinishedUploads_AreLimited_InNumberAndBytes()
     {

@@ -34,19 +34,20 @@ public sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
 
     public bool Resumable => inner.Resumable;
 
-    public Task<string> BeginResumableAsync(string key, CancellationToken ct) => inner.BeginResumableAsync(key, ct);
+    public Task<string> BeginResumableAsync(string key, string contentType, CancellationToken ct) => inner.BeginResumableAsync(key, contentType, ct);
 
     /// <summary>Pieces of resumable uploads are stored, then reported failed when <see cref="FailUploads"/> is set.</summary>
-    public async Task<long> AppendResumableAsync(string key, string uploadId, long offset, Stream content, CancellationToken ct)
+    public async Task<ResumableProgress> AppendResumableAsync(string key, string uploadId, long offset, string? state, Stream content, CancellationToken ct)
     {
-        var length = await inner.AppendResumableAsync(key, uploadId, offset, content, ct);
+        var progress = await inner.AppendResumableAsync(key, uploadId, offset, state, content, ct);
         if (FailUploads) throw new StorageException(Provider, key, "Injected: the append timed out after it was done.", new TimeoutException());
-        return length;
+        return progress;
     }
 
-    public Task<Stream> OpenResumableAsync(string key, string uploadId, CancellationToken ct) => inner.OpenResumableAsync(key, uploadId, ct);
+    public Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, long length, string? state, CancellationToken ct) =>
+        inner.CompleteResumableAsync(key, uploadId, length, state, ct);
 
-    public Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, CancellationToken ct) => inner.CompleteResumableAsync(key, uploadId, ct);
+    public Task EnsureContentTypeAsync(string key, string contentType, CancellationToken ct) => inner.EnsureContentTypeAsync(key, contentType, ct);
 
     public Task AbortUploadsOfAsync(string key, CancellationToken ct) => inner.AbortUploadsOfAsync(key, ct);
 

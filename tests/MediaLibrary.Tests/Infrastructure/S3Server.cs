@@ -89,6 +89,13 @@ public class S3MediaLibraryApp : MediaLibraryApp
 {
     private S3Options? _s3;
 
+    /// <summary>The bucket this app stores in, and how to reach it.</summary>
+    public S3Options S3 => _s3 ?? throw new InvalidOperationException("The app is not started.");
+
+    /// <summary>A client of the test server, for what the service does not show (an object's stored headers).</summary>
+    public AmazonS3Client S3Client() => new(new BasicAWSCredentials(S3.AccessKey, S3.SecretKey),
+        new AmazonS3Config { ServiceURL = S3.Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+
     /// <summary>MEDIALIB_DELIVERY for this app; direct serves from the bucket's public URL.</summary>
     protected virtual string Delivery => "proxy";
 

@@ -634,7 +634,8 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     const delays = opts.retryDelays ?? [0, 1000, 3000, 5000, 10000];
     let url = opts.uploadUrl;
     if (!url) {
-      const pairs: [string, string | undefined][] = [["filename", (file as File).name ?? "file"], ["title", metadata.title], ["alt_text", metadata.alt_text],
+      const pairs: [string, string | undefined][] = [["filename", (file as File).name ?? "file"], ["filetype", file.type || undefined],
+        ["title", metadata.title], ["alt_text", metadata.alt_text],
         ["folder_id", metadata.folder_id === null || metadata.folder_id === undefined ? undefined : String(metadata.folder_id)],
         ["tags", metadata.tags && metadata.tags.length > 0 ? metadata.tags.join(",") : undefined]];
       const created = await tus("POST", `${base}/api/uploads`, token, {

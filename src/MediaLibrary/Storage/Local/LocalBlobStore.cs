@@ -69,7 +69,7 @@ public sealed class LocalBlobStore : IBlobStore
     public bool Resumable => true;
 
     /// <summary>A resumable upload is a temporary file of its own, appended to, and moved to its key when complete.</summary>
-    public Task<string> BeginResumableAsync(string key, CancellationToken ct)
+    public Task<string> BeginResumableAsync(string key, string contentType, CancellationToken ct)
     {
         PathFor(key);
         var name = Guid.NewGuid().ToString("n");
@@ -84,7 +84,7 @@ public sealed class LocalBlobStore : IBlobStore
         return Task.FromResult(name);
     }
 
-    public async Task<long> AppendResumableAsync(string key, string uploadId, long offset, Stream content, CancellationToken ct)
+    public async Task<ResumableProgress> AppendResumableAsync(string key, string uploadId, long offset, string? state, Stream content, CancellationToken ct)
     {
         var temp = TempPath(key, uploadId);
         if (!File.Exists(temp)) throw new BlobNotFoundException(Provider, key);
@@ -105,7 +105,7 @@ public sealed class LocalBlobStore : IBlobStore
                 // What arrived is kept, also when the client's stream failed part way: the next append resumes after it.
                 file.Flush(flushToDisk: true);
             }
-            return file.Length;
+            return new ResumableProgress(file.Length, null);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -113,20 +113,7 @@ public sealed class LocalBlobStore : IBlobStore
         }
     }
 
-    public Task<Stream> OpenResumableAsync(string key, string uploadId, CancellationToken ct)
-    {
-        var temp = TempPath(key, uploadId);
-        try
-        {
-            return Task.FromResult<Stream>(new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous));
-        }
-        catch (FileNotFoundException)
-        {
-            throw new BlobNotFoundException(Provider, key);
-        }
-    }
-
-    public Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, CancellationToken ct)
+    public Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, long length, string? state, CancellationToken ct)
     {
         var path = PathFor(key);
         var temp = TempPath(key, uploadId);

@@ -138,6 +138,179 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
     }
 
+    public bool Resumable => true;
+
+    private int PartSize => _options.PartSizeMb * 1024 * 1024;
+
+    /// <summary>
+    /// A resumable upload is a multipart upload of parts of MEDIALIB_S3_PART_SIZE_MB each (S3's parts are at least
+    /// 5 MiB, but pieces may be any size): the bytes past the last whole part wait in a tail object beside the key, named
+    /// by where it starts, until a part fills; the parts' ETags are the state the caller keeps.
+    /// </summary>
+    public async Task<string> BeginResumableAsync(string key, string contentType, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        var initiate = new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key, ContentType = contentType };
+        SetDeliveryHeaders(initiate.Headers, contentType);
+        return (await Call(key, () => _client.InitiateMultipartUploadAsync(initiate, ct))).UploadId;
+    }
+
+    /// <summary>
+    /// The confirmed tail (bytes from the last whole part to <paramref name="offset"/>) is read back and the piece goes
+    /// after it; each part that fills is uploaded (over any part an unconfirmed append left under its number), and what
+    /// is left is the new tail. Tails of appends that were never confirmed are removed first; the confirmed one stays
+    /// until a later append starts past it, so an append that dies half way loses nothing.
+    /// </summary>
+    public async Task<ResumableProgress> AppendResumableAsync(string key, string uploadId, long offset, string? state, Stream content, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        var partSize = PartSize;
+        var etags = ReadETags(key, state, (int)(offset / partSize));
+        var start = (long)etags.Count * partSize;
+        await DeleteTailsAsync(key, start, ct);
+        var buffer = ArrayPool<byte>.Shared.Rent(partSize);
+        try
+        {
+            var filled = (int)(offset - start);
+            if (filled > 0) await ReadTailAsync(key, start, buffer, filled, ct);
+            var unchanged = filled;
+            int read;
+            while ((read = await content.ReadAsync(buffer.AsMemory(filled, partSize - filled), ct)) > 0)
+            {
+                filled += read;
+                if (filled < partSize) continue;
+                etags.Add(await UploadPartAsync(key, uploadId, etags.Count + 1, buffer, filled, ct));
+                start += partSize;
+                (filled, unchanged) = (0, 0);
+            }
+            if (filled > unchanged)
+            {
+                var put = new PutObjectRequest
+                {
+                    BucketName = _options.Bucket, Key = StorageKeys.ResumableTail(key, start), ContentType = "application/octet-stream",
+                    InputStream = new MemoryStream(buffer, 0, filled, writable: false), AutoCloseStream = false, UseChunkEncoding = false,
+                };
+                await Call(key, () => _client.PutObjectAsync(put, ct));
+            }
+            return new ResumableProgress(start + filled, System.Text.Json.JsonSerializer.Serialize(etags));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The tail (if any) becomes the last part, the parts become the object, and the tails leave the bucket.</summary>
+    public async Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, long length, string? state, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        if (await ExistsAsync(key, ct)) throw new BlobAlreadyExistsException(Provider, key);
+        var partSize = PartSize;
+        var etags = ReadETags(key, state, (int)(length / partSize));
+        var rest = (int)(length - (long)etags.Count * partSize);
+        if (rest > 0)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(rest);
+            try
+            {
+                await ReadTailAsync(key, (long)etags.Count * partSize, buffer, rest, ct);
+                etags.Add(await UploadPartAsync(key, uploadId, etags.Count + 1, buffer, rest, ct));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        if (etags.Count == 0)
+        {
+            // S3 completes no upload of no parts: an empty object instead (the lifecycle refuses it, through the queue).
+            await AbortUploadAsync(key, uploadId, ct);
+            await Call(key, () => _client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = _options.Bucket, Key = key, InputStream = new MemoryStream([]), UseChunkEncoding = false,
+            }, ct));
+            return new StoredBlob(key, 0);
+        }
+        await Call(key, () => _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = _options.Bucket, Key = key, UploadId = uploadId,
+            PartETags = [.. etags.Select((etag, i) => new PartETag(i + 1, etag))],
+        }, ct));
+        await DeleteTailsAsync(key, -1, ct);
+        return new StoredBlob(key, length);
+    }
+
+    /// <summary>A server-side copy onto itself with the type found from the bytes, where the one declared at the start differs.</summary>
+    public async Task EnsureContentTypeAsync(string key, string contentType, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        var head = await Call(key, () => _client.GetObjectMetadataAsync(_options.Bucket, key, ct));
+        var disposition = ActiveContent.Is(contentType) ? "attachment" : "inline";
+        if (head.Headers.ContentType == contentType && head.Headers.ContentDisposition == disposition) return;
+        var copy = new CopyObjectRequest
+        {
+            SourceBucket = _options.Bucket, SourceKey = key, DestinationBucket = _options.Bucket, DestinationKey = key,
+            MetadataDirective = S3MetadataDirective.REPLACE, ContentType = contentType,
+        };
+        SetDeliveryHeaders(copy.Headers, contentType);
+        await Call(key, () => _client.CopyObjectAsync(copy, ct));
+    }
+
+    private List<string> ReadETags(string key, string? state, int parts)
+    {
+        List<string>? etags = null;
+        try
+        {
+            etags = state is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<string>>(state);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        if (etags is null || etags.Count != parts)
+            throw new StorageException(Provider, key, $"The upload's state does not name the {parts} parts its length implies; the part size (MEDIALIB_S3_PART_SIZE_MB) may have changed since it began.", permanent: true);
+        return etags;
+    }
+
+    private async Task<string> UploadPartAsync(string key, string uploadId, int number, byte[] buffer, int length, CancellationToken ct)
+    {
+        var part = await Call(key, () => _client.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = _options.Bucket, Key = key, UploadId = uploadId, PartNumber = number,
+            InputStream = new MemoryStream(buffer, 0, length, writable: false), PartSize = length, UseChunkEncoding = false,
+        }, ct));
+        return part.ETag;
+    }
+
+    /// <summary>The first <paramref name="length"/> bytes of the tail that starts at <paramref name="start"/>.</summary>
+    private async Task ReadTailAsync(string key, long start, byte[] buffer, int length, CancellationToken ct)
+    {
+        var tail = StorageKeys.ResumableTail(key, start);
+        var read = 0;
+        try
+        {
+            using var response = await Call(key, () => _client.GetObjectAsync(new GetObjectRequest
+            {
+                BucketName = _options.Bucket, Key = tail, ByteRange = new ByteRange(0, length - 1),
+            }, ct));
+            read = await response.ResponseStream.ReadAtLeastAsync(buffer.AsMemory(0, length), length, throwOnEndOfStream: false, ct);
+        }
+        catch (StorageException ex) when (IsNotFound(ex) || ex.InnerException is AmazonS3Exception { ErrorCode: "InvalidRange" })
+        {
+        }
+        if (read < length)
+            throw new StorageException(Provider, key, $"The upload's bytes from {start} ({tail}) are missing from the bucket; it cannot go on.", permanent: true);
+    }
+
+    /// <summary>Removes the upload's tail objects, all but the one that starts at <paramref name="keep"/>.</summary>
+    private async Task DeleteTailsAsync(string key, long keep, CancellationToken ct)
+    {
+        var kept = keep < 0 ? null : StorageKeys.ResumableTail(key, keep);
+        var tails = new List<string>();
+        await foreach (var item in ListAsync(StorageKeys.ResumableTailPrefix(key), null, ct))
+            if (item.Key != kept) tails.Add(item.Key);
+        foreach (var tail in tails) await Call(key, () => _client.DeleteObjectAsync(_options.Bucket, tail, ct));
+    }
+
     /// <summary>The bucket's multipart uploads neither completed nor aborted (ListMultipartUploads, page by page).</summary>
     public IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync(CancellationToken ct) => ListUnfinishedUploadsAsync(null, ct);
 
@@ -176,6 +349,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             // Completed, aborted already, or expired by a lifecycle rule: nothing left.
         }
+        // A resumable upload's bytes past its last whole part wait beside the key.
+        if (StorageKeys.IsOurs(key)) await DeleteTailsAsync(key, -1, ct);
     }
 
     public async Task<Stream> OpenReadAsync(string key, CancellationToken ct)

@@ -101,7 +101,8 @@ export function createClient(options = {}) {
         const delays = opts.retryDelays ?? [0, 1000, 3000, 5000, 10000];
         let url = opts.uploadUrl;
         if (!url) {
-            const pairs = [["filename", file.name ?? "file"], ["title", metadata.title], ["alt_text", metadata.alt_text],
+            const pairs = [["filename", file.name ?? "file"], ["filetype", file.type || undefined],
+                ["title", metadata.title], ["alt_text", metadata.alt_text],
                 ["folder_id", metadata.folder_id === null || metadata.folder_id === undefined ? undefined : String(metadata.folder_id)],
                 ["tags", metadata.tags && metadata.tags.length > 0 ? metadata.tags.join(",") : undefined]];
             const created = await tus("POST", `${base}/api/uploads`, token, {

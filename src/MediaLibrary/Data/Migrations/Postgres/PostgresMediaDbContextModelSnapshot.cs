@@ -778,6 +778,9 @@ namespace MediaLibrary.Data.Migrations.Postgres
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");
 
+                    b.Property<string>("StorageState")
+                        .HasColumnType("text");
+
                     b.Property<string>("StorageUploadId")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");

@@ -746,6 +746,9 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StorageState")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("StorageUploadId")
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
