@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using MediaLibrary.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace MediaLibrary.Tests.Browser;
@@ -82,6 +83,46 @@ public sealed class CrossOriginTests(BrowserFixture app) : IClassFixture<Browser
         Assert.NotEmpty(progress);
         Assert.Equal(progress[^1].Item2, progress[^1].Item1); // it reached the end
         Assert.True(progress[^1].Item2 >= 300_000);
+    }
+
+    [Fact]
+    public async Task Uppy_OnAWebsite_UploadsInPiecesThroughTus_AndLearnsTheMediaId()
+    {
+        using var site = new Site(app.SiteOrigin, app.BaseUrl);
+        var page = await SitePageAsync(app.SiteOrigin);
+        await page.AddScriptTagAsync(new() { Content = await UppyBundle.GetAsync() });
+        var requests = new List<string>();
+        page.Request += (_, request) => { if (request.Url.Contains("/api/uploads", StringComparison.Ordinal)) lock (requests) requests.Add(request.Method); };
+        var result = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
+            async ([baseUrl, password]) => {
+              const { access_token } = await window.media.createClient({ baseUrl }).login("admin", password);
+              const bytes = new Uint8Array(250_000).map((_, i) => (i * 7919) % 251);
+              bytes.set([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x34, 0x0a]); // %PDF-1.4
+              let mediaId = null;
+              const progress = [];
+              const uppy = new window.Uppy({ autoProceed: false }).use(window.UppyTus, {
+                endpoint: `${baseUrl}/api/uploads`, headers: { Authorization: `Bearer ${access_token}` }, chunkSize: 100_000, retryDelays: [],
+                onAfterResponse: (_req, res) => { mediaId = res.getHeader("Media-Id") ?? mediaId; },
+              });
+              uppy.on("upload-progress", (_file, p) => progress.push(p.bytesUploaded));
+              uppy.addFile({ name: "poster.pdf", type: "application/pdf", data: new Blob([bytes], { type: "application/pdf" }), meta: { title: "Poster", alt_text: "The autumn poster" } });
+              const outcome = await uppy.upload();
+              const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+              return { ok: outcome.successful.length, failed: outcome.failed.map((f) => String(f.error)), url: outcome.successful[0]?.response?.uploadURL ?? null, mediaId, progress: progress.at(-1) ?? 0, digest };
+            }
+            """, new[] { app.BaseUrl, BrowserFixture.Password });
+        Assert.Equal((1, 0), (result.GetProperty("ok").GetInt32(), result.GetProperty("failed").GetArrayLength()));
+        Assert.Matches("/api/uploads/[0-9a-f]{32}$", result.GetProperty("url").GetString());
+        Assert.Equal(250_000, result.GetProperty("progress").GetInt64());
+        lock (requests) Assert.Equal(["POST", "PATCH", "PATCH", "PATCH"], requests.Where(m => m != "OPTIONS"));
+        // The media id came through CORS (an exposed header) from the last piece's answer.
+        var id = long.Parse(result.GetProperty("mediaId").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        using var http = new HttpClient();
+        using var media = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"{app.BaseUrl}/api/media/{id}", TestContext.Current.CancellationToken));
+        var root = media.RootElement;
+        Assert.Equal(("Poster", "The autumn poster", "poster.pdf", "application/pdf", result.GetProperty("digest").GetString()),
+            (root.GetProperty("title").GetString(), root.GetProperty("alt_text").GetString(), root.GetProperty("file_name").GetString(),
+                root.GetProperty("content_type").GetString(), root.GetProperty("sha256").GetString()));
     }
 
     [Fact]
