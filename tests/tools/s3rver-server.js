@@ -66,11 +66,43 @@ function decodeCopySource() {
   };
 }
 
+// s3rver completes a multipart upload whatever ETags the request names. S3 answers 400 InvalidPart when a named part
+// was never uploaded or its ETag is not the one it answered with, and the service relies on that to refuse parts a
+// client made up. This checks each named part against the MD5 s3rver kept beside it, then hands s3rver the same body.
+function checkCompletedParts(store) {
+  const { Readable } = require("stream");
+  return async (ctx, next) => {
+    if (ctx.method !== "POST" || ctx.query.uploadId === undefined) return next();
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    const [bucket] = ctx.path.replace(/^\/+/, "").split("/");
+    const upload = path.join(store.rootDirectory, decodeURIComponent(bucket), "._S3rver_uploads", path.basename(String(ctx.query.uploadId)));
+    const unquote = (etag) => etag.replace(/&quot;|"/g, "").trim();
+    for (const [, part] of body.toString("utf8").matchAll(/<Part>([\s\S]*?)<\/Part>/g)) {
+      const number = /<PartNumber>(\d+)<\/PartNumber>/.exec(part)?.[1] ?? "0";
+      const etag = /<ETag>([^<]*)<\/ETag>/.exec(part)?.[1] ?? "";
+      const md5 = await fs.readFile(path.join(upload, `${Number(number)}.md5`), "utf8").catch(() => null);
+      if (md5 === null || md5.trim() !== unquote(etag)) {
+        ctx.status = 400;
+        ctx.type = "application/xml";
+        ctx.body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidPart</Code><Message>One or more of the specified parts could not be found.</Message></Error>`;
+        return;
+      }
+    }
+    const replay = Readable.from([body]);
+    replay.headers = ctx.req.headers;
+    ctx.req = replay;
+    return next();
+  };
+}
+
 const run = S3rver.prototype.run;
 S3rver.prototype.run = function (...args) {
   this.middleware.unshift(listMultipartUploads(this.store));
   this.middleware.unshift(abortMultipartUpload(this.store));
   this.middleware.unshift(decodeCopySource());
+  this.middleware.unshift(checkCompletedParts(this.store));
   return run.apply(this, args);
 };
 

@@ -47,6 +47,68 @@ public static class UploadEndpoints
         writes.MapDelete("{id}", Terminate).WithName("TerminateUpload")
             .WithSummary("Terminate an upload: what it stored is deleted.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var direct = app.MapGroup("/api/uploads/direct").WithTags("Uploads").RequireAuthorization(Policies.Edit);
+        direct.MapPost("", CreateDirect).WithName("CreateDirectUpload")
+            .WithSummary("Begin a direct upload (S3 storage): the client PUTs the file's parts to the presigned URLs answered, then completes it. "
+                + "The bytes never pass through the service.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status501NotImplemented);
+        direct.MapPost("{id}/complete", CompleteDirect).WithName("CompleteDirectUpload")
+            .WithSummary("Complete a direct upload with each part's ETag, in order: the stored file's size, type and SHA-256 are checked and the media made "
+                + "(201; asked again, 200 with the same media). A file that fails a check is deleted.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        direct.MapDelete("{id}", AbortDirect).WithName("AbortDirectUpload")
+            .WithSummary("Abort a direct upload: the parts sent are deleted.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    public static async Task<Created<DirectUploadResponse>> CreateDirect(DirectUploadRequest body, HttpContext http, ResumableUploads uploads, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.FileName)) throw RequestValidationException.For("file_name", "file_name is the file's name.");
+        if (body.Size <= 0) throw RequestValidationException.For("size", "size is the file's length in bytes, more than 0.");
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["filename"] = body.FileName };
+        if (body.ContentType is not null) metadata["filetype"] = body.ContentType;
+        if (body.Title is not null) metadata["title"] = body.Title;
+        if (body.AltText is not null) metadata["alt_text"] = body.AltText;
+        if (body.FolderId is { } folder) metadata["folder_id"] = folder.ToString(CultureInfo.InvariantCulture);
+        if (body.Tags is { Count: > 0 } tags) metadata["tags"] = string.Join(",", tags);
+        var (upload, target) = await uploads.CreateDirectAsync(Owner(http), body.Size, metadata, body.Sha256, ct);
+        return TypedResults.Created($"/api/uploads/direct/{upload.Id}", new DirectUploadResponse(upload.Id, target.PartSize, target.PartUrls, upload.ExpiresAt));
+    }
+
+    public static async Task<Results<Created<Delivery.MediaResponse>, Ok<Delivery.MediaResponse>, ProblemHttpResult>> CompleteDirect(
+        string id, CompleteDirectUploadRequest body, HttpContext http, ResumableUploads uploads, Media.MediaQueries media, Media.MediaTags tags,
+        Delivery.MediaUrls urls, CancellationToken ct)
+    {
+        var etags = body.Etags;
+        if (etags is null || etags.Count is 0 or > Storage.S3.S3BlobStore.MaxParts || etags.Any(e => string.IsNullOrWhiteSpace(e) || e.Length > 256))
+            throw RequestValidationException.For("etags", "etags are the ETag each part's PUT answered with, one per part URL, in order.");
+        if (await uploads.FindAsync(id, Owner(http), ct, direct: true) is not { } upload)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such upload.",
+                detail: "The direct upload does not exist, expired, or was aborted or refused; begin a new one.");
+        var already = upload.MediaId is not null;
+        upload = await uploads.CompleteDirectAsync(upload, etags, ct);
+        if (await media.FindAsync(upload.MediaId!.Value, ct) is not { } made)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The media is gone.",
+                detail: $"The upload made media {upload.MediaId}, which was deleted since.");
+        var response = urls.Response(http.Request, made, await tags.OfAsync(made.Id, ct));
+        http.Response.Headers.ETag = made.ETag;
+        return already ? TypedResults.Ok(response) : TypedResults.Created($"/api/media/{made.Id}", response);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> AbortDirect(string id, HttpContext http, ResumableUploads uploads, CancellationToken ct)
+    {
+        if (await uploads.FindAsync(id, Owner(http), ct, direct: true) is not { } upload)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such upload.", detail: "The direct upload does not exist, expired, or was aborted.");
+        await uploads.TerminateAsync(upload, ct);
+        return TypedResults.NoContent();
     }
 
     private static void TusHeaders(HttpResponse response) => response.Headers["Tus-Resumable"] = TusVersion;

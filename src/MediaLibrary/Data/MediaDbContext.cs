@@ -154,6 +154,7 @@ public abstract class MediaDbContext(DbContextOptions options) : DbContext(optio
             e.Property(x => x.Provider).HasMaxLength(32);
             e.Property(x => x.StorageUploadId).HasMaxLength(1024);
             e.Property(x => x.HashState).HasMaxLength(128);
+            e.Property(x => x.ExpectedSha256).HasMaxLength(64);
             // An owner's unfinished uploads, counted against the limits; and the expiry pass.
             e.HasIndex(x => new { x.Owner, x.ExpiresAt });
             e.HasIndex(x => x.ExpiresAt);

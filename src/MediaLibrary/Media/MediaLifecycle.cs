@@ -60,34 +60,49 @@ public sealed class MediaLifecycle(
     }
 
     /// <summary>
-    /// The last byte of a resumable upload arrived (<paramref name="uploadId"/>, at <paramref name="key"/>): its bytes
-    /// are checked as an upload's are (the type from the first bytes, the allow-list, the pixel limit, one decode of an
-    /// image), put under their key without a copy, and the row committed with the upload's fields; <paramref name="withRow"/>
-    /// adds to that transaction once the row has its id. Refused (a problem answer), the entry deletes what was stored.
-    /// Any other failure leaves the upload and its entry as they are, so that the client's retry finishes it; a retry
-    /// finds the bytes at the key when an earlier attempt got that far.
+    /// An upload whose bytes were staged in storage is whole: a resumable upload's last byte arrived, or a client sent a
+    /// direct upload's parts to the bucket. <paramref name="complete"/> puts the bytes under <paramref name="key"/>
+    /// (skipped when an earlier attempt got that far); then they are checked as an upload's are (the size announced, the
+    /// type from the first bytes, the allow-list, the pixel limit, one decode of an image) and the row is committed with
+    /// the upload's fields; <paramref name="withRow"/> adds to that transaction once the row has its id. The SHA-256 is
+    /// <paramref name="sha256"/> when it was computed as the bytes arrived, else read from the stored object, and must be
+    /// <paramref name="expectedSha256"/> when the client announced one. Refused (a problem answer), the entry deletes
+    /// what was stored. Any other failure leaves the upload and its entry as they are, so that a retry finishes it.
     /// </summary>
-    public async Task<UploadResult> CreateFromResumableAsync(string storageId, string key, string uploadId, string? storageState, string fileName,
-        string sha256, long size, IReadOnlyDictionary<string, string> fields, PendingDeletion deferred, Action<MediaItem> withRow, CancellationToken ct)
+    public async Task<UploadResult> CreateFromStagedAsync(string storageId, string key, Func<CancellationToken, Task<StoredBlob>> complete,
+        string fileName, string? sha256, string? expectedSha256, long size, IReadOnlyDictionary<string, string> fields, PendingDeletion deferred,
+        Action<MediaItem> withRow, CancellationToken ct)
     {
         try
         {
             // Completed first, read after: an S3 upload cannot be read before. A refusal removes the object through the entry.
-            var blob = await _store.ExistsAsync(key, ct) ? new StoredBlob(key, size) : await _store.CompleteResumableAsync(key, uploadId, size, storageState, ct);
-            if (blob.Size != size) throw new StorageException(_store.Provider, key, $"The storage kept {blob.Size} bytes of {size}.");
+            var blob = await _store.ExistsAsync(key, ct) ? new StoredBlob(key, size) : await complete(ct);
             SniffResult sniff;
+            long stored;
             await using (var head = await _store.OpenReadAsync(blob.Key, ct))
             {
+                stored = head.CanSeek ? head.Length : blob.Size;
                 var buffer = new byte[ContentSniffer.HeadLength];
                 var length = await head.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
                 sniff = ContentSniffer.Sniff(buffer.AsSpan(0, length), fileName);
             }
+            if (stored != size)
+                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "The file is not the size announced.",
+                    $"{stored} bytes arrived where {size} were announced; nothing was kept.");
             Admit(sniff, fileName);
+            if (sha256 is null)
+            {
+                await using var all = await _store.OpenReadAsync(blob.Key, ct);
+                sha256 = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(all, ct));
+            }
+            if (expectedSha256 is not null && !string.Equals(sha256, expectedSha256, StringComparison.OrdinalIgnoreCase))
+                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "The file is not the one announced.",
+                    $"Its SHA-256 is {sha256}, not the {expectedSha256} announced; nothing was kept.");
             await _store.EnsureContentTypeAsync(blob.Key, sniff.ContentType, ct);
             var facts = await images.AnalyseAsync(sniff.ContentType, c => _store.OpenReadAsync(blob.Key, c), _options.MaxPixels, ct);
             MediaLog.Stored(logger, null, blob.Key, _store.Provider, size, sha256);
-            var stored = new StoredFile(blob.Key, fileName, sniff, sha256, size, facts, deferred);
-            return await CommitCreatedAsync(storageId, stored, fields, null, null, withRow, ct);
+            var file = new StoredFile(blob.Key, fileName, sniff, sha256, size, facts, deferred);
+            return await CommitCreatedAsync(storageId, file, fields, null, null, withRow, ct);
         }
         catch (Exception ex) when (ex is ApiProblemException or RequestValidationException)
         {

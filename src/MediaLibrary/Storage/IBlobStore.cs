@@ -95,6 +95,24 @@ public interface IBlobStore
     /// </summary>
     Task EnsureContentTypeAsync(string key, string contentType, CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>Whether clients can send an upload's bytes to the storage themselves (<see cref="BeginDirectAsync"/>).</summary>
+    bool DirectUploads => false;
+
+    /// <summary>
+    /// Begins an upload of <paramref name="length"/> bytes to <paramref name="key"/> that the client sends to the storage
+    /// itself, in parts, to URLs valid for <paramref name="lifetime"/>. Nothing is at the key until it is completed;
+    /// <see cref="AbortUploadAsync"/> with the returned id removes what was sent.
+    /// </summary>
+    Task<DirectUpload> BeginDirectAsync(string key, string contentType, long length, TimeSpan lifetime, CancellationToken ct) =>
+        throw new NotSupportedException($"{Provider} storage takes no direct uploads.");
+
+    /// <summary>
+    /// Makes the parts the client sent (named by the <paramref name="etags"/> the storage gave it for each, in order) the
+    /// object at the key, and returns its size as stored. Parts the storage does not know are a permanent failure.
+    /// </summary>
+    Task<StoredBlob> CompleteDirectAsync(string key, string uploadId, IReadOnlyList<string> etags, CancellationToken ct) =>
+        throw new NotSupportedException($"{Provider} storage takes no direct uploads.");
+
     /// <summary>Opens the object for reading. Adapters return a seekable stream when they can (range requests).</summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken ct);
 

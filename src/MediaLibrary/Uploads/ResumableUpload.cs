@@ -33,6 +33,12 @@ public sealed class ResumableUpload
     /// <summary>What the storage needs to go on from <see cref="Offset"/> (an S3 upload's part ETags), kept as it returned it.</summary>
     public string? StorageState { get; set; }
 
+    /// <summary>A direct upload: the client sends the parts to the storage itself, and no tus request reaches it.</summary>
+    public bool Direct { get; set; }
+
+    /// <summary>The SHA-256 a direct upload's client announced, checked against the stored bytes (lower-case hex).</summary>
+    public string? ExpectedSha256 { get; set; }
+
     /// <summary>The cleanup queue's entry that deletes the bytes should the upload expire or be terminated.</summary>
     public long EntryId { get; set; }
 

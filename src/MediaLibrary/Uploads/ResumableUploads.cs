@@ -31,11 +31,11 @@ public sealed partial class ResumableUploads(
     private DateTime Expiry(DateTime now) => now.AddHours(_options.ExpiryHours);
 
     /// <summary>The owner's upload, finished or not, unless it expired unfinished.</summary>
-    public async Task<ResumableUpload?> FindAsync(string id, string owner, CancellationToken ct)
+    public async Task<ResumableUpload?> FindAsync(string id, string owner, CancellationToken ct, bool direct = false)
     {
         var now = Now();
         return await db.ResumableUploads.AsNoTracking()
-            .FirstOrDefaultAsync(u => u.Id == id && u.Owner == owner && (u.MediaId != null || u.ExpiresAt > now), ct);
+            .FirstOrDefaultAsync(u => u.Id == id && u.Owner == owner && u.Direct == direct && (u.MediaId != null || u.ExpiresAt > now), ct);
     }
 
     /// <summary>
@@ -47,6 +47,40 @@ public sealed partial class ResumableUploads(
         if (!Available)
             throw new ApiProblemException(StatusCodes.Status501NotImplemented, "Resumable uploads are not available with this storage.",
                 $"The {_store.Provider} storage does not take uploads in pieces yet; send the file in one request to POST /api/media.");
+        var (upload, _) = await StartAsync(owner, length, metadata, false, null,
+            async (key, type, c) => { var id = await _store.BeginResumableAsync(key, type, c); return (id, id); }, ct);
+        return upload;
+    }
+
+    /// <summary>
+    /// A new direct upload: checked as a resumable one is, then begun in storage, which hands out a URL for each part.
+    /// <paramref name="sha256"/>, when given, is what the stored bytes must hash to.
+    /// </summary>
+    public async Task<(ResumableUpload Upload, DirectUpload Target)> CreateDirectAsync(string owner, long length,
+        IReadOnlyDictionary<string, string> metadata, string? sha256, CancellationToken ct)
+    {
+        if (!_store.DirectUploads)
+            throw new ApiProblemException(StatusCodes.Status501NotImplemented, "Direct uploads are not available with this storage.",
+                $"The {_store.Provider} storage takes no uploads from clients straight to it; use /api/uploads (tus) or POST /api/media.");
+        if (sha256 is not null && (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigit)))
+            throw RequestValidationException.For("sha256", "sha256 is the file's SHA-256 in hex (64 digits).");
+        return await StartAsync(owner, length, metadata, true, sha256?.ToLowerInvariant(), async (key, type, c) =>
+        {
+            try
+            {
+                var target = await _store.BeginDirectAsync(key, type, length, TimeSpan.FromHours(_options.ExpiryHours), c);
+                return (target.UploadId, target);
+            }
+            catch (StorageException ex) when (ex.Permanent)
+            {
+                throw new ApiProblemException(StatusCodes.Status413PayloadTooLarge, "The file is too large for the storage's parts.", ex.Message);
+            }
+        }, ct);
+    }
+
+    private async Task<(ResumableUpload Upload, T Begun)> StartAsync<T>(string owner, long length, IReadOnlyDictionary<string, string> metadata,
+        bool direct, string? expectedSha256, Func<string, string, CancellationToken, Task<(string UploadId, T Begun)>> begin, CancellationToken ct)
+    {
         if (length > MaxUploadBytes) throw UploadLimits.TooLarge(MaxUploadBytes);
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in (string[])["title", "alt_text", "folder_id", "tags"])
@@ -75,15 +109,16 @@ public sealed partial class ResumableUploads(
             Title = fields.GetValueOrDefault("title"), AltText = fields.GetValueOrDefault("alt_text"),
             FolderId = fields.GetValueOrDefault("folder_id"), Tags = fields.GetValueOrDefault("tags"),
             StorageId = storageId, StorageKey = key, Provider = _store.Provider, HashState = new ResumableSha256().Save(),
-            CreatedAt = now, ExpiresAt = Expiry(now),
+            CreatedAt = now, ExpiresAt = Expiry(now), Direct = direct, ExpectedSha256 = expectedSha256,
         };
         entry.NextAttemptAt = upload.ExpiresAt;
         db.ResumableUploads.Add(upload);
         await db.SaveChangesAsync(ct);
         upload.EntryId = entry.Id;
+        T begun;
         try
         {
-            var storageUploadId = await _store.BeginResumableAsync(key, DeclaredType(metadata.GetValueOrDefault("filetype")), ct);
+            (var storageUploadId, begun) = await begin(key, DeclaredType(metadata.GetValueOrDefault("filetype")), ct);
             upload.StorageUploadId = storageUploadId;
             entry.UploadId = storageUploadId;
             await db.SaveChangesAsync(ct);
@@ -97,8 +132,8 @@ public sealed partial class ResumableUploads(
             throw;
         }
         db.ChangeTracker.Clear();
-        LogCreated(upload.Id, owner, length, key, _store.Provider);
-        return upload;
+        LogCreated(upload.Id, owner, length, key, _store.Provider, upload.Direct ? "direct" : "tus");
+        return (upload, begun);
     }
 
     /// <summary>
@@ -173,9 +208,16 @@ public sealed partial class ResumableUploads(
     /// <summary>Makes the media of an upload this request holds the lease of, and lets the lease go whatever happens.</summary>
     private async Task<ResumableUpload> FinishLeasedAsync(ResumableUpload upload, CancellationToken ct)
     {
+        var sha256 = ResumableSha256.Restore(upload.HashState).HexDigest();
+        return await FinishLeasedAsync(upload, c => _store.CompleteResumableAsync(upload.StorageKey, upload.StorageUploadId!, upload.Length, upload.StorageState, c),
+            sha256, ct);
+    }
+
+    private async Task<ResumableUpload> FinishLeasedAsync(ResumableUpload upload, Func<CancellationToken, Task<StoredBlob>> complete, string? sha256, CancellationToken ct)
+    {
         try
         {
-            await FinishAsync(upload, ct);
+            await FinishAsync(upload, complete, sha256, ct);
             return upload;
         }
         finally
@@ -185,18 +227,17 @@ public sealed partial class ResumableUploads(
         }
     }
 
-    /// <summary>The last byte is in: the media, through the lifecycle; the upload remembers it (for a client that asks again).</summary>
-    private async Task FinishAsync(ResumableUpload upload, CancellationToken ct)
+    /// <summary>The bytes are whole: the media, through the lifecycle; the upload remembers it (for a client that asks again).</summary>
+    private async Task FinishAsync(ResumableUpload upload, Func<CancellationToken, Task<StoredBlob>> complete, string? sha256, CancellationToken ct)
     {
         var entry = await db.PendingDeletions.FirstOrDefaultAsync(p => p.Id == upload.EntryId, ct)
             ?? throw new ApiProblemException(StatusCodes.Status410Gone, "The upload is gone.", "The upload expired or was terminated meanwhile.");
         var tracked = db.ResumableUploads.Attach(upload).Entity;
-        var sha256 = ResumableSha256.Restore(upload.HashState).HexDigest();
         try
         {
-            var result = await lifecycle.CreateFromResumableAsync(upload.StorageId, upload.StorageKey, upload.StorageUploadId!, upload.StorageState,
-                upload.FileName, sha256, upload.Length, upload.Fields(), entry, m => tracked.MediaId = m.Id, ct);
-            LogFinished(upload.Id, result.Media.Id, upload.StorageKey, upload.Provider, sha256);
+            var result = await lifecycle.CreateFromStagedAsync(upload.StorageId, upload.StorageKey, complete, upload.FileName, sha256,
+                upload.ExpectedSha256, upload.Length, upload.Fields(), entry, m => tracked.MediaId = m.Id, ct);
+            LogFinished(upload.Id, result.Media.Id, upload.StorageKey, upload.Provider, result.Media.Sha256);
         }
         catch (Exception ex) when (ex is ApiProblemException or RequestValidationException)
         {
@@ -205,6 +246,33 @@ public sealed partial class ResumableUploads(
             await db.ResumableUploads.Where(u => u.Id == upload.Id).ExecuteDeleteAsync(CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The client says it sent a direct upload's parts (their ETags, in order): the storage makes them the object, and
+    /// the media is made from it after its size, type and SHA-256 are checked against what was announced. Parts the
+    /// storage does not know, or bytes that fail a check, are refused and deleted. Asked again once finished, it answers
+    /// with the same media.
+    /// </summary>
+    public async Task<ResumableUpload> CompleteDirectAsync(ResumableUpload upload, IReadOnlyList<string> etags, CancellationToken ct)
+    {
+        if (upload.MediaId is not null) return upload;
+        var now = Now();
+        if (await db.ResumableUploads.Where(u => u.Id == upload.Id && u.MediaId == null && (u.LeaseUntil == null || u.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.LeaseUntil, now.AddMinutes(LeaseMinutes)), ct) == 0)
+            throw new ApiProblemException(StatusCodes.Status409Conflict, "The upload is being completed.", "Another request is completing this upload; ask again shortly.");
+        return await FinishLeasedAsync(upload, async c =>
+        {
+            try
+            {
+                return await _store.CompleteDirectAsync(upload.StorageKey, upload.StorageUploadId!, etags, c);
+            }
+            catch (StorageException ex) when (ex.Permanent)
+            {
+                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "The parts are not the upload's.",
+                    "The storage does not hold the parts named (each part's ETag, in the order of the URLs); the upload was deleted, begin a new one.");
+            }
+        }, null, ct);
     }
 
     /// <summary>Terminates an unfinished upload: its bytes leave storage through its entry, now. A finished one is only forgotten.</summary>
@@ -241,8 +309,8 @@ public sealed partial class ResumableUploads(
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.LeaseUntil, until), ct);
     }, TimeSpan.FromMinutes(1), time, ex => LogLeaseRenewalFailed(ex, id));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload {UploadId} created by {Owner}: {Length} bytes to {StorageKey} on {Provider}")]
-    private partial void LogCreated(string uploadId, string owner, long length, string storageKey, string provider);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload {UploadId} created by {Owner}: {Length} bytes to {StorageKey} on {Provider} ({Kind})")]
+    private partial void LogCreated(string uploadId, string owner, long length, string storageKey, string provider, string kind);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload {UploadId}: piece at {Offset}, now at {NewOffset} of {Length} ({StorageKey} on {Provider}): {Result}")]
     private partial void LogAppended(string uploadId, long offset, long newOffset, long length, string storageKey, string provider, string result);

@@ -162,6 +162,9 @@ public abstract class ResumableUploadTests(ResumableUploadTests.App app)
         }
         using (var anonymous = await app.CreateClient().SendAsync(Tus(HttpMethod.Post, "/api/uploads"), Ct))
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        // Direct uploads are S3's: local storage has no URLs to hand out.
+        using (var direct = await client.PostAsJsonAsync("/api/uploads/direct", new { file_name = "a.pdf", size = 10 }, Ct))
+            await direct.ProblemAsync(HttpStatusCode.NotImplemented);
 
         async Task<HttpResponseMessage> Create(string length, string? metadata = null)
         {

@@ -49,6 +49,14 @@ public sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
 
     public Task EnsureContentTypeAsync(string key, string contentType, CancellationToken ct) => inner.EnsureContentTypeAsync(key, contentType, ct);
 
+    public bool DirectUploads => inner.DirectUploads;
+
+    public Task<DirectUpload> BeginDirectAsync(string key, string contentType, long length, TimeSpan lifetime, CancellationToken ct) =>
+        inner.BeginDirectAsync(key, contentType, length, lifetime, ct);
+
+    public Task<StoredBlob> CompleteDirectAsync(string key, string uploadId, IReadOnlyList<string> etags, CancellationToken ct) =>
+        inner.CompleteDirectAsync(key, uploadId, etags, ct);
+
     public Task AbortUploadsOfAsync(string key, CancellationToken ct) => inner.AbortUploadsOfAsync(key, ct);
 
     public IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync(CancellationToken ct) => inner.ListUnfinishedUploadsAsync(ct);

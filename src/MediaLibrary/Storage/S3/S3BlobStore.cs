@@ -256,6 +256,50 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         await Call(key, () => _client.CopyObjectAsync(copy, ct));
     }
 
+    public bool DirectUploads => true;
+
+    /// <summary>S3's own limit on the parts of one upload.</summary>
+    public const int MaxParts = 10_000;
+
+    /// <summary>A multipart upload begun with the declared type, and a presigned UploadPart URL for each part.</summary>
+    public async Task<DirectUpload> BeginDirectAsync(string key, string contentType, long length, TimeSpan lifetime, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        var parts = (int)Math.Max(1, (length + PartSize - 1) / PartSize);
+        if (parts > MaxParts)
+            throw new StorageException(Provider, key, $"{length} bytes are more than {MaxParts} parts of {_options.PartSizeMb} MiB (MEDIALIB_S3_PART_SIZE_MB).", permanent: true);
+        var uploadId = await BeginResumableAsync(key, contentType, ct);
+        var expires = DateTime.UtcNow + lifetime;
+        var urls = new List<string>(parts);
+        for (var number = 1; number <= parts; number++)
+            urls.Add(await _client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+            {
+                BucketName = _options.Bucket, Key = key, Verb = HttpVerb.PUT, UploadId = uploadId, PartNumber = number, Expires = expires,
+                Protocol = UrlProtocol,
+            }));
+        return new DirectUpload(uploadId, PartSize, urls);
+    }
+
+    public async Task<StoredBlob> CompleteDirectAsync(string key, string uploadId, IReadOnlyList<string> etags, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        if (await ExistsAsync(key, ct)) throw new BlobAlreadyExistsException(Provider, key);
+        try
+        {
+            await Call(key, () => _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = _options.Bucket, Key = key, UploadId = uploadId,
+                PartETags = [.. etags.Select((etag, i) => new PartETag(i + 1, etag))],
+            }, ct));
+        }
+        catch (StorageException ex) when (ex.InnerException is AmazonS3Exception { ErrorCode: "InvalidPart" or "InvalidPartOrder" or "EntityTooSmall" or "NoSuchUpload" })
+        {
+            throw new StorageException(Provider, key, $"The parts named are not the upload's: {ex.InnerException.Message}", ex.InnerException, permanent: true);
+        }
+        var head = await Call(key, () => _client.GetObjectMetadataAsync(_options.Bucket, key, ct));
+        return new StoredBlob(key, head.ContentLength);
+    }
+
     private List<string> ReadETags(string key, string? state, int parts)
     {
         List<string>? etags = null;
@@ -413,11 +457,12 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         StorageKeys.EnsureValid(key);
         return await _client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
-            BucketName = _options.Bucket, Key = key, Verb = HttpVerb.GET, Expires = DateTime.UtcNow + lifetime,
-            // The request's protocol defaults to https; an S3-compatible server on a private network may speak http.
-            Protocol = _options.Endpoint?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
+            BucketName = _options.Bucket, Key = key, Verb = HttpVerb.GET, Expires = DateTime.UtcNow + lifetime, Protocol = UrlProtocol,
         });
     }
+
+    /// <summary>A presigned URL's protocol defaults to https; an S3-compatible server on a private network may speak http.</summary>
+    private Protocol UrlProtocol => _options.Endpoint?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS;
 
     public async Task CheckAsync(CancellationToken ct)
     {

@@ -726,8 +726,15 @@ namespace MediaLibrary.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("Direct")
+                        .HasColumnType("boolean");
+
                     b.Property<long>("EntryId")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("ExpectedSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");

@@ -694,8 +694,15 @@ namespace MediaLibrary.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Direct")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("EntryId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExpectedSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");

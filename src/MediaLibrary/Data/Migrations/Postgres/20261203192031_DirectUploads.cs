@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace MediaLibrary.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class DirectUploads : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "Direct",
+                table: "resumable_uploads",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ExpectedSha256",
+                table: "resumable_uploads",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "Direct",
+                table: "resumable_uploads");
+
+            migrationBuilder.DropColumn(
+                name: "ExpectedSha256",
+                table: "resumable_uploads");
+        }
+    }
+}
