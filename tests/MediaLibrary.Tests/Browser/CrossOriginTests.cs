@@ -12,7 +12,7 @@ public sealed class CrossOriginTests(BrowserFixture app) : IClassFixture<Browser
     /// A website at <paramref name="origin"/>: a real server on loopback (Chromium lets only a loopback page reach a
     /// loopback service) whose one page imports the client from the service, as README shows.
     /// </summary>
-    private sealed class Site : IDisposable
+    internal sealed class Site : IDisposable
     {
         private readonly HttpListener _listener = new();
 
@@ -38,9 +38,12 @@ public sealed class CrossOriginTests(BrowserFixture app) : IClassFixture<Browser
         public void Dispose() => _listener.Close();
     }
 
-    private async Task<IPage> SitePageAsync(string origin)
+    private Task<IPage> SitePageAsync(string origin) => SitePageAsync(app.Browser, origin);
+
+    /// <summary>The site's page in a new browser context, once it has loaded the client (window.media).</summary>
+    internal static async Task<IPage> SitePageAsync(IBrowser browser, string origin)
     {
-        var context = await app.Browser.NewContextAsync();
+        var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         var console = new List<string>();

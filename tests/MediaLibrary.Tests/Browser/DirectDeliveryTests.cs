@@ -117,4 +117,48 @@ public sealed class DirectDeliveryTests(DirectDeliveryFixture app) : IClassFixtu
         await VisitAsync($"{app.Endpoint}/{app.Bucket}/{key}");
         Assert.Equal(afterControl, beacon.Hits);
     }
+
+    [Fact]
+    public async Task TheClient_OnAWebsite_UploadsStraightToTheBucket_AndTheServiceChecksTheFile()
+    {
+        // The bucket lets the website's origin PUT parts and read each part's ETag, as README says to configure it.
+        using (var s3 = app.S3())
+            await s3.PutCORSConfigurationAsync(new PutCORSConfigurationRequest
+            {
+                BucketName = app.Bucket,
+                Configuration = new CORSConfiguration
+                {
+                    Rules = [new CORSRule { AllowedOrigins = [app.SiteOrigin], AllowedMethods = ["PUT"], AllowedHeaders = ["*"], ExposeHeaders = ["ETag"] }],
+                },
+            }, Ct);
+        using var site = new CrossOriginTests.Site(app.SiteOrigin, app.BaseUrl);
+        var page = await CrossOriginTests.SitePageAsync(app.Browser, app.SiteOrigin);
+        var sent = new List<string>();
+        page.Request += (_, request) => { lock (sent) sent.Add($"{request.Method} {new Uri(request.Url).GetLeftPart(UriPartial.Authority)}"); };
+        var result = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
+            async ([baseUrl, password]) => {
+              const client = window.media.createClient({ baseUrl });
+              const { access_token } = await client.login("admin", password);
+              const bytes = new Uint8Array(12 * 1024 * 1024 + 7).map((_, i) => (i * 7919) % 251);
+              bytes.set([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x34, 0x0a]); // %PDF-1.4
+              const progress = [];
+              const item = await client.uploadDirect(new File([bytes], "catalogue.pdf", { type: "application/pdf" }), { title: "Catalogue", tags: ["print"] },
+                access_token, { onProgress: (p) => progress.push(p.loaded) });
+              const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+              return { id: item.id, title: item.title, type: item.content_type, size: item.size, sha256: item.sha256, digest, progress: progress.at(-1) };
+            }
+            """, new[] { app.BaseUrl, BrowserFixture.Password });
+        Assert.Equal(("Catalogue", "application/pdf", 12L * 1024 * 1024 + 7), (result.GetProperty("title").GetString(), result.GetProperty("type").GetString(), result.GetProperty("size").GetInt64()));
+        Assert.Equal(result.GetProperty("digest").GetString(), result.GetProperty("sha256").GetString());
+        Assert.Equal(12L * 1024 * 1024 + 7, result.GetProperty("progress").GetInt64());
+        // Two parts of 8 MiB (MEDIALIB_S3_PART_SIZE_MB) went to the bucket; the service saw the beginning and the end only.
+        var bucket = new Uri(app.Endpoint).GetLeftPart(UriPartial.Authority);
+        var service = new Uri(app.BaseUrl).GetLeftPart(UriPartial.Authority);
+        lock (sent)
+        {
+            Assert.Equal(2, sent.Count(r => r == $"PUT {bucket}"));
+            Assert.Equal(3, sent.Count(r => r == $"POST {service}")); // sign in, begin, complete
+            Assert.DoesNotContain(sent, r => r is var x && (x.StartsWith("PUT " + service, StringComparison.Ordinal) || x.StartsWith("PATCH " + service, StringComparison.Ordinal)));
+        }
+    }
 }

@@ -421,6 +421,26 @@ export interface ResumableOptions {
   retryDelays?: number[];
 }
 
+export interface DirectOptions {
+  /** Parts sent at the same time (default 3). */
+  concurrency?: number;
+  /** After each part the bucket took. */
+  onProgress?: (progress: { loaded: number; total: number }) => void;
+  signal?: AbortSignal;
+  /** The file's SHA-256 in hex, when the caller knows it: the service refuses a stored file that differs. */
+  sha256?: string;
+  /** Waits (ms) before each retry of a part that failed on the network or with 5xx; after the last, the upload is aborted. */
+  retryDelays?: number[];
+}
+
+/** A direct upload begun: one presigned URL per part, in order. */
+export interface DirectUploadTarget {
+  id: string;
+  part_size: number;
+  part_urls: string[];
+  expires_at: string;
+}
+
 /** RFC 9457 problem details, as every API error carries them. */
 export interface ProblemDetails {
   type?: string;
@@ -470,6 +490,12 @@ export interface MediaClient {
    * upload begun earlier, even after the page was closed. The media is made as `uploadMedia` makes it.
    */
   uploadResumable(file: Blob, metadata: MediaMetadata, token: string, options?: ResumableOptions): Promise<Media>;
+  /**
+   * Uploads straight to the storage's bucket (S3 storage; 501 otherwise): the service hands out a presigned URL per part,
+   * the parts go to the bucket in parallel, and the service checks the stored file (size, type, SHA-256) before it makes
+   * the media. The bucket's CORS rules must allow PUT from the page's origin and expose ETag. A failed upload is aborted.
+   */
+  uploadDirect(file: Blob, metadata: MediaMetadata, token: string, options?: DirectOptions): Promise<Media>;
   updateMedia(id: number, changes: MediaMetadata, token: string, options?: { ifMatch?: string; signal?: AbortSignal }): Promise<Media>;
   replaceMediaFile(id: number, file: Blob, token: string, options?: TransferOptions): Promise<Media>;
   /**
@@ -670,6 +696,61 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     return call<Media>("GET", `/api/media/${encodeURIComponent(mediaId)}`, { token });
   }
 
+  async function uploadDirect(file: Blob, metadata: MediaMetadata, token: string, opts: DirectOptions = {}): Promise<Media> {
+    const delays = opts.retryDelays ?? [0, 1000, 3000];
+    const begun = await call<DirectUploadTarget>("POST", "/api/uploads/direct", {
+      token, signal: opts.signal, json: {
+        file_name: (file as File).name ?? "file", size: file.size, content_type: file.type || undefined, title: metadata.title,
+        alt_text: metadata.alt_text, folder_id: metadata.folder_id ?? undefined,
+        tags: metadata.tags && metadata.tags.length > 0 ? metadata.tags : undefined, sha256: opts.sha256,
+      },
+    });
+    const path = `/api/uploads/direct/${encodeURIComponent(begun.id)}`;
+    let completing = false;
+    try {
+      const etags: string[] = new Array(begun.part_urls.length);
+      let next = 0;
+      let loaded = 0;
+      const sendParts = async () => {
+        while (next < begun.part_urls.length) {
+          const index = next++;
+          const part = file.slice(index * begun.part_size, Math.min(file.size, (index + 1) * begun.part_size));
+          etags[index] = await putPart(begun.part_urls[index], part, delays, opts.signal);
+          loaded += part.size;
+          opts.onProgress?.({ loaded, total: file.size });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 3, begun.part_urls.length)) }, sendParts));
+      completing = true;
+      return await call<Media>("POST", `${path}/complete`, { token, json: { etags }, signal: opts.signal });
+    } catch (error) {
+      // The parts leave the bucket now rather than at the upload's expiry; a refused completion deleted them already.
+      if (!completing || !(error instanceof MediaLibraryError) || error.status === 0 || error.status >= 500)
+        await call<void>("DELETE", path, { token }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** One part to its presigned URL, retried on the network or 5xx; the bucket's ETag for it. */
+  async function putPart(url: string, part: Blob, delays: number[], signal?: AbortSignal): Promise<string> {
+    for (let failures = 0; ; failures++) {
+      let response: Response | null = null;
+      try {
+        response = await fetchOrFail(url, { method: "PUT", body: part, signal, cache: "no-store" });
+      } catch (error) {
+        if (!(error instanceof MediaLibraryError) || failures >= delays.length) throw error;
+      }
+      if (response?.ok) {
+        const etag = response.headers.get("ETag");
+        if (!etag) throw new MediaLibraryError(response.status, { title: "The bucket hid the part's ETag.", detail: "Its CORS rules must expose the ETag header." });
+        return etag;
+      }
+      if (response && (response.status < 500 || failures >= delays.length))
+        throw new MediaLibraryError(response.status, { title: "The bucket refused a part.", detail: (await response.text()).slice(0, 500) });
+      await sleep(delays[failures], signal);
+    }
+  }
+
   async function offsetOf(url: string, token: string, signal?: AbortSignal): Promise<number> {
     return Number((await tus("HEAD", url, token, {}, undefined, signal)).headers.get("Upload-Offset"));
   }
@@ -684,6 +765,7 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     },
     uploadMedia: (file, metadata, token, transfer) => send("POST", "/api/media", form(file, metadata), token, transfer),
     uploadResumable,
+    uploadDirect,
     updateMedia: (id, changes, token, opts = {}) =>
       call<Media>("PATCH", `/api/media/${encodeURIComponent(id)}`, {
         token, json: changes, signal: opts.signal, headers: opts.ifMatch ? { "If-Match": opts.ifMatch } : {},

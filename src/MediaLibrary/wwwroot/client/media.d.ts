@@ -414,6 +414,27 @@ export interface ResumableOptions {
     /** Waits (ms) before each retry of a piece that failed on the network or with 5xx; after the last, the error is thrown. */
     retryDelays?: number[];
 }
+export interface DirectOptions {
+    /** Parts sent at the same time (default 3). */
+    concurrency?: number;
+    /** After each part the bucket took. */
+    onProgress?: (progress: {
+        loaded: number;
+        total: number;
+    }) => void;
+    signal?: AbortSignal;
+    /** The file's SHA-256 in hex, when the caller knows it: the service refuses a stored file that differs. */
+    sha256?: string;
+    /** Waits (ms) before each retry of a part that failed on the network or with 5xx; after the last, the upload is aborted. */
+    retryDelays?: number[];
+}
+/** A direct upload begun: one presigned URL per part, in order. */
+export interface DirectUploadTarget {
+    id: string;
+    part_size: number;
+    part_urls: string[];
+    expires_at: string;
+}
 /** RFC 9457 problem details, as every API error carries them. */
 export interface ProblemDetails {
     type?: string;
@@ -454,6 +475,12 @@ export interface MediaClient {
      * upload begun earlier, even after the page was closed. The media is made as `uploadMedia` makes it.
      */
     uploadResumable(file: Blob, metadata: MediaMetadata, token: string, options?: ResumableOptions): Promise<Media>;
+    /**
+     * Uploads straight to the storage's bucket (S3 storage; 501 otherwise): the service hands out a presigned URL per part,
+     * the parts go to the bucket in parallel, and the service checks the stored file (size, type, SHA-256) before it makes
+     * the media. The bucket's CORS rules must allow PUT from the page's origin and expose ETag. A failed upload is aborted.
+     */
+    uploadDirect(file: Blob, metadata: MediaMetadata, token: string, options?: DirectOptions): Promise<Media>;
     updateMedia(id: number, changes: MediaMetadata, token: string, options?: {
         ifMatch?: string;
         signal?: AbortSignal;
