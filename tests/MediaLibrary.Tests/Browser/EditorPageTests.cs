@@ -215,6 +215,43 @@ public sealed class EditorPageTests(BrowserFixture app) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task ALargeUploadCutOffByAReload_GoesOnFromTheServersOffset_WhenTheSameFileIsChosenAgain()
+    {
+        var page = await app.NewPageAsync();
+        await SignInAsync(page);
+        // A file on disk, as an editor picks it: its name, size, type and time of last change say it is the same file.
+        var bytes = new byte[10 * 1024 * 1024];
+        new Random(5).NextBytes(bytes);
+        "%PDF-1.4\n"u8.CopyTo(bytes);
+        var path = Path.Combine(app.WorkDir, "product-film.pdf");
+        await File.WriteAllBytesAsync(path, bytes, TestContext.Current.CancellationToken);
+        // The second piece never gets an answer: the page is reloaded while it hangs.
+        var patches = 0;
+        await page.RouteAsync("**/api/uploads/*", async route =>
+        {
+            if (route.Request.Method == "PATCH" && Interlocked.Increment(ref patches) >= 2) return;
+            await route.ContinueAsync();
+        });
+        await page.Locator("#file-input").SetInputFilesAsync(path);
+        await Assertions.Expect(page.GetByRole(AriaRole.Progressbar, new() { Name = "Upload product-film.pdf" })).ToHaveAttributeAsync("value", (4 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.UnrouteAllAsync(new() { Behavior = UnrouteBehavior.IgnoreErrors });
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#signed-in")).ToBeVisibleAsync();
+
+        var sent = new List<string>();
+        page.Request += (_, request) => { if (request.Url.Contains("/api/uploads", StringComparison.Ordinal)) lock (sent) sent.Add(request.Method); };
+        await page.Locator("#file-input").SetInputFilesAsync(path);
+        await Assertions.Expect(page.Locator(".transfer.done")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+        // No new upload: the offset asked for, and the two pieces that were missing.
+        lock (sent) Assert.Equal(["HEAD", "PATCH", "PATCH"], sent);
+        await Assertions.Expect(Card(page, "product-film")).ToBeVisibleAsync();
+        using var http = new HttpClient();
+        var list = await http.GetFromJsonAsync<JsonElement>($"{app.BaseUrl}/api/media?search=product-film", TestContext.Current.CancellationToken);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), list.GetProperty("results")[0].GetProperty("sha256").GetString());
+        Assert.Equal("{}", await page.EvaluateAsync<string>("() => localStorage.getItem('medialib.resumable-uploads')"));
+    }
+
+    [Fact]
     public async Task Cancel_StopsAnUploadOnItsWay_AndNothingIsStored()
     {
         var page = await app.NewPageAsync();

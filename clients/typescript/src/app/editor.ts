@@ -361,17 +361,59 @@ async function transfer(label: string, send: (token: string, row: TransferRow) =
 /** Files this large go in pieces (tus): a dropped connection or a proxy's request limit costs a piece, not the file. */
 const resumableFrom = 8 * 1024 * 1024;
 
+/**
+ * Uploads in pieces that have not finished, by the file they send (name, size, type, last change, folder): choosing
+ * the same file again, after a reload or a closed tab, goes on from where the service has it. The service forgets an
+ * upload a day after its last piece (by default), and so does this list.
+ */
+const RESUME_KEY = "medialib.resumable-uploads";
+const resumeForMs = 24 * 60 * 60 * 1000;
+type Unfinished = Record<string, { url: string; at: number }>;
+
+function unfinished(): Unfinished {
+  try {
+    const value: unknown = JSON.parse(localStorage.getItem(RESUME_KEY) ?? "{}");
+    if (!value || typeof value !== "object") return {};
+    const now = Date.now();
+    return Object.fromEntries(Object.entries(value as Unfinished).filter(([, u]) => typeof u?.url === "string" && now - u.at < resumeForMs));
+  } catch {
+    return {};
+  }
+}
+
+function rememberUnfinished(key: string, url: string | null): void {
+  const list = unfinished();
+  if (url === null) delete list[key];
+  else list[key] = { url, at: Date.now() };
+  localStorage.setItem(RESUME_KEY, JSON.stringify(list));
+}
+
 function uploadFiles(files: Iterable<File>): void {
   for (const file of files) {
     // Into the folder shown, as the heading says.
     const folder = currentFolder();
     const metadata = folder.id === null ? {} : { folder_id: folder.id };
-    void transfer(`Upload ${file.name}`, (t, row) => {
+    const key = [file.name, file.size, file.type, file.lastModified, folder.id ?? ""].join("|");
+    void transfer(`Upload ${file.name}`, async (t, row) => {
       const whole = () => uploadMedia(file, metadata, t, { onProgress: row.progress, signal: row.signal });
       if (file.size < resumableFrom) return whole();
-      // A storage that takes no uploads in pieces answers 501: then the file goes in one request.
-      return uploadResumable(file, metadata, t, { chunkSize: 4 * 1024 * 1024, onProgress: row.progress, signal: row.signal })
-        .catch((error: unknown) => error instanceof MediaLibraryError && error.status === 501 ? whole() : Promise.reject(error));
+      const inPieces = (uploadUrl?: string) => uploadResumable(file, metadata, t, {
+        chunkSize: 4 * 1024 * 1024, onProgress: row.progress, signal: row.signal, uploadUrl, onUploadUrl: (url) => rememberUnfinished(key, url),
+      });
+      const earlier = unfinished()[key]?.url;
+      try {
+        const media = await inPieces(earlier).catch((error: unknown) =>
+          // Expired, or another user's: begin anew.
+          earlier && error instanceof MediaLibraryError && (error.status === 404 || error.status === 410) ? inPieces() : Promise.reject(error));
+        rememberUnfinished(key, null);
+        return media;
+      } catch (error) {
+        // A storage that takes no uploads in pieces answers 501: then the file goes in one request. An upload the service
+        // refused is over; one cut off by the network or a cancel can go on later.
+        if (error instanceof MediaLibraryError && error.status >= 400 && error.status < 500) rememberUnfinished(key, null);
+        if (error instanceof MediaLibraryError && error.status === 501) return whole();
+        throw error;
+      }
     }, "Uploaded.");
   }
 }
