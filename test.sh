@@ -12,8 +12,9 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 # The S3-compatible server the storage suites run against, the single sign-on suite's OpenID provider and the OpenAPI
-# linter (npm packages, installed once).
-if [ ! -d tests/tools/node_modules/s3rver ] || [ ! -d tests/tools/node_modules/@redocly/cli ] || [ ! -d tests/tools/node_modules/oidc-provider ]; then
+# linter, and Uppy with esbuild for the browser suite (npm packages, installed once).
+if [ ! -d tests/tools/node_modules/s3rver ] || [ ! -d tests/tools/node_modules/@redocly/cli ] || [ ! -d tests/tools/node_modules/oidc-provider ] \
+  || [ ! -d tests/tools/node_modules/@uppy/tus ] || [ ! -d tests/tools/node_modules/esbuild ]; then
   npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error || { echo "0 passed, 1 failed"; exit 1; }
 fi
 
@@ -27,7 +28,7 @@ if [ "$dotnet_status" -ne 0 ]; then status=1; [ "$failed" -gt 0 ] || failed=$((f
 # serves are current, then test the client against the service.
 (
   cd clients/typescript
-  { { [ -d node_modules/typescript ] && [ -d node_modules/openapi-typescript ]; } || npm ci --no-audit --no-fund --loglevel=error; } && npx tsc -p . &&
+  { { [ -d node_modules/typescript ] && [ -d node_modules/openapi-typescript ] && [ -d node_modules/tus-js-client ]; } || npm ci --no-audit --no-fund --loglevel=error; } && npx tsc -p . &&
     if ! cmp -s dist/client/media.js ../../src/MediaLibrary/wwwroot/client/media.js || ! cmp -s dist/client/media.d.ts ../../src/MediaLibrary/wwwroot/client/media.d.ts \
       || ! cmp -s dist/app/editor.js ../../src/MediaLibrary/wwwroot/app/editor.js; then
       echo "not ok - the service serves a stale build: copy clients/typescript/dist/client/media.{js,d.ts} to src/MediaLibrary/wwwroot/client/ and dist/app/editor.js to src/MediaLibrary/wwwroot/app/"
