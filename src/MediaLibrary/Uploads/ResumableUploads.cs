@@ -68,7 +68,8 @@ public sealed partial class ResumableUploads(
         {
             try
             {
-                var target = await _store.BeginDirectAsync(key, type, length, TimeSpan.FromHours(_options.ExpiryHours), c);
+                // Presigned URLs last at most 7 days (S3's signature version 4).
+                var target = await _store.BeginDirectAsync(key, type, length, TimeSpan.FromHours(Math.Min(_options.ExpiryHours, 7 * 24)), c);
                 return (target.UploadId, target);
             }
             catch (StorageException ex) when (ex.Permanent)
@@ -217,7 +218,10 @@ public sealed partial class ResumableUploads(
     {
         try
         {
-            await FinishAsync(upload, complete, sha256, ct);
+            // Renewed while the storage completes and the bytes are read: a large file's checks outlast one lease, and a
+            // second request must not make a second media of the same bytes meanwhile.
+            await using (KeepLeased(upload.Id))
+                await FinishAsync(upload, complete, sha256, ct);
             return upload;
         }
         finally
