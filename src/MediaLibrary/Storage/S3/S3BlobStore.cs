@@ -248,8 +248,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         var disposition = ActiveContent.Is(contentType) ? "attachment" : "inline";
         if (head.Headers.ContentType == contentType && head.Headers.ContentDisposition == disposition) return;
         // One CopyObject takes at most 5 GiB. A larger object keeps the declared type: the service answers with the type
-        // from its row; only MEDIALIB_DELIVERY=direct shows the declared one (an active type is never declared into
-        // "inline", since the first bytes decide and SVG files are far below this size).
+        // from its row, and only the bucket's own URLs (MEDIALIB_DELIVERY=direct) show the declared one; active content
+        // (SVG) is never handed out from the bucket whatever its type says.
         if (head.ContentLength > 5L * 1024 * 1024 * 1024) return;
         var copy = new CopyObjectRequest
         {
