@@ -90,7 +90,7 @@ public static class UploadEndpoints
         var etags = body.Etags;
         if (etags is null || etags.Count is 0 or > Storage.S3.S3BlobStore.MaxParts || etags.Any(e => string.IsNullOrWhiteSpace(e) || e.Length > 256))
             throw RequestValidationException.For("etags", "etags are the ETag each part's PUT answered with, one per part URL, in order.");
-        if (await uploads.FindAsync(id, Owner(http), ct, direct: true) is not { } upload)
+        if (await uploads.FindAsync(id, Owner(http), direct: true, ct) is not { } upload)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such upload.",
                 detail: "The direct upload does not exist, expired, or was aborted or refused; begin a new one.");
         var already = upload.MediaId is not null;
@@ -105,7 +105,7 @@ public static class UploadEndpoints
 
     public static async Task<Results<NoContent, ProblemHttpResult>> AbortDirect(string id, HttpContext http, ResumableUploads uploads, CancellationToken ct)
     {
-        if (await uploads.FindAsync(id, Owner(http), ct, direct: true) is not { } upload)
+        if (await uploads.FindAsync(id, Owner(http), direct: true, ct) is not { } upload)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such upload.", detail: "The direct upload does not exist, expired, or was aborted.");
         await uploads.TerminateAsync(upload, ct);
         return TypedResults.NoContent();
@@ -153,7 +153,7 @@ public static class UploadEndpoints
     public static async Task<Results<Ok, NotFound>> Head(string id, HttpContext http, ResumableUploads uploads, CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-store";
-        if (await uploads.FindAsync(id, Owner(http), ct) is not { } upload) return TypedResults.NotFound();
+        if (await uploads.FindAsync(id, Owner(http), direct: false, ct) is not { } upload) return TypedResults.NotFound();
         http.Response.Headers["Upload-Length"] = upload.Length.ToString(CultureInfo.InvariantCulture);
         Describe(http.Response, upload);
         return TypedResults.Ok();
@@ -167,7 +167,7 @@ public static class UploadEndpoints
                 detail: $"A piece's Content-Type is {OffsetContentType}.");
         var offset = Number(request.Headers["Upload-Offset"], "Upload-Offset");
         var checksum = Checksum(request);
-        if (await uploads.FindAsync(id, Owner(http), ct) is not { } upload)
+        if (await uploads.FindAsync(id, Owner(http), direct: false, ct) is not { } upload)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such upload.",
                 detail: "The upload does not exist, expired, or was terminated; create a new one.");
         Describe(http.Response, await uploads.AppendAsync(upload, offset, Body(http, upload), checksum, ct));
@@ -176,7 +176,7 @@ public static class UploadEndpoints
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Terminate(string id, HttpContext http, ResumableUploads uploads, CancellationToken ct)
     {
-        if (await uploads.FindAsync(id, Owner(http), ct) is not { } upload)
+        if (await uploads.FindAsync(id, Owner(http), direct: false, ct) is not { } upload)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such upload.", detail: "The upload does not exist, expired, or was terminated.");
         await uploads.TerminateAsync(upload, ct);
         return TypedResults.NoContent();

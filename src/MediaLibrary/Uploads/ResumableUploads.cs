@@ -30,8 +30,8 @@ public sealed partial class ResumableUploads(
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
     private DateTime Expiry(DateTime now) => now.AddHours(_options.ExpiryHours);
 
-    /// <summary>The owner's upload, finished or not, unless it expired unfinished.</summary>
-    public async Task<ResumableUpload?> FindAsync(string id, string owner, CancellationToken ct, bool direct = false)
+    /// <summary>The owner's upload of that kind (tus or direct), finished or not, unless it expired unfinished.</summary>
+    public async Task<ResumableUpload?> FindAsync(string id, string owner, bool direct, CancellationToken ct)
     {
         var now = Now();
         return await db.ResumableUploads.AsNoTracking()
