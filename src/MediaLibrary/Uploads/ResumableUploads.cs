@@ -88,7 +88,12 @@ public sealed partial class ResumableUploads(
             if (metadata.TryGetValue(name, out var value)) fields[name] = value;
         MediaLifecycle.CheckUploadFields(fields);
 
+        // The owner's uploads are counted and the new one added under the owner's lock, so that creations at the same
+        // moment cannot all pass the limits (PostgreSQL: an advisory lock per owner; SQLite: one writer at a time).
         var now = Now();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"uploads:" + owner}, 0))", ct);
         var pending = await db.ResumableUploads.Where(u => u.Owner == owner && u.MediaId == null && u.ExpiresAt > now)
             .GroupBy(_ => 1).Select(g => new { Count = g.Count(), Bytes = g.Sum(u => u.Length) }).FirstOrDefaultAsync(ct);
         if (pending is not null && pending.Count >= _options.MaxPending)
@@ -115,6 +120,7 @@ public sealed partial class ResumableUploads(
         entry.NextAttemptAt = upload.ExpiresAt;
         db.ResumableUploads.Add(upload);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         upload.EntryId = entry.Id;
         T begun;
         try

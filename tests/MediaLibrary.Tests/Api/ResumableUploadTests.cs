@@ -335,6 +335,32 @@ public abstract class ResumableUploadTests(ResumableUploadTests.App app)
         await TerminateAsync(admin, big);
         Assert.Equal(HttpStatusCode.Created, await TryCreate(100));
     }
+
+    [Fact]
+    public async Task ManyCreationsAtOnce_ByOneOwner_StopAtTheLimit_AndStoreNothingMore()
+    {
+        // An owner of its own (an API key), so that no other test's unfinished uploads count.
+        var admin = await app.ClientAsync(Roles.Admin);
+        using var created = await admin.PostAsJsonAsync("/api/admin/keys", new { name = "burst " + Guid.NewGuid().ToString("n")[..6], scopes = new[] { "write" } }, Ct);
+        await created.ShouldBe(HttpStatusCode.Created);
+        var key = await created.ReadAsync<ApiKeyEndpoints.NewApiKeyResponse>();
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Key);
+        var tempBefore = app.TempFiles().Count;
+        var entriesBefore = await app.WithDbAsync(db => db.PendingDeletions.CountAsync());
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(async _ =>
+        {
+            using var request = Tus(HttpMethod.Post, "/api/uploads");
+            request.Headers.Add("Upload-Length", "100");
+            using var response = await client.SendAsync(request, Ct);
+            return response.StatusCode;
+        }));
+        Assert.Equal((3, 57), (answers.Count(a => a == HttpStatusCode.Created), answers.Count(a => a == HttpStatusCode.TooManyRequests)));
+        Assert.Equal(3, await app.WithDbAsync(db => db.ResumableUploads.CountAsync(u => u.Owner == "key:" + key.Id)));
+        Assert.Equal(tempBefore + 3, app.TempFiles().Count);
+        Assert.Equal(entriesBefore + 3, await app.WithDbAsync(db => db.PendingDeletions.CountAsync()));
+    }
 }
 
 public sealed class SqliteResumableUploadTests(ResumableUploadTests.App app) : ResumableUploadTests(app), IClassFixture<ResumableUploadTests.App>;

@@ -94,11 +94,13 @@ public sealed class DirectDeliveryTests(DirectDeliveryFixture app) : IClassFixtu
         using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
         using (var token = await http.PostAsJsonAsync("/api/auth/token", new { username = "admin", password = BrowserFixture.Password }, Ct))
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await token.ReadAsync<TokenResponse>()).AccessToken);
+        using var s3 = app.S3();
+        async Task<List<string>> KeysAsync() =>
+            (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = app.Bucket }, Ct)).S3Objects?.Select(o => o.Key).ToList() ?? [];
+        var before = await KeysAsync(); // other tests of this class store in the same bucket
         var media = await http.UploadAsync(Svg(beacon), "badge.svg");
         Assert.Equal("image/svg+xml", media.ContentType);
-
-        using var s3 = app.S3();
-        var key = Assert.Single((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = app.Bucket }, Ct)).S3Objects).Key;
+        var key = Assert.Single((await KeysAsync()).Except(before));
 
         // The control: the same bytes put in the bucket by hand, inline, as the service wrote objects before. Its script
         // runs, so the beacon would see one that ran.
