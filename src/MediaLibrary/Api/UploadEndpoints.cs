@@ -39,6 +39,7 @@ public static class UploadEndpoints
             .WithSummary("Append a piece (application/offset+octet-stream) at Upload-Offset; Upload-Checksum: sha256 <Base64> checks it. "
                 + "The last piece makes the media: Media-Id names it.")
             .Accepts<byte[]>(OffsetContentType)
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -170,6 +171,9 @@ public static class UploadEndpoints
         if (await uploads.FindAsync(id, Owner(http), direct: false, ct) is not { } upload)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such upload.",
                 detail: "The upload does not exist, expired, or was terminated; create a new one.");
+        // The length is set when the upload is created (no Upload-Defer-Length here) and never changes.
+        if (request.Headers.ContainsKey("Upload-Length") && Number(request.Headers["Upload-Length"], "Upload-Length") != upload.Length)
+            throw RequestValidationException.For("Upload-Length", $"The upload's length is {upload.Length} bytes, as it was created; it cannot change.");
         Describe(http.Response, await uploads.AppendAsync(upload, offset, Body(http, upload), checksum, ct));
         return TypedResults.NoContent();
     }

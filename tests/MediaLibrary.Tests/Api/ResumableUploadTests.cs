@@ -190,6 +190,13 @@ public abstract class ResumableUploadTests(ResumableUploadTests.App app)
         }, Ct))
             await notAPiece.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
         using (var tooLong = await PatchAsync(client, url, [.. file, 1, 2, 3], 0)) await tooLong.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        // A length other than the one it was created with: refused, the piece not kept (the same one is accepted).
+        using (var changed = Tus(HttpMethod.Patch, url, file, 0))
+        {
+            changed.Headers.Add("Upload-Length", (file.Length + 10).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using var refused = await client.SendAsync(changed, Ct);
+            await refused.ProblemAsync(HttpStatusCode.BadRequest);
+        }
         using (var head = await HeadAsync(client, url)) Assert.Equal("0", Header(head, "Upload-Offset"));
         // Another user's upload does not exist for them.
         var other = await app.ClientAsync(Roles.Admin);
