@@ -78,22 +78,23 @@ public sealed class MediaLifecycle(
             // Completed first, read after: an S3 upload cannot be read before. A refusal removes the object through the entry.
             var blob = await _store.ExistsAsync(key, ct) ? new StoredBlob(key, size) : await complete(ct);
             SniffResult sniff;
-            long stored;
-            await using (var head = await _store.OpenReadAsync(blob.Key, ct))
+            await using (var read = await _store.OpenReadAsync(blob.Key, ct))
             {
-                stored = head.CanSeek ? head.Length : blob.Size;
-                var buffer = new byte[ContentSniffer.HeadLength];
-                var length = await head.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
-                sniff = ContentSniffer.Sniff(buffer.AsSpan(0, length), fileName);
-            }
-            if (stored != size)
-                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "The file is not the size announced.",
-                    $"{stored} bytes arrived where {size} were announced; nothing was kept.");
-            Admit(sniff, fileName);
-            if (sha256 is null)
-            {
-                await using var all = await _store.OpenReadAsync(blob.Key, ct);
-                sha256 = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(all, ct));
+                var stored = read.CanSeek ? read.Length : blob.Size;
+                var head = new byte[ContentSniffer.HeadLength];
+                var length = await read.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+                sniff = ContentSniffer.Sniff(head.AsSpan(0, length), fileName);
+                if (stored != size)
+                    throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "The file is not the size announced.",
+                        $"{stored} bytes arrived where {size} were announced; nothing was kept.");
+                Admit(sniff, fileName);
+                if (sha256 is null)
+                {
+                    // Not hashed as it arrived (a direct upload): the same read goes on, from the head already read, to the end.
+                    using var rest = new HashingStream(head.AsMemory(0, length), read.ReadAsync, long.MaxValue);
+                    await rest.CopyToAsync(Stream.Null, ct);
+                    sha256 = rest.Sha256;
+                }
             }
             if (expectedSha256 is not null && !string.Equals(sha256, expectedSha256, StringComparison.OrdinalIgnoreCase))
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "The file is not the one announced.",
@@ -116,11 +117,7 @@ public sealed class MediaLifecycle(
     private async Task<UploadResult> CommitCreatedAsync(string storageId, StoredFile stored, IReadOnlyDictionary<string, string> fields,
         IdempotencyKey? idempotency, string? fingerprint, Action<MediaItem>? withRow, CancellationToken ct)
     {
-        var title = fields.GetValueOrDefault("title");
-        var altText = fields.GetValueOrDefault("alt_text") ?? "";
-        ValidateMetadata(title, altText, allowEmptyTitle: true);
-        var folderId = FolderIdField(fields.GetValueOrDefault("folder_id"));
-        var tagNames = TagNames.FromField(fields.GetValueOrDefault("tags"), "tags");
+        var (title, altText, folderId, tagNames) = UploadFields(fields);
 
         var now = Now();
         var media = new MediaItem
@@ -465,18 +462,22 @@ public sealed class MediaLifecycle(
         }
     }
 
-    /// <summary>The upload form's folder_id: empty or absent is the top; otherwise a folder's id (checked at the commit).</summary>
     /// <summary>
     /// Checks an upload's text fields as its commit will (lengths, folder id, tags), for an upload that announces them
     /// before its bytes: refused then, before a byte is sent.
     /// </summary>
-    public static void CheckUploadFields(IReadOnlyDictionary<string, string> fields)
+    public static void CheckUploadFields(IReadOnlyDictionary<string, string> fields) => UploadFields(fields);
+
+    /// <summary>An upload's text fields as its commit takes them: checked (lengths, folder id, tags) and parsed.</summary>
+    private static (string? Title, string AltText, long? FolderId, IReadOnlyList<string> TagNames) UploadFields(IReadOnlyDictionary<string, string> fields)
     {
-        ValidateMetadata(fields.GetValueOrDefault("title"), fields.GetValueOrDefault("alt_text") ?? "", allowEmptyTitle: true);
-        FolderIdField(fields.GetValueOrDefault("folder_id"));
-        TagNames.FromField(fields.GetValueOrDefault("tags"), "tags");
+        var title = fields.GetValueOrDefault("title");
+        var altText = fields.GetValueOrDefault("alt_text") ?? "";
+        ValidateMetadata(title, altText, allowEmptyTitle: true);
+        return (title, altText, FolderIdField(fields.GetValueOrDefault("folder_id")), TagNames.FromField(fields.GetValueOrDefault("tags"), "tags"));
     }
 
+    /// <summary>The upload form's folder_id: empty or absent is the top; otherwise a folder's id (checked at the commit).</summary>
     private static long? FolderIdField(string? value)
     {
         if (string.IsNullOrEmpty(value)) return null;
