@@ -95,31 +95,19 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     private async Task<StoredBlob> MultipartAsync(string key, Stream content, string contentType, byte[] buffer, int filled, int partSize,
         Func<string, CancellationToken, Task>? started, CancellationToken ct)
     {
-        var initiate = new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key, ContentType = contentType };
-        SetDeliveryHeaders(initiate.Headers, contentType);
-        var init = await Call(key, () => _client.InitiateMultipartUploadAsync(initiate, ct));
-        var parts = new List<PartETag>();
+        var uploadId = await InitiateAsync(key, contentType, ct);
+        var etags = new List<string>();
         long total = 0;
         try
         {
-            if (started is not null) await started(init.UploadId, ct);
+            if (started is not null) await started(uploadId, ct);
             while (filled > 0)
             {
-                var number = parts.Count + 1;
-                var part = await Call(key, () => _client.UploadPartAsync(new UploadPartRequest
-                {
-                    BucketName = _options.Bucket, Key = key, UploadId = init.UploadId, PartNumber = number,
-                    InputStream = new MemoryStream(buffer, 0, filled, writable: false), PartSize = filled,
-                    UseChunkEncoding = false,
-                }, ct));
-                parts.Add(new PartETag(number, part.ETag));
+                etags.Add(await UploadPartAsync(key, uploadId, etags.Count + 1, buffer, filled, ct));
                 total += filled;
                 filled = await content.FillAsync( buffer, partSize, ct);
             }
-            await Call(key, () => _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-            {
-                BucketName = _options.Bucket, Key = key, UploadId = init.UploadId, PartETags = parts,
-            }, ct));
+            await CompletePartsAsync(key, uploadId, etags, ct);
             return new StoredBlob(key, total);
         }
         catch
@@ -127,7 +115,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             // Otherwise the parts stay in the bucket, invisible and billed.
             try
             {
-                await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _options.Bucket, Key = key, UploadId = init.UploadId }, CancellationToken.None);
+                await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _options.Bucket, Key = key, UploadId = uploadId }, CancellationToken.None);
             }
             catch (Exception abortError) when (abortError is AmazonServiceException or HttpRequestException)
             {
@@ -147,13 +135,26 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     /// 5 MiB, but pieces may be any size): the bytes past the last whole part wait in a tail object beside the key, named
     /// by where it starts, until a part fills; the parts' ETags are the state the caller keeps.
     /// </summary>
-    public async Task<string> BeginResumableAsync(string key, string contentType, CancellationToken ct)
+    public Task<string> BeginResumableAsync(string key, string contentType, CancellationToken ct)
     {
         StorageKeys.EnsureValid(key);
+        return InitiateAsync(key, contentType, ct);
+    }
+
+    /// <summary>A multipart upload to <paramref name="key"/>, its object to answer as <paramref name="contentType"/>; its id.</summary>
+    private async Task<string> InitiateAsync(string key, string contentType, CancellationToken ct)
+    {
         var initiate = new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key, ContentType = contentType };
         SetDeliveryHeaders(initiate.Headers, contentType);
         return (await Call(key, () => _client.InitiateMultipartUploadAsync(initiate, ct))).UploadId;
     }
+
+    /// <summary>The parts, numbered from 1 in the order of their ETags, become the object.</summary>
+    private Task<CompleteMultipartUploadResponse> CompletePartsAsync(string key, string uploadId, IReadOnlyList<string> etags, CancellationToken ct) =>
+        Call(key, () => _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = _options.Bucket, Key = key, UploadId = uploadId, PartETags = [.. etags.Select((etag, i) => new PartETag(i + 1, etag))],
+        }, ct));
 
     /// <summary>
     /// The confirmed tail (bytes from the last whole part to <paramref name="offset"/>) is read back and the piece goes
@@ -231,11 +232,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             }, ct));
             return new StoredBlob(key, 0);
         }
-        await Call(key, () => _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-        {
-            BucketName = _options.Bucket, Key = key, UploadId = uploadId,
-            PartETags = [.. etags.Select((etag, i) => new PartETag(i + 1, etag))],
-        }, ct));
+        await CompletePartsAsync(key, uploadId, etags, ct);
         await DeleteTailsAsync(key, -1, ct);
         return new StoredBlob(key, length);
     }
@@ -272,7 +269,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         var parts = (int)Math.Max(1, (length + PartSize - 1) / PartSize);
         if (parts > MaxParts)
             throw new StorageException(Provider, key, $"{length} bytes are more than {MaxParts} parts of {_options.PartSizeMb} MiB (MEDIALIB_S3_PART_SIZE_MB).", permanent: true);
-        var uploadId = await BeginResumableAsync(key, contentType, ct);
+        var uploadId = await InitiateAsync(key, contentType, ct);
         var expires = DateTime.UtcNow + lifetime;
         var urls = new List<string>(parts);
         for (var number = 1; number <= parts; number++)
@@ -290,11 +287,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         if (await ExistsAsync(key, ct)) throw new BlobAlreadyExistsException(Provider, key);
         try
         {
-            await Call(key, () => _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-            {
-                BucketName = _options.Bucket, Key = key, UploadId = uploadId,
-                PartETags = [.. etags.Select((etag, i) => new PartETag(i + 1, etag))],
-            }, ct));
+            await CompletePartsAsync(key, uploadId, etags, ct);
         }
         catch (StorageException ex) when (ex.InnerException is AmazonS3Exception { ErrorCode: "InvalidPart" or "InvalidPartOrder" or "EntityTooSmall" or "NoSuchUpload" })
         {
