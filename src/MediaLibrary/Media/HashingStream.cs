@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MediaLibrary.Storage;
 
 namespace MediaLibrary.Media;
 
@@ -6,7 +7,7 @@ namespace MediaLibrary.Media;
 /// Read-only stream over an already-read head plus the rest of a source: computes SHA-256 and the byte count as
 /// the bytes flow, and stops with 413 the moment the count passes the limit.
 /// </summary>
-public sealed class HashingStream(ReadOnlyMemory<byte> head, Func<Memory<byte>, CancellationToken, ValueTask<int>> readRest, long maxBytes) : Stream
+public sealed class HashingStream(ReadOnlyMemory<byte> head, Func<Memory<byte>, CancellationToken, ValueTask<int>> readRest, long maxBytes) : ForwardReadStream
 {
     /// <summary>Over a plain source (a stored object): its read errors stay its own.</summary>
     public HashingStream(Stream source, long maxBytes) : this(ReadOnlyMemory<byte>.Empty, source.ReadAsync, maxBytes)
@@ -17,7 +18,6 @@ public sealed class HashingStream(ReadOnlyMemory<byte> head, Func<Memory<byte>, 
     private ReadOnlyMemory<byte> _head = head;
     private string? _sha256;
 
-    public long BytesRead { get; private set; }
 
     /// <summary>Lowercase hex SHA-256 of everything read; available once the stream reached its end.</summary>
     public string Sha256 => _sha256 ?? throw new InvalidOperationException("The stream has not been read to its end.");
@@ -45,22 +45,6 @@ public sealed class HashingStream(ReadOnlyMemory<byte> head, Func<Memory<byte>, 
         _hash.AppendData(buffer.Span[..n]);
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        throw new NotSupportedException("Uploads are read asynchronously.");
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

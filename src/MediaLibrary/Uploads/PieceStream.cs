@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MediaLibrary.Storage;
 
 namespace MediaLibrary.Uploads;
 
@@ -8,12 +9,9 @@ namespace MediaLibrary.Uploads;
 /// (the client went away) ends the stream where it failed, so that what arrived can be kept; more bytes than the upload
 /// lacks end it too, and say so.
 /// </summary>
-public sealed class PieceStream(Stream body, long remaining, ResumableSha256 hash, bool checksummed) : Stream
+public sealed class PieceStream(Stream body, long remaining, ResumableSha256 hash, bool checksummed) : ForwardReadStream
 {
     private readonly IncrementalHash? _piece = checksummed ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
-
-    /// <summary>How many bytes were handed on.</summary>
-    public long BytesRead { get; private set; }
 
     /// <summary>The body failed before its end.</summary>
     public bool Aborted { get; private set; }
@@ -47,18 +45,6 @@ public sealed class PieceStream(Stream body, long remaining, ResumableSha256 has
         BytesRead += read;
         return read;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("A request body is read asynchronously.");
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
