@@ -61,16 +61,23 @@ export function createClient(options = {}) {
             throw new MediaLibraryError(0, { title: "The connection failed.", detail: error instanceof Error ? error.message : String(error) });
         }
     }
+    /** An upload's text fields as a form or tus metadata carries them: the ones given, tags as one comma-separated list. */
+    function textFields(metadata) {
+        const fields = [];
+        if (metadata.title !== undefined)
+            fields.push(["title", metadata.title]);
+        if (metadata.alt_text !== undefined)
+            fields.push(["alt_text", metadata.alt_text]);
+        if (metadata.folder_id !== undefined && metadata.folder_id !== null)
+            fields.push(["folder_id", String(metadata.folder_id)]);
+        if (metadata.tags !== undefined && metadata.tags.length > 0)
+            fields.push(["tags", metadata.tags.join(",")]);
+        return fields;
+    }
     function form(file, metadata = {}) {
         const data = new FormData();
-        if (metadata.title !== undefined)
-            data.append("title", metadata.title);
-        if (metadata.alt_text !== undefined)
-            data.append("alt_text", metadata.alt_text);
-        if (metadata.folder_id !== undefined && metadata.folder_id !== null)
-            data.append("folder_id", String(metadata.folder_id));
-        if (metadata.tags !== undefined && metadata.tags.length > 0)
-            data.append("tags", metadata.tags.join(","));
+        for (const [name, value] of textFields(metadata))
+            data.append(name, value);
         data.append("file", file, file.name ?? "file");
         return data;
     }
@@ -101,13 +108,11 @@ export function createClient(options = {}) {
         const delays = opts.retryDelays ?? [0, 1000, 3000, 5000, 10000];
         let url = opts.uploadUrl;
         if (!url) {
-            const pairs = [["filename", file.name ?? "file"], ["filetype", file.type || undefined],
-                ["title", metadata.title], ["alt_text", metadata.alt_text],
-                ["folder_id", metadata.folder_id === null || metadata.folder_id === undefined ? undefined : String(metadata.folder_id)],
-                ["tags", metadata.tags && metadata.tags.length > 0 ? metadata.tags.join(",") : undefined]];
+            const pairs = [["filename", file.name ?? "file"], ...(file.type ? [["filetype", file.type]] : []),
+                ...textFields(metadata)];
             const created = await tus("POST", `${base}/api/uploads`, token, {
                 "Upload-Length": String(file.size),
-                "Upload-Metadata": pairs.filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${base64(v)}`).join(","),
+                "Upload-Metadata": pairs.map(([k, v]) => `${k} ${base64(v)}`).join(","),
             }, undefined, opts.signal);
             const location = created.headers.get("Location") ?? "";
             url = /^https?:/i.test(location) ? location : base + location;
