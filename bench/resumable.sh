@@ -21,27 +21,7 @@ until curl -sf -o /dev/null "$base/health"; do sleep 0.1; done
 (printf '%%PDF-1.4\n'; head -c $((mib * 1024 * 1024)) /dev/urandom) > "$work/file.pdf"
 export TOKEN=$(curl -sf "$base/api/auth/token" -H 'content-type: application/json' \
   -d '{"username":"admin","password":"bench-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-tus() { # piece bytes
-  python3 - "$work/file.pdf" "$1" "$port" <<'PY'
-import base64, http.client, os, sys, time
-path, chunk, port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-size = os.path.getsize(path)
-c = http.client.HTTPConnection("127.0.0.1", port)
-h = {"Authorization": f"Bearer {os.environ['TOKEN']}", "Tus-Resumable": "1.0.0"}
-t0 = time.time()
-c.request("POST", "/api/uploads", headers={**h, "Upload-Length": str(size), "Upload-Metadata": "filename " + base64.b64encode(b"file.pdf").decode()})
-r = c.getresponse(); r.read(); location = r.getheader("Location")
-offset = 0
-with open(path, "rb") as f:
-    while offset < size:
-        f.seek(offset)
-        c.request("PATCH", location, body=f.read(chunk), headers={**h, "Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"})
-        r = c.getresponse(); r.read()
-        if r.status != 204: sys.exit(f"PATCH answered {r.status}")
-        offset = int(r.getheader("Upload-Offset"))
-print(f"{size / (time.time() - t0) / 1048576:.0f} MiB/s")
-PY
-}
+tus() { python3 bench/tus_upload.py "$work/file.pdf" "$1" "$port"; } # piece bytes
 runs=${RUNS:-5}
 ratios=()
 for run in $(seq "$runs"); do

@@ -33,26 +33,13 @@ for run in 1 2 3; do
   t0=$(date +%s.%N)
   curl -sf -o /dev/null "$base/api/media" -H "Authorization: Bearer $TOKEN" -F file=@"$work/file.pdf"
   post=$(python3 -c "print(f'{$mib / ($(date +%s.%N) - $t0):.0f}')")
-  python3 - "$work/file.pdf" "$port" "$post" "$run" <<'PY'
-import base64, http.client, json, os, sys, time, urllib.parse
-path, port, post, run = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+  tus=$(python3 bench/tus_upload.py "$work/file.pdf" $((8 * 1024 * 1024)) "$port")
+  python3 - "$work/file.pdf" "$port" "$post" "$run" "$tus" <<'PY'
+import http.client, json, os, sys, time, urllib.parse
+path, port, post, run, tus_rate = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 size = os.path.getsize(path)
 h = {"Authorization": f"Bearer {os.environ['TOKEN']}"}
-tus = {**h, "Tus-Resumable": "1.0.0"}
 c = http.client.HTTPConnection("127.0.0.1", port)
-t0 = time.time()
-c.request("POST", "/api/uploads", headers={**tus, "Upload-Length": str(size), "Upload-Metadata": "filename " + base64.b64encode(b"file.pdf").decode()})
-r = c.getresponse(); r.read(); location = r.getheader("Location")
-offset = 0
-with open(path, "rb") as f:
-    while offset < size:
-        f.seek(offset)
-        c.request("PATCH", location, body=f.read(8 * 1024 * 1024), headers={**tus, "Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"})
-        r = c.getresponse(); r.read()
-        if r.status != 204: sys.exit(f"PATCH answered {r.status}")
-        offset = int(r.getheader("Upload-Offset"))
-tus_rate = size / (time.time() - t0) / 1048576
-
 t0 = time.time()
 c.request("POST", "/api/uploads/direct", body=json.dumps({"file_name": "file.pdf", "size": size}), headers={**h, "Content-Type": "application/json"})
 begun = json.loads(c.getresponse().read())
@@ -71,7 +58,7 @@ c.request("POST", f"/api/uploads/direct/{begun['id']}/complete", body=json.dumps
 r = c.getresponse(); r.read()
 if r.status != 201: sys.exit(f"completing answered {r.status}")
 complete = time.time() - t1
-print(f"run {run}: POST {post} MiB/s; tus 8 MiB pieces {tus_rate:.0f} MiB/s; direct {size / (parts + complete) / 1048576:.0f} MiB/s "
+print(f"run {run}: POST {post} MiB/s; tus 8 MiB pieces {tus_rate}; direct {size / (parts + complete) / 1048576:.0f} MiB/s "
       f"({len(etags)} parts in {parts:.2f} s, completion {complete:.2f} s)")
 PY
 done
