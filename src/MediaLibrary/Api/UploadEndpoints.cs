@@ -26,7 +26,7 @@ public static class UploadEndpoints
         uploads.MapMethods("", ["OPTIONS"], Options).AllowAnonymous().ExcludeFromDescription();
         var writes = uploads.MapGroup("").RequireAuthorization(Policies.Edit).AddEndpointFilter(RequireTusVersion);
         writes.MapPost("", Create).WithName("CreateUpload")
-            .WithSummary("Create a resumable upload (tus): Upload-Length, and Upload-Metadata with filename, title, alt_text, folder_id and tags "
+            .WithSummary("Create a resumable upload (tus): Upload-Length, and Upload-Metadata with filename, filetype, title, alt_text, folder_id and tags "
                 + "(each Base64). A body of type application/offset+octet-stream is its first piece. Location names the upload.")
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
