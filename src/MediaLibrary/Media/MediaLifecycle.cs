@@ -76,7 +76,8 @@ public sealed class MediaLifecycle(
         try
         {
             // Completed first, read after: an S3 upload cannot be read before. A refusal removes the object through the entry.
-            var blob = await _store.ExistsAsync(key, ct) ? new StoredBlob(key, size) : await complete(ct);
+            // Completed again (its answer was an outage), the storage answers with the object made then.
+            var blob = await complete(ct);
             SniffResult sniff;
             await using (var read = await _store.OpenReadAsync(blob.Key, ct))
             {

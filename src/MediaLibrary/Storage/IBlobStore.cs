@@ -83,7 +83,8 @@ public interface IBlobStore
 
     /// <summary>
     /// Puts the resumable upload's <paramref name="length"/> bytes (confirmed with <paramref name="state"/>) under its
-    /// key, and removes what it kept on the way; as an upload, it refuses to overwrite.
+    /// key, and removes what it kept on the way. Asked again once it is done (the first answer never reached the caller),
+    /// it answers with the object it made: keys are never reused, so what is at the key is that upload's.
     /// </summary>
     Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, long length, string? state, CancellationToken ct) =>
         throw new NotSupportedException($"{Provider} storage takes no upload in pieces.");
@@ -108,7 +109,8 @@ public interface IBlobStore
 
     /// <summary>
     /// Makes the parts the client sent (named by the <paramref name="etags"/> the storage gave it for each, in order) the
-    /// object at the key, and returns its size as stored. Parts the storage does not know are a permanent failure.
+    /// object at the key, and returns its size as stored. Parts the storage does not know are a permanent failure. Asked
+    /// again once it is done, it answers with the object made.
     /// </summary>
     Task<StoredBlob> CompleteDirectAsync(string key, string uploadId, IReadOnlyList<string> etags, CancellationToken ct) =>
         throw new NotSupportedException($"{Provider} storage takes no direct uploads.");

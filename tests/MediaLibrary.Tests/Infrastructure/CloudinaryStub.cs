@@ -21,7 +21,7 @@ public sealed class CloudinaryStub : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Resource> _resources = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, MemoryStream> _chunks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SortedDictionary<long, byte[]>> _chunks = new(StringComparer.Ordinal);
     private long _version = 1_700_000_000;
 
     public sealed record Resource(string ResourceType, string Type, string PublicId, long Version, byte[] Bytes, DateTimeOffset CreatedAt);
@@ -100,15 +100,16 @@ public sealed class CloudinaryStub : IAsyncDisposable
             UploadIds.Add(uploadId);
             var m = System.Text.RegularExpressions.Regex.Match(range, @"^bytes (\d+)-(\d+)/(-1|\d+)$");
             if (!m.Success) return Error(400, "Bad Content-Range " + range);
-            var buffer = _chunks.GetOrAdd(uploadId, _ => new MemoryStream());
-            if (long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) != buffer.Length) return Error(400, "Chunk out of order");
-            await file.CopyToAsync(buffer);
-            if (buffer.Length != long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) + 1) return Error(400, "Chunk length does not match Content-Range");
-            if (m.Groups[3].Value == "-1" || buffer.Length < long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture))
-                return Results.Json(new { done = false, bytes = buffer.Length });
-            _chunks.TryRemove(uploadId, out _);
+            var (start, end) = (long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+            long? total = m.Groups[3].Value == "-1" ? null : long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
+            using var chunk = new MemoryStream();
+            await file.CopyToAsync(chunk);
+            if (chunk.Length != end - start + 1) return Error(400, "Chunk length does not match Content-Range");
+            var result = AddChunk(uploadId, start, chunk.ToArray(), total);
+            if (result.Error is not null) return Error(400, result.Error);
+            if (result.Bytes is null) return Results.Json(new { done = false, bytes = end + 1 });
             Interlocked.Increment(ref ChunkedUploads);
-            bytes = buffer.ToArray();
+            bytes = result.Bytes;
         }
         else
         {
@@ -116,12 +117,55 @@ public sealed class CloudinaryStub : IAsyncDisposable
             await file.CopyToAsync(ms);
             bytes = ms.ToArray();
         }
+        if (resourceType == "auto") resourceType = ResourceTypeOf(bytes);
+        id = Id(resourceType, "upload", publicId);
 
         // overwrite=false keeps an existing resource, as Cloudinary does.
         if (form["overwrite"] == "false" && _resources.TryGetValue(id, out var existing))
             return Results.Json(new Dictionary<string, object?>(Describe(existing)) { ["existing"] = true });
         var resource = _resources[id] = new Resource(resourceType, "upload", publicId, Interlocked.Increment(ref _version), bytes, DateTimeOffset.UtcNow);
         return Results.Json(Describe(resource));
+    }
+
+    /// <summary>
+    /// Cloudinary's rules for the chunks of one upload: the first chunk first, the last one last (once every other has
+    /// arrived), every chunk but the last at least 5 MB, and none overlapping another; a chunk sent again at the same place
+    /// replaces itself. Answers the whole file when the last chunk completes it.
+    /// </summary>
+    private (string? Error, byte[]? Bytes) AddChunk(string uploadId, long start, byte[] chunk, long? total)
+    {
+        var chunks = _chunks.GetOrAdd(uploadId, _ => new SortedDictionary<long, byte[]>());
+        lock (chunks)
+        {
+            if (start > 0 && !chunks.ContainsKey(0)) return ("The first chunk must arrive first", null);
+            if (chunks.Any(c => c.Key != start && c.Key < start + chunk.Length && start < c.Key + c.Value.Length))
+                return ($"Chunk {start}-{start + chunk.Length - 1} overlaps another chunk of the upload", null);
+            var covered = chunks.Where(c => c.Key != start).Sum(c => (long)c.Value.Length) + chunk.Length;
+            if (total is null || covered < total)
+            {
+                if (total is not null) return ("The last chunk must arrive after all the others", null);
+                if (chunk.Length < 5 * 1024 * 1024) return ("Every chunk but the last must be at least 5 MB", null);
+                chunks[start] = chunk;
+                return (null, null);
+            }
+            chunks[start] = chunk;
+            _chunks.TryRemove(uploadId, out _);
+            using var whole = new MemoryStream();
+            foreach (var (_, bytes) in chunks) whole.Write(bytes);
+            return whole.Length == total ? (null, whole.ToArray()) : ("The chunks do not add up to the file's length", null);
+        }
+    }
+
+    /// <summary>What Cloudinary's <c>auto</c> makes of the bytes: images (and PDFs) are images, MP4 and WebM videos, all else raw.</summary>
+    private static string ResourceTypeOf(byte[] bytes)
+    {
+        ReadOnlySpan<byte> head = bytes.AsSpan(0, Math.Min(bytes.Length, 16));
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G']) || head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])
+            || head.StartsWith("GIF8"u8) || (head.Length >= 12 && head[8..12].SequenceEqual("WEBP"u8)) || head.StartsWith("%PDF"u8))
+            return "image";
+        if ((head.Length >= 8 && head[4..8].SequenceEqual("ftyp"u8)) || head.StartsWith((ReadOnlySpan<byte>)[0x1A, 0x45, 0xDF, 0xA3]))
+            return "video";
+        return "raw";
     }
 
     private async Task<IResult> Destroy(HttpContext http, string cloud, string resourceType)

@@ -44,8 +44,13 @@ public sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
         return progress;
     }
 
-    public Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, long length, string? state, CancellationToken ct) =>
-        inner.CompleteResumableAsync(key, uploadId, length, state, ct);
+    /// <summary>Completed, then reported failed when <see cref="FailAfterUploads"/> is set (an answer that never came).</summary>
+    public async Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, long length, string? state, CancellationToken ct)
+    {
+        var stored = await inner.CompleteResumableAsync(key, uploadId, length, state, ct);
+        if (FailAfterUploads) throw new StorageException(Provider, key, "Injected: the completion timed out after it was done.", new TimeoutException());
+        return stored;
+    }
 
     public Task EnsureContentTypeAsync(string key, string contentType, CancellationToken ct) => inner.EnsureContentTypeAsync(key, contentType, ct);
 

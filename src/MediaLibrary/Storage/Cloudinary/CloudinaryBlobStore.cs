@@ -64,13 +64,9 @@ public sealed partial class CloudinaryBlobStore(IHttpClientFactory clients, IOpt
                     using var response = await SendUploadAsync(resourceType, key, buffer, filled, range, chunked ? uploadId : null, ct);
                     if (last)
                     {
-                        var body = await ReadJsonAsync(response, key, ct);
+                        var (blob, existing) = Uploaded(await ReadJsonAsync(response, key, ct), offset + filled);
                         // overwrite=false: Cloudinary keeps what is there and says so; keys are never reused, so refuse.
-                        if (body.TryGetProperty("existing", out var existing) && existing.ValueKind == JsonValueKind.True)
-                            throw new BlobAlreadyExistsException(Provider, key);
-                        var locator = Locator(body.GetProperty("resource_type").GetString()!, body.GetProperty("type").GetString()!,
-                            body.GetProperty("version").GetRawText(), body.GetProperty("public_id").GetString()!);
-                        return new StoredBlob(locator, body.TryGetProperty("bytes", out var bytes) ? bytes.GetInt64() : offset + filled);
+                        return existing ? throw new BlobAlreadyExistsException(Provider, key) : blob;
                     }
                     await EnsureSuccessAsync(response, key, ct);
                 }
@@ -90,12 +86,14 @@ public sealed partial class CloudinaryBlobStore(IHttpClientFactory clients, IOpt
         }
     }
 
-    private async Task<HttpResponseMessage> SendUploadAsync(string resourceType, string publicId, byte[] buffer, int length, string? range, string? uploadId, CancellationToken ct)
+    private Task<HttpResponseMessage> SendUploadAsync(string resourceType, string publicId, byte[] buffer, int length, string? range, string? uploadId, CancellationToken ct) =>
+        SendUploadAsync(resourceType, publicId, buffer.AsMemory(0, length), range, uploadId, ct);
+
+    private async Task<HttpResponseMessage> SendUploadAsync(string resourceType, string publicId, ReadOnlyMemory<byte> bytes, string? range, string? uploadId, CancellationToken ct)
     {
-        var parameters = Signed(new Dictionary<string, string> { ["public_id"] = publicId, ["overwrite"] = "false" });
         var form = new MultipartFormDataContent();
-        foreach (var (name, value) in parameters) form.Add(new StringContent(value), name);
-        form.Add(new ByteArrayContent(buffer, 0, length), "file", "file");
+        foreach (var (name, value) in UploadParameters(publicId)) form.Add(new StringContent(value), name);
+        form.Add(new ReadOnlyMemoryContent(bytes), "file", "file");
         using var request = new HttpRequestMessage(HttpMethod.Post, ApiUrl($"{resourceType}/upload")) { Content = form };
         if (range is not null)
         {
@@ -103,6 +101,126 @@ public sealed partial class CloudinaryBlobStore(IHttpClientFactory clients, IOpt
             request.Headers.Add("X-Unique-Upload-Id", uploadId);
         }
         return await SendAsync(request, publicId, ct);
+    }
+
+    /// <summary>The upload parameters this adapter signs: the public_id it chose, and never over what is there.</summary>
+    private Dictionary<string, string> UploadParameters(string publicId) =>
+        Signed(new Dictionary<string, string> { ["public_id"] = publicId, ["overwrite"] = "false" });
+
+    /// <summary>The stored object an upload's answer describes, and whether it was there already (overwrite=false).</summary>
+    private static (StoredBlob Blob, bool Existing) Uploaded(JsonElement body, long length)
+    {
+        var locator = Locator(body.GetProperty("resource_type").GetString()!, body.GetProperty("type").GetString()!,
+            body.GetProperty("version").GetRawText(), body.GetProperty("public_id").GetString()!);
+        return (new StoredBlob(locator, body.TryGetProperty("bytes", out var bytes) ? bytes.GetInt64() : length),
+            body.TryGetProperty("existing", out var existing) && existing.ValueKind == JsonValueKind.True);
+    }
+
+    public bool Resumable => true;
+
+    /// <summary>
+    /// A resumable upload's chunks: Cloudinary takes no chunk under 5 MB but the last, and the chunks of one upload must not
+    /// overlap, so they lie on a fixed grid of this size and a chunk sent again is the same chunk.
+    /// </summary>
+    public const int ResumableChunk = 5 * 1024 * 1024;
+
+    /// <summary>
+    /// A resumable upload is one of Cloudinary's chunked uploads, its X-Unique-Upload-Id the id returned; it is sent to
+    /// <c>auto/upload</c>, as Cloudinary decides an object's resource type from its bytes. Nothing is sent yet.
+    /// </summary>
+    public Task<string> BeginResumableAsync(string key, string contentType, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        return Task.FromResult(Guid.NewGuid().ToString("n"));
+    }
+
+    /// <summary>
+    /// Sends each whole chunk of the grid (<see cref="ResumableChunk"/>) once a byte past it has arrived: the last chunk
+    /// goes only with the completion, which Cloudinary takes as the end. The bytes of the chunk not yet whole are the
+    /// state the caller keeps with the confirmed length (at most 5 MiB in the upload's row), so nothing waits in a place
+    /// of its own and a node that dies mid-way leaves nothing but chunks that the same append sends again.
+    /// </summary>
+    public async Task<ResumableProgress> AppendResumableAsync(string key, string uploadId, long offset, string? state, Stream content, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        var (sent, held) = ReadChunkState(key, offset, state);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ResumableChunk + 1);
+        try
+        {
+            held.CopyTo(buffer, 0);
+            var filled = held.Length;
+            int read;
+            while ((read = await content.ReadAsync(buffer.AsMemory(filled, ResumableChunk + 1 - filled), ct)) > 0)
+            {
+                filled += read;
+                if (filled <= ResumableChunk) continue;
+                // A byte past the chunk: it is not the last, and goes now.
+                using (var response = await SendUploadAsync("auto", key, buffer.AsMemory(0, ResumableChunk), ChunkRange(sent, ResumableChunk, null), uploadId, ct))
+                    await EnsureSuccessAsync(response, key, ct);
+                sent += ResumableChunk;
+                buffer[0] = buffer[ResumableChunk];
+                filled = 1;
+            }
+            return new ResumableProgress(sent + filled, JsonSerializer.Serialize(new ChunkState(sent, buffer[..filled])));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The bytes kept since the last chunk go as the last one (or, when no chunk went, as one plain upload), and
+    /// Cloudinary's answer is the object. Asked again after an answer that never came, it answers with the object made then.
+    /// </summary>
+    public async Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, long length, string? state, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        var (sent, held) = ReadChunkState(key, length, state);
+        try
+        {
+            using var response = await SendUploadAsync("auto", key, held, sent == 0 ? null : ChunkRange(sent, held.Length, length), sent == 0 ? null : uploadId, ct);
+            return Uploaded(await ReadJsonAsync(response, key, ct), length).Blob;
+        }
+        catch (StorageException ex) when (ex.Permanent)
+        {
+            // Refused: a last chunk sent again after its upload was made starts nothing. The object made then is the answer.
+            if (await FindAsync(key, ct) is { } made) return made;
+            throw;
+        }
+    }
+
+    private static string ChunkRange(long start, int length, long? total) =>
+        $"bytes {start}-{start + length - 1}/{(total is null ? "-1" : total.Value.ToString(CultureInfo.InvariantCulture))}";
+
+    /// <summary>What a resumable upload sent in whole chunks, and the bytes after them it keeps until a chunk is whole.</summary>
+    private sealed record ChunkState(long Sent, byte[] Held);
+
+    private (long Sent, byte[] Held) ReadChunkState(string key, long length, string? state)
+    {
+        ChunkState? chunks = null;
+        try
+        {
+            chunks = state is null ? new ChunkState(0, []) : JsonSerializer.Deserialize<ChunkState>(state);
+        }
+        catch (JsonException)
+        {
+        }
+        if (chunks?.Held is null || chunks.Sent % ResumableChunk != 0 || chunks.Held.Length > ResumableChunk || chunks.Sent + chunks.Held.Length != length)
+            throw new StorageException(Provider, key, $"The upload's state does not account for its {length} bytes; it cannot go on.", permanent: true);
+        return (chunks.Sent, chunks.Held);
+    }
+
+    /// <summary>The object whose public_id is the bare key, of whichever resource type Cloudinary gave it; null when there is none.</summary>
+    private async Task<StoredBlob?> FindAsync(string publicId, CancellationToken ct)
+    {
+        foreach (var resourceType in (string[])["image", "video", "raw"])
+        {
+            using var response = await SendAsync(AdminRequest(HttpMethod.Get, ApiUrl($"resources/{resourceType}/upload/{publicId}")), publicId, ct);
+            if (response.StatusCode == HttpStatusCode.NotFound) continue;
+            return Uploaded(await ReadJsonAsync(response, publicId, ct), 0).Blob;
+        }
+        return null;
     }
 
     /// <summary>The delivery URL, with the /v{version}/ segment from the upload response.</summary>
@@ -188,7 +306,8 @@ public sealed partial class CloudinaryBlobStore(IHttpClientFactory clients, IOpt
     public async Task<bool> ExistsAsync(string key, CancellationToken ct)
     {
         var (resourceType, type, _, publicId) = Parse(key);
-        using var response = await SendAsync(AdminRequest(HttpMethod.Get, ApiUrl($"resources/{resourceType ?? "image"}/{type}/{publicId}")), key, ct);
+        if (resourceType is null) return await FindAsync(publicId, ct) is not null; // a bare key: any resource type
+        using var response = await SendAsync(AdminRequest(HttpMethod.Get, ApiUrl($"resources/{resourceType}/{type}/{publicId}")), key, ct);
         if (response.StatusCode == HttpStatusCode.NotFound) return false;
         await EnsureSuccessAsync(response, key, ct);
         return true;

@@ -117,6 +117,7 @@ public sealed class LocalBlobStore : IBlobStore
     {
         var path = PathFor(key);
         var temp = TempPath(key, uploadId);
+        if (!File.Exists(temp) && File.Exists(path)) return Task.FromResult(new StoredBlob(key, new FileInfo(path).Length)); // completed before
         if (File.Exists(path)) throw new BlobAlreadyExistsException(Provider, key);
         if (!File.Exists(temp)) throw new BlobNotFoundException(Provider, key);
         try

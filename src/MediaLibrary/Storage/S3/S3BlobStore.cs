@@ -205,7 +205,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     public async Task<StoredBlob> CompleteResumableAsync(string key, string uploadId, long length, string? state, CancellationToken ct)
     {
         StorageKeys.EnsureValid(key);
-        if (await ExistsAsync(key, ct)) throw new BlobAlreadyExistsException(Provider, key);
+        if (await StoredAsync(key, ct) is { } done)
+        {
+            await DeleteTailsAsync(key, -1, ct);
+            return done;
+        }
         var partSize = PartSize;
         var etags = ReadETags(key, state, (int)(length / partSize));
         var rest = (int)(length - (long)etags.Count * partSize);
@@ -284,7 +288,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     public async Task<StoredBlob> CompleteDirectAsync(string key, string uploadId, IReadOnlyList<string> etags, CancellationToken ct)
     {
         StorageKeys.EnsureValid(key);
-        if (await ExistsAsync(key, ct)) throw new BlobAlreadyExistsException(Provider, key);
+        if (await StoredAsync(key, ct) is { } done) return done;
         try
         {
             await CompletePartsAsync(key, uploadId, etags, ct);
@@ -293,8 +297,21 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             throw new StorageException(Provider, key, $"The parts named are not the upload's: {ex.InnerException.Message}", ex.InnerException, permanent: true);
         }
-        var head = await Call(key, () => _client.GetObjectMetadataAsync(_options.Bucket, key, ct));
-        return new StoredBlob(key, head.ContentLength);
+        return await StoredAsync(key, ct) ?? throw new BlobNotFoundException(Provider, key);
+    }
+
+    /// <summary>The object at the key (an upload completed before), or null.</summary>
+    private async Task<StoredBlob?> StoredAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            var head = await Call(key, () => _client.GetObjectMetadataAsync(_options.Bucket, key, ct));
+            return new StoredBlob(key, head.ContentLength);
+        }
+        catch (StorageException ex) when (IsNotFound(ex))
+        {
+            return null;
+        }
     }
 
     private List<string> ReadETags(string key, string? state, int parts)
@@ -433,18 +450,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         } while (continuation is not null);
     }
 
-    public async Task<bool> ExistsAsync(string key, CancellationToken ct)
-    {
-        try
-        {
-            await Call(key, () => _client.GetObjectMetadataAsync(_options.Bucket, key, ct));
-            return true;
-        }
-        catch (StorageException ex) when (IsNotFound(ex))
-        {
-            return false;
-        }
-    }
+    public async Task<bool> ExistsAsync(string key, CancellationToken ct) => await StoredAsync(key, ct) is not null;
 
     public string? DirectUrl(string key) =>
         string.IsNullOrWhiteSpace(_options.PublicBaseUrl) ? null : $"{_options.PublicBaseUrl.TrimEnd('/')}/{key}";
