@@ -51,14 +51,15 @@ public static class UploadEndpoints
 
         var direct = app.MapGroup("/api/uploads/direct").WithTags("Uploads").RequireAuthorization(Policies.Edit);
         direct.MapPost("", CreateDirect).WithName("CreateDirectUpload")
-            .WithSummary("Begin a direct upload (S3 storage): the client PUTs the file's parts to the presigned URLs answered, then completes it. "
-                + "The bytes never pass through the service.")
+            .WithSummary("Begin a direct upload (S3 or Cloudinary storage): on S3 the client PUTs the file's parts to the presigned URLs answered; on "
+                + "Cloudinary it posts the file with the signed fields to upload_url (in chunks of part_size, with Content-Range and X-Unique-Upload-Id: "
+                + "chunk_upload_id, when larger); then it completes the upload. The bytes never pass through the service.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status501NotImplemented);
         direct.MapPost("{id}/complete", CompleteDirect).WithName("CompleteDirectUpload")
-            .WithSummary("Complete a direct upload with each part's ETag, in order: the stored file's size, type and SHA-256 are checked and the media made "
+            .WithSummary("Complete a direct upload (on S3 with each part's ETag, in order): the stored file's size, type and SHA-256 are checked and the media made "
                 + "(201; asked again, 200 with the same media). A file that fails a check is deleted.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -81,15 +82,17 @@ public static class UploadEndpoints
         if (body.FolderId is { } folder) metadata["folder_id"] = folder.ToString(CultureInfo.InvariantCulture);
         if (body.Tags is { Count: > 0 } tags) metadata["tags"] = string.Join(",", tags);
         var (upload, target) = await uploads.CreateDirectAsync(Owner(http), body.Size, metadata, body.Sha256, ct);
-        return TypedResults.Created($"/api/uploads/direct/{upload.Id}", new DirectUploadResponse(upload.Id, target.PartSize, target.PartUrls, upload.ExpiresAt));
+        var expires = target.Form is { } form && form.ExpiresAt.UtcDateTime < upload.ExpiresAt ? form.ExpiresAt.UtcDateTime : upload.ExpiresAt;
+        return TypedResults.Created($"/api/uploads/direct/{upload.Id}", new DirectUploadResponse(upload.Id, upload.Provider, target.PartSize, target.PartUrls,
+            target.Form?.Url, target.Form?.Fields, target.Form is null ? null : target.UploadId, DateTime.SpecifyKind(expires, DateTimeKind.Utc)));
     }
 
     public static async Task<Results<Created<Delivery.MediaResponse>, Ok<Delivery.MediaResponse>, ProblemHttpResult>> CompleteDirect(
-        string id, CompleteDirectUploadRequest body, HttpContext http, ResumableUploads uploads, Media.MediaQueries media, Media.MediaTags tags,
+        string id, CompleteDirectUploadRequest? body, HttpContext http, ResumableUploads uploads, Media.MediaQueries media, Media.MediaTags tags,
         Delivery.MediaUrls urls, CancellationToken ct)
     {
-        var etags = body.Etags;
-        if (etags is null || etags.Count is 0 or > Storage.S3.S3BlobStore.MaxParts || etags.Any(e => string.IsNullOrWhiteSpace(e) || e.Length > 256))
+        var etags = body?.Etags ?? [];
+        if (etags.Count > Storage.S3.S3BlobStore.MaxParts || etags.Any(e => string.IsNullOrWhiteSpace(e) || e.Length > 256))
             throw RequestValidationException.For("etags", "etags are the ETag each part's PUT answered with, one per part URL, in order.");
         if (await uploads.FindAsync(id, Owner(http), direct: true, ct) is not { } upload)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such upload.",

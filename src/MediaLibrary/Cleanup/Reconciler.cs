@@ -134,13 +134,12 @@ public sealed partial class Reconciler(
         var keys = batch.Select(b => b.Key).ToList();
         var provider = store.Provider;
         var referenced = await references.ReferencedAsync(provider, keys, ct);
-        // A resumable upload's tail objects are covered by the upload's entry, which is its original's key.
-        var lookup = keys.Concat(keys.Select(StorageKeys.ResumableTailOwner).OfType<string>()).Distinct().ToList();
+        var lookup = keys.SelectMany(EntryKeys).Distinct().ToList();
         var queued = (await db.PendingDeletions.Where(p => p.Provider == provider && lookup.Contains(p.StorageKey)).Select(p => p.StorageKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
         var entries = new List<PendingDeletion>();
-        foreach (var item in batch.Where(i => StorageKeys.IsOurs(i.Key) && !referenced.Contains(i.Key) && !queued.Contains(i.Key)
-                                               && !queued.Contains(StorageKeys.ResumableTailOwner(i.Key) ?? "") && i.LastModified < cutoff))
+        foreach (var item in batch.Where(i => StorageKeys.IsOurs(i.Key) && !referenced.Contains(i.Key) && !EntryKeys(i.Key).Any(queued.Contains)
+                                               && i.LastModified < cutoff))
         {
             report.Orphans.Add(new OrphanObject(item.Key, item.Size, item.LastModified));
             LogOrphan(item.Key, store.Provider, item.Size, item.LastModified, apply ? "deleting" : "dry run");
@@ -149,6 +148,17 @@ public sealed partial class Reconciler(
         if (entries.Count == 0) return;
         await db.SaveChangesAsync(ct);
         await cleanup.RunInlineAsync(entries, ct);
+    }
+
+    /// <summary>
+    /// The keys an entry that covers the object may name: its own; a resumable upload's tail's is the upload's original
+    /// beside it; an object an upload made on Cloudinary is named by its locator, the upload's entry by the generated key.
+    /// </summary>
+    private static IEnumerable<string> EntryKeys(string key)
+    {
+        yield return key;
+        if (StorageKeys.ResumableTailOwner(key) is { } owner) yield return owner;
+        if (StorageKeys.Generated(key) is var generated && generated != key) yield return generated;
     }
 
     private async Task SaveCursorAsync(ReconcileCursor cursor, Action<ReconcileCursor> change, CancellationToken ct)

@@ -99,18 +99,23 @@ public interface IBlobStore
     /// <summary>Whether clients can send an upload's bytes to the storage themselves (<see cref="BeginDirectAsync"/>).</summary>
     bool DirectUploads => false;
 
+    /// <summary>Whether a direct upload is completed with its parts named (S3's ETags) rather than found by its key (Cloudinary).</summary>
+    bool DirectUploadsNameParts => DirectUploads;
+
     /// <summary>
     /// Begins an upload of <paramref name="length"/> bytes to <paramref name="key"/> that the client sends to the storage
-    /// itself, in parts, to URLs valid for <paramref name="lifetime"/>. Nothing is at the key until it is completed;
-    /// <see cref="AbortUploadAsync"/> with the returned id removes what was sent.
+    /// itself, in parts, to URLs valid for <paramref name="lifetime"/> (or for as long as the storage accepts its signature,
+    /// where that is shorter). Nothing is at the key until it is completed; <see cref="AbortUploadAsync"/> with the
+    /// returned id removes what was sent where the storage keeps parts apart.
     /// </summary>
     Task<DirectUpload> BeginDirectAsync(string key, string contentType, long length, TimeSpan lifetime, CancellationToken ct) =>
         throw new NotSupportedException($"{Provider} storage takes no direct uploads.");
 
     /// <summary>
     /// Makes the parts the client sent (named by the <paramref name="etags"/> the storage gave it for each, in order) the
-    /// object at the key, and returns its size as stored. Parts the storage does not know are a permanent failure. Asked
-    /// again once it is done, it answers with the object made.
+    /// object at the key, or finds the object the client's upload made there, and returns it with its size as stored.
+    /// Parts the storage does not know, or no object, are a permanent failure. Asked again once it is done, it answers
+    /// with the object made.
     /// </summary>
     Task<StoredBlob> CompleteDirectAsync(string key, string uploadId, IReadOnlyList<string> etags, CancellationToken ct) =>
         throw new NotSupportedException($"{Provider} storage takes no direct uploads.");

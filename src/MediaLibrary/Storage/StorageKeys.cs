@@ -38,6 +38,16 @@ public static class StorageKeys
     private static readonly System.Text.RegularExpressions.Regex OursPattern =
         new("^((image|video|raw)/[a-z_]+/v[0-9]+/)?(_check/[0-9a-f]{24}|[0-9a-f]{24}/[0-9a-f]{24}/[a-z0-9_,.-]+)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
+    /// <summary>
+    /// The key as this service generated it: a Cloudinary locator (<c>{resource_type}/{type}/v{version}/</c> before it) without
+    /// its prefix, any other key as it is. An upload's entry in the queue names the generated key, the stored object its locator.
+    /// </summary>
+    public static string Generated(string key)
+    {
+        var match = OursPattern.Match(key);
+        return match.Success ? match.Groups[3].Value : key;
+    }
+
     /// <summary>Shaped like a key this service generates: the reconciler never touches anything else in a shared bucket.</summary>
     public static bool IsOurs(string key) => OursPattern.IsMatch(key);
 

@@ -267,6 +267,8 @@ public sealed partial class ResumableUploads(
     public async Task<ResumableUpload> CompleteDirectAsync(ResumableUpload upload, IReadOnlyList<string> etags, CancellationToken ct)
     {
         if (upload.MediaId is not null) return upload;
+        if (etags.Count == 0 && _store.DirectUploadsNameParts)
+            throw RequestValidationException.For("etags", "etags are the ETag each part's PUT answered with, one per part URL, in order.");
         var now = Now();
         if (await db.ResumableUploads.Where(u => u.Id == upload.Id && u.MediaId == null && (u.LeaseUntil == null || u.LeaseUntil < now))
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.LeaseUntil, now.AddMinutes(LeaseMinutes)), ct) == 0)
@@ -279,8 +281,10 @@ public sealed partial class ResumableUploads(
             }
             catch (StorageException ex) when (ex.Permanent)
             {
-                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "The parts are not the upload's.",
-                    "The storage does not hold the parts named (each part's ETag, in the order of the URLs); the upload was deleted, begin a new one.");
+                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "The storage does not hold the upload's file.",
+                    _store.DirectUploadsNameParts
+                        ? "The storage does not hold the parts named (each part's ETag, in the order of the URLs); the upload was deleted, begin a new one."
+                        : $"The {_store.Provider} storage holds no whole file for this upload; the upload was deleted, begin a new one.");
             }
         }, null, ct);
     }

@@ -29,13 +29,6 @@ public sealed class CloudinaryResumableUploadTests(CloudinaryResumableUploadTest
     private const int MiB = 1024 * 1024;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static byte[] PdfOf(int length, int seed)
-    {
-        var file = TestFiles.Random(length, seed);
-        "%PDF-1.4\n"u8.CopyTo(file);
-        return file;
-    }
-
     private async Task<long> OffsetAsync(HttpClient client, string url)
     {
         using var head = await HeadAsync(client, url);
@@ -76,7 +69,7 @@ public sealed class CloudinaryResumableUploadTests(CloudinaryResumableUploadTest
     public async Task PiecesOfAnySize_GoUpAsChunksOfTheGrid_AndBecomeOneObject()
     {
         var client = await app.ClientAsync();
-        var file = PdfOf(11 * MiB + 123, seed: 3);
+        var file = TestFiles.PdfOf(11 * MiB + 123, seed: 3);
         var resourcesBefore = app.Stub.Resources.Count;
         var url = await CreateAsync(client, file.Length, Metadata(("filename", "report.pdf"), ("filetype", "application/pdf")));
 
@@ -105,7 +98,7 @@ public sealed class CloudinaryResumableUploadTests(CloudinaryResumableUploadTest
     public async Task AnAppendThatFailedAfterSending_IsDoneAgain_WithTheSameChunk()
     {
         var client = await app.ClientAsync();
-        var file = PdfOf(9 * MiB, seed: 4);
+        var file = TestFiles.PdfOf(9 * MiB, seed: 4);
         var url = await CreateAsync(client, file.Length, Metadata(("filename", "retried.pdf")));
         using (var first = await PatchAsync(client, url, file[..(3 * MiB)], 0)) await first.ShouldBe(HttpStatusCode.NoContent);
 
@@ -138,7 +131,7 @@ public sealed class CloudinaryResumableUploadTests(CloudinaryResumableUploadTest
     public async Task ACompletionWhoseAnswerWasLost_FinishesWithTheObjectItMade(int length)
     {
         var client = await app.ClientAsync();
-        var file = PdfOf(length, seed: length);
+        var file = TestFiles.PdfOf(length, seed: length);
         var url = await CreateAsync(client, file.Length, Metadata(("filename", "lost.pdf")));
         app.Storage.FailAfterUploads = true;
         try
@@ -166,7 +159,7 @@ public sealed class CloudinaryResumableUploadTests(CloudinaryResumableUploadTest
         var entriesBefore = await app.WithDbAsync(db => db.PendingDeletions.CountAsync());
 
         // Terminated after its first chunk went: Cloudinary made nothing of it, and the entry's deletion finds nothing.
-        var file = PdfOf(7 * MiB, seed: 5);
+        var file = TestFiles.PdfOf(7 * MiB, seed: 5);
         var url = await CreateAsync(client, file.Length, Metadata(("filename", "dropped.pdf")));
         using (var piece = await PatchAsync(client, url, file[..(6 * MiB)], 0)) await piece.ShouldBe(HttpStatusCode.NoContent);
         Assert.Equal(1, await ChunksSentAsync(url));

@@ -22,20 +22,6 @@ public sealed class S3DirectUploadTests(S3ResumableUploadTests.App app) : IClass
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly HttpClient Bucket = new();
 
-    private static byte[] PdfOf(int length, int seed)
-    {
-        var file = TestFiles.Random(length, seed);
-        "%PDF-1.4\n"u8.CopyTo(file);
-        return file;
-    }
-
-    private static async Task<DirectUploadResponse> BeginAsync(HttpClient client, object body)
-    {
-        using var response = await client.PostAsJsonAsync("/api/uploads/direct", body, Ct);
-        await response.ShouldBe(HttpStatusCode.Created);
-        return (await response.Content.ReadFromJsonAsync<DirectUploadResponse>(HttpExtensions.Json, Ct))!;
-    }
-
     /// <summary>PUTs each part to its URL, as a browser would, and returns the ETags the bucket answered with.</summary>
     private static async Task<List<string>> SendPartsAsync(DirectUploadResponse upload, byte[] file)
     {
@@ -60,9 +46,9 @@ public sealed class S3DirectUploadTests(S3ResumableUploadTests.App app) : IClass
     public async Task PartsSentToTheBucket_BecomeMedia_AfterTheStoredFileIsChecked()
     {
         var client = await app.ClientAsync();
-        var file = PdfOf(11 * MiB + 5, seed: 8);
+        var file = TestFiles.PdfOf(11 * MiB + 5, seed: 8);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(file));
-        var upload = await BeginAsync(client, new
+        var upload = await BeginDirectAsync(client, new
         {
             file_name = "catalogue.pdf", size = file.Length, content_type = "image/png", title = "Catalogue", alt_text = "The 2027 catalogue",
             tags = new[] { "print", "direct" }, sha256,
@@ -99,28 +85,28 @@ public sealed class S3DirectUploadTests(S3ResumableUploadTests.App app) : IClass
         var server = await S3Server.GetAsync();
         var before = Keys();
         var entriesBefore = await app.WithDbAsync(db => db.PendingDeletions.CountAsync());
-        var file = PdfOf(6 * MiB, seed: 9);
+        var file = TestFiles.PdfOf(6 * MiB, seed: 9);
 
         // Another file than the SHA-256 announced.
-        var wrongHash = await BeginAsync(client, new { file_name = "a.pdf", size = file.Length, sha256 = new string('0', 64) });
+        var wrongHash = await BeginDirectAsync(client, new { file_name = "a.pdf", size = file.Length, sha256 = new string('0', 64) });
         using (var refused = await CompleteAsync(client, wrongHash, await SendPartsAsync(wrongHash, file)))
             Assert.Contains("SHA-256", (await refused.ProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("detail").GetString());
         // Fewer bytes than announced: the last part short.
-        var wrongSize = await BeginAsync(client, new { file_name = "b.pdf", size = file.Length + 100 });
+        var wrongSize = await BeginDirectAsync(client, new { file_name = "b.pdf", size = file.Length + 100 });
         using (var refused = await CompleteAsync(client, wrongSize, await SendPartsAsync(wrongSize, file)))
             await refused.ProblemAsync(HttpStatusCode.UnprocessableEntity);
         // An HTML page, whatever its name says.
         var html = TestFiles.Html();
-        var page = await BeginAsync(client, new { file_name = "c.pdf", size = html.Length, content_type = "application/pdf" });
+        var page = await BeginDirectAsync(client, new { file_name = "c.pdf", size = html.Length, content_type = "application/pdf" });
         using (var refused = await CompleteAsync(client, page, await SendPartsAsync(page, html)))
             await refused.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
         // ETags the bucket never gave.
-        var wrongParts = await BeginAsync(client, new { file_name = "d.pdf", size = file.Length });
+        var wrongParts = await BeginDirectAsync(client, new { file_name = "d.pdf", size = file.Length });
         await SendPartsAsync(wrongParts, file);
         using (var refused = await CompleteAsync(client, wrongParts, ["\"0123\"", "\"4567\""]))
             await refused.ProblemAsync(HttpStatusCode.UnprocessableEntity);
         // Aborted after a part.
-        var aborted = await BeginAsync(client, new { file_name = "e.pdf", size = file.Length });
+        var aborted = await BeginDirectAsync(client, new { file_name = "e.pdf", size = file.Length });
         using (var part = await Bucket.PutAsync(aborted.PartUrls[0], new ByteArrayContent(file, 0, 5 * MiB), Ct)) Assert.True(part.IsSuccessStatusCode);
         using (var abort = await client.DeleteAsync($"/api/uploads/direct/{aborted.Id}", Ct)) await abort.ShouldBe(HttpStatusCode.NoContent);
 
@@ -152,7 +138,7 @@ public sealed class S3DirectUploadTests(S3ResumableUploadTests.App app) : IClass
         using (var anonymous = await app.CreateClient().PostAsJsonAsync("/api/uploads/direct", new { file_name = "a.pdf", size = 10 }, Ct))
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
 
-        var upload = await BeginAsync(client, new { file_name = "mine.pdf", size = 10 });
+        var upload = await BeginDirectAsync(client, new { file_name = "mine.pdf", size = 10 });
         using (var noParts = await CompleteAsync(client, upload, [])) await noParts.ProblemAsync(HttpStatusCode.BadRequest);
         var other = await app.ClientAsync(Roles.Admin);
         using (var notTheirs = await CompleteAsync(other, upload, ["\"x\""])) await notTheirs.ProblemAsync(HttpStatusCode.NotFound);

@@ -31,13 +31,6 @@ public sealed class S3ResumableUploadTests(S3ResumableUploadTests.App app) : ICl
     private const int MiB = 1024 * 1024;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static byte[] PdfOf(int length, int seed)
-    {
-        var file = TestFiles.Random(length, seed);
-        "%PDF-1.4\n"u8.CopyTo(file);
-        return file;
-    }
-
     private List<string> Tails() => app.StoredKeys().Where(k => StorageKeys.ResumableTailOwner(k) is not null).ToList();
 
     private async Task<long> OffsetAsync(HttpClient client, string url)
@@ -59,7 +52,7 @@ public sealed class S3ResumableUploadTests(S3ResumableUploadTests.App app) : ICl
     public async Task PiecesOfAnySize_BecomeParts_AndOneObject_WithTheTypeItsBytesShow()
     {
         var client = await app.ClientAsync();
-        var file = PdfOf(11 * MiB + 123, seed: 3);
+        var file = TestFiles.PdfOf(11 * MiB + 123, seed: 3);
         var url = await CreateAsync(client, file.Length, Metadata(("filename", "report.pdf"), ("filetype", "image/png")));
 
         // 3 MiB: less than a part, kept in a tail object.
@@ -105,7 +98,7 @@ public sealed class S3ResumableUploadTests(S3ResumableUploadTests.App app) : ICl
     public async Task AppendsThatFailAfterStoring_AreDoneAgain_FromTheConfirmedOffset()
     {
         var client = await app.ClientAsync();
-        var file = PdfOf(9 * MiB, seed: 4);
+        var file = TestFiles.PdfOf(9 * MiB, seed: 4);
         var url = await CreateAsync(client, file.Length, Metadata(("filename", "retried.pdf")));
         using (var first = await PatchAsync(client, url, file[..(3 * MiB)], 0)) await first.ShouldBe(HttpStatusCode.NoContent);
 
@@ -142,7 +135,7 @@ public sealed class S3ResumableUploadTests(S3ResumableUploadTests.App app) : ICl
         var server = await S3Server.GetAsync();
         var entriesBefore = await app.WithDbAsync(db => db.PendingDeletions.CountAsync());
 
-        var file = PdfOf(7 * MiB, seed: 5);
+        var file = TestFiles.PdfOf(7 * MiB, seed: 5);
         var url = await CreateAsync(client, file.Length, Metadata(("filename", "dropped.pdf")));
         using (var piece = await PatchAsync(client, url, file[..(6 * MiB)], 0)) await piece.ShouldBe(HttpStatusCode.NoContent);
         Assert.Single(Tails());

@@ -40,6 +40,30 @@ public sealed class CrossOriginTests(BrowserFixture app) : IClassFixture<Browser
 
     private Task<IPage> SitePageAsync(string origin) => SitePageAsync(app.Browser, origin);
 
+    /// <summary>
+    /// On the site's page: signs in and sends a 12 MiB PDF with the client's <c>uploadDirect</c>, and checks that the media
+    /// made is the file (title, type, size, SHA-256) and that progress reached its end.
+    /// </summary>
+    internal static async Task UploadDirectFromSiteAsync(IPage page, string baseUrl)
+    {
+        var result = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
+            async ([baseUrl, password]) => {
+              const client = window.media.createClient({ baseUrl });
+              const { access_token } = await client.login("admin", password);
+              const bytes = new Uint8Array(12 * 1024 * 1024 + 7).map((_, i) => (i * 7919) % 251);
+              bytes.set([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x34, 0x0a]); // %PDF-1.4
+              const progress = [];
+              const item = await client.uploadDirect(new File([bytes], "catalogue.pdf", { type: "application/pdf" }), { title: "Catalogue", tags: ["print"] },
+                access_token, { onProgress: (p) => progress.push(p.loaded) });
+              const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+              return { id: item.id, title: item.title, type: item.content_type, size: item.size, sha256: item.sha256, digest, progress: progress.at(-1) };
+            }
+            """, new[] { baseUrl, BrowserFixture.Password });
+        Assert.Equal(("Catalogue", "application/pdf", 12L * 1024 * 1024 + 7), (result.GetProperty("title").GetString(), result.GetProperty("type").GetString(), result.GetProperty("size").GetInt64()));
+        Assert.Equal(result.GetProperty("digest").GetString(), result.GetProperty("sha256").GetString());
+        Assert.Equal(12L * 1024 * 1024 + 7, result.GetProperty("progress").GetInt64());
+    }
+
     /// <summary>The site's page in a new browser context, once it has loaded the client (window.media).</summary>
     internal static async Task<IPage> SitePageAsync(IBrowser browser, string origin)
     {

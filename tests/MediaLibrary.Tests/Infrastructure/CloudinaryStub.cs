@@ -66,6 +66,19 @@ public sealed class CloudinaryStub : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
+        // Cloudinary's upload API takes posts from any page (its own upload widget sends chunks from the browser).
+        app.Use(async (http, next) =>
+        {
+            http.Response.Headers.AccessControlAllowOrigin = "*";
+            if (!HttpMethods.IsOptions(http.Request.Method))
+            {
+                await next(http);
+                return;
+            }
+            http.Response.Headers.AccessControlAllowMethods = "POST";
+            http.Response.Headers.AccessControlAllowHeaders = "Content-Range, X-Unique-Upload-Id, X-Requested-With";
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
+        });
         app.MapPost("/v1_1/{cloud}/{resourceType}/upload", Upload);
         app.MapPost("/v1_1/{cloud}/{resourceType}/destroy", Destroy);
         app.MapGet("/v1_1/{cloud}/ping", (HttpContext http, string cloud) =>

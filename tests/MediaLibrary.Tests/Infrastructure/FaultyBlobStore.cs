@@ -56,6 +56,8 @@ public sealed class FaultyBlobStore(IBlobStore inner) : IBlobStore
 
     public bool DirectUploads => inner.DirectUploads;
 
+    public bool DirectUploadsNameParts => inner.DirectUploadsNameParts;
+
     public Task<DirectUpload> BeginDirectAsync(string key, string contentType, long length, TimeSpan lifetime, CancellationToken ct) =>
         inner.BeginDirectAsync(key, contentType, length, lifetime, ct);
 

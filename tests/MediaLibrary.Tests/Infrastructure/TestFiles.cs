@@ -85,6 +85,14 @@ public static class TestFiles
 
     public static byte[] Svg() => Encoding.UTF8.GetBytes("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>");
 
+    /// <summary>Random bytes of the length that begin as a PDF does: what a large upload's tests send.</summary>
+    public static byte[] PdfOf(int length, int seed)
+    {
+        var file = Random(length, seed);
+        "%PDF-1.4\n"u8.CopyTo(file);
+        return file;
+    }
+
     public static byte[] Random(int length, int seed = 1)
     {
         var bytes = new byte[length];

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace MediaLibrary.Tests.Infrastructure;
 
-/// <summary>The tus requests the resumable upload tests send, and a request body whose connection drops part way.</summary>
+/// <summary>The tus requests the resumable upload tests send, a direct upload's beginning, and a request body whose connection drops part way.</summary>
 public static class TusRequests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -50,6 +51,14 @@ public static class TusRequests
     {
         using var request = Tus(HttpMethod.Head, url);
         return await client.SendAsync(request, Ct);
+    }
+
+    /// <summary>Begins a direct upload with the body given; the storage's answer.</summary>
+    public static async Task<MediaLibrary.Api.DirectUploadResponse> BeginDirectAsync(HttpClient client, object body)
+    {
+        using var response = await client.PostAsJsonAsync("/api/uploads/direct", body, Ct);
+        await response.ShouldBe(HttpStatusCode.Created);
+        return (await response.Content.ReadFromJsonAsync<MediaLibrary.Api.DirectUploadResponse>(HttpExtensions.Json, Ct))!;
     }
 
     public static string? Header(HttpResponseMessage response, string name) =>

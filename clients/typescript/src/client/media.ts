@@ -433,11 +433,19 @@ export interface DirectOptions {
   retryDelays?: number[];
 }
 
-/** A direct upload begun: one presigned URL per part, in order. */
+/**
+ * A direct upload begun. On S3 (`storage: "s3"`): one presigned URL per part of `part_size` bytes, in order. On Cloudinary
+ * (`storage: "cloudinary"`): the file goes as a form with the signed `fields` to `upload_url`, in chunks of `part_size`
+ * with Content-Range and `X-Unique-Upload-Id: chunk_upload_id` when it is larger.
+ */
 export interface DirectUploadTarget {
   id: string;
+  storage: string;
   part_size: number;
   part_urls: string[];
+  upload_url: string | null;
+  fields: Record<string, string> | null;
+  chunk_upload_id: string | null;
   expires_at: string;
 }
 
@@ -491,9 +499,11 @@ export interface MediaClient {
    */
   uploadResumable(file: Blob, metadata: MediaMetadata, token: string, options?: ResumableOptions): Promise<Media>;
   /**
-   * Uploads straight to the storage's bucket (S3 storage; 501 otherwise): the service hands out a presigned URL per part,
-   * the parts go to the bucket in parallel, and the service checks the stored file (size, type, SHA-256) before it makes
-   * the media. The bucket's CORS rules must allow PUT from the page's origin and expose ETag. A failed upload is aborted.
+   * Uploads straight to the storage (S3 or Cloudinary; 501 otherwise), never through the service. S3: the service hands
+   * out a presigned URL per part and the parts go to the bucket in parallel; the bucket's CORS rules must allow PUT from
+   * the page's origin and expose ETag. Cloudinary: the file goes to Cloudinary with fields the service signed, in chunks
+   * when it is large; the signature is good for an hour. Either way the service checks the stored file (size, type,
+   * SHA-256) before it makes the media. A failed upload is aborted.
    */
   uploadDirect(file: Blob, metadata: MediaMetadata, token: string, options?: DirectOptions): Promise<Media>;
   updateMedia(id: number, changes: MediaMetadata, token: string, options?: { ifMatch?: string; signal?: AbortSignal }): Promise<Media>;
@@ -713,6 +723,11 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     const path = `/api/uploads/direct/${encodeURIComponent(begun.id)}`;
     let completing = false;
     try {
+      if (begun.upload_url && begun.fields) {
+        await postChunks(begun, file, delays, opts);
+        completing = true;
+        return await call<Media>("POST", `${path}/complete`, { token, json: {}, signal: opts.signal });
+      }
       const etags: string[] = new Array(begun.part_urls.length);
       let next = 0;
       let loaded = 0;
@@ -736,24 +751,60 @@ export function createClient(options: ClientOptions = {}): MediaClient {
     }
   }
 
-  /** One part to its presigned URL, retried on the network or 5xx; the bucket's ETag for it. */
-  async function putPart(url: string, part: Blob, delays: number[], signal?: AbortSignal): Promise<string> {
+  /**
+   * The file to Cloudinary as its signed form: in one post, or in chunks of the part size (the first before the others,
+   * the last after them all, as Cloudinary wants; those between `concurrency` at a time).
+   */
+  async function postChunks(begun: DirectUploadTarget, file: Blob, delays: number[], opts: DirectOptions): Promise<void> {
+    const size = begun.part_size;
+    const count = Math.max(1, Math.ceil(file.size / size));
+    let loaded = 0;
+    const post = async (index: number) => {
+      const start = index * size;
+      const chunk = file.slice(start, Math.min(file.size, start + size));
+      const headers: Record<string, string> = count === 1 ? {} : {
+        "X-Unique-Upload-Id": begun.chunk_upload_id!,
+        "Content-Range": `bytes ${start}-${start + chunk.size - 1}/${index === count - 1 ? file.size : -1}`,
+      };
+      await sendWithRetries(() => {
+        const data = new FormData();
+        for (const [name, value] of Object.entries(begun.fields!)) data.append(name, value);
+        data.append("file", chunk, (file as File).name ?? "file");
+        return fetchOrFail(begun.upload_url!, { method: "POST", body: data, headers, signal: opts.signal, cache: "no-store" });
+      }, "Cloudinary refused the file.", delays, opts.signal);
+      loaded += chunk.size;
+      opts.onProgress?.({ loaded, total: file.size });
+    };
+    await post(0);
+    let next = 1;
+    const middle = async () => { while (next < count - 1) await post(next++); };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 3, count - 2)) }, middle));
+    if (count > 1) await post(count - 1);
+  }
+
+  /** A request to the storage, sent again on the network or 5xx after each of the delays; its answer once it succeeds. */
+  async function sendWithRetries(send: () => Promise<Response>, refused: string, delays: number[], signal?: AbortSignal): Promise<Response> {
     for (let failures = 0; ; failures++) {
       let response: Response | null = null;
       try {
-        response = await fetchOrFail(url, { method: "PUT", body: part, signal, cache: "no-store" });
+        response = await send();
       } catch (error) {
         if (!(error instanceof MediaLibraryError) || failures >= delays.length) throw error;
       }
-      if (response?.ok) {
-        const etag = response.headers.get("ETag");
-        if (!etag) throw new MediaLibraryError(response.status, { title: "The bucket hid the part's ETag.", detail: "Its CORS rules must expose the ETag header." });
-        return etag;
-      }
+      if (response?.ok) return response;
       if (response && (response.status < 500 || failures >= delays.length))
-        throw new MediaLibraryError(response.status, { title: "The bucket refused a part.", detail: (await response.text()).slice(0, 500) });
+        throw new MediaLibraryError(response.status, { title: refused, detail: (await response.text()).slice(0, 500) });
       await sleep(delays[failures], signal);
     }
+  }
+
+  /** One part to its presigned URL, retried on the network or 5xx; the bucket's ETag for it. */
+  async function putPart(url: string, part: Blob, delays: number[], signal?: AbortSignal): Promise<string> {
+    const response = await sendWithRetries(() => fetchOrFail(url, { method: "PUT", body: part, signal, cache: "no-store" }),
+      "The bucket refused a part.", delays, signal);
+    const etag = response.headers.get("ETag");
+    if (!etag) throw new MediaLibraryError(response.status, { title: "The bucket hid the part's ETag.", detail: "Its CORS rules must expose the ETag header." });
+    return etag;
   }
 
   async function offsetOf(url: string, token: string, signal?: AbortSignal): Promise<number> {

@@ -190,6 +190,37 @@ public sealed partial class CloudinaryBlobStore(IHttpClientFactory clients, IOpt
         }
     }
 
+    public bool DirectUploads => true;
+
+    public bool DirectUploadsNameParts => false;
+
+    /// <summary>How long Cloudinary accepts a signed request after its timestamp.</summary>
+    public static readonly TimeSpan SignatureLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A signed direct upload: the client posts the file to <c>auto/upload</c> with the fields signed here, which pin the
+    /// public_id to the key and keep what is there (a client cannot add or change a parameter without breaking the
+    /// signature); a file larger than CLOUDINARY_CHUNK_SIZE_MB goes in chunks of that size with Content-Range and the
+    /// returned id as X-Unique-Upload-Id. Cloudinary accepts the signature for an hour.
+    /// </summary>
+    public Task<DirectUpload> BeginDirectAsync(string key, string contentType, long length, TimeSpan lifetime, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        var expires = time.GetUtcNow() + (lifetime < SignatureLifetime ? lifetime : SignatureLifetime);
+        return Task.FromResult(new DirectUpload(Guid.NewGuid().ToString("n"), _options.ChunkSizeMb * 1024L * 1024, [])
+        {
+            Form = new DirectForm(ApiUrl("auto/upload"), UploadParameters(key), expires),
+        });
+    }
+
+    /// <summary>The object the client's upload made under the key, of whatever resource type Cloudinary gave it.</summary>
+    public async Task<StoredBlob> CompleteDirectAsync(string key, string uploadId, IReadOnlyList<string> etags, CancellationToken ct)
+    {
+        StorageKeys.EnsureValid(key);
+        return await FindAsync(key, ct)
+            ?? throw new StorageException(Provider, key, $"Cloudinary holds no file under '{key}': it was not sent, or not whole.", permanent: true);
+    }
+
     private static string ChunkRange(long start, int length, long? total) =>
         $"bytes {start}-{start + length - 1}/{(total is null ? "-1" : total.Value.ToString(CultureInfo.InvariantCulture))}";
 

@@ -428,11 +428,19 @@ export interface DirectOptions {
     /** Waits (ms) before each retry of a part that failed on the network or with 5xx; after the last, the upload is aborted. */
     retryDelays?: number[];
 }
-/** A direct upload begun: one presigned URL per part, in order. */
+/**
+ * A direct upload begun. On S3 (`storage: "s3"`): one presigned URL per part of `part_size` bytes, in order. On Cloudinary
+ * (`storage: "cloudinary"`): the file goes as a form with the signed `fields` to `upload_url`, in chunks of `part_size`
+ * with Content-Range and `X-Unique-Upload-Id: chunk_upload_id` when it is larger.
+ */
 export interface DirectUploadTarget {
     id: string;
+    storage: string;
     part_size: number;
     part_urls: string[];
+    upload_url: string | null;
+    fields: Record<string, string> | null;
+    chunk_upload_id: string | null;
     expires_at: string;
 }
 /** RFC 9457 problem details, as every API error carries them. */
@@ -476,9 +484,11 @@ export interface MediaClient {
      */
     uploadResumable(file: Blob, metadata: MediaMetadata, token: string, options?: ResumableOptions): Promise<Media>;
     /**
-     * Uploads straight to the storage's bucket (S3 storage; 501 otherwise): the service hands out a presigned URL per part,
-     * the parts go to the bucket in parallel, and the service checks the stored file (size, type, SHA-256) before it makes
-     * the media. The bucket's CORS rules must allow PUT from the page's origin and expose ETag. A failed upload is aborted.
+     * Uploads straight to the storage (S3 or Cloudinary; 501 otherwise), never through the service. S3: the service hands
+     * out a presigned URL per part and the parts go to the bucket in parallel; the bucket's CORS rules must allow PUT from
+     * the page's origin and expose ETag. Cloudinary: the file goes to Cloudinary with fields the service signed, in chunks
+     * when it is large; the signature is good for an hour. Either way the service checks the stored file (size, type,
+     * SHA-256) before it makes the media. A failed upload is aborted.
      */
     uploadDirect(file: Blob, metadata: MediaMetadata, token: string, options?: DirectOptions): Promise<Media>;
     updateMedia(id: number, changes: MediaMetadata, token: string, options?: {

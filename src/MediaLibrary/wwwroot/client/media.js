@@ -154,6 +154,11 @@ export function createClient(options = {}) {
         const path = `/api/uploads/direct/${encodeURIComponent(begun.id)}`;
         let completing = false;
         try {
+            if (begun.upload_url && begun.fields) {
+                await postChunks(begun, file, delays, opts);
+                completing = true;
+                return await call("POST", `${path}/complete`, { token, json: {}, signal: opts.signal });
+            }
             const etags = new Array(begun.part_urls.length);
             let next = 0;
             let loaded = 0;
@@ -177,27 +182,64 @@ export function createClient(options = {}) {
             throw error;
         }
     }
-    /** One part to its presigned URL, retried on the network or 5xx; the bucket's ETag for it. */
-    async function putPart(url, part, delays, signal) {
+    /**
+     * The file to Cloudinary as its signed form: in one post, or in chunks of the part size (the first before the others,
+     * the last after them all, as Cloudinary wants; those between `concurrency` at a time).
+     */
+    async function postChunks(begun, file, delays, opts) {
+        const size = begun.part_size;
+        const count = Math.max(1, Math.ceil(file.size / size));
+        let loaded = 0;
+        const post = async (index) => {
+            const start = index * size;
+            const chunk = file.slice(start, Math.min(file.size, start + size));
+            const headers = count === 1 ? {} : {
+                "X-Unique-Upload-Id": begun.chunk_upload_id,
+                "Content-Range": `bytes ${start}-${start + chunk.size - 1}/${index === count - 1 ? file.size : -1}`,
+            };
+            await sendWithRetries(() => {
+                const data = new FormData();
+                for (const [name, value] of Object.entries(begun.fields))
+                    data.append(name, value);
+                data.append("file", chunk, file.name ?? "file");
+                return fetchOrFail(begun.upload_url, { method: "POST", body: data, headers, signal: opts.signal, cache: "no-store" });
+            }, "Cloudinary refused the file.", delays, opts.signal);
+            loaded += chunk.size;
+            opts.onProgress?.({ loaded, total: file.size });
+        };
+        await post(0);
+        let next = 1;
+        const middle = async () => { while (next < count - 1)
+            await post(next++); };
+        await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 3, count - 2)) }, middle));
+        if (count > 1)
+            await post(count - 1);
+    }
+    /** A request to the storage, sent again on the network or 5xx after each of the delays; its answer once it succeeds. */
+    async function sendWithRetries(send, refused, delays, signal) {
         for (let failures = 0;; failures++) {
             let response = null;
             try {
-                response = await fetchOrFail(url, { method: "PUT", body: part, signal, cache: "no-store" });
+                response = await send();
             }
             catch (error) {
                 if (!(error instanceof MediaLibraryError) || failures >= delays.length)
                     throw error;
             }
-            if (response?.ok) {
-                const etag = response.headers.get("ETag");
-                if (!etag)
-                    throw new MediaLibraryError(response.status, { title: "The bucket hid the part's ETag.", detail: "Its CORS rules must expose the ETag header." });
-                return etag;
-            }
+            if (response?.ok)
+                return response;
             if (response && (response.status < 500 || failures >= delays.length))
-                throw new MediaLibraryError(response.status, { title: "The bucket refused a part.", detail: (await response.text()).slice(0, 500) });
+                throw new MediaLibraryError(response.status, { title: refused, detail: (await response.text()).slice(0, 500) });
             await sleep(delays[failures], signal);
         }
+    }
+    /** One part to its presigned URL, retried on the network or 5xx; the bucket's ETag for it. */
+    async function putPart(url, part, delays, signal) {
+        const response = await sendWithRetries(() => fetchOrFail(url, { method: "PUT", body: part, signal, cache: "no-store" }), "The bucket refused a part.", delays, signal);
+        const etag = response.headers.get("ETag");
+        if (!etag)
+            throw new MediaLibraryError(response.status, { title: "The bucket hid the part's ETag.", detail: "Its CORS rules must expose the ETag header." });
+        return etag;
     }
     async function offsetOf(url, token, signal) {
         return Number((await tus("HEAD", url, token, {}, undefined, signal)).headers.get("Upload-Offset"));
