@@ -125,6 +125,39 @@ public sealed class CloudinaryResumableUploadTests(CloudinaryResumableUploadTest
         await AssertStoredAsync(client, MediaIdOf(last), file, "application/pdf");
     }
 
+    [Fact]
+    public async Task BadPieces_KeepNothing_AndAChunkTheyHadSent_GoesAgainAsTheSameChunk()
+    {
+        var client = await app.ClientAsync();
+        var resourcesBefore = app.Stub.Resources.Count;
+        using (var tooLarge = await client.SendAsync(Create(33 * MiB), Ct)) await tooLarge.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+
+        var file = TestFiles.PdfOf(8 * MiB, seed: 6);
+        var url = await CreateAsync(client, file.Length, Metadata(("filename", "checked.pdf")));
+        // 6 MiB whose checksum is another piece's: the first chunk went to Cloudinary on the way, but nothing is kept (460).
+        using (var mismatch = await PatchAsync(client, url, file[..(6 * MiB)], 0, Sha256Header(file[MiB..(7 * MiB)])))
+            Assert.Equal(460, (int)mismatch.StatusCode);
+        Assert.Equal((0L, 1), (await OffsetAsync(client, url), await ChunksSentAsync(url)));
+        // A piece at another offset than the upload's: 409, nothing sent.
+        using (var elsewhere = await PatchAsync(client, url, file[(3 * MiB)..(6 * MiB)], 3 * MiB)) await elsewhere.ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(1, await ChunksSentAsync(url));
+
+        // The right piece: the same 0–5 MiB chunk again (Cloudinary takes it in place of the first), then the rest.
+        using (var good = await PatchAsync(client, url, file[..(6 * MiB)], 0, Sha256Header(file[..(6 * MiB)]))) await good.ShouldBe(HttpStatusCode.NoContent);
+        Assert.Equal(2, await ChunksSentAsync(url));
+        using var last = await PatchAsync(client, url, file[(6 * MiB)..], 6 * MiB);
+        await last.ShouldBe(HttpStatusCode.NoContent);
+        await AssertStoredAsync(client, MediaIdOf(last), file, "application/pdf");
+        Assert.Equal(resourcesBefore + 1, app.Stub.Resources.Count);
+
+        static HttpRequestMessage Create(long length)
+        {
+            var request = Tus(HttpMethod.Post, "/api/uploads");
+            request.Headers.Add("Upload-Length", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return request;
+        }
+    }
+
     [Theory]
     [InlineData(7 * MiB)] // chunked: the last chunk sent again starts nothing at Cloudinary, which holds the object
     [InlineData(2 * MiB)] // one plain upload: sent again, Cloudinary answers with the object that is there
